@@ -1,0 +1,28 @@
+// What the HTTP API and the shared-file protocol may ask of the engine. Implemented by the
+// Supervisor; every call is thread-safe and returns quickly (heavy work happens off the caller).
+#pragma once
+#include <string>
+
+#include "control/status.hpp"
+#include "control/track.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+class Controller {
+ public:
+  virtual ~Controller() = default;
+  virtual Status start() = 0;    // conflict when already running
+  virtual Status stop() = 0;     // conflict when already stopped
+  virtual Status restart() = 0;
+  // Manual switch to a loop by name (file name in the loops directory, with or without extension).
+  virtual Status switch_loop(const std::string& loop_name) = 0;
+  // A new track (webhook, ICY, API): mapped to a loop, applied after the switch delay.
+  // Repeats of the current track are accepted and ignored (idempotent).
+  virtual Status track_changed(const TrackInfo& track) = 0;
+  virtual Status reload_mapping() = 0;
+  virtual void record_command(const CommandAck& ack) = 0;  // control.json acknowledgement
+  virtual StatusSnapshot status() const = 0;
+};
+
+}  // namespace loopcast

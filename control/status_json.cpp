@@ -1,0 +1,105 @@
+#include "control/status_json.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace loopcast {
+namespace {
+using W = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void kv(W& w, const char* k, const std::string& v) { w.Key(k); w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size())); }
+void kv(W& w, const char* k, double v) { w.Key(k); w.Double(v); }
+void kv(W& w, const char* k, uint64_t v) { w.Key(k); w.Uint64(v); }
+void kv(W& w, const char* k, int64_t v) { w.Key(k); w.Int64(v); }
+void kv(W& w, const char* k, int v) { w.Key(k); w.Int(v); }
+void kv(W& w, const char* k, bool v) { w.Key(k); w.Bool(v); }
+
+void write_track(W& w, const TrackInfo& t) {
+  w.StartObject();
+  kv(w, "song_id", t.song_id);
+  kv(w, "artist", t.artist);
+  kv(w, "title", t.title);
+  kv(w, "text", t.text);
+  kv(w, "album", t.album);
+  kv(w, "playlist", t.playlist);
+  kv(w, "art", t.art);
+  kv(w, "sh_id", t.sh_id);
+  kv(w, "played_at", t.played_at);
+  kv(w, "source", t.source);
+  w.Key("custom_fields");
+  w.StartObject();
+  for (const auto& [k, v] : t.custom_fields) kv(w, k.c_str(), v);
+  w.EndObject();
+  w.EndObject();
+}
+}  // namespace
+
+std::string track_to_json(const TrackInfo& t) {
+  rapidjson::StringBuffer sb;
+  W w(sb);
+  write_track(w, t);
+  return sb.GetString();
+}
+
+std::string status_to_json(const StatusSnapshot& s) {
+  rapidjson::StringBuffer sb;
+  W w(sb);
+  w.StartObject();
+  kv(w, "state", s.state);
+  kv(w, "running", s.state == "running");
+  kv(w, "pid", s.pid);
+  kv(w, "uptime", s.uptime);
+  kv(w, "started_at", s.started_at);
+  w.Key("track");
+  write_track(w, s.track);
+  kv(w, "loop", s.loop);
+  kv(w, "pending_loop", s.pending_loop);
+  kv(w, "pending_in", s.pending_in);
+  kv(w, "switches", s.switches);
+  kv(w, "video_frames", s.video_frames);
+  kv(w, "audio_frames", s.audio_frames);
+  kv(w, "dropped_frames", s.dropped_frames);
+  kv(w, "duplicated_frames", s.duplicated_frames);
+  kv(w, "bytes_sent", s.bytes_sent);
+  kv(w, "output_seconds", s.output_seconds);
+  kv(w, "fps", s.fps);
+  kv(w, "bitrate_kbps", s.bitrate_kbps);
+  kv(w, "speed", s.speed);
+  w.Key("audio");
+  w.StartObject();
+  kv(w, "state", s.audio_state);
+  kv(w, "source", s.audio_source);
+  kv(w, "reconnects", s.audio_reconnects);
+  kv(w, "underruns", s.audio_underruns);
+  kv(w, "buffer_seconds", s.audio_buffer);
+  kv(w, "icy_title", s.icy_title);
+  w.EndObject();
+  w.Key("outputs");
+  w.StartArray();
+  for (const auto& o : s.outputs) {
+    w.StartObject();
+    kv(w, "url", o.url);
+    kv(w, "state", o.state);
+    kv(w, "reconnects", o.reconnects);
+    kv(w, "attempt", o.attempt);
+    kv(w, "bytes", o.bytes);
+    kv(w, "packets", o.packets);
+    kv(w, "dropped_packets", o.dropped_packets);
+    kv(w, "last_error", o.last_error);
+    w.EndObject();
+  }
+  w.EndArray();
+  kv(w, "restarts", s.restarts);
+  kv(w, "last_error", s.last_error);
+  w.Key("last_command");
+  w.StartObject();
+  kv(w, "id", s.last_command.id);
+  kv(w, "command", s.last_command.command);
+  kv(w, "result", s.last_command.result);
+  kv(w, "at", s.last_command.at);
+  w.EndObject();
+  w.EndObject();
+  return sb.GetString();
+}
+
+}  // namespace loopcast

@@ -1,0 +1,24 @@
+// What is playing: the fields of AzuraCast's NowPlaying song (or an ICY title / manual request)
+// that the track map uses to choose a loop video.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace loopcast {
+
+struct TrackInfo {
+  std::string song_id;   // AzuraCast song.id (32 hex chars) when known
+  std::string artist;
+  std::string title;
+  std::string text;      // "Artist - Title" as the station shows it
+  std::string album;
+  std::string playlist;  // now_playing.playlist
+  std::string art;       // cover art URL
+  std::map<std::string, std::string> custom_fields;
+  int64_t sh_id = 0;      // AzuraCast song-history id: changes once per play
+  int64_t played_at = 0;  // unix seconds when the song started on the station; 0 = unknown
+  std::string source;     // "webhook", "icy", "api", "control-file"
+};
+
+}  // namespace loopcast

@@ -1,0 +1,41 @@
+// Media settings of one pipeline: what to read, how to encode, where to send.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loopcast {
+
+// Reconnect schedule: first delay, growth factor, cap (seconds); attempts 0 = unlimited.
+struct Backoff {
+  double initial = 1.0;
+  double factor = 1.5;
+  double max = 30.0;
+  int attempts = 0;
+  double delay(int attempt) const;  // attempt 0 → initial; includes ±10 % jitter
+};
+
+struct EngineConfig {
+  std::string loop;                  // first loop video (any container/codec libavformat reads)
+  std::string audio;                 // station URL (http/https/icecast) or local file; empty = tone
+  std::string fallback_audio;        // optional file played while the station is down
+  std::vector<std::string> outputs;  // rtmp://, rtmps:// or a local .flv path
+  int width = 1280;
+  int height = 720;
+  int fps = 30;
+  int64_t video_bitrate = 2'500'000;
+  int64_t audio_bitrate = 128'000;
+  int sample_rate = 44100;
+  std::string preset = "veryfast";
+  double keyframe_interval = 2.0;    // seconds; YouTube wants 2, never more than 4
+  int x264_threads = 0;              // 0 = x264's choice
+  double io_timeout = 10.0;          // seconds without progress before a network read/write fails
+  double audio_buffer = 0.5;         // target jitter-buffer level for live audio, seconds
+  double crossfade = 0.0;            // seconds of blend between old and new loop on a switch
+  bool realtime = true;              // pace output against the wall clock
+  double duration = 0.0;             // stop after this many output seconds; 0 = run forever
+  Backoff input_backoff{};
+  Backoff output_backoff{};
+};
+
+}  // namespace loopcast

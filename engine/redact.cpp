@@ -1,0 +1,79 @@
+#include "engine/redact.hpp"
+
+#include <mutex>
+#include <vector>
+
+namespace loopcast {
+namespace {
+std::mutex g_mu;
+std::vector<std::string> g_secrets;
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  std::string out(url.substr(0, scheme_end + 3));
+  std::string_view rest = url.substr(scheme_end + 3);
+  auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    out += "****@";
+    authority = authority.substr(at + 1);
+  }
+  out += authority;
+  if (slash == std::string_view::npos) return out;
+  std::string_view path = rest.substr(slash);
+  // Query values may carry tokens: keep the names only.
+  std::string_view query;
+  if (auto q = path.find('?'); q != std::string_view::npos) {
+    query = path.substr(q + 1);
+    path = path.substr(0, q);
+  }
+  // RTMP: /app/KEY — the last path segment is the stream key when there are two or more.
+  auto last = path.rfind('/');
+  if (last != 0 && last != std::string_view::npos && last + 1 < path.size() &&
+      (out.rfind("rtmp", 0) == 0 || out.rfind("srt", 0) == 0)) {
+    out += path.substr(0, last + 1);
+    out += "****";
+  } else {
+    out += path;
+  }
+  if (!query.empty()) {
+    out += '?';
+    size_t pos = 0;
+    while (pos <= query.size()) {
+      auto amp = query.find('&', pos);
+      std::string_view kv = query.substr(pos, amp == std::string_view::npos ? query.npos : amp - pos);
+      auto eq = kv.find('=');
+      out += kv.substr(0, eq);
+      if (eq != std::string_view::npos) out += "=****";
+      // YouTube backup URLs put the key after the query: ?backup=1/KEY
+      if (auto ks = kv.find('/'); ks != std::string_view::npos && eq != std::string_view::npos && ks > eq)
+        out += "/****";
+      if (amp == std::string_view::npos) break;
+      out += '&';
+      pos = amp + 1;
+    }
+  }
+  return out;
+}
+
+void register_secret(std::string secret) {
+  if (secret.size() < 4) return;  // too short to redact without mangling ordinary text
+  std::lock_guard lk(g_mu);
+  for (auto& s : g_secrets)
+    if (s == secret) return;
+  g_secrets.push_back(std::move(secret));
+}
+
+std::string redact_text(std::string_view text) {
+  std::string out(text);
+  std::lock_guard lk(g_mu);
+  for (const auto& s : g_secrets) {
+    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 4))
+      out.replace(pos, s.size(), "****");
+  }
+  return out;
+}
+
+}  // namespace loopcast

@@ -1,0 +1,16 @@
+// Keeps stream keys and credentials out of logs, status and errors.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace loopcast {
+
+// rtmps://a.rtmps.youtube.com/live2/abcd-efgh → rtmps://a.rtmps.youtube.com/live2/****
+// Also hides user:password@ and query values. Non-URL text is returned unchanged.
+std::string redact_url(std::string_view url);
+
+// Replaces every occurrence of the registered secrets (stream keys, tokens) in free text.
+void register_secret(std::string secret);
+std::string redact_text(std::string_view text);
+
+}  // namespace loopcast

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything loopcast needs to build, run and test on Debian 12 (run as root).
+# Build: compiler, CMake, FFmpeg dev libs, cpp-httplib, RapidJSON, fmt, doctest.
+# Test rig: nginx + RTMP module, icecast2, the ffmpeg CLI (test fixtures only), curl.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config ca-certificates git \
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev \
+  libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev \
+  ${LOOPCAST_NO_RIG:+} nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps >/dev/null
+echo "loopcast: dependencies installed"

@@ -1,0 +1,29 @@
+#include <doctest/doctest.h>
+
+#include "engine/redact.hpp"
+
+using loopcast::redact_text;
+using loopcast::redact_url;
+
+TEST_CASE("stream keys are hidden in RTMP URLs") {
+  CHECK(redact_url("rtmps://a.rtmps.youtube.com:443/live2/abcd-efgh-ijkl-mnop") ==
+        "rtmps://a.rtmps.youtube.com:443/live2/****");
+  CHECK(redact_url("rtmp://127.0.0.1:1935/live/stream") == "rtmp://127.0.0.1:1935/live/****");
+  // YouTube's backup ingest carries the key after the query.
+  CHECK(redact_url("rtmps://b.rtmps.youtube.com:443/live2?backup=1/abcd-efgh") ==
+        "rtmps://b.rtmps.youtube.com:443/live2?backup=****/****");
+}
+
+TEST_CASE("credentials and query values are hidden, plain paths kept") {
+  CHECK(redact_url("http://source:hackme@radio.example:8000/radio.mp3") ==
+        "http://****@radio.example:8000/radio.mp3");
+  CHECK(redact_url("https://radio.example/listen?token=s3cr3t&x=1") == "https://radio.example/listen?token=****&x=****");
+  CHECK(redact_url("/tmp/out.flv") == "/tmp/out.flv");
+}
+
+TEST_CASE("registered secrets vanish from free text") {
+  loopcast::register_secret("k3y-abcdef");
+  CHECK(redact_text("failed to write rtmp://x/live/k3y-abcdef: Broken pipe") ==
+        "failed to write rtmp://x/live/****: Broken pipe");
+  CHECK(redact_text("nothing secret") == "nothing secret");
+}
