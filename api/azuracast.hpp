@@ -1,0 +1,23 @@
+// Parsing of AzuraCast's "Generic Web Hook" body: the whole NowPlaying object POSTed by the station.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "control/track.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+struct NowPlaying {
+  std::string station;   // station.shortcode (or name when no shortcode)
+  bool is_online = true;
+  bool live = false;     // live.is_live: a DJ is on air
+  std::string streamer;  // live.streamer_name
+  TrackInfo track;       // from now_playing.song (+ sh_id, played_at, playlist), source = "webhook"
+};
+
+// Errc::invalid with a message naming the offending field for malformed JSON, a missing
+// now_playing.song, or wrong types. Unknown extra fields are ignored.
+Result<NowPlaying> parse_nowplaying(std::string_view body);
+
+}  // namespace loopcast

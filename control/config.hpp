@@ -1,0 +1,44 @@
+// Everything loopcast can be told, from a JSON config file and/or CLI flags (flags win).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "engine/engine_config.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+struct ControlConfig {
+  std::string http_bind = "127.0.0.1";
+  int http_port = 8080;                    // 0 = no HTTP API
+  std::string api_token;                   // bearer token for mutating endpoints; empty = none required
+  std::string webhook_user;                // Basic auth for /webhook/azuracast; empty = none required
+  std::string webhook_password;
+  std::string control_dir;                 // status.json/control.json directory; empty = disabled
+  std::string loops_dir = "assets/loops";  // where loop names are resolved
+  std::string mapping_file;                // track → loop rules (JSON); empty = default loop only
+  double switch_delay = 0.0;               // seconds between a webhook and the picture change
+  bool icy_switch = false;                 // switch on in-band ICY StreamTitle changes
+  double watchdog_timeout = 30.0;          // restart the pipeline when no packet for this long; 0 = off
+  bool autostart = true;                   // start streaming at launch
+  std::string log_level = "info";
+};
+
+struct AppConfig {
+  EngineConfig engine;
+  ControlConfig control;
+};
+
+// Parse a JSON config document into cfg (keys not present keep their current values).
+Status apply_config_json(AppConfig& cfg, const std::string& json_text);
+// Read and apply a config file; Errc::not_found when missing.
+Status apply_config_file(AppConfig& cfg, const std::string& path);
+// Apply "loopcast run" flags (argv after "run"); --config FILE is applied first wherever it appears.
+Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args);
+// Environment: LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER/PASSWORD, LOOPCAST_OUTPUT, LOOPCAST_STREAM_KEY...
+void apply_environment(AppConfig& cfg);
+// Cross-field checks after everything is applied (sizes, fps, bitrates, at least one output...).
+Status validate(const AppConfig& cfg);
+std::string cli_usage();
+
+}  // namespace loopcast
