@@ -1,0 +1,149 @@
+#include "engine/loop_source.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/log.hpp"
+
+namespace loopcast {
+
+Result<std::unique_ptr<LoopSource>> LoopSource::open(const std::string& path, const VideoFormat& out) {
+  std::unique_ptr<LoopSource> src(new LoopSource());
+  if (Status st = src->init(path, out); !st) return Error{st.error(), st.code()};
+  return src;
+}
+
+LoopSource::~LoopSource() = default;
+
+Status LoopSource::init(const std::string& path, const VideoFormat& out) {
+  path_ = path;
+  out_ = out;
+  auto fail = [&](const std::string& what, Errc code = Errc::invalid) {
+    return Error{fmt::format("open loop '{}': {}", path, what), code};
+  };
+  AVFormatContext* raw = nullptr;
+  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
+    return fail(av_error_string(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
+  fmt_.reset(raw);
+  if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) return fail(av_error_string(err));
+  const AVCodec* codec = nullptr;
+  stream_ = av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  if (stream_ < 0) return fail(stream_ == AVERROR_DECODER_NOT_FOUND ? "no decoder for its video codec" : "no video stream");
+  // Only the picture matters: audio and other tracks of the loop file are never read.
+  for (unsigned i = 0; i < fmt_->nb_streams; ++i)
+    if (static_cast<int>(i) != stream_) fmt_->streams[i]->discard = AVDISCARD_ALL;
+  AVStream* st = fmt_->streams[stream_];
+  tb_ = st->time_base;
+  dec_.reset(avcodec_alloc_context3(codec));
+  avcodec_parameters_to_context(dec_.get(), st->codecpar);
+  dec_->thread_count = 1;  // loops are small; the encoder needs the cores
+  if (int err = avcodec_open2(dec_.get(), codec, nullptr); err < 0) return fail(av_error_string(err));
+  AVRational rate = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
+  if (rate.num > 0 && rate.den > 0) frame_dur_ = av_q2d(av_inv_q(rate));
+  if (!decode_next()) return fail("no decodable video frame");
+  convert_into_current(next_.get());
+  have_next_ = decode_next();  // a one-frame file (a still) simply stays on that frame
+  return Status::ok();
+}
+
+bool LoopSource::rewind() {
+  // Seek to the very start; AVSEEK_FLAG_BACKWARD lands on the keyframe at or before it.
+  int err = av_seek_frame(fmt_.get(), stream_, first_pts_ == AV_NOPTS_VALUE ? 0 : first_pts_, AVSEEK_FLAG_BACKWARD);
+  if (err < 0) err = avformat_seek_file(fmt_.get(), -1, INT64_MIN, 0, INT64_MAX, 0);
+  if (err < 0) {
+    log::warn("loop", "rewind '{}' failed: {}", path_, av_error_string(err));
+    ++errors_;
+    return false;
+  }
+  avcodec_flush_buffers(dec_.get());
+  offset_ = pass_end_ > offset_ ? pass_end_ : offset_ + frame_dur_;
+  eof_ = false;
+  ++wraps_;
+  return true;
+}
+
+bool LoopSource::decode_next() {
+  // Two passes at most: the rest of this pass, then one fresh pass after a rewind.
+  for (int guard = 0; guard < 1 << 16; ++guard) {
+    int err = avcodec_receive_frame(dec_.get(), next_.get());
+    if (err == 0) {
+      int64_t pts = next_->best_effort_timestamp;
+      if (pts == AV_NOPTS_VALUE) pts = next_->pts;
+      if (first_pts_ == AV_NOPTS_VALUE) first_pts_ = pts == AV_NOPTS_VALUE ? 0 : pts;
+      double local = pts == AV_NOPTS_VALUE ? pass_end_ - offset_ : (pts - first_pts_) * av_q2d(tb_);
+      double t = offset_ + local;
+      // A file whose timestamps go backwards within a pass must not move our timeline back.
+      if (decoded_ > 0 && t < next_t_) t = next_t_ + frame_dur_;
+      next_t_ = t;
+      double dur = next_->pkt_duration > 0 ? next_->pkt_duration * av_q2d(tb_) : frame_dur_;
+      pass_end_ = t + dur;
+      ++decoded_;
+      empty_passes_ = 0;
+      return true;
+    }
+    if (err == AVERROR_EOF) {
+      if (++empty_passes_ > 2 || !rewind()) return false;
+      continue;
+    }
+    if (err != AVERROR(EAGAIN)) {
+      ++errors_;  // a corrupt frame: skip it, keep the loop going
+      continue;
+    }
+    if (eof_) {
+      avcodec_send_packet(dec_.get(), nullptr);  // drain the decoder's delayed frames
+      continue;
+    }
+    err = av_read_frame(fmt_.get(), pkt_.get());
+    if (err < 0) {
+      if (err != AVERROR_EOF) {
+        ++errors_;
+        log::warn("loop", "read '{}': {} (rewinding)", path_, av_error_string(err));
+      }
+      eof_ = true;
+      continue;
+    }
+    if (pkt_->stream_index == stream_) {
+      if (avcodec_send_packet(dec_.get(), pkt_.get()) < 0) ++errors_;
+    }
+    av_packet_unref(pkt_.get());
+  }
+  return false;
+}
+
+void LoopSource::convert_into_current(AVFrame* src) {
+  const bool same = src->width == out_.width && src->height == out_.height && src->format == out_.pix_fmt;
+  if (same) {
+    av_frame_unref(current_.get());
+    av_frame_move_ref(current_.get(), src);
+  } else {
+    if (!current_->data[0] || current_->width != out_.width || current_->height != out_.height) {
+      av_frame_unref(current_.get());
+      current_->width = out_.width;
+      current_->height = out_.height;
+      current_->format = out_.pix_fmt;
+      av_frame_get_buffer(current_.get(), 0);
+    }
+    // The encoder may still hold a reference to the previous picture: never scribble on it.
+    av_frame_make_writable(current_.get());
+    sws_.reset(sws_getCachedContext(sws_.release(), src->width, src->height, static_cast<AVPixelFormat>(src->format),
+                                    out_.width, out_.height, out_.pix_fmt, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    sws_scale(sws_.get(), src->data, src->linesize, 0, src->height, current_->data, current_->linesize);
+    av_frame_unref(src);
+  }
+  current_->pict_type = AV_PICTURE_TYPE_NONE;  // the source's frame types must not steer the encoder
+}
+
+const AVFrame* LoopSource::frame_at(double t) {
+  // Decode at the file's rate, convert at most once per output frame: only the latest due
+  // frame is converted, frames overtaken by the clock are skipped raw.
+  bool staged = false;
+  while (have_next_ && next_t_ <= t) {
+    av_frame_unref(staged_.get());
+    av_frame_move_ref(staged_.get(), next_.get());
+    staged = true;
+    have_next_ = decode_next();
+  }
+  if (staged) convert_into_current(staged_.get());
+  return current_.get();
+}
+
+}  // namespace loopcast

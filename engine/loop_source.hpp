@@ -1,0 +1,67 @@
+// One background loop video, decoded endlessly and delivered as output-sized frames on a local
+// timeline that never jumps: at EOF the file is rewound and its timestamps continue where the
+// previous pass ended. The file's own timestamps never reach the output.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "engine/av.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+struct VideoFormat {
+  int width = 1280;
+  int height = 720;
+  AVPixelFormat pix_fmt = AV_PIX_FMT_YUV420P;
+};
+
+class LoopSource {
+ public:
+  // Opens `path`, decodes and converts the first frame, so a prepared source can go on air at
+  // once. Fails with context for a missing file, no video stream, or an undecodable stream.
+  static Result<std::unique_ptr<LoopSource>> open(const std::string& path, const VideoFormat& out);
+  ~LoopSource();
+
+  // The frame to show `t` seconds after this loop went on air (t never decreases). The frame is
+  // owned by the source and stays valid until the next call. On a decode fault mid-file the
+  // loop rewinds; the previous frame is returned if nothing can be decoded at all.
+  const AVFrame* frame_at(double t);
+
+  const std::string& path() const { return path_; }
+  int wraps() const { return wraps_; }
+  uint64_t decoded_frames() const { return decoded_; }
+  uint64_t errors() const { return errors_; }
+
+ private:
+  LoopSource() = default;
+  Status init(const std::string& path, const VideoFormat& out);
+  bool decode_next();  // fills next_ / next_t_; false when the file yields nothing
+  bool rewind();
+  void convert_into_current(AVFrame* src);  // consumes src
+
+  std::string path_;
+  VideoFormat out_;
+  InputPtr fmt_;
+  CodecCtxPtr dec_;
+  SwsPtr sws_;
+  PacketPtr pkt_ = make_packet();
+  FramePtr next_ = make_frame();     // decoded, not yet on air
+  FramePtr staged_ = make_frame();   // due, about to be converted
+  FramePtr current_ = make_frame();  // converted, on air
+  int stream_ = -1;
+  AVRational tb_{1, 1};
+  int64_t first_pts_ = AV_NOPTS_VALUE;
+  double offset_ = 0;         // local time where the current pass of the file started
+  double pass_end_ = 0;       // end time (pts + duration) of the last frame decoded in this pass
+  double next_t_ = 0;
+  double frame_dur_ = 1.0 / 30;
+  bool have_next_ = false;
+  bool eof_ = false;
+  int wraps_ = 0;
+  int empty_passes_ = 0;
+  uint64_t decoded_ = 0;
+  uint64_t errors_ = 0;
+};
+
+}  // namespace loopcast

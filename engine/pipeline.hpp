@@ -1,0 +1,98 @@
+// The pipeline thread: paced by the audio sample clock, it pulls audio (station or tone), emits
+// the video frames due from the current loop, encodes both once and hands packets to every
+// output. A prepared loop is swapped in at the next video frame with a forced IDR.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/audio_feed.hpp"
+#include "engine/encoder.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/loop_source.hpp"
+#include "engine/output.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+struct PipelineStats {
+  uint64_t video_frames = 0;
+  uint64_t audio_frames = 0;
+  uint64_t dropped_frames = 0;
+  uint64_t switches = 0;
+  uint64_t video_bytes = 0;   // encoded
+  uint64_t audio_bytes = 0;
+  double output_seconds = 0;  // media time produced (audio clock)
+  double wall_seconds = 0;    // since the pipeline started
+  std::string loop;           // on air
+  int loop_wraps = 0;
+  bool finished = false;      // ended by itself (duration reached or fatal error)
+  std::string error;          // the fatal error, if any
+  double last_packet_age = 0; // seconds since the last packet left the encoders
+};
+
+class Pipeline {
+ public:
+  using TitleHandler = std::function<void(const std::string&)>;
+  // Opens the first loop, the encoders, the audio feed and (synchronously, once) the outputs.
+  static Result<std::unique_ptr<Pipeline>> create(const EngineConfig& cfg, TitleHandler on_title = {});
+  ~Pipeline();
+
+  void start();
+  // Graceful: flush the encoders, write trailers, close outputs (bounded by a few seconds).
+  void stop();
+  // Put `next` on air at the next video frame (IDR there; crossfade if configured).
+  void switch_to(std::unique_ptr<LoopSource> next);
+  void request_keyframe() { force_idr_ = true; }
+
+  PipelineStats stats() const;
+  std::vector<OutputStatus> outputs() const;
+  AudioFeedStatus audio() const { return audio_->status(); }
+  const EngineConfig& config() const { return cfg_; }
+
+ private:
+  explicit Pipeline(const EngineConfig& cfg) : cfg_(cfg) {}
+  void run();
+  Status tick();  // one audio frame and the video frames it makes due
+  Status emit_video_frame();
+  void send(int stream, AVPacket* pkt);
+  void teardown();
+  const AVFrame* compose(const AVFrame* current);
+
+  EngineConfig cfg_;
+  std::unique_ptr<AudioFeed> audio_;
+  Encoder venc_;
+  Encoder aenc_;
+  std::vector<std::unique_ptr<Output>> outputs_;
+  std::unique_ptr<LoopSource> loop_;
+  std::unique_ptr<LoopSource> fading_out_;  // previous loop during a crossfade
+
+  std::mutex switch_mu_;
+  std::unique_ptr<LoopSource> pending_;
+
+  FramePtr aframe_ = make_frame();
+  FramePtr vframe_ = make_frame();
+  FramePtr blend_ = make_frame();
+  int64_t audio_samples_ = 0;
+  int64_t video_frames_ = 0;
+  int64_t loop_start_frame_ = 0;  // output frame at which the current loop went on air
+  int64_t fade_start_frame_ = 0;
+  int64_t fade_old_start_ = 0;    // when the loop fading out went on air
+  std::chrono::steady_clock::time_point t0_;
+
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> force_idr_{true};
+  std::atomic<bool> finished_{false};
+  std::atomic<uint64_t> dropped_{0}, switches_{0}, vbytes_{0}, abytes_{0};
+  std::atomic<int64_t> vframes_out_{0}, asamples_out_{0}, last_packet_ns_{0};
+  mutable std::mutex stats_mu_;
+  std::string loop_path_;
+  std::string error_;
+};
+
+}  // namespace loopcast

@@ -1,0 +1,74 @@
+// The station's audio: an input thread that opens the URL (Icecast/HTTP MP3, AAC, Ogg) or a local
+// file, decodes, resamples to the output format and fills a jitter buffer. Any input fault is
+// handled here — log, count, back off, reconnect — while the pipeline keeps reading silence.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/audio_feed.hpp"
+#include "engine/av.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/interrupt.hpp"
+#include "engine/jitter_buffer.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+class StationFeed final : public AudioFeed {
+ public:
+  using TitleHandler = std::function<void(const std::string& title)>;
+  // `fallback` (optional) is played while the station is down.
+  StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
+              std::unique_ptr<StationFeed> fallback = nullptr);
+  ~StationFeed() override;
+  void start() override;
+  void stop() override;
+  void read(uint8_t* const* planes, int samples) override;
+  AudioFeedStatus status() const override;
+
+  static bool is_network(const std::string& url);
+
+ private:
+  void run();
+  Status session();  // one connection: open, decode until error/EOF
+  Status convert_and_buffer(AVFrame* frame);
+  void check_icy(AVFormatContext* fmt);
+  void set_state(const std::string& s, const std::string& err = {});
+  void sleep_interruptible(double seconds);
+
+  const std::string url_;
+  const bool live_;
+  const int rate_;
+  const double io_timeout_;
+  const double target_;
+  const Backoff backoff_;
+  TitleHandler on_title_;
+  std::unique_ptr<StationFeed> fallback_;
+  JitterBuffer buffer_;
+  std::atomic<bool> stop_{false};
+  IoDeadline deadline_{stop_};
+  std::thread thread_;
+
+  SwrPtr swr_;
+  AVChannelLayout swr_in_layout_{};
+  int swr_in_rate_ = 0;
+  int swr_in_fmt_ = -1;
+  int comp_delta_ = 0;
+  int64_t since_comp_ = 0;
+  uint8_t** conv_ = nullptr;  // planar float scratch, reused
+  int conv_cap_ = 0;
+  std::string last_icy_;
+
+  mutable std::mutex mu_;
+  std::string state_ = "connecting";
+  std::string last_error_;
+  std::string icy_title_;
+  int reconnects_ = 0;
+  bool ever_connected_ = false;
+};
+
+}  // namespace loopcast
