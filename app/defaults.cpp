@@ -1,0 +1,45 @@
+#include "app/defaults.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+namespace loopcast {
+namespace fs = std::filesystem;
+
+namespace {
+std::string find_loops_dir(const std::string& configured) {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("LOOPCAST_ASSETS")) candidates.emplace_back(env);
+  candidates.emplace_back(configured);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / "assets/loops");
+    candidates.push_back(exe.parent_path().parent_path() / "assets/loops");
+    candidates.push_back(exe.parent_path().parent_path() / "share/loopcast/loops");
+  }
+  candidates.emplace_back("/usr/share/loopcast/loops");
+  for (const auto& c : candidates)
+    if (fs::is_directory(c, ec)) return c.string();
+  return configured;
+}
+}  // namespace
+
+void apply_embedded_defaults(AppConfig& cfg) {
+  std::error_code ec;
+  if (!fs::is_directory(cfg.control.loops_dir, ec)) cfg.control.loops_dir = find_loops_dir(cfg.control.loops_dir);
+  if (!cfg.engine.loop.empty()) return;
+  std::vector<std::string> loops;
+  for (const auto& e : fs::directory_iterator(cfg.control.loops_dir, ec)) {
+    const auto ext = e.path().extension().string();
+    if (ext == ".mp4" || ext == ".mkv" || ext == ".mov" || ext == ".webm") loops.push_back(e.path().string());
+  }
+  std::sort(loops.begin(), loops.end());
+  if (!loops.empty()) cfg.engine.loop = loops.back();  // "sunset" before "ocean": the calmer one
+}
+
+}  // namespace loopcast

@@ -1,0 +1,13 @@
+// The embedded default: with no loop given, loopcast plays the loops shipped in assets/loops
+// (and ToneFeed when no station is given), so a first run shows something at once.
+#pragma once
+#include "control/config.hpp"
+
+namespace loopcast {
+
+// Locates the loops directory (LOOPCAST_ASSETS, ./assets/loops, next to the binary, or
+// /usr/share/loopcast/loops) when the configured one does not exist, and picks its first loop
+// when none is configured.
+void apply_embedded_defaults(AppConfig& cfg);
+
+}  // namespace loopcast

@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "engine/jitter_buffer.hpp"
+
+using loopcast::JitterBuffer;
+
+namespace {
+struct Planes {
+  explicit Planes(int n, float v = 0) : l(n, v), r(n, v), p{reinterpret_cast<uint8_t*>(l.data()), reinterpret_cast<uint8_t*>(r.data())} {}
+  std::vector<float> l, r;
+  uint8_t* p[2];
+};
+const std::atomic<bool> kNoAbort{false};
+}  // namespace
+
+TEST_CASE("silence until the target level is buffered, then the real samples in order") {
+  JitterBuffer jb(1000, 2, 0.1, 0.5);  // 100-sample target
+  Planes in(60, 0.5f), out(50, 9.f);
+  jb.write(in.p, 60, false, kNoAbort);
+  CHECK(jb.read(out.p, 50) == 0);  // 60 < 100: still buffering
+  CHECK(out.l[0] == 0.f);
+  jb.write(in.p, 60, false, kNoAbort);
+  CHECK(jb.playing() == false);
+  CHECK(jb.read(out.p, 50) == 50);
+  CHECK(jb.playing());
+  CHECK(out.l[49] == 0.5f);
+  CHECK(jb.level() == doctest::Approx(0.07));
+}
+
+TEST_CASE("an underrun gives silence, counts once, and rebuffers") {
+  JitterBuffer jb(1000, 2, 0.05, 0.5);
+  Planes in(50, 1.f), out(80, 9.f);
+  jb.write(in.p, 50, false, kNoAbort);
+  CHECK(jb.read(out.p, 80) == 50);
+  CHECK(out.l[49] == 1.f);
+  CHECK(out.l[50] == 0.f);  // the short part is silence
+  CHECK(jb.underruns() == 1);
+  CHECK(jb.read(out.p, 80) == 0);
+  CHECK(jb.underruns() == 1);
+}
+
+TEST_CASE("a live burst beyond the maximum is trimmed to the target") {
+  JitterBuffer jb(1000, 2, 0.1, 0.3);
+  Planes burst(1000, 1.f);
+  jb.write(burst.p, 1000, false, kNoAbort);
+  CHECK(jb.level() == doctest::Approx(0.1));
+  CHECK(jb.dropped_samples() == 900);
+}
+
+TEST_CASE("a file producer blocks at the maximum until the consumer reads, and aborts cleanly") {
+  JitterBuffer jb(1000, 2, 0.05, 0.2);
+  Planes in(100, 1.f), out(100);
+  std::atomic<bool> abort{false};
+  std::atomic<int> written{0};
+  std::thread producer([&] {
+    while (jb.write(in.p, 100, true, abort)) ++written;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(written.load() == 2);  // 200 samples = max: the third write waits
+  jb.read(out.p, 100);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(written.load() == 3);
+  abort = true;
+  jb.wake();
+  producer.join();
+}
