@@ -29,10 +29,12 @@ std::string redact_url(std::string_view url) {
     query = path.substr(q + 1);
     path = path.substr(0, q);
   }
-  // RTMP: /app/KEY — the last path segment is the stream key when there are two or more.
+  // Ingest URLs (rtmp, rtmps, srt, anything not http/file): /app/KEY — the last path segment is
+  // the stream key. HTTP paths are mount names and stay readable.
+  const bool web = out.rfind("http://", 0) == 0 || out.rfind("https://", 0) == 0 || out.rfind("file://", 0) == 0;
   auto last = path.rfind('/');
-  if (last != 0 && last != std::string_view::npos && last + 1 < path.size() &&
-      (out.rfind("rtmp", 0) == 0 || out.rfind("srt", 0) == 0)) {
+  // (A one-segment path followed by a query is the app name of YouTube's "?backup=1/KEY" form.)
+  if (last != std::string_view::npos && last + 1 < path.size() && !web && (last != 0 || query.empty())) {
     out += path.substr(0, last + 1);
     out += "****";
   } else {
