@@ -58,7 +58,7 @@ double JitterBuffer::level() const {
 
 bool JitterBuffer::playing() const {
   std::lock_guard lk(mu_);
-  return !buffering_;
+  return !buffering_ || av_audio_fifo_size(fifo_.get()) >= target_;
 }
 
 void JitterBuffer::clear() {

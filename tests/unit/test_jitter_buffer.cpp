@@ -23,10 +23,10 @@ TEST_CASE("silence until the target level is buffered, then the real samples in 
   jb.write(in.p, 60, false, kNoAbort);
   CHECK(jb.read(out.p, 50) == 0);  // 60 < 100: still buffering
   CHECK(out.l[0] == 0.f);
-  jb.write(in.p, 60, false, kNoAbort);
   CHECK(jb.playing() == false);
+  jb.write(in.p, 60, false, kNoAbort);
+  CHECK(jb.playing());  // 120 ≥ 100: the next read plays
   CHECK(jb.read(out.p, 50) == 50);
-  CHECK(jb.playing());
   CHECK(out.l[49] == 0.5f);
   CHECK(jb.level() == doctest::Approx(0.07));
 }

@@ -1,0 +1,128 @@
+// The station input on its own: decoding and resampling files, and every way a network
+// source can fail without ever blocking the reader.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/station_feed.hpp"
+
+using namespace loopcast;
+using namespace std::chrono_literals;
+
+namespace {
+std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
+
+EngineConfig cfg_with_timeout(double t) {
+  EngineConfig c;
+  c.io_timeout = t;
+  c.audio_buffer = 0.2;
+  c.input_backoff = Backoff{0.2, 1.5, 1.0};
+  return c;
+}
+
+struct Stereo {
+  explicit Stereo(int n) : l(n), r(n), p{reinterpret_cast<uint8_t*>(l.data()), reinterpret_cast<uint8_t*>(r.data())} {}
+  double rms() const {
+    double s = 0;
+    for (float v : l) s += v * v;
+    return std::sqrt(s / l.size());
+  }
+  std::vector<float> l, r;
+  uint8_t* p[2];
+};
+
+bool wait_until(const std::function<bool()>& f, std::chrono::milliseconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (f()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return f();
+}
+
+// A TCP server on loopback that accepts connections and then never says a word.
+struct SilentServer {
+  SilentServer() {
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(fd, 8);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  ~SilentServer() { close(fd); }
+  int fd;
+  int port;
+};
+}  // namespace
+
+TEST_CASE("a mono 48 kHz Ogg/Vorbis file is resampled to stereo 44.1 kHz and looped") {
+  StationFeed feed(fixture("tone_3s_mono48k.ogg"), cfg_with_timeout(2), nullptr);
+  feed.start();
+  REQUIRE(wait_until([&] { return feed.status().state == "connected" && feed.status().buffer >= 0.2; }, 3000ms));
+  Stereo out(4410);
+  // Read 5 s of audio from a 3 s file: it loops, never runs dry.
+  for (int i = 0; i < 50; ++i) {
+    feed.read(out.p, 4410);
+    std::this_thread::sleep_for(2ms);
+  }
+  feed.read(out.p, 4410);
+  CHECK(out.rms() > 0.05);            // a real tone, not silence
+  CHECK(out.l[100] == out.r[100]);    // mono upmixed to both channels
+  CHECK(feed.status().underruns <= 1);
+  feed.stop();
+}
+
+TEST_CASE("an unreachable station gives silence, an error and retries") {
+  SilentServer probe;  // take a port, then close it: nothing listens there
+  const int port = probe.port;
+  close(probe.fd);
+  probe.fd = -1;
+  StationFeed feed("http://127.0.0.1:" + std::to_string(port) + "/radio.mp3", cfg_with_timeout(2), nullptr);
+  feed.start();
+  REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 3000ms));
+  const auto st = feed.status();
+  CHECK(st.state == "connecting");
+  CHECK(st.last_error.find("Connection refused") != std::string::npos);
+  Stereo out(1024);
+  out.l[0] = 1.f;
+  feed.read(out.p, 1024);  // never blocks, always delivers
+  CHECK(out.rms() == 0.0);
+  feed.stop();
+}
+
+TEST_CASE("a stalled TCP peer is detected within the I/O timeout, and stop() is prompt") {
+  SilentServer server;
+  StationFeed feed("http://127.0.0.1:" + std::to_string(server.port) + "/radio.mp3", cfg_with_timeout(1.0), nullptr);
+  const auto t0 = std::chrono::steady_clock::now();
+  feed.start();
+  REQUIRE(wait_until([&] { return !feed.status().last_error.empty(); }, 4000ms));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(took >= 0.9);
+  CHECK(took < 3.0);
+  CHECK(feed.status().last_error.find("timed out") != std::string::npos);
+  const auto s0 = std::chrono::steady_clock::now();
+  feed.stop();
+  CHECK(std::chrono::steady_clock::now() - s0 < 1500ms);
+}
+
+TEST_CASE("credentials in the station URL never appear in status") {
+  StationFeed feed("http://user:hunter22@127.0.0.1:1/radio.mp3", cfg_with_timeout(1), nullptr);
+  feed.start();
+  REQUIRE(wait_until([&] { return !feed.status().last_error.empty(); }, 3000ms));
+  const auto st = feed.status();
+  CHECK(st.source.find("hunter22") == std::string::npos);
+  CHECK(st.last_error.find("hunter22") == std::string::npos);
+  feed.stop();
+}
