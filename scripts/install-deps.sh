@@ -6,9 +6,11 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
-  build-essential cmake pkg-config ca-certificates git \
-  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev \
-  libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev \
-  ${LOOPCAST_NO_RIG:+} nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps >/dev/null
+BUILD=(build-essential cmake pkg-config ca-certificates
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
+  libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev)
+# LOOPCAST_DEPS=build (the Docker build stage) skips the test rig and benchmark tools.
+RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git)
+[ "${LOOPCAST_DEPS:-all}" = build ] && RIG=()
+$SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
 echo "loopcast: dependencies installed"
