@@ -118,7 +118,10 @@ Status StationFeed::session() {
   const std::string shown = redact_url(url_);
   AVFormatContext* raw = avformat_alloc_context();
   raw->interrupt_callback = deadline_.callback();
-  raw->probesize = 64 * 1024;          // a few MP3 frames are enough; start fast
+  // A live mount delivers a burst and then real time: probing the default 1 MB would take
+  // many seconds of silence. 32 KB holds enough MP3/AAC/Ogg frames to identify the stream.
+  raw->format_probesize = 32 * 1024;
+  raw->probesize = 64 * 1024;
   raw->max_analyze_duration = 500000;  // µs
   AVDictionary* opts = nullptr;
   if (live_) {
