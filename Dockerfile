@@ -10,7 +10,7 @@ RUN LOOPCAST_DEPS=build bash scripts/install-deps.sh \
 FROM debian:12-slim
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      libavformat59 libavcodec59 libavutil57 libswresample4 libswscale6 \
+      libavformat59 libavcodec59 libavutil57 libswresample4 libswscale6 libavfilter8 fonts-dejavu-core \
       libcpp-httplib0.11 libfmt9 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --create-home loopcast \

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/overlay_config.hpp"
+
 namespace loopcast {
 
 // Reconnect schedule: first delay, growth factor, cap (seconds); attempts 0 = unlimited.
@@ -34,6 +36,7 @@ struct EngineConfig {
   double crossfade = 0.0;            // seconds of blend between old and new loop on a switch
   bool realtime = true;              // pace output against the wall clock
   double duration = 0.0;             // stop after this many output seconds; 0 = run forever
+  OverlayConfig overlay{};           // now-playing text on the picture
   Backoff input_backoff{};
   Backoff output_backoff{};
 };

@@ -137,7 +137,7 @@ Status Pipeline::emit_video_frame() {
     }
   }
   const double local_t = static_cast<double>(video_frames_ - loop_start_frame_) / cfg_.fps;
-  const AVFrame* pic = compose(loop_->frame_at(local_t));
+  const AVFrame* pic = overlay_.apply(compose(loop_->frame_at(local_t)));
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);
   vframe_->pts = video_frames_;  // output PTS come from the frame counter, never from the file

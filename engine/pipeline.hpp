@@ -15,6 +15,7 @@
 #include "engine/engine_config.hpp"
 #include "engine/loop_source.hpp"
 #include "engine/output.hpp"
+#include "engine/overlay.hpp"
 #include "engine/result.hpp"
 
 namespace loopcast {
@@ -48,6 +49,8 @@ class Pipeline {
   // Put `next` on air at the next video frame (IDR there; crossfade if configured).
   void switch_to(std::unique_ptr<LoopSource> next);
   void request_keyframe() { force_idr_ = true; }
+  // Now-playing text for the overlay (ignored when the overlay is disabled).
+  void set_overlay_text(std::string text) { overlay_.set_text(std::move(text)); }
 
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;
@@ -70,6 +73,7 @@ class Pipeline {
   std::vector<std::unique_ptr<Output>> outputs_;
   std::unique_ptr<LoopSource> loop_;
   std::unique_ptr<LoopSource> fading_out_;  // previous loop during a crossfade
+  Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
 
   std::mutex switch_mu_;
   std::unique_ptr<LoopSource> pending_;

@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates
-  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
   libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev)
 # LOOPCAST_DEPS=build (the Docker build stage) skips the test rig and benchmark tools.
 RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git)

@@ -1,0 +1,89 @@
+#include "engine/overlay.hpp"
+
+#include <fmt/format.h>
+
+extern "C" {
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+}
+
+#include "engine/log.hpp"
+
+namespace loopcast {
+
+Overlay::Overlay(OverlayConfig cfg, int width, int height) : cfg_(std::move(cfg)), width_(width), height_(height) {}
+
+Overlay::~Overlay() { avfilter_graph_free(&graph_); }
+
+void Overlay::set_text(std::string text) {
+  std::lock_guard lk(mu_);
+  pending_ = std::move(text);
+  dirty_ = true;
+}
+
+Status Overlay::build(const std::string& text) {
+  avfilter_graph_free(&graph_);
+  src_ = sink_ = nullptr;
+  if (text.empty()) return Status::ok();
+  graph_ = avfilter_graph_alloc();
+  graph_->nb_threads = 1;
+  const std::string src_args =
+      fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/30:pixel_aspect=1/1", width_, height_, static_cast<int>(AV_PIX_FMT_YUV420P));
+  int err = avfilter_graph_create_filter(&src_, avfilter_get_by_name("buffer"), "in", src_args.c_str(), nullptr, graph_);
+  if (err >= 0) err = avfilter_graph_create_filter(&sink_, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph_);
+  if (err < 0) return Error{fmt::format("overlay: {}", av_error_string(err))};
+  // Options go in as a dictionary, never as a filter string: song titles need no escaping.
+  AVFilterContext* draw = avfilter_graph_alloc_filter(graph_, avfilter_get_by_name("drawtext"), "drawtext");
+  if (!draw) return Error{"overlay: drawtext filter not available"};
+  const int margin = cfg_.size;
+  const bool right = cfg_.position.find("right") != std::string::npos;
+  const bool top = cfg_.position.find("top") != std::string::npos;
+  AVDictionary* o = nullptr;
+  av_dict_set(&o, "fontfile", cfg_.font.c_str(), 0);
+  av_dict_set(&o, "text", text.c_str(), 0);
+  av_dict_set(&o, "expansion", "none", 0);
+  av_dict_set_int(&o, "fontsize", cfg_.size, 0);
+  av_dict_set(&o, "fontcolor", cfg_.color.c_str(), 0);
+  av_dict_set(&o, "x", right ? fmt::format("w-tw-{}", margin).c_str() : std::to_string(margin).c_str(), 0);
+  av_dict_set(&o, "y", top ? std::to_string(margin).c_str() : fmt::format("h-th-{}", margin).c_str(), 0);
+  if (cfg_.box) {
+    av_dict_set(&o, "box", "1", 0);
+    av_dict_set(&o, "boxcolor", "black@0.45", 0);
+    av_dict_set_int(&o, "boxborderw", cfg_.size / 3, 0);
+  }
+  err = avfilter_init_dict(draw, &o);
+  av_dict_free(&o);
+  if (err < 0) return Error{fmt::format("overlay: drawtext ({}): {}", cfg_.font, av_error_string(err))};
+  if ((err = avfilter_link(src_, 0, draw, 0)) < 0 || (err = avfilter_link(draw, 0, sink_, 0)) < 0 ||
+      (err = avfilter_graph_config(graph_, nullptr)) < 0)
+    return Error{fmt::format("overlay: {}", av_error_string(err))};
+  return Status::ok();
+}
+
+const AVFrame* Overlay::apply(const AVFrame* in) {
+  if (!cfg_.enabled) return in;
+  {
+    std::lock_guard lk(mu_);
+    if (dirty_) {
+      dirty_ = false;
+      text_ = pending_;
+      if (Status st = build(text_); !st) {
+        error_ = st.error();
+        log::warn("overlay", "{}", error_);
+        avfilter_graph_free(&graph_);
+      }
+    }
+  }
+  if (!graph_) return in;
+  av_frame_unref(in_.get());
+  av_frame_ref(in_.get(), in);
+  in_->pts = frames_++;  // drawtext needs no real timeline, only increasing stamps
+  av_frame_unref(out_.get());
+  if (av_buffersrc_add_frame_flags(src_, in_.get(), AV_BUFFERSRC_FLAG_KEEP_REF) < 0 ||
+      av_buffersink_get_frame(sink_, out_.get()) < 0)
+    return in;
+  return out_.get();
+}
+
+}  // namespace loopcast
