@@ -37,6 +37,9 @@ Status apply_config_file(AppConfig& cfg, const std::string& path);
 Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args);
 // Environment: LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER/PASSWORD, LOOPCAST_OUTPUT, LOOPCAST_STREAM_KEY...
 void apply_environment(AppConfig& cfg);
+// After env, file and flags: substitute {key} in outputs with LOOPCAST_STREAM_KEY (or default to
+// YouTube's primary RTMPS ingest when only the key is given) and register every key as a secret.
+void resolve_stream_key(AppConfig& cfg);
 // Cross-field checks after everything is applied (sizes, fps, bitrates, at least one output...).
 Status validate(const AppConfig& cfg);
 std::string cli_usage();

@@ -14,7 +14,7 @@ bool is_network_url(const std::string& url) { return url.find("://") != std::str
 
 Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe)
     : url_(std::move(url)),
-      shown_(redact_url(url_)),
+      shown_(redact_url(url_, true)),
       file_(!is_network_url(url_)),
       streams_(streams),
       io_timeout_(cfg.io_timeout),

@@ -9,7 +9,7 @@ std::mutex g_mu;
 std::vector<std::string> g_secrets;
 }  // namespace
 
-std::string redact_url(std::string_view url) {
+std::string redact_url(std::string_view url, bool ingest) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
   std::string out(url.substr(0, scheme_end + 3));
@@ -31,7 +31,7 @@ std::string redact_url(std::string_view url) {
   }
   // Ingest URLs (rtmp, rtmps, srt, anything not http/file): /app/KEY — the last path segment is
   // the stream key. HTTP paths are mount names and stay readable.
-  const bool web = out.rfind("http://", 0) == 0 || out.rfind("https://", 0) == 0 || out.rfind("file://", 0) == 0;
+  const bool web = !ingest && (out.rfind("http://", 0) == 0 || out.rfind("https://", 0) == 0 || out.rfind("file://", 0) == 0);
   auto last = path.rfind('/');
   // (A one-segment path followed by a query is the app name of YouTube's "?backup=1/KEY" form.)
   if (last != std::string_view::npos && last + 1 < path.size() && !web && (last != 0 || query.empty())) {

@@ -7,7 +7,8 @@ namespace loopcast {
 
 // rtmps://a.rtmps.youtube.com/live2/abcd-efgh → rtmps://a.rtmps.youtube.com/live2/****
 // Also hides user:password@ and query values. Non-URL text is returned unchanged.
-std::string redact_url(std::string_view url);
+// `ingest`: the URL is a publish target, so its last path segment is a key whatever the scheme.
+std::string redact_url(std::string_view url, bool ingest = false);
 
 // Replaces every occurrence of the registered secrets (stream keys, tokens) in free text.
 void register_secret(std::string secret);

@@ -1,0 +1,356 @@
+#include "control/config.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "engine/redact.hpp"
+
+namespace loopcast {
+namespace {
+
+enum class Kind { str, integer, number, boolean, bitrate, size, output, backoff, flag_true, flag_false };
+
+// One setting: its JSON key (flag = "--" + key with '_' → '-'), how to read it, where it goes.
+struct Key {
+  const char* name;
+  Kind kind;
+  std::function<Status(AppConfig&, const std::string&)> set;  // value as text (CLI form)
+  const char* help;
+};
+
+Error bad(const std::string& key, const std::string& value, const std::string& why) {
+  return Error{fmt::format("{}: invalid value '{}': {}", key, value, why), Errc::invalid};
+}
+
+Result<double> parse_number(const std::string& key, const std::string& v) {
+  char* end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0') return bad(key, v, "not a number");
+  return d;
+}
+
+Result<int64_t> parse_int(const std::string& key, const std::string& v) {
+  char* end = nullptr;
+  long long d = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0') return bad(key, v, "not an integer");
+  return static_cast<int64_t>(d);
+}
+
+// "2500k", "2.5M", "128000"
+Result<int64_t> parse_bitrate(const std::string& key, const std::string& v) {
+  if (v.empty()) return bad(key, v, "empty");
+  double mult = 1;
+  std::string num = v;
+  const char last = static_cast<char>(std::tolower(v.back()));
+  if (last == 'k') mult = 1e3;
+  if (last == 'm') mult = 1e6;
+  if (mult != 1) num.pop_back();
+  char* end = nullptr;
+  double d = std::strtod(num.c_str(), &end);
+  if (num.empty() || *end != '\0' || d <= 0) return bad(key, v, "expected bits per second like 2500k or 2.5M");
+  return static_cast<int64_t>(d * mult);
+}
+
+Result<bool> parse_bool(const std::string& key, const std::string& v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  return bad(key, v, "expected true or false");
+}
+
+template <class T>
+Status assign(Result<T> r, T& out) {
+  if (!r) return Error{r.error(), r.code()};
+  out = *r;
+  return Status::ok();
+}
+
+Status set_int(Result<int64_t> r, int& out) {
+  if (!r) return Error{r.error(), r.code()};
+  out = static_cast<int>(*r);
+  return Status::ok();
+}
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> k = {
+      {"config", Kind::str, [](AppConfig& c, const std::string& v) { return apply_config_file(c, v); }, "JSON config file (applied first)"},
+      {"loop", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.loop = v; return Status::ok(); }, "first loop video (default: a loop from the loops dir)"},
+      {"audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.audio = v; return Status::ok(); }, "station stream URL or audio file (default: generated tone)"},
+      {"fallback_audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.fallback_audio = v; return Status::ok(); }, "audio file played while the station is down (default: silence)"},
+      {"output", Kind::output, [](AppConfig& c, const std::string& v) { c.engine.outputs.push_back(v); return Status::ok(); }, "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)"},
+      {"size", Kind::size, [](AppConfig& c, const std::string& v) -> Status {
+         int w = 0, h = 0;
+         char x = 0, extra = 0;
+         if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
+           return bad("size", v, "expected WIDTHxHEIGHT like 1280x720");
+         c.engine.width = w;
+         c.engine.height = h;
+         return Status::ok();
+       }, "output size (default 1280x720)"},
+      {"fps", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("fps", v), c.engine.fps); }, "output frame rate (default 30)"},
+      {"vbitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("vbitrate", v), c.engine.video_bitrate); }, "video bitrate, CBR (default 2500k)"},
+      {"abitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("abitrate", v), c.engine.audio_bitrate); }, "AAC bitrate (default 128k)"},
+      {"sample_rate", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("sample_rate", v), c.engine.sample_rate); }, "44100 or 48000 (default 44100)"},
+      {"preset", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.preset = v; return Status::ok(); }, "x264 preset (default veryfast)"},
+      {"keyframe_interval", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("keyframe_interval", v), c.engine.keyframe_interval); }, "seconds between keyframes (default 2; YouTube: never > 4)"},
+      {"x264_threads", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("x264_threads", v), c.engine.x264_threads); }, "encoder threads (default 0 = auto)"},
+      {"io_timeout", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("io_timeout", v), c.engine.io_timeout); }, "seconds before a stalled network read/write fails (default 10)"},
+      {"audio_buffer", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("audio_buffer", v), c.engine.audio_buffer); }, "live audio jitter buffer, seconds (default 0.5)"},
+      {"crossfade", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("crossfade", v), c.engine.crossfade); }, "seconds of blend between loops on a switch (default 0)"},
+      {"realtime", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("realtime", v), c.engine.realtime); }, "pace against the wall clock (default true)"},
+      {"no_realtime", Kind::flag_false, [](AppConfig& c, const std::string&) { c.engine.realtime = false; return Status::ok(); }, "encode as fast as possible (files, tests)"},
+      {"duration", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("duration", v), c.engine.duration); }, "stop after this many seconds (default 0 = forever)"},
+      {"overlay", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay", v), c.engine.overlay.enabled); }, "draw 'Artist - Title' on the video (default false)"},
+      {"overlay_font", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.font = v; return Status::ok(); }, "overlay TTF font file"},
+      {"overlay_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_size", v), c.engine.overlay.size); }, "overlay font size in pixels (default 36)"},
+      {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right"},
+      {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address (default 127.0.0.1)"},
+      {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off (default 8080)"},
+      {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)"},
+      {"webhook_user", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_user = v; return Status::ok(); }, "Basic-auth user for /webhook/azuracast"},
+      {"webhook_password", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_password = v; register_secret(v); return Status::ok(); }, "Basic-auth password (prefer $LOOPCAST_WEBHOOK_PASSWORD)"},
+      {"control_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.control_dir = v; return Status::ok(); }, "directory for status.json/control.json (default off)"},
+      {"loops_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.loops_dir = v; return Status::ok(); }, "where loop names resolve (default assets/loops)"},
+      {"mapping", Kind::str, [](AppConfig& c, const std::string& v) { c.control.mapping_file = v; return Status::ok(); }, "track → loop rules, JSON (reload: SIGHUP or API)"},
+      {"switch_delay", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("switch_delay", v), c.control.switch_delay); }, "seconds from webhook to picture change (default 0)"},
+      {"icy_switch", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.icy_switch = true; return Status::ok(); }, "switch loops on in-band ICY StreamTitle changes"},
+      {"watchdog", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("watchdog", v), c.control.watchdog_timeout); }, "restart when no packet for N s, 0 = off (default 30)"},
+      {"autostart", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("autostart", v), c.control.autostart); }, "start streaming at launch (default true)"},
+      {"no_autostart", Kind::flag_false, [](AppConfig& c, const std::string&) { c.control.autostart = false; return Status::ok(); }, "wait for a start command"},
+      {"log_level", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") return bad("log_level", v, "expected debug|info|warn|error");
+         c.control.log_level = v;
+         return Status::ok();
+       }, "debug|info|warn|error (default info)"},
+  };
+  return k;
+}
+
+const Key* find_key(const std::string& name) {
+  for (const auto& k : keys())
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+std::string flag_name(const char* key) {
+  std::string f = std::string("--") + key;
+  std::replace(f.begin(), f.end(), '_', '-');
+  return f;
+}
+
+Status apply_backoff(Backoff& b, const rapidjson::Value& v, const std::string& key) {
+  if (!v.IsObject()) return Error{fmt::format("{}: expected an object {{initial, factor, max, attempts}}", key), Errc::invalid};
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    const std::string name = it->name.GetString();
+    if (name == "attempts" && it->value.IsInt()) b.attempts = it->value.GetInt();
+    else if (name != "attempts" && it->value.IsNumber() && (name == "initial" || name == "factor" || name == "max"))
+      (name == "initial" ? b.initial : name == "factor" ? b.factor : b.max) = it->value.GetDouble();
+    else return Error{fmt::format("{}.{}: unknown key or wrong type", key, name), Errc::invalid};
+  }
+  return Status::ok();
+}
+
+// A JSON value in the text form the CLI setter takes, or an error naming the key.
+Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
+  auto wrong = [&](const char* want) {
+    return Error{fmt::format("config key '{}': expected {}", k.name, want), Errc::invalid};
+  };
+  switch (k.kind) {
+    case Kind::str:
+    case Kind::size:
+    case Kind::output:
+      if (!v.IsString()) return wrong("a string");
+      return std::string(v.GetString(), v.GetStringLength());
+    case Kind::integer:
+      if (!v.IsInt()) return wrong("an integer");
+      return std::to_string(v.GetInt());
+    case Kind::number:
+      if (!v.IsNumber()) return wrong("a number");
+      return fmt::format("{}", v.GetDouble());
+    case Kind::bitrate:
+      if (v.IsString()) return std::string(v.GetString());
+      if (v.IsInt64()) return std::to_string(v.GetInt64());
+      return wrong("a bitrate like \"2500k\" or a number of bits per second");
+    case Kind::boolean:
+    case Kind::flag_true:
+    case Kind::flag_false:
+      if (!v.IsBool()) return wrong("true or false");
+      return std::string(v.GetBool() ? "true" : "false");
+    case Kind::backoff:
+      break;
+  }
+  return wrong("a value");
+}
+}  // namespace
+
+Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
+  rapidjson::Document doc;
+  doc.Parse(json_text.c_str(), json_text.size());
+  if (doc.HasParseError())
+    return Error{fmt::format("config: invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())), Errc::invalid};
+  if (!doc.IsObject()) return Error{"config: the top level must be a JSON object", Errc::invalid};
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    const std::string name = it->name.GetString();
+    if (name == "input_backoff" || name == "output_backoff") {
+      if (Status st = apply_backoff(name == "input_backoff" ? cfg.engine.input_backoff : cfg.engine.output_backoff, it->value, name); !st) return st;
+      continue;
+    }
+    if (name == "config") return Error{"config: 'config' cannot be nested", Errc::invalid};
+    const Key* k = find_key(name);
+    if (!k) return Error{fmt::format("unknown config key '{}'", name), Errc::invalid};
+    if (k->kind == Kind::output && it->value.IsArray()) {
+      cfg.engine.outputs.clear();
+      for (const auto& o : it->value.GetArray()) {
+        if (!o.IsString()) return Error{"config key 'output': expected strings", Errc::invalid};
+        cfg.engine.outputs.emplace_back(o.GetString());
+      }
+      continue;
+    }
+    if (k->kind == Kind::output) cfg.engine.outputs.clear();  // a file's single output replaces
+    auto text = json_as_text(*k, it->value);
+    if (!text) return Error{text.error(), text.code()};
+    if ((k->kind == Kind::flag_true || k->kind == Kind::flag_false) && *text == "false") {
+      if (name == "icy_switch") cfg.control.icy_switch = false;
+      if (name == "no_realtime") cfg.engine.realtime = true;
+      if (name == "no_autostart") cfg.control.autostart = true;
+      continue;
+    }
+    if (Status st = k->set(cfg, *text); !st) return st;
+  }
+  return Status::ok();
+}
+
+Status apply_config_file(AppConfig& cfg, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{fmt::format("config file '{}': cannot open", path), Errc::not_found};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Status st = apply_config_json(cfg, ss.str());
+  if (!st) return Error{fmt::format("{}: {}", path, st.error()), st.code()};
+  return st;
+}
+
+Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args) {
+  // --config first, wherever it is, so the other flags override the file.
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a.rfind("--config=", 0) == 0) {
+      if (Status st = apply_config_file(cfg, a.substr(9)); !st) return st;
+    } else if (a == "--config") {
+      if (i + 1 >= args.size()) return Error{"--config: missing value", Errc::invalid};
+      if (Status st = apply_config_file(cfg, args[i + 1]); !st) return st;
+    }
+  }
+  bool outputs_from_flags = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) return Error{fmt::format("unexpected argument '{}'", a), Errc::invalid};
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    std::replace(name.begin(), name.end(), '-', '_');
+    const Key* k = find_key(name);
+    if (!k) return Error{fmt::format("unknown flag '{}'", a.substr(0, a.find('='))), Errc::invalid};
+    const bool is_switch = k->kind == Kind::flag_true || k->kind == Kind::flag_false;
+    if (!is_switch && !has_value) {
+      if (i + 1 >= args.size()) return Error{fmt::format("{}: missing value", flag_name(k->name)), Errc::invalid};
+      value = args[++i];
+    }
+    if (name == "config") continue;
+    if (k->kind == Kind::output && !outputs_from_flags) {
+      cfg.engine.outputs.clear();  // flags replace the file's outputs
+      outputs_from_flags = true;
+    }
+    if (Status st = k->set(cfg, value); !st) return Error{fmt::format("{}: {}", flag_name(k->name), st.error()), st.code()};
+  }
+  return Status::ok();
+}
+
+void apply_environment(AppConfig& cfg) {
+  auto env = [](const char* n) -> std::string {
+    const char* v = std::getenv(n);
+    return v ? v : "";
+  };
+  if (auto v = env("LOOPCAST_API_TOKEN"); !v.empty()) cfg.control.api_token = v;
+  if (auto v = env("LOOPCAST_WEBHOOK_USER"); !v.empty()) cfg.control.webhook_user = v;
+  if (auto v = env("LOOPCAST_WEBHOOK_PASSWORD"); !v.empty()) cfg.control.webhook_password = v;
+  if (auto v = env("LOOPCAST_CONTROL_DIR"); !v.empty()) cfg.control.control_dir = v;
+  if (auto v = env("LOOPCAST_HTTP_PORT"); !v.empty()) cfg.control.http_port = std::atoi(v.c_str());
+  if (auto v = env("LOOPCAST_OUTPUT"); !v.empty()) cfg.engine.outputs = {v};
+  register_secret(cfg.control.api_token);
+  register_secret(cfg.control.webhook_password);
+  register_secret(env("LOOPCAST_STREAM_KEY"));
+}
+
+void resolve_stream_key(AppConfig& cfg) {
+  const char* key_env = std::getenv("LOOPCAST_STREAM_KEY");
+  const std::string key = key_env ? key_env : "";
+  if (!key.empty()) {
+    register_secret(key);
+    if (cfg.engine.outputs.empty()) cfg.engine.outputs = {"rtmps://a.rtmps.youtube.com:443/live2/{key}"};
+    for (auto& o : cfg.engine.outputs)
+      for (auto pos = o.find("{key}"); pos != std::string::npos; pos = o.find("{key}")) o.replace(pos, 5, key);
+  }
+  // Whatever ends an ingest URL is a key: keep it out of every log line.
+  for (const auto& o : cfg.engine.outputs) {
+    if (o.find("://") == std::string::npos) continue;
+    if (auto slash = o.rfind('/'); slash != std::string::npos && slash + 1 < o.size()) register_secret(o.substr(slash + 1));
+  }
+}
+
+Status validate(const AppConfig& cfg) {
+  const auto& e = cfg.engine;
+  auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
+  if (e.width < 16 || e.width > 3840 || e.height < 16 || e.height > 2160 || e.width % 2 || e.height % 2)
+    return invalid(fmt::format("size {}x{}: width and height must be even, 16..3840 x 16..2160", e.width, e.height));
+  if (e.fps < 1 || e.fps > 60) return invalid(fmt::format("fps {}: must be 1..60", e.fps));
+  if (e.video_bitrate < 100'000 || e.video_bitrate > 20'000'000) return invalid(fmt::format("vbitrate {}: must be 100k..20M", e.video_bitrate));
+  if (e.audio_bitrate < 32'000 || e.audio_bitrate > 320'000) return invalid(fmt::format("abitrate {}: must be 32k..320k", e.audio_bitrate));
+  if (e.sample_rate != 44100 && e.sample_rate != 48000) return invalid(fmt::format("sample_rate {}: must be 44100 or 48000", e.sample_rate));
+  static const char* presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"};
+  if (std::none_of(std::begin(presets), std::end(presets), [&](const char* p) { return e.preset == p; }))
+    return invalid(fmt::format("preset '{}': not an x264 preset (ultrafast..placebo)", e.preset));
+  if (e.keyframe_interval < 0.5 || e.keyframe_interval > 4) return invalid(fmt::format("keyframe_interval {}: must be 0.5..4 s (YouTube)", e.keyframe_interval));
+  if (e.io_timeout <= 0 || e.io_timeout > 300) return invalid(fmt::format("io_timeout {}: must be (0, 300] s", e.io_timeout));
+  if (e.audio_buffer < 0.05 || e.audio_buffer > 10) return invalid(fmt::format("audio_buffer {}: must be 0.05..10 s", e.audio_buffer));
+  if (e.crossfade < 0 || e.crossfade > 5) return invalid(fmt::format("crossfade {}: must be 0..5 s", e.crossfade));
+  if (e.duration < 0) return invalid("duration: must be >= 0");
+  if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
+  if (e.outputs.empty()) return invalid("no output: give --output (rtmp://, rtmps:// or a .flv file) or set LOOPCAST_STREAM_KEY");
+  for (const auto& o : e.outputs) {
+    const bool rtmp = o.rfind("rtmp://", 0) == 0 || o.rfind("rtmps://", 0) == 0;
+    const bool flv = o.find("://") == std::string::npos && o.size() > 4 && o.substr(o.size() - 4) == ".flv";
+    if (!rtmp && !flv) return invalid(fmt::format("output '{}': expected rtmp://, rtmps:// or a path ending in .flv", redact_url(o, true)));
+    if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
+  }
+  const auto& c = cfg.control;
+  if (c.http_port < 0 || c.http_port > 65535) return invalid(fmt::format("http_port {}: must be 0..65535", c.http_port));
+  if (c.switch_delay < 0 || c.switch_delay > 120) return invalid(fmt::format("switch_delay {}: must be 0..120 s", c.switch_delay));
+  if (c.watchdog_timeout < 0) return invalid("watchdog: must be >= 0");
+  return Status::ok();
+}
+
+std::string cli_usage() {
+  std::string s = "loopcast run flags (a JSON config file takes the same keys with '_'):\n";
+  for (const auto& k : keys()) {
+    std::string flag = flag_name(k.name);
+    const bool is_switch = k.kind == Kind::flag_true || k.kind == Kind::flag_false;
+    if (!is_switch) flag += " V";
+    s += fmt::format("  {:<24} {}\n", flag, k.help);
+  }
+  s += "environment: LOOPCAST_STREAM_KEY, LOOPCAST_OUTPUT, LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER,\n"
+       "             LOOPCAST_WEBHOOK_PASSWORD, LOOPCAST_CONTROL_DIR, LOOPCAST_HTTP_PORT\n";
+  return s;
+}
+
+}  // namespace loopcast

@@ -1,0 +1,139 @@
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <string>
+
+#include "control/config.hpp"
+#include "engine/redact.hpp"
+
+using namespace loopcast;
+
+namespace {
+std::string example() { return std::string(LOOPCAST_SOURCE_DIR) + "/assets/config.example.json"; }
+}  // namespace
+
+TEST_CASE("defaults are YouTube-ready") {
+  AppConfig c;
+  CHECK(c.engine.width == 1280);
+  CHECK(c.engine.height == 720);
+  CHECK(c.engine.fps == 30);
+  CHECK(c.engine.keyframe_interval == 2.0);
+  CHECK(c.engine.video_bitrate == 2'500'000);
+  CHECK(c.engine.audio_bitrate == 128'000);
+}
+
+TEST_CASE("the example config parses, and flags override it in any order") {
+  AppConfig c;
+  REQUIRE(apply_cli_flags(c, {"--fps", "25", "--config", example(), "--vbitrate=4.5M", "--size", "1920x1080"}));
+  CHECK(c.engine.fps == 25);                 // flag after... and before the file: flags win
+  CHECK(c.engine.video_bitrate == 4'500'000);
+  CHECK(c.engine.width == 1920);
+  CHECK(c.engine.height == 1080);
+  CHECK(c.engine.crossfade == 0.5);          // from the file
+  CHECK(c.control.switch_delay == 10);
+  CHECK(c.engine.output_backoff.max == 30);
+  CHECK(c.engine.input_backoff.max == 15);
+  REQUIRE(c.engine.outputs.size() == 1);
+  CHECK(c.engine.outputs[0] == "rtmps://a.rtmps.youtube.com:443/live2/{key}");
+}
+
+TEST_CASE("repeated --output flags replace the file's outputs") {
+  AppConfig c;
+  REQUIRE(apply_cli_flags(c, {"--config", example(), "--output", "a.flv", "--output", "rtmp://x/live/k"}));
+  REQUIRE(c.engine.outputs.size() == 2);
+  CHECK(c.engine.outputs[0] == "a.flv");
+}
+
+TEST_CASE("switch flags and boolean keys") {
+  AppConfig c;
+  REQUIRE(apply_cli_flags(c, {"--no-realtime", "--icy-switch", "--no-autostart"}));
+  CHECK_FALSE(c.engine.realtime);
+  CHECK(c.control.icy_switch);
+  CHECK_FALSE(c.control.autostart);
+  REQUIRE(apply_config_json(c, R"({"realtime": true, "icy_switch": false})"));
+  CHECK(c.engine.realtime);
+  CHECK_FALSE(c.control.icy_switch);
+}
+
+TEST_CASE("every kind of bad input is a clear error naming the key or flag") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* needle;
+  };
+  const Case cases[] = {
+      {{"--fsp", "30"}, "unknown flag '--fsp'"},
+      {{"--fps"}, "--fps: missing value"},
+      {{"--fps", "thirty"}, "not an integer"},
+      {{"--size", "1280x"}, "WIDTHxHEIGHT"},
+      {{"--vbitrate", "fast"}, "2500k"},
+      {{"--realtime", "maybe"}, "true or false"},
+      {{"--log-level", "loud"}, "debug|info"},
+      {{"--config", "/nonexistent/loopcast.json"}, "cannot open"},
+      {{"stray"}, "unexpected argument 'stray'"},
+  };
+  for (const auto& c : cases) {
+    AppConfig cfg;
+    Status st = apply_cli_flags(cfg, c.args);
+    CAPTURE(c.needle);
+    REQUIRE_FALSE(st);
+    CHECK(st.error().find(c.needle) != std::string::npos);
+  }
+  AppConfig cfg;
+  CHECK(apply_config_json(cfg, "{\"fps\": ").error().find("invalid JSON") != std::string::npos);
+  CHECK(apply_config_json(cfg, "[1,2]").error().find("object") != std::string::npos);
+  CHECK(apply_config_json(cfg, R"({"fsp": 30})").error().find("unknown config key 'fsp'") != std::string::npos);
+  CHECK(apply_config_json(cfg, R"({"fps": "30"})").error().find("'fps': expected an integer") != std::string::npos);
+  CHECK(apply_config_json(cfg, R"({"output": [1]})").error().find("output") != std::string::npos);
+  CHECK(apply_config_json(cfg, R"({"output_backoff": {"max": "x"}})").error().find("output_backoff.max") != std::string::npos);
+}
+
+TEST_CASE("validation catches values the encoder or YouTube would reject") {
+  auto base = [] {
+    AppConfig c;
+    c.engine.loop = "x.mp4";
+    c.engine.outputs = {"out.flv"};
+    return c;
+  };
+  CHECK(validate(base()));
+  auto expect = [&](auto mutate, const char* needle) {
+    AppConfig c = base();
+    mutate(c);
+    Status st = validate(c);
+    CAPTURE(needle);
+    REQUIRE_FALSE(st);
+    CHECK(st.error().find(needle) != std::string::npos);
+  };
+  expect([](AppConfig& c) { c.engine.width = 1281; }, "even");
+  expect([](AppConfig& c) { c.engine.fps = 120; }, "fps");
+  expect([](AppConfig& c) { c.engine.keyframe_interval = 10; }, "keyframe_interval");
+  expect([](AppConfig& c) { c.engine.preset = "turbo"; }, "preset");
+  expect([](AppConfig& c) { c.engine.sample_rate = 22050; }, "sample_rate");
+  expect([](AppConfig& c) { c.engine.outputs.clear(); }, "no output");
+  expect([](AppConfig& c) { c.engine.loop.clear(); }, "no loop");
+  expect([](AppConfig& c) { c.engine.outputs = {"http://ingest.example/live/abcdef-key"}; }, "expected rtmp://");
+  AppConfig c = base();
+  c.engine.outputs = {"http://ingest.example/live/abcdef-key"};
+  CHECK(validate(c).error().find("abcdef-key") == std::string::npos);  // redacted in the message
+}
+
+TEST_CASE("the stream key comes from the environment and is redacted everywhere") {
+  setenv("LOOPCAST_STREAM_KEY", "abcd-efgh-ijkl-mnop", 1);
+  AppConfig c;
+  apply_environment(c);
+  REQUIRE(apply_cli_flags(c, {"--output", "rtmps://b.rtmps.youtube.com:443/live2?backup=1/{key}"}));
+  resolve_stream_key(c);
+  CHECK(c.engine.outputs[0] == "rtmps://b.rtmps.youtube.com:443/live2?backup=1/abcd-efgh-ijkl-mnop");
+  CHECK(redact_text("publishing to " + c.engine.outputs[0]).find("abcd-efgh") == std::string::npos);
+
+  AppConfig only_key;
+  resolve_stream_key(only_key);  // no output at all: YouTube's primary ingest
+  REQUIRE(only_key.engine.outputs.size() == 1);
+  CHECK(only_key.engine.outputs[0] == "rtmps://a.rtmps.youtube.com:443/live2/abcd-efgh-ijkl-mnop");
+  unsetenv("LOOPCAST_STREAM_KEY");
+}
+
+TEST_CASE("usage lists every flag") {
+  const std::string u = cli_usage();
+  for (const char* f : {"--loop", "--audio", "--output", "--size", "--vbitrate", "--switch-delay", "--icy-switch", "--mapping", "--control-dir"})
+    CHECK(u.find(f) != std::string::npos);
+}
