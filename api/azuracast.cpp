@@ -1,0 +1,98 @@
+#include "api/azuracast.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+namespace loopcast {
+namespace {
+using Value = rapidjson::Value;
+
+Error invalid(std::string m) { return Error{std::move(m), Errc::invalid}; }
+
+// Optional string member: absent or null → empty; anything else but a string → error.
+Status get_string(const Value& obj, const char* key, const std::string& path, std::string& out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return Status::ok();
+  if (!it->value.IsString()) return invalid(fmt::format("{}.{} must be a string", path, key));
+  out.assign(it->value.GetString(), it->value.GetStringLength());
+  return Status::ok();
+}
+
+Status get_int(const Value& obj, const char* key, const std::string& path, int64_t& out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return Status::ok();
+  if (!it->value.IsNumber()) return invalid(fmt::format("{}.{} must be a number", path, key));
+  out = it->value.IsInt64() ? it->value.GetInt64() : static_cast<int64_t>(it->value.GetDouble());
+  return Status::ok();
+}
+
+std::string scalar_text(const Value& v) {
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  if (v.IsBool()) return v.GetBool() ? "true" : "false";
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  if (v.IsNumber()) return fmt::format("{}", v.GetDouble());
+  return {};
+}
+}  // namespace
+
+Result<NowPlaying> parse_nowplaying(std::string_view body) {
+  if (body.size() > (1u << 20)) return invalid("body larger than 1 MiB");
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError())
+    return invalid(fmt::format("invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())));
+  if (!doc.IsObject()) return invalid("the NowPlaying body must be a JSON object");
+  NowPlaying np;
+  if (auto st = doc.FindMember("station"); st != doc.MemberEnd() && st->value.IsObject()) {
+    if (Status s = get_string(st->value, "shortcode", "station", np.station); !s) return Error{s.error(), Errc::invalid};
+    if (np.station.empty())
+      if (Status s = get_string(st->value, "name", "station", np.station); !s) return Error{s.error(), Errc::invalid};
+  }
+  if (auto on = doc.FindMember("is_online"); on != doc.MemberEnd()) {
+    if (!on->value.IsBool()) return invalid("is_online must be a boolean");
+    np.is_online = on->value.GetBool();
+  }
+  if (auto live = doc.FindMember("live"); live != doc.MemberEnd() && live->value.IsObject()) {
+    if (auto l = live->value.FindMember("is_live"); l != live->value.MemberEnd() && l->value.IsBool()) np.live = l->value.GetBool();
+    if (Status s = get_string(live->value, "streamer_name", "live", np.streamer); !s) return Error{s.error(), Errc::invalid};
+  }
+  auto npit = doc.FindMember("now_playing");
+  if (npit == doc.MemberEnd() || !npit->value.IsObject()) return invalid("now_playing is missing or not an object");
+  const Value& cur = npit->value;
+  auto songit = cur.FindMember("song");
+  if (songit == cur.MemberEnd() || !songit->value.IsObject()) return invalid("now_playing.song is missing or not an object");
+  const Value& song = songit->value;
+  TrackInfo& t = np.track;
+  t.source = "webhook";
+  const std::string sp = "now_playing.song";
+  for (auto [key, field] : {std::pair{"id", &t.song_id}, {"artist", &t.artist}, {"title", &t.title}, {"text", &t.text},
+                            {"album", &t.album}, {"art", &t.art}}) {
+    if (Status s = get_string(song, key, sp, *field); !s) return Error{s.error(), Errc::invalid};
+  }
+  if (auto cf = song.FindMember("custom_fields"); cf != song.MemberEnd() && !cf->value.IsNull()) {
+    // AzuraCast sends {} or [] when there are none.
+    if (cf->value.IsObject()) {
+      for (auto it = cf->value.MemberBegin(); it != cf->value.MemberEnd(); ++it)
+        if (!it->value.IsNull()) t.custom_fields[it->name.GetString()] = scalar_text(it->value);
+    } else if (!cf->value.IsArray()) {
+      return invalid("now_playing.song.custom_fields must be an object");
+    }
+  }
+  if (Status s = get_int(cur, "sh_id", "now_playing", t.sh_id); !s) return Error{s.error(), Errc::invalid};
+  if (Status s = get_int(cur, "played_at", "now_playing", t.played_at); !s) return Error{s.error(), Errc::invalid};
+  if (Status s = get_string(cur, "playlist", "now_playing", t.playlist); !s) return Error{s.error(), Errc::invalid};
+  if (t.text.empty() && !(t.artist.empty() && t.title.empty())) t.text = t.artist.empty() ? t.title : t.artist + " - " + t.title;
+  if (t.artist.empty() && t.title.empty() && !t.text.empty()) {
+    if (auto dash = t.text.find(" - "); dash != std::string::npos) {
+      t.artist = t.text.substr(0, dash);
+      t.title = t.text.substr(dash + 3);
+    } else {
+      t.title = t.text;
+    }
+  }
+  if (t.text.empty() && t.song_id.empty()) return invalid("now_playing.song has neither id nor text/artist/title");
+  return np;
+}
+
+}  // namespace loopcast

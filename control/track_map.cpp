@@ -1,0 +1,136 @@
+#include "control/track_map.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace loopcast {
+namespace fs = std::filesystem;
+
+namespace {
+std::string norm(std::string s) {
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+Error invalid(std::string m) { return Error{std::move(m), Errc::invalid}; }
+}  // namespace
+
+std::string TrackMap::path_of(const std::string& name) const {
+  if (name.empty() || name.front() == '/') return name;
+  return (fs::path(loops_dir_) / name).string();
+}
+
+TrackMap TrackMap::with_default(std::string default_loop_path) {
+  TrackMap m;
+  m.default_ = std::move(default_loop_path);
+  return m;
+}
+
+Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loops_dir) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError())
+    return invalid(fmt::format("mapping: invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())));
+  if (!doc.IsObject()) return invalid("mapping: the top level must be an object");
+  TrackMap m;
+  m.loops_dir_ = loops_dir;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    const std::string key = it->name.GetString();
+    if (key == "default" || key == "custom_field") {
+      if (!it->value.IsString()) return invalid(fmt::format("mapping: '{}' must be a string", key));
+      (key == "default" ? m.default_ : m.custom_field_) = it->value.GetString();
+    } else if (key == "rules") {
+      if (!it->value.IsArray()) return invalid("mapping: 'rules' must be an array");
+    } else {
+      return invalid(fmt::format("mapping: unknown key '{}'", key));
+    }
+  }
+  if (!m.default_.empty()) m.default_ = m.path_of(m.default_);
+  if (doc.HasMember("rules")) {
+    size_t i = 0;
+    for (const auto& r : doc["rules"].GetArray()) {
+      if (!r.IsObject()) return invalid(fmt::format("mapping: rule {} must be an object", i));
+      Rule rule;
+      int keys = 0;
+      for (auto it = r.MemberBegin(); it != r.MemberEnd(); ++it) {
+        const std::string key = it->name.GetString();
+        if (!it->value.IsString()) return invalid(fmt::format("mapping: rule {}: '{}' must be a string", i, key));
+        const std::string v = it->value.GetString();
+        if (key == "loop") rule.loop = m.path_of(v);
+        else if (key == "song_id") rule.song_id = v, ++keys;
+        else if (key == "artist") rule.artist = norm(v), ++keys;
+        else if (key == "title") rule.title = norm(v), ++keys;
+        else if (key == "text") rule.text = norm(v), ++keys;
+        else if (key == "playlist") rule.playlist = norm(v), ++keys;
+        else return invalid(fmt::format("mapping: rule {}: unknown key '{}'", i, key));
+      }
+      if (rule.loop.empty()) return invalid(fmt::format("mapping: rule {} has no \"loop\"", i));
+      if (!keys) return invalid(fmt::format("mapping: rule {} matches nothing (give song_id, artist, title, text or playlist)", i));
+      m.rules_.push_back(std::move(rule));
+      ++i;
+    }
+  }
+  return m;
+}
+
+Result<TrackMap> TrackMap::load(const std::string& path, const std::string& loops_dir) {
+  std::ifstream in(path);
+  if (!in) return Error{fmt::format("mapping file '{}': cannot open", path), Errc::not_found};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto m = parse(ss.str(), loops_dir);
+  if (!m) return Error{fmt::format("{} ({})", m.error(), path), m.code()};
+  return m;
+}
+
+std::string TrackMap::resolve(const TrackInfo& t) const {
+  if (auto it = t.custom_fields.find(custom_field_); it != t.custom_fields.end() && !it->second.empty()) {
+    if (auto named = resolve_loop_name(loops_dir_.empty() ? "." : loops_dir_, it->second)) return *named;
+  }
+  const std::string artist = norm(t.artist), title = norm(t.title), playlist = norm(t.playlist);
+  const std::string text = norm(t.text.empty() ? t.artist + " - " + t.title : t.text);
+  for (const auto& r : rules_) {
+    if (!r.song_id.empty() && r.song_id != t.song_id) continue;
+    if (!r.artist.empty() && r.artist != artist) continue;
+    if (!r.title.empty() && r.title != title) continue;
+    if (!r.text.empty() && r.text != text) continue;
+    if (!r.playlist.empty() && r.playlist != playlist) continue;
+    return r.loop;
+  }
+  return default_;
+}
+
+std::vector<std::string> TrackMap::missing_loops() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  auto check = [&](const std::string& p) {
+    if (!p.empty() && !fs::exists(p, ec) && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  };
+  check(default_);
+  for (const auto& r : rules_) check(r.loop);
+  return out;
+}
+
+Result<std::string> resolve_loop_name(const std::string& loops_dir, const std::string& name) {
+  if (name.empty()) return invalid("loop name is empty");
+  if (name.find('/') != std::string::npos || name.find("..") != std::string::npos || name.find('\\') != std::string::npos)
+    return invalid(fmt::format("loop name '{}' must be a plain file name", name));
+  std::error_code ec;
+  for (const char* ext : {"", ".mp4", ".mkv", ".mov", ".webm"}) {
+    fs::path p = fs::path(loops_dir) / (name + ext);
+    if (fs::is_regular_file(p, ec)) return p.string();
+  }
+  return Error{fmt::format("no loop named '{}' in {}", name, loops_dir), Errc::not_found};
+}
+
+}  // namespace loopcast

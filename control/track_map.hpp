@@ -1,0 +1,56 @@
+// Track → loop rules: which background video goes with which song.
+//
+// Mapping file (JSON):
+//   {
+//     "default": "sunset.mp4",          // when nothing matches (default: the configured loop)
+//     "custom_field": "loop",           // AzuraCast song.custom_fields key naming a loop directly
+//     "rules": [                        // first match wins; all keys of a rule must match
+//       {"song_id": "9f33bbc912c19603e51be8e0987d076b", "loop": "special.mp4"},
+//       {"artist": "Daft Punk", "loop": "disco.mp4"},
+//       {"artist": "Daft Punk", "title": "One More Time", "loop": "omt.mp4"},
+//       {"text": "Artist - Title", "loop": "x.mp4"},
+//       {"playlist": "Night", "loop": "night.mp4"}
+//     ]
+//   }
+// song_id matches exactly; artist/title/text/playlist case-insensitively, trimmed. A custom field
+// on the track beats the rules. Loop names are files in the loops directory (or absolute paths).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "control/track.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+class TrackMap {
+ public:
+  static Result<TrackMap> parse(const std::string& json, const std::string& loops_dir);
+  static Result<TrackMap> load(const std::string& path, const std::string& loops_dir);
+  // Only a default: every track maps to `default_loop_path`.
+  static TrackMap with_default(std::string default_loop_path);
+
+  // Full path of the loop for this track.
+  std::string resolve(const TrackInfo& track) const;
+  // Loops the map names that do not exist on disk (warned about at load; refused at switch).
+  std::vector<std::string> missing_loops() const;
+  size_t rule_count() const { return rules_.size(); }
+
+ private:
+  struct Rule {
+    std::string song_id, artist, title, text, playlist;  // match keys (lower-cased, trimmed)
+    std::string loop;                                    // full path
+  };
+  std::string path_of(const std::string& name) const;
+
+  std::string loops_dir_;
+  std::string default_;
+  std::string custom_field_ = "loop";
+  std::vector<Rule> rules_;
+};
+
+// A loop by name in `loops_dir`: exact file name, or the name plus .mp4/.mkv/.mov/.webm.
+// Errc::invalid for names with '/' or "..", Errc::not_found when no such file exists.
+Result<std::string> resolve_loop_name(const std::string& loops_dir, const std::string& name);
+
+}  // namespace loopcast

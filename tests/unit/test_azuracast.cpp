@@ -1,0 +1,90 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "api/azuracast.hpp"
+
+using namespace loopcast;
+
+namespace {
+std::string read_fixture(const char* name) {
+  std::ifstream in(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("a full AzuraCast NowPlaying webhook body is parsed") {
+  auto np = parse_nowplaying(read_fixture("azuracast_song_a.json"));
+  REQUIRE_MESSAGE(np, (np ? "" : np.error()));
+  CHECK(np->station == "loopcast_fm");
+  CHECK(np->is_online);
+  CHECK_FALSE(np->live);
+  const TrackInfo& t = np->track;
+  CHECK(t.song_id == "9f33bbc912c19603e51be8e0987d076b");
+  CHECK(t.artist == "Daft Punk");
+  CHECK(t.title == "One More Time");
+  CHECK(t.text == "Daft Punk - One More Time");
+  CHECK(t.album == "Discovery");
+  CHECK(t.playlist == "Daytime");
+  CHECK(t.sh_id == 1201);
+  CHECK(t.played_at == 1764040000);
+  CHECK(t.source == "webhook");
+  CHECK(t.custom_fields.empty());  // AzuraCast sends [] when there are none
+}
+
+TEST_CASE("custom fields, UTF-8 and live DJ state") {
+  auto b = parse_nowplaying(read_fixture("azuracast_song_b.json"));
+  REQUIRE(b);
+  CHECK(b->track.artist == "Röyksopp");
+  CHECK(b->track.custom_fields.at("loop") == "b");
+  auto live = parse_nowplaying(read_fixture("azuracast_live_dj.json"));
+  REQUIRE(live);
+  CHECK(live->live);
+  CHECK(live->streamer == "DJ Night");
+  CHECK(live->track.title == "D.A.N.C.E.");
+}
+
+TEST_CASE("minimal bodies: text only is split, artist/title only build the text") {
+  auto a = parse_nowplaying(R"({"now_playing":{"song":{"text":"Air - Sexy Boy"}}})");
+  REQUIRE(a);
+  CHECK(a->track.artist == "Air");
+  CHECK(a->track.title == "Sexy Boy");
+  auto b = parse_nowplaying(R"({"now_playing":{"song":{"artist":"Air","title":"Kelly Watch the Stars","custom_fields":{"loop":7,"x":null}}}})");
+  REQUIRE(b);
+  CHECK(b->track.text == "Air - Kelly Watch the Stars");
+  CHECK(b->track.custom_fields.at("loop") == "7");
+  CHECK(b->track.custom_fields.count("x") == 0);
+}
+
+TEST_CASE("malformed bodies are refused with the offending field named") {
+  struct Case {
+    std::string body;
+    const char* needle;
+  };
+  const Case cases[] = {
+      {"", "invalid JSON"},
+      {"{\"now_playing\": ", "invalid JSON"},
+      {"[]", "object"},
+      {"{}", "now_playing"},
+      {R"({"now_playing": 5})", "now_playing"},
+      {R"({"now_playing": {}})", "now_playing.song"},
+      {R"({"now_playing": {"song": {"title": 42}}})", "now_playing.song.title"},
+      {R"({"now_playing": {"song": {"id": "x", "artist": ["a"]}}})", "now_playing.song.artist"},
+      {R"({"now_playing": {"sh_id": "12", "song": {"id": "x"}}})", "now_playing.sh_id"},
+      {R"({"is_online": "yes", "now_playing": {"song": {"id": "x"}}})", "is_online"},
+      {R"({"now_playing": {"song": {}}})", "neither id nor text"},
+      {R"({"now_playing": {"song": {"id": "x", "custom_fields": "loop=b"}}})", "custom_fields"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.body);
+    auto r = parse_nowplaying(c.body);
+    REQUIRE_FALSE(r);
+    CHECK(r.code() == Errc::invalid);
+    CHECK(r.error().find(c.needle) != std::string::npos);
+  }
+  CHECK_FALSE(parse_nowplaying(std::string(2 << 20, ' ')));
+}
