@@ -23,6 +23,9 @@ std::string find_loops_dir(const std::string& configured) {
     candidates.push_back(exe.parent_path().parent_path() / "share/loopcast/loops");
   }
   candidates.emplace_back("/usr/share/loopcast/loops");
+#ifdef LOOPCAST_ASSETS_DIR
+  candidates.emplace_back(LOOPCAST_ASSETS_DIR);  // the source tree this binary was built from
+#endif
   for (const auto& c : candidates)
     if (fs::is_directory(c, ec)) return c.string();
   return configured;
@@ -32,6 +35,11 @@ std::string find_loops_dir(const std::string& configured) {
 void apply_embedded_defaults(AppConfig& cfg) {
   std::error_code ec;
   if (!fs::is_directory(cfg.control.loops_dir, ec)) cfg.control.loops_dir = find_loops_dir(cfg.control.loops_dir);
+  // A loop given by name (not a path) lives in the loops directory.
+  if (!cfg.engine.loop.empty() && !fs::exists(cfg.engine.loop, ec) && cfg.engine.loop.find('/') == std::string::npos) {
+    const fs::path in_dir = fs::path(cfg.control.loops_dir) / cfg.engine.loop;
+    if (fs::exists(in_dir, ec)) cfg.engine.loop = in_dir.string();
+  }
   if (!cfg.engine.loop.empty()) return;
   std::vector<std::string> loops;
   for (const auto& e : fs::directory_iterator(cfg.control.loops_dir, ec)) {

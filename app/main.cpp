@@ -1,1 +1,145 @@
-int main() { return 0; }
+// loopcast CLI: `run` streams (with the HTTP API and the shared-file protocol when configured),
+// `probe` checks a loop or audio source, `version` prints versions.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/http_server.hpp"
+#include "app/defaults.hpp"
+#include "app/libav_log.hpp"
+#include "control/config.hpp"
+#include "control/file_protocol.hpp"
+#include "control/supervisor.hpp"
+#include "engine/log.hpp"
+#include "engine/loop_source.hpp"
+
+using namespace loopcast;
+
+namespace {
+std::atomic<int> g_signal{0};
+std::atomic<bool> g_reload{false};
+
+void on_signal(int sig) {
+  if (sig == SIGHUP) g_reload = true;
+  else g_signal = sig;
+}
+
+int usage(int code) {
+  std::fputs(
+      "loopcast — radio audio under a looping video, streamed to YouTube Live (RTMP/RTMPS)\n\n"
+      "usage:\n"
+      "  loopcast run [flags]      stream (see flags below)\n"
+      "  loopcast probe FILE       check that a loop video opens and decodes\n"
+      "  loopcast version          print versions\n\n",
+      stdout);
+  std::fputs(cli_usage().c_str(), stdout);
+  return code;
+}
+
+int cmd_version() {
+  fmt::print("loopcast 0.1.0 (libavformat {}, libavcodec {}, libswresample {}, libswscale {})\n",
+             AV_STRINGIFY(LIBAVFORMAT_VERSION), AV_STRINGIFY(LIBAVCODEC_VERSION), AV_STRINGIFY(LIBSWRESAMPLE_VERSION),
+             AV_STRINGIFY(LIBSWSCALE_VERSION));
+  return 0;
+}
+
+int cmd_probe(const std::vector<std::string>& args) {
+  if (args.empty()) return usage(2);
+  int rc = 0;
+  for (const auto& path : args) {
+    auto src = LoopSource::open(path, VideoFormat{});
+    if (!src) {
+      fmt::print(stderr, "error: {}\n", src.error());
+      rc = 1;
+      continue;
+    }
+    fmt::print("ok: {}\n", path);
+  }
+  return rc;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  AppConfig cfg;
+  apply_environment(cfg);
+  if (Status st = apply_cli_flags(cfg, args); !st) {
+    fmt::print(stderr, "error: {}\n(see `loopcast run --help`)\n", st.error());
+    return 2;
+  }
+  resolve_stream_key(cfg);
+  apply_embedded_defaults(cfg);
+  if (Status st = validate(cfg); !st) {
+    fmt::print(stderr, "error: {}\n", st.error());
+    return 2;
+  }
+  log::set_level(cfg.control.log_level == "debug"  ? log::Level::debug
+                 : cfg.control.log_level == "warn" ? log::Level::warn
+                 : cfg.control.log_level == "error" ? log::Level::error
+                                                    : log::Level::info);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);  // a dropped TCP peer is an error value, not a process kill
+
+  Supervisor sup(cfg);
+  std::unique_ptr<HttpServer> http;
+  if (cfg.control.http_port > 0) {
+    http = std::make_unique<HttpServer>(sup, cfg.control);
+    if (Status st = http->start(); !st) {
+      fmt::print(stderr, "error: {}\n", st.error());
+      return 1;
+    }
+  }
+  std::unique_ptr<FileProtocol> files;
+  if (!cfg.control.control_dir.empty()) {
+    files = std::make_unique<FileProtocol>(sup, cfg.control.control_dir);
+    if (Status st = files->start(); !st) {
+      fmt::print(stderr, "error: {}\n", st.error());
+      return 1;
+    }
+  }
+  if (cfg.control.autostart) {
+    if (Status st = sup.start(); !st) {
+      fmt::print(stderr, "error: {}\n", st.error());
+      if (files) files->stop();
+      if (http) http->stop();
+      return 1;
+    }
+  }
+  while (!g_signal && !sup.finished()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (g_reload.exchange(false) && !cfg.control.mapping_file.empty()) {
+      if (Status st = sup.reload_mapping(); !st) log::warn("main", "SIGHUP: {}", st.error());
+    }
+  }
+  if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
+  if (http) http->stop();
+  sup.stop();
+  if (files) {
+    files->poll_once();  // leave a final status.json that says "stopped"
+    files->stop();
+  }
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  install_libav_log();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage(2);
+  const std::string cmd = args.front();
+  args.erase(args.begin());
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") return usage(0);
+  if (cmd == "run") return cmd_run(args);
+  if (cmd == "probe") return cmd_probe(args);
+  if (cmd == "version" || cmd == "--version") return cmd_version();
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") return usage(0);
+  fmt::print(stderr, "error: unknown command '{}'\n", cmd);
+  return usage(2);
+}

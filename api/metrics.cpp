@@ -1,0 +1,54 @@
+#include "api/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace loopcast {
+namespace {
+// Label values: backslash, double quote and newline must be escaped.
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void metric(std::string& out, const char* name, const char* type, const char* help, double value) {
+  out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+}
+}  // namespace
+
+std::string render_metrics(const StatusSnapshot& s) {
+  std::string o;
+  metric(o, "loopcast_up", "gauge", "The loopcast process is up.", 1);
+  metric(o, "loopcast_running", "gauge", "1 while the pipeline streams.", s.state == "running" ? 1 : 0);
+  metric(o, "loopcast_uptime_seconds", "gauge", "Seconds since the pipeline started.", s.uptime);
+  metric(o, "loopcast_video_frames_total", "counter", "Video frames encoded.", static_cast<double>(s.video_frames));
+  metric(o, "loopcast_audio_frames_total", "counter", "AAC frames encoded.", static_cast<double>(s.audio_frames));
+  metric(o, "loopcast_dropped_frames_total", "counter", "Video frames dropped to keep real time.", static_cast<double>(s.dropped_frames));
+  metric(o, "loopcast_bytes_sent_total", "counter", "Bytes written to all outputs.", static_cast<double>(s.bytes_sent));
+  metric(o, "loopcast_output_bitrate_kbps", "gauge", "Encoded bitrate over the last second.", s.bitrate_kbps);
+  metric(o, "loopcast_fps", "gauge", "Video frames per second over the last second.", s.fps);
+  metric(o, "loopcast_speed", "gauge", "Media seconds produced per wall second (encoder speed).", s.speed);
+  metric(o, "loopcast_switches_total", "counter", "Background loop switches.", static_cast<double>(s.switches));
+  metric(o, "loopcast_restarts_total", "counter", "Pipeline restarts (API, control file, watchdog).", static_cast<double>(s.restarts));
+  metric(o, "loopcast_audio_reconnects_total", "counter", "Station input reconnection attempts.", static_cast<double>(s.audio_reconnects));
+  metric(o, "loopcast_audio_underruns_total", "counter", "Times the audio buffer ran dry (silence).", static_cast<double>(s.audio_underruns));
+  metric(o, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", s.audio_buffer);
+  o += "# HELP loopcast_input_state Station input state (1 for the current one).\n# TYPE loopcast_input_state gauge\n";
+  o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state.empty() ? "stopped" : s.audio_state));
+  o += "# HELP loopcast_output_up 1 while the output is connected.\n# TYPE loopcast_output_up gauge\n";
+  for (const auto& out : s.outputs) o += fmt::format("loopcast_output_up{{output=\"{}\"}} {}\n", label(out.url), out.state == "live" ? 1 : 0);
+  o += "# HELP loopcast_output_reconnects_total Completed reconnections per output.\n# TYPE loopcast_output_reconnects_total counter\n";
+  for (const auto& out : s.outputs) o += fmt::format("loopcast_output_reconnects_total{{output=\"{}\"}} {}\n", label(out.url), out.reconnects);
+  o += "# HELP loopcast_output_bytes_total Bytes written per output.\n# TYPE loopcast_output_bytes_total counter\n";
+  for (const auto& out : s.outputs) o += fmt::format("loopcast_output_bytes_total{{output=\"{}\"}} {}\n", label(out.url), out.bytes);
+  return o;
+}
+
+}  // namespace loopcast

@@ -1,0 +1,60 @@
+// The shared-file protocol of existing dashboards, served from the same state as the HTTP API.
+//
+//   DIR/status.json   rewritten every second, atomically (temp file + rename): the same document
+//                     as GET /api/v1/status (state, running, pid, uptime, started_at, track, loop,
+//                     outputs, audio, last_error, last_command{id, command, result, at}, ...).
+//   DIR/control.json  written by the dashboard, polled every second:
+//                     {"command": "start" | "stop" | "restart" | "switch",
+//                      "id": "optional unique id", "loop": "name (switch only)"}
+//                     Each command runs once: a new id (or, without id, new content or mtime)
+//                     is a new command. The result appears in status.json's last_command.
+//                     Invalid content is acknowledged as "error: ..." and never executed; a file
+//                     that fails to parse is re-read once before being reported (the dashboard
+//                     may be in the middle of writing it). The file is never deleted. A command
+//                     already in the file when loopcast starts is not executed.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "control/controller.hpp"
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+struct ControlCommand {
+  std::string command;  // start | stop | restart | switch
+  std::string id;
+  std::string loop;
+};
+
+Result<ControlCommand> parse_control(std::string_view json);
+
+class FileProtocol {
+ public:
+  FileProtocol(Controller& ctl, std::string dir, double period_s = 1.0);
+  ~FileProtocol();
+  Status start();  // creates DIR if needed; fails when it cannot be written
+  void stop();
+  void poll_once();  // one status write + one control read (tests, final status at shutdown)
+
+ private:
+  void run();
+  void check_control(bool execute);  // execute=false: only remember what is there
+
+  Controller& ctl_;
+  const std::string dir_;
+  const double period_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string last_signature_;  // of the last command executed or reported
+  std::string unparsable_;      // content that failed to parse once (retried before reporting)
+  std::string last_write_error_;
+};
+
+}  // namespace loopcast
