@@ -1,0 +1,44 @@
+// Runs the real loopcast binary for integration tests and talks to its HTTP API.
+#pragma once
+#include <httplib.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/proc.hpp"
+
+namespace loopcast::test {
+
+struct Loopcast {
+  explicit Loopcast(std::vector<std::string> args, std::string log = "") {
+    log_path = log.empty() ? make_temp_dir("loopcast-log") + "/loopcast.log" : log;
+    std::vector<std::string> argv{LOOPCAST_BINARY, "run"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid = spawn(argv, log_path);
+  }
+  ~Loopcast() {
+    if (exit_code < 0 && pid > 0) {
+      send_signal(pid, SIGKILL);
+      wait_exit(pid, 5);
+    }
+  }
+  int wait(double timeout_s) { return exit_code = wait_exit(pid, timeout_s); }
+  int terminate(double timeout_s = 8) {
+    send_signal(pid, SIGTERM);
+    return wait(timeout_s);
+  }
+  std::string log() const { return read_text(log_path); }
+
+  pid_t pid = -1;
+  int exit_code = -1;
+  std::string log_path;
+};
+
+inline httplib::Client api(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(2, 0);
+  c.set_read_timeout(5, 0);
+  return c;
+}
+
+}  // namespace loopcast::test

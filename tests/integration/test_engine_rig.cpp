@@ -1,0 +1,102 @@
+// Issue 3 acceptance on the real rig: loop video + Icecast audio → loopcast → nginx-rtmp, then
+// the recording is checked with libavformat the way YouTube's ingest would judge it.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+#include "tests/integration/run_loopcast.hpp"
+#include "tests/support/flv_probe.hpp"
+#include "tests/support/rig.hpp"
+
+using namespace loopcast::test;
+
+namespace {
+std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
+}  // namespace
+
+TEST_CASE("20 s from the Icecast mount to nginx-rtmp: a recording YouTube would accept") {
+  Rig rig;
+  const auto t0 = std::chrono::steady_clock::now();
+  // A 1 s loop at 25 fps: 20 wraps, duplicated frames, timestamps starting at 10 s in the file.
+  Loopcast lc({"--loop", fixture("loop_1s_25fps.mp4"), "--audio", rig.icecast_url(), "--output", rig.rtmp_url("main"),
+               "--duration", "20", "--http-port", "0", "--size", "1280x720", "--fps", "30", "--vbitrate", "1500k"});
+  REQUIRE_MESSAGE(lc.wait(45) == 0, lc.log());
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(wall >= 20.0);  // paced in real time, never a faster-than-real-time burst
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 1);  // one publish session
+  auto rep = probe_media(recs[0], false, true);
+  REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+  const auto& v = rep->video;
+  const auto& a = rep->audio;
+  CHECK(v.codec == "h264");
+  CHECK(a.codec == "aac");
+  CHECK(v.width == 1280);
+  CHECK(v.height == 720);
+  CHECK(v.fps == doctest::Approx(30).epsilon(0.01));
+  CHECK(a.sample_rate == 44100);
+  CHECK(a.channels == 2);
+  CHECK_MESSAGE(v.dts_monotonic, v.first_violation);
+  CHECK_MESSAGE(a.dts_monotonic, a.first_violation);
+  CHECK(v.max_dts_gap <= 1.0 / 30 + 0.002);  // 20 loop wraps and not one timestamp jump
+  CHECK(a.max_dts_gap <= 1024.0 / 44100 + 0.002);
+  CHECK(v.max_keyframe_interval <= 2.0 + 0.001);
+  CHECK(v.keyframes.size() >= 10);
+  CHECK(std::abs(v.end - a.end) <= 0.1);  // audio and video end together
+  CHECK(rep->duration == doctest::Approx(20).epsilon(0.03));
+  CHECK(v.dts.size() == doctest::Approx(600).epsilon(0.01));
+  // The station's music is in there: almost every second has signal (the first may be buffering).
+  int loud = 0;
+  for (double r : rep->audio_rms) loud += r > 0.01;
+  CHECK(loud >= static_cast<int>(rep->audio_rms.size()) - 2);
+}
+
+TEST_CASE("station unreachable at start: the stream still runs, with silence, and says why") {
+  const int dead_port = free_tcp_port();
+  const std::string out = make_temp_dir("loopcast-out") + "/out.flv";
+  Loopcast lc({"--audio", "http://127.0.0.1:" + std::to_string(dead_port) + "/radio.mp3", "--output", out, "--duration", "4",
+               "--http-port", "0", "--size", "640x360"});
+  REQUIRE_MESSAGE(lc.wait(20) == 0, lc.log());
+  CHECK(lc.log().find("Connection refused") != std::string::npos);
+  auto rep = probe_media(out, false, true);
+  REQUIRE(rep);
+  CHECK(rep->video.present());
+  CHECK(rep->audio.present());
+  CHECK(rep->duration == doctest::Approx(4).epsilon(0.05));
+  REQUIRE(!rep->audio_rms.empty());
+  for (double r : rep->audio_rms) CHECK(r == 0.0);  // silence, not noise
+}
+
+TEST_CASE("bad input is a clean, explained, non-zero exit") {
+  const std::string dir = make_temp_dir("loopcast-bad");
+  SUBCASE("missing loop file") {
+    Loopcast lc({"--loop", dir + "/nope.mp4", "--output", dir + "/x.flv", "--http-port", "0"});
+    CHECK(lc.wait(10) == 1);
+    CHECK(lc.log().find("nope.mp4") != std::string::npos);
+    CHECK(lc.log().find("No such file") != std::string::npos);
+  }
+  SUBCASE("corrupt loop file") {
+    Loopcast lc({"--loop", fixture("corrupt.mp4"), "--output", dir + "/x.flv", "--http-port", "0"});
+    CHECK(lc.wait(10) == 1);
+    CHECK(lc.log().find("corrupt.mp4") != std::string::npos);
+  }
+  SUBCASE("unwritable output") {
+    Loopcast lc({"--output", "/nonexistent-dir/x.flv", "--http-port", "0"});
+    CHECK(lc.wait(10) == 1);
+    CHECK(lc.log().find("/nonexistent-dir/x.flv") != std::string::npos);
+  }
+  SUBCASE("bad output URL, key redacted") {
+    Loopcast lc({"--output", "srt://ingest.example/live/very-secret-key", "--http-port", "0"});
+    CHECK(lc.wait(10) == 2);
+    CHECK(lc.log().find("expected rtmp://") != std::string::npos);
+    CHECK(lc.log().find("very-secret-key") == std::string::npos);
+  }
+  SUBCASE("unknown flag") {
+    Loopcast lc({"--output", dir + "/x.flv", "--fsp", "30"});
+    CHECK(lc.wait(10) == 2);
+    CHECK(lc.log().find("unknown flag '--fsp'") != std::string::npos);
+  }
+}
