@@ -1,0 +1,103 @@
+// Issue 4 acceptance on the real rig: AzuraCast webhooks switch the background inside one RTMP
+// session, seamlessly, and the recording proves which loop was on air when.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "tests/integration/run_loopcast.hpp"
+#include "tests/support/flv_probe.hpp"
+#include "tests/support/rig.hpp"
+
+using namespace loopcast::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
+
+// Frame-by-frame loop identity: 0 = a, 1 = b.
+std::vector<int> classify_all(const MediaReport& rep, const std::vector<std::vector<Thumb>>& refs) {
+  std::vector<int> ids;
+  for (const auto& t : rep.thumbs) ids.push_back(classify(t, refs));
+  return ids;
+}
+}  // namespace
+
+TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with an IDR and no gap") {
+  Rig rig;
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", "a.mp4", "--loops-dir", rig.loops_dir(), "--mapping", fixture("mapping_rig.json"), "--audio", rig.icecast_url(),
+               "--output", rig.rtmp_url("switch"), "--duration", "18", "--http-port", std::to_string(port), "--api-token", "t0k-123",
+               "--webhook-user", "azuracast", "--webhook-password", "hook-pw", "--size", "1280x720", "--vbitrate", "2000k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] {
+    auto r = cli.Get("/api/v1/status");
+    return r && r->body.find("\"video_frames\":0,") == std::string::npos && r->body.find("\"running\":true") != std::string::npos;
+  }, 15), lc.log());
+  const auto on_air = Clock::now();
+  const httplib::Headers basic = {httplib::make_basic_authentication_header("azuracast", "hook-pw")};
+
+
+  std::this_thread::sleep_until(on_air + std::chrono::seconds(5));
+  auto no_auth = cli.Post("/webhook/azuracast", read_text(fixture("azuracast_song_b.json")), "application/json");
+  REQUIRE(no_auth);
+  CHECK(no_auth->status == 401);
+  const auto t_b = Clock::now();
+  auto r1 = cli.Post("/webhook/azuracast", basic, read_text(fixture("azuracast_song_b.json")), "application/json");
+  REQUIRE(r1);
+  CHECK(r1->status == 202);
+  CHECK(std::chrono::duration<double>(Clock::now() - t_b).count() < 0.5);  // answers fast
+  // AzuraCast may POST the same song every cycle: nothing new happens.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto r2 = cli.Post("/webhook/azuracast", basic, read_text(fixture("azuracast_song_b.json")), "application/json");
+  REQUIRE(r2);
+  CHECK(r2->status == 202);
+  auto st = cli.Get("/api/v1/status");
+  REQUIRE(st);
+  CHECK(st->body.find("\"switches\":1,") != std::string::npos);
+  CHECK(st->body.find("b.mp4") != std::string::npos);
+  CHECK(st->body.find("\"artist\":\"Röyksopp\"") != std::string::npos);
+
+  std::this_thread::sleep_until(on_air + std::chrono::seconds(11));
+  const auto t_a = Clock::now();
+  auto r3 = cli.Post("/webhook/azuracast", basic, read_text(fixture("azuracast_song_a.json")), "application/json");
+  REQUIRE(r3);
+  CHECK(r3->status == 202);
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 1);  // the RTMP session survived both switches
+  auto rep = probe_media(recs[0], true, false);
+  REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+  CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);
+  CHECK(rep->video.max_dts_gap <= 1.0 / 30 + 0.002);  // no gap, not even at the switches
+  CHECK_MESSAGE(rep->audio.dts_monotonic, rep->audio.first_violation);
+
+  auto ta = loop_thumbs(rig.loop_a(), 1280, 720, 300);
+  auto tb = loop_thumbs(rig.loop_b(), 1280, 720, 300);
+  REQUIRE(ta);
+  REQUIRE(tb);
+  const auto ids = classify_all(*rep, {*ta, *tb});
+  REQUIRE(ids.size() > 400);
+  // Runs of the same loop: a → b → a, each switch happening once.
+  std::vector<std::pair<int, double>> runs;  // (loop, start pts)
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (runs.empty() || runs.back().first != ids[i]) runs.emplace_back(ids[i], rep->thumb_pts[i]);
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].first == 0);
+  CHECK(runs[1].first == 1);
+  CHECK(runs[2].first == 0);
+  // Switch times in the recording match the webhook times (stream time 0 ≈ on_air).
+  const double want_b = std::chrono::duration<double>(t_b - on_air).count();
+  const double want_a = std::chrono::duration<double>(t_a - on_air).count();
+  CHECK(std::abs(runs[1].second - runs[0].second - want_b) < 1.5);
+  CHECK(std::abs(runs[2].second - runs[0].second - want_a) < 1.5);
+  // Each switch lands on a keyframe (IDR forced), so a viewer sees the new picture at once.
+  for (int k = 1; k <= 2; ++k) {
+    bool key = false;
+    for (double kf : rep->video.keyframes) key |= std::abs(kf - runs[k].second) < 0.05;
+    CHECK_MESSAGE(key, "switch at " << runs[k].second << " is not on a keyframe");
+  }
+}
