@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <sys/stat.h>
 
 #include <ctime>
 #include <filesystem>
@@ -83,13 +82,16 @@ void FileProtocol::stop() {
 
 void FileProtocol::run() {
   while (true) {
+    {
+      std::unique_lock lk(mu_);
+      if (cv_.wait_for(lk, std::chrono::duration<double>(period_), [&] { return stop_.load(); })) break;
+    }
     poll_once();
-    std::unique_lock lk(mu_);
-    if (cv_.wait_for(lk, std::chrono::duration<double>(period_), [&] { return stop_.load(); })) break;
   }
 }
 
 void FileProtocol::poll_once() {
+  std::lock_guard lk(poll_mu_);  // the thread and a final poll at shutdown may overlap
   check_control(true);
   Status st = write_file_atomic(dir_ + "/status.json", status_to_json(ctl_.status()));
   if (!st && st.error() != last_write_error_) log::warn("files", "{}", st.error());  // once per distinct error
@@ -98,12 +100,12 @@ void FileProtocol::poll_once() {
 
 void FileProtocol::check_control(bool execute) {
   const std::string path = dir_ + "/control.json";
-  struct stat sb {};
-  if (::stat(path.c_str(), &sb) != 0) return;
   auto content = read_file(path, kMaxControl);
-  // Same file as last time (by id, or by content and mtime): already done.
-  std::string text = content ? *content : content.error();
-  const std::string signature = fmt::format("{}:{}:{}", sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, std::hash<std::string>{}(text));
+  if (!content && content.code() == Errc::not_found) return;
+  // Same command as last time (by id, or else by content): already done. Not by mtime: it
+  // changes on rewrites of identical content and filesystems report it coarsely.
+  const std::string text = content ? *content : content.error();
+  const std::string signature = fmt::format("{}:{}", text.size(), std::hash<std::string>{}(text));
   auto parsed = content ? parse_control(*content) : Result<ControlCommand>(Error{content.error(), content.code()});
   if (parsed && !parsed->id.empty()) {
     if (("id:" + parsed->id) == last_signature_) return;

@@ -5,9 +5,10 @@
 //                     outputs, audio, last_error, last_command{id, command, result, at}, ...).
 //   DIR/control.json  written by the dashboard, polled every second:
 //                     {"command": "start" | "stop" | "restart" | "switch",
-//                      "id": "optional unique id", "loop": "name (switch only)"}
-//                     Each command runs once: a new id (or, without id, new content or mtime)
-//                     is a new command. The result appears in status.json's last_command.
+//                      "id": "optional unique id", "loop": "name (switch only)",
+//                      "timestamp": optional, any value}
+//                     Each command runs once: a new id (or, without id, new content — e.g. a
+//                     changed "timestamp" field) is a new command. The result appears in status.json's last_command.
 //                     Invalid content is acknowledged as "error: ..." and never executed; a file
 //                     that fails to parse is re-read once before being reported (the dashboard
 //                     may be in the middle of writing it). The file is never deleted. A command
@@ -51,6 +52,7 @@ class FileProtocol {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;
+  std::mutex poll_mu_;
   std::condition_variable cv_;
   std::string last_signature_;  // of the last command executed or reported
   std::string unparsable_;      // content that failed to parse once (retried before reporting)

@@ -1,0 +1,52 @@
+// A Controller that records calls and returns configurable results, for the API and file-protocol
+// unit tests (the real Supervisor is exercised by the integration tests).
+#pragma once
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "control/controller.hpp"
+
+namespace loopcast::test {
+
+struct FakeController : Controller {
+  Status start() override { return call("start"); }
+  Status stop() override { return call("stop"); }
+  Status restart() override { return call("restart"); }
+  Status switch_loop(const std::string& loop) override { return call("switch:" + loop); }
+  Status track_changed(const TrackInfo& t) override {
+    std::lock_guard lk(mu);
+    tracks.push_back(t);
+    calls.push_back("track");
+    return next;
+  }
+  Status reload_mapping() override { return call("reload"); }
+  void record_command(const CommandAck& a) override {
+    std::lock_guard lk(mu);
+    acks.push_back(a);
+    snapshot.last_command = a;
+  }
+  StatusSnapshot status() const override {
+    std::lock_guard lk(mu);
+    return snapshot;
+  }
+  Status call(const std::string& what) {
+    std::lock_guard lk(mu);
+    calls.push_back(what);
+    return next;
+  }
+  std::vector<std::string> calls_copy() const {
+    std::lock_guard lk(mu);
+    return calls;
+  }
+
+  mutable std::mutex mu;
+  Status next;  // what every call returns
+  std::vector<std::string> calls;
+  std::vector<TrackInfo> tracks;
+  std::vector<CommandAck> acks;
+  StatusSnapshot snapshot;
+};
+
+}  // namespace loopcast::test

@@ -1,0 +1,184 @@
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "control/atomic_file.hpp"
+#include "control/file_protocol.hpp"
+#include "tests/support/fake_controller.hpp"
+#include "tests/support/proc.hpp"
+
+using namespace loopcast;
+using namespace loopcast::test;
+namespace fs = std::filesystem;
+
+namespace {
+void write(const std::string& path, const std::string& content) {
+  // Written as a dashboard would: plain overwrite, then a later mtime for the next command.
+  std::ofstream(path, std::ios::trunc) << content;
+}
+
+rapidjson::Document status_doc(const std::string& dir) {
+  rapidjson::Document d;
+  d.Parse(read_text(dir + "/status.json").c_str());
+  return d;
+}
+}  // namespace
+
+TEST_CASE("control.json commands run exactly once and are acknowledged in status.json") {
+  const std::string dir = make_temp_dir("loopcast-fp");
+  FakeController ctl;
+  ctl.snapshot.state = "running";
+  FileProtocol fp(ctl, dir, 3600);  // no background polling: the test drives poll_once()
+  REQUIRE(fp.start());
+
+  write(dir + "/control.json", R"({"command":"restart","id":"cmd-1"})");
+  fp.poll_once();
+  fp.poll_once();
+  fp.poll_once();
+  CHECK(ctl.calls_copy() == std::vector<std::string>{"restart"});
+  auto doc = status_doc(dir);
+  REQUIRE(doc.IsObject());
+  CHECK(std::string(doc["last_command"]["id"].GetString()) == "cmd-1");
+  CHECK(std::string(doc["last_command"]["command"].GetString()) == "restart");
+  CHECK(std::string(doc["last_command"]["result"].GetString()) == "ok");
+  CHECK(doc["running"].GetBool());
+
+  write(dir + "/control.json", R"({"command":"switch","loop":"b","id":"cmd-2"})");
+  fp.poll_once();
+  write(dir + "/control.json", R"({"command":"stop","id":"cmd-3"})");
+  ctl.next = Error{"not running", Errc::conflict};
+  fp.poll_once();
+  CHECK(ctl.calls_copy() == std::vector<std::string>{"restart", "switch:b", "stop"});
+  CHECK(std::string(status_doc(dir)["last_command"]["result"].GetString()) == "error: not running");
+  fp.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("without an id, new content is a new command; the same content is not") {
+  const std::string dir = make_temp_dir("loopcast-fp");
+  FakeController ctl;
+  FileProtocol fp(ctl, dir, 3600);
+  REQUIRE(fp.start());
+  write(dir + "/control.json", R"({"command":"start"})");
+  fp.poll_once();
+  fp.poll_once();
+  write(dir + "/control.json", R"({"command":"stop"})");
+  fp.poll_once();
+  fp.poll_once();
+  CHECK(ctl.calls_copy() == std::vector<std::string>{"start", "stop"});
+  fp.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a command already in control.json at start-up is history, not an order") {
+  const std::string dir = make_temp_dir("loopcast-fp");
+  write(dir + "/control.json", R"({"command":"stop","id":"yesterday"})");
+  FakeController ctl;
+  FileProtocol fp(ctl, dir, 3600);
+  REQUIRE(fp.start());
+  fp.poll_once();
+  CHECK(ctl.calls_copy().empty());
+  fp.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("garbage control files are reported once and never executed") {
+  const std::string dir = make_temp_dir("loopcast-fp");
+  FakeController ctl;
+  FileProtocol fp(ctl, dir, 3600);
+  REQUIRE(fp.start());
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"{", "invalid JSON"},
+      {"[]", "object"},
+      {R"({"command":42})", "must be a string"},
+      {R"({"command":"explode"})", "unknown command 'explode'"},
+      {R"({"command":"switch"})", "needs a \"loop\""},
+      {R"({"id":"x"})", "missing"},
+      {std::string(70000, ' '), "larger than"},
+  };
+  int n = 0;
+  for (const auto& [content, why] : bad) {
+    CAPTURE(why);
+    write(dir + "/control.json", content + std::string(n++, ' '));  // distinct content every time
+    fp.poll_once();  // first sight of an unparsable file: maybe mid-write, wait
+    fp.poll_once();  // unchanged: now it is reported
+    fp.poll_once();  // and only once
+    REQUIRE(!ctl.acks.empty());
+    CHECK(ctl.acks.back().result.find(why) != std::string::npos);
+  }
+  CHECK(ctl.acks.size() == bad.size());
+  CHECK(ctl.calls_copy().empty());
+  fp.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("1000 random control files: no crash, nothing executed that was not valid") {
+  const std::string dir = make_temp_dir("loopcast-fp");
+  FakeController ctl;
+  FileProtocol fp(ctl, dir, 3600);
+  REQUIRE(fp.start());
+  std::mt19937 rng(1234);
+  const std::string alphabet = "{}[]\":,0123456789abcdefghijklmnopqrstuvwxyz \n\\\x01\xff";
+  const std::vector<std::string> pieces = {R"({"command":)", R"("start")", R"("stop")", "\"id\":", "\"loop\":", "}", ",", "null", "[", "\"\\u0000\""};
+  for (int i = 0; i < 1000; ++i) {
+    std::string s;
+    const int len = std::uniform_int_distribution<int>(0, 60)(rng);
+    for (int k = 0; k < len; ++k)
+      s += (rng() % 3 == 0) ? pieces[rng() % pieces.size()] : std::string(1, alphabet[rng() % alphabet.size()]);
+    write(dir + "/control.json", s);
+    fp.poll_once();
+    fp.poll_once();
+    auto parsed = parse_control(s);
+    if (!parsed) continue;
+  }
+  // Every executed call corresponds to a syntactically valid command.
+  for (const auto& c : ctl.calls_copy()) CHECK((c == "start" || c == "stop" || c == "restart" || c.rfind("switch:", 0) == 0));
+  CHECK(status_doc(dir).IsObject());
+  fp.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("status.json is replaced atomically: a concurrent reader never sees a partial file") {
+  const std::string dir = make_temp_dir("loopcast-fp");
+  FakeController ctl;
+  ctl.snapshot.track.title = std::string(20000, 'x');  // a big document makes torn writes likely
+  FileProtocol fp(ctl, dir, 3600);
+  REQUIRE(fp.start());
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    while (!done) fp.poll_once();
+  });
+  int parsed = 0;
+  for (int i = 0; i < 2000; ++i) {
+    auto text = read_file(dir + "/status.json", 1 << 20);
+    REQUIRE(text);
+    rapidjson::Document d;
+    d.Parse(text->c_str());
+    CHECK_FALSE(d.HasParseError());
+    parsed += d.IsObject();
+  }
+  done = true;
+  writer.join();
+  CHECK(parsed == 2000);
+  // No temp files left behind.
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.path().filename().string().find(".tmp.") != std::string::npos;
+  CHECK(files == 0);
+  fp.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an unwritable control directory is a clear error at start") {
+  FakeController ctl;
+  FileProtocol fp(ctl, "/proc/loopcast-cannot-exist", 1);
+  Status st = fp.start();
+  REQUIRE_FALSE(st);
+  CHECK(st.error().find("/proc/loopcast-cannot-exist") != std::string::npos);
+  CHECK(write_file_atomic("/nonexistent-dir/status.json", "{}").error().find("status.json") != std::string::npos);
+}
