@@ -62,6 +62,12 @@ HttpServer::~HttpServer() { stop(); }
 Status HttpServer::start() {
   routes();
   svr_->set_payload_max_length(kMaxBody);
+  // httplib's default adds SO_REUSEPORT, which would let a second loopcast silently share the
+  // port with the first: keep SO_REUSEADDR only, so "address in use" is an error.
+  svr_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof yes);
+  });
   svr_->set_read_timeout(10, 0);
   svr_->set_write_timeout(10, 0);
   port_ = cfg_.http_port == 0 ? svr_->bind_to_any_port(cfg_.http_bind) : (svr_->bind_to_port(cfg_.http_bind, cfg_.http_port) ? cfg_.http_port : -1);

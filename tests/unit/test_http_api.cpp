@@ -1,0 +1,232 @@
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <thread>
+
+#include "api/http_server.hpp"
+#include "api/metrics.hpp"
+#include "tests/support/fake_controller.hpp"
+#include "tests/support/proc.hpp"
+
+using namespace loopcast;
+using namespace loopcast::test;
+
+namespace {
+struct Api {
+  explicit Api(ControlConfig cfg = {}) {
+    cfg.http_port = 0;
+    cfg.http_bind = "127.0.0.1";
+    server = std::make_unique<HttpServer>(ctl, cfg);
+    REQUIRE(server->start());
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+    client->set_read_timeout(5, 0);
+  }
+  FakeController ctl;
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<httplib::Client> client;
+};
+
+std::string error_of(const httplib::Result& r) {
+  rapidjson::Document d;
+  d.Parse(r->body.c_str());
+  return d.IsObject() && d.HasMember("error") ? d["error"].GetString() : "";
+}
+
+const httplib::Headers kBearer = {{"Authorization", "Bearer s3cret-token"}};
+}  // namespace
+
+TEST_CASE("status is public JSON from the controller's snapshot") {
+  Api a;
+  a.ctl.snapshot.state = "running";
+  a.ctl.snapshot.track.artist = "Daft Punk";
+  a.ctl.snapshot.video_frames = 1234;
+  auto r = a.client->Get("/api/v1/status");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == "application/json");
+  rapidjson::Document d;
+  d.Parse(r->body.c_str());
+  REQUIRE(d.IsObject());
+  CHECK(std::string(d["state"].GetString()) == "running");
+  CHECK(d["running"].GetBool());
+  CHECK(d["video_frames"].GetUint64() == 1234);
+  CHECK(std::string(d["track"]["artist"].GetString()) == "Daft Punk");
+}
+
+TEST_CASE("start/stop/restart reach the controller; its errors map to HTTP codes") {
+  Api a;
+  for (const char* op : {"start", "stop", "restart"}) {
+    auto r = a.client->Post((std::string("/api/v1/stream/") + op).c_str());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  CHECK(a.ctl.calls_copy() == std::vector<std::string>{"start", "stop", "restart"});
+  a.ctl.next = Error{"already running", Errc::conflict};
+  auto r = a.client->Post("/api/v1/stream/start");
+  REQUIRE(r);
+  CHECK(r->status == 409);
+  CHECK(error_of(r) == "already running");
+  a.ctl.next = Error{"loop 'x' is broken", Errc::unavailable};
+  CHECK(a.client->Post("/api/v1/stream/restart")->status == 503);
+}
+
+TEST_CASE("mutating endpoints need the bearer token when one is configured") {
+  ControlConfig cfg;
+  cfg.api_token = "s3cret-token";
+  Api a(cfg);
+  auto none = a.client->Post("/api/v1/stream/stop");
+  REQUIRE(none);
+  CHECK(none->status == 401);
+  auto wrong = a.client->Post("/api/v1/stream/stop", httplib::Headers{{"Authorization", "Bearer s3cret-tokem"}}, "", "application/json");
+  CHECK(wrong->status == 401);
+  CHECK(a.ctl.calls_copy().empty());
+  auto ok = a.client->Post("/api/v1/stream/stop", kBearer, "", "application/json");
+  CHECK(ok->status == 200);
+  CHECK(a.client->Get("/api/v1/status")->status == 200);  // reads stay open (healthcheck)
+  CHECK(a.client->Post("/api/v1/track", kBearer, R"({"loop":"b"})", "application/json")->status == 202);
+  CHECK(a.client->Post("/api/v1/track", R"({"loop":"b"})", "application/json")->status == 401);
+}
+
+TEST_CASE("manual track switch: by loop name or by artist/title; malformed input is a 400") {
+  Api a;
+  auto r = a.client->Post("/api/v1/track", R"({"loop":"b"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 202);
+  r = a.client->Post("/api/v1/track", R"({"artist":"Air","title":"Sexy Boy"})", "application/json");
+  CHECK(r->status == 202);
+  REQUIRE(a.ctl.tracks.size() == 1);
+  CHECK(a.ctl.tracks[0].text == "Air - Sexy Boy");
+  CHECK(a.ctl.tracks[0].source == "api");
+  CHECK(a.ctl.calls_copy() == std::vector<std::string>{"switch:b", "track"});
+
+  for (const char* bad : {"", "{", "[]", "{}", R"({"loop":5})", R"({"colour":"red"})"}) {
+    CAPTURE(bad);
+    auto b = a.client->Post("/api/v1/track", bad, "application/json");
+    REQUIRE(b);
+    CHECK(b->status == 400);
+    CHECK_FALSE(error_of(b).empty());
+  }
+  a.ctl.next = Error{"no loop named 'zzz'", Errc::not_found};
+  CHECK(a.client->Post("/api/v1/track", R"({"loop":"zzz"})", "application/json")->status == 404);
+}
+
+TEST_CASE("the AzuraCast webhook: Basic auth, realistic body, malformed bodies, size limit") {
+  ControlConfig cfg;
+  cfg.webhook_user = "azuracast";
+  cfg.webhook_password = "hook-pw";
+  Api a(cfg);
+  const std::string body = read_text(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/azuracast_song_a.json");
+  const httplib::Headers basic = {httplib::make_basic_authentication_header("azuracast", "hook-pw")};
+  auto r = a.client->Post("/webhook/azuracast", body, "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  CHECK(r->get_header_value("WWW-Authenticate").find("Basic") == 0);
+  r = a.client->Post("/webhook/azuracast", httplib::Headers{httplib::make_basic_authentication_header("azuracast", "nope")}, body, "application/json");
+  CHECK(r->status == 401);
+  CHECK(a.ctl.tracks.empty());
+
+  r = a.client->Post("/webhook/azuracast", basic, body, "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 202);
+  REQUIRE(a.ctl.tracks.size() == 1);
+  CHECK(a.ctl.tracks[0].song_id == "9f33bbc912c19603e51be8e0987d076b");
+  CHECK(a.ctl.tracks[0].artist == "Daft Punk");
+  CHECK(a.ctl.tracks[0].source == "webhook");
+
+  r = a.client->Post("/webhook/azuracast", basic, R"({"now_playing":{"song":{"title":42}}})", "application/json");
+  CHECK(r->status == 400);
+  CHECK(error_of(r).find("now_playing.song.title") != std::string::npos);
+  r = a.client->Post("/webhook/azuracast", basic, "not json", "text/plain");
+  CHECK(r->status == 400);
+  r = a.client->Post("/webhook/azuracast", basic, std::string(2 << 20, 'x'), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 413);
+  CHECK(a.ctl.tracks.size() == 1);  // nothing malformed reached the controller
+  // Still serving after all that.
+  CHECK(a.client->Get("/api/v1/status")->status == 200);
+}
+
+TEST_CASE("unknown paths are JSON 404s; metrics are Prometheus text") {
+  Api a;
+  auto r = a.client->Get("/api/v2/nothing");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  CHECK(error_of(r) == "not found");
+  a.ctl.snapshot.state = "running";
+  a.ctl.snapshot.video_frames = 42;
+  a.ctl.snapshot.audio_state = "connected";
+  OutputStatus o;
+  o.url = "rtmp://127.0.0.1/live/****";
+  o.state = "live";
+  o.reconnects = 3;
+  a.ctl.snapshot.outputs = {o};
+  r = a.client->Get("/metrics");
+  REQUIRE(r);
+  CHECK(r->get_header_value("Content-Type").find("text/plain") == 0);
+  CHECK(r->body.find("loopcast_running 1\n") != std::string::npos);
+  CHECK(r->body.find("loopcast_video_frames_total 42\n") != std::string::npos);
+  CHECK(r->body.find("# TYPE loopcast_video_frames_total counter") != std::string::npos);
+  CHECK(r->body.find("loopcast_input_state{state=\"connected\"} 1") != std::string::npos);
+  CHECK(r->body.find("loopcast_output_reconnects_total{output=\"rtmp://127.0.0.1/live/****\"} 3") != std::string::npos);
+}
+
+TEST_CASE("metric label values are escaped") {
+  StatusSnapshot s;
+  OutputStatus o;
+  o.url = "a\"b\\c\nd";
+  s.outputs = {o};
+  CHECK(render_metrics(s).find(R"(output="a\"b\\c\nd")") != std::string::npos);
+}
+
+TEST_CASE("server-sent events deliver status at once, and stop() is prompt with a listener attached") {
+  Api a;
+  a.ctl.snapshot.state = "running";
+  std::string got;
+  std::thread listener([&] {
+    httplib::Client c("127.0.0.1", a.server->port());
+    c.set_read_timeout(5, 0);
+    c.Get("/api/v1/events", [&](const char* data, size_t n) {
+      got.append(data, n);
+      return got.find("\n\n") == std::string::npos;  // stop after the first event
+    });
+  });
+  listener.join();
+  REQUIRE(got.rfind("event: status\ndata: {", 0) == 0);
+  rapidjson::Document d;
+  const auto start = got.find("data: ") + 6;
+  d.Parse(got.substr(start, got.find("\n\n") - start).c_str());
+  REQUIRE(d.IsObject());
+  CHECK(std::string(d["state"].GetString()) == "running");
+
+  std::thread hanging([&] {
+    httplib::Client c("127.0.0.1", a.server->port());
+    c.set_read_timeout(10, 0);
+    c.Get("/api/v1/events", [&](const char*, size_t) { return true; });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t0 = std::chrono::steady_clock::now();
+  a.server->stop();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  hanging.join();
+}
+
+TEST_CASE("the dashboard page is served at /") {
+  Api a;
+  auto r = a.client->Get("/");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type").find("text/html") == 0);
+  CHECK(r->body.find("/api/v1/events") != std::string::npos);
+}
+
+TEST_CASE("a port already in use is a clear start error") {
+  Api a;
+  ControlConfig cfg;
+  cfg.http_port = a.server->port();
+  HttpServer second(a.ctl, cfg);
+  Status st = second.start();
+  REQUIRE_FALSE(st);
+  CHECK(st.error().find(std::to_string(a.server->port())) != std::string::npos);
+}
