@@ -1,0 +1,182 @@
+// Issue 5 on the real rig: the station and the ingest go away and come back; the stream lives on.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <rapidjson/document.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "tests/integration/run_loopcast.hpp"
+#include "tests/support/flv_probe.hpp"
+#include "tests/support/rig.hpp"
+
+using namespace loopcast::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+rapidjson::Document status(httplib::Client& cli) {
+  rapidjson::Document d;
+  auto r = cli.Get("/api/v1/status");
+  d.Parse(r ? r->body.c_str() : "{}");
+  return d;
+}
+
+bool is_running(httplib::Client& cli) {
+  auto d = status(cli);
+  return d.IsObject() && d.HasMember("state") && d["state"] == "running" && d["video_frames"].GetUint64() > 0;
+}
+}  // namespace
+
+TEST_CASE("the station dies for 10 s: one RTMP session throughout, silence in the gap, music after") {
+  Rig rig;
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", rig.loop_a(), "--audio", rig.icecast_url(), "--output", rig.rtmp_url("ice"), "--duration", "26", "--http-port",
+               std::to_string(port), "--io-timeout", "3", "--size", "640x360", "--vbitrate", "600k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 15), lc.log());
+  const auto on_air = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  rig.stop_icecast();
+  const double gap_start = std::chrono::duration<double>(Clock::now() - on_air).count();
+  bool saw_reconnecting = false;
+  wait_for([&] {
+    auto d = status(cli);
+    saw_reconnecting = d.IsObject() && d["audio"]["state"] == "reconnecting";
+    return saw_reconnecting;
+  }, 6);
+  CHECK(saw_reconnecting);
+  std::this_thread::sleep_until(on_air + std::chrono::seconds(16));
+  rig.start_icecast();
+  const double gap_end = std::chrono::duration<double>(Clock::now() - on_air).count();
+  CHECK(wait_for([&] { return status(cli)["audio"]["state"] == "connected"; }, 8));
+  auto d = status(cli);
+  CHECK(d["audio"]["reconnects"].GetInt() >= 1);
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 1);  // the output never noticed
+  auto rep = probe_media(recs[0], false, true);
+  REQUIRE(rep);
+  CHECK(rep->duration == doctest::Approx(26).epsilon(0.03));  // duration ≈ wall time
+  CHECK(rep->video.dts_monotonic);
+  CHECK(rep->audio.dts_monotonic);
+  CHECK(rep->audio.max_dts_gap < 0.03);
+  CHECK(std::abs(rep->video.end - rep->audio.end) <= 0.1);
+  // Seconds well inside the outage are silent; seconds well after it have music again.
+  const auto& rms = rep->audio_rms;
+  REQUIRE(rms.size() >= 25);
+  int silent = 0;
+  for (int s = static_cast<int>(gap_start) + 3; s < static_cast<int>(gap_end) - 1; ++s) silent += rms[s] == 0.0;
+  CHECK(silent >= static_cast<int>(gap_end - gap_start) - 5);
+  int loud_after = 0;
+  for (size_t s = static_cast<size_t>(gap_end) + 3; s < rms.size(); ++s) loud_after += rms[s] > 0.01;
+  CHECK(loud_after >= static_cast<int>(rms.size()) - static_cast<int>(gap_end) - 5);
+  CHECK(rms[3] > 0.01);  // and music before the outage
+}
+
+TEST_CASE("the ingest dies for 10 s: reconnect with backoff, status says so, a new session with sane timestamps") {
+  Rig rig;
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", rig.loop_b(), "--audio", rig.icecast_url(), "--output", rig.rtmp_url("rtmp"), "--duration", "26", "--http-port",
+               std::to_string(port), "--io-timeout", "3", "--size", "640x360", "--vbitrate", "600k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 15), lc.log());
+  const auto on_air = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  rig.stop_nginx();
+  bool saw_reconnecting = false;
+  int attempts = 0;
+  wait_for([&] {
+    auto d = status(cli);
+    if (d.IsObject() && d["outputs"].Size() == 1 && d["outputs"][0]["state"] == "reconnecting") {
+      saw_reconnecting = true;
+      attempts = d["outputs"][0]["attempt"].GetInt();
+    }
+    return attempts >= 2;
+  }, 9);
+  CHECK(saw_reconnecting);
+  CHECK(attempts >= 2);
+  // The encoders keep the clock running while the ingest is away: ~30 frames a second.
+  const auto frames_1 = status(cli)["video_frames"].GetUint64();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto frames_2 = status(cli)["video_frames"].GetUint64();
+  CHECK(frames_2 - frames_1 >= 25);
+  CHECK(status(cli)["outputs"][0]["state"] == "reconnecting");
+  std::this_thread::sleep_until(on_air + std::chrono::seconds(16));
+  rig.start_nginx();
+  CHECK(wait_for([&] { return status(cli)["outputs"][0]["state"] == "live"; }, 10));
+  CHECK(status(cli)["outputs"][0]["reconnects"].GetInt() == 1);
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 2);
+  for (const auto& path : recs) {
+    auto rep = probe_media(path);
+    REQUIRE(rep);
+    CAPTURE(path);
+    CHECK(rep->video.codec == "h264");
+    CHECK(rep->video.start < 0.2);  // each session starts near zero
+    CHECK(rep->video.dts_monotonic);
+    CHECK(rep->audio.dts_monotonic);
+    CHECK(!rep->video.keyframes.empty());
+    CHECK(rep->video.keyframes.front() < 0.2);  // and on a keyframe
+    CHECK(rep->video.max_keyframe_interval <= 2.001);
+  }
+  auto second = probe_media(recs[1]);
+  CHECK(second->duration > 6);
+}
+
+TEST_CASE("a stalled ingest (accepts TCP, never answers) is detected within the I/O timeout") {
+  // A listening socket that never accepts nor reads: the RTMP handshake hangs.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  listen(fd, 4);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  const int stalled = ntohs(a.sin_port);
+  const int port = free_tcp_port();
+  const auto t0 = Clock::now();
+  Loopcast lc({"--output", "rtmp://127.0.0.1:" + std::to_string(stalled) + "/live/stalled-key", "--http-port", std::to_string(port),
+               "--io-timeout", "2", "--size", "320x180", "--vbitrate", "300k", "--duration", "8"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 10), lc.log());
+  const double started = std::chrono::duration<double>(Clock::now() - t0).count();
+  CHECK(started < 5);  // the first attempt gave up after ~2 s instead of hanging
+  auto d = status(cli);
+  CHECK(d["outputs"][0]["state"] == "reconnecting");
+  CHECK(std::string(d["outputs"][0]["last_error"].GetString()).find("timed out") != std::string::npos);
+  CHECK(std::string(d["outputs"][0]["url"].GetString()).find("stalled-key") == std::string::npos);
+  CHECK(lc.wait(20) == 0);  // and it still shuts down on time
+  close(fd);
+}
+
+TEST_CASE("a corrupt or deleted loop at switch time: the current loop stays on air and the error is reported") {
+  Rig rig;
+  const std::string loops = make_temp_dir("loopcast-loops");
+  run_cmd("cp '" + rig.loop_a() + "' '" + loops + "/good.mp4' && head -c 5000 /dev/urandom > '" + loops + "/broken.mp4' && cp '" +
+          rig.loop_b() + "' '" + loops + "/vanishing.mp4'");
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", "good.mp4", "--loops-dir", loops, "--output", make_temp_dir("loopcast-out") + "/o.flv", "--http-port",
+               std::to_string(port), "--size", "320x180", "--vbitrate", "300k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 10), lc.log());
+  CHECK(cli.Post("/api/v1/track", R"({"loop":"broken"})", "application/json")->status == 202);
+  CHECK(wait_for([&] { return std::string(status(cli)["last_error"].GetString()).find("broken.mp4") != std::string::npos; }, 5));
+  auto d = status(cli);
+  CHECK(std::string(d["loop"].GetString()).find("good.mp4") != std::string::npos);
+  CHECK(d["switches"].GetUint64() == 0);
+  // Deleted between the request and the switch: resolved, then gone at prepare time.
+  run_cmd("rm '" + loops + "/vanishing.mp4'");
+  CHECK(cli.Post("/api/v1/track", R"({"loop":"vanishing"})", "application/json")->status == 404);
+  CHECK(std::string(status(cli)["loop"].GetString()).find("good.mp4") != std::string::npos);
+  CHECK(status(cli)["state"] == "running");
+  CHECK(lc.terminate() == 0);
+}
