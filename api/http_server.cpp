@@ -74,6 +74,8 @@ Status HttpServer::start() {
   if (port_ <= 0)
     return Error{fmt::format("HTTP API: cannot listen on {}:{} (address in use or not available)", cfg_.http_bind, cfg_.http_port), Errc::unavailable};
   thread_ = std::thread([this] { svr_->listen_after_bind(); });
+  // httplib ignores a stop() that arrives before its accept loop runs: wait for it to run.
+  for (int i = 0; i < 500 && !svr_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   log::info("http", "API on http://{}:{}/ (status: /api/v1/status)", cfg_.http_bind, port_);
   return Status::ok();
 }

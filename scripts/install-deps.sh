@@ -9,8 +9,8 @@ $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
   libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev)
-# LOOPCAST_DEPS=build (the Docker build stage) skips the test rig and benchmark tools.
-RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git)
+# LOOPCAST_DEPS=build (the Docker build stage) skips the test rig, fuzzer and benchmark tools.
+RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev)
 [ "${LOOPCAST_DEPS:-all}" = build ] && RIG=()
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
 echo "loopcast: dependencies installed"

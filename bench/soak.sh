@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Soak: MEDIA_SECONDS (default 3600) of output, faster than real time, with a loop switch every
+# SWITCH_EVERY wall seconds through the HTTP API. Reports RSS at start and end, switches done,
+# DTS monotonicity and the A/V end offset of the result. Not part of CI (it takes a while).
+# Usage: bench/soak.sh [MEDIA_SECONDS=3600] [SWITCH_EVERY=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MEDIA=${1:-3600}; EVERY=${2:-5}
+BIN=${LOOPCAST_BIN:-./build/loopcast}
+OUT=$(mktemp -d /tmp/loopcast-soak.XXXXXX)
+PORT=18290
+"$BIN" run --no-realtime --duration "$MEDIA" --audio tests/fixtures/tone_3s.mp3 --output "$OUT/soak.flv" \
+  --loops-dir assets/loops --size 1280x720 --preset ultrafast --http-port $PORT --crossfade 0.5 2>"$OUT/log" &
+pid=$!
+rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0; }
+sleep 5; rss_start=$(rss); t0=$(date +%s); n=0; loops=(ocean sunset)
+while kill -0 $pid 2>/dev/null; do
+  sleep "$EVERY"
+  curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/track" -d "{\"loop\":\"${loops[$((n % 2))]}\"}" >/dev/null && n=$((n + 1)) || true
+  r=$(rss); [ "$r" != 0 ] && rss_end=$r
+done
+wait $pid
+wall=$(( $(date +%s) - t0 + 5 ))
+ffprobe -v error -show_entries packet=stream_index,dts_time,pts_time,duration_time -of csv=p=0 "$OUT/soak.flv" > "$OUT/packets.csv"
+awk -F, -v media="$MEDIA" -v rs="$rss_start" -v re="${rss_end:-0}" -v n="$n" -v wall="$wall" '
+  { s=$1; d=$3+0; if (s in last && d <= last[s]) bad[s]++; last[s]=d; e=$2+$4; if (e>end[s]) end[s]=e; cnt[s]++ }
+  END {
+    printf "soak: %d s of media in %d s wall (%.1fx real time), %d switch requests\n", media, wall, media/wall, n
+    printf "RSS: %.1f MB after 5 s, %.1f MB at the end (%+.1f MB)\n", rs/1024, re/1024, (re-rs)/1024
+    printf "packets: video %d, audio %d; DTS violations: video %d, audio %d\n", cnt[0], cnt[1], bad[0]+0, bad[1]+0
+    printf "A/V end offset: %.3f s (video %.3f, audio %.3f)\n", end[0]-end[1], end[0], end[1]
+  }' "$OUT/packets.csv"
+grep -c "switched to loop" "$OUT/log" | sed 's/^/switches on air: /'
+rm -rf "$OUT"
