@@ -334,6 +334,7 @@ StatusSnapshot Supervisor::status() const {
     s.video_frames = p.video_frames;
     s.audio_frames = p.audio_frames;
     s.dropped_frames = p.dropped_frames;
+    s.duplicated_frames = p.duplicated_frames;
     s.output_seconds = p.output_seconds;
     s.outputs = pipe->outputs();
     for (const auto& o : s.outputs) s.bytes_sent += o.bytes;

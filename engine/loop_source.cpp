@@ -143,6 +143,7 @@ const AVFrame* LoopSource::frame_at(double t) {
     have_next_ = decode_next();
   }
   if (staged) convert_into_current(staged_.get());
+  repeated_ = !staged;
   return current_.get();
 }
 

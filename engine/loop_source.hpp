@@ -32,6 +32,7 @@ class LoopSource {
   int wraps() const { return wraps_; }
   uint64_t decoded_frames() const { return decoded_; }
   uint64_t errors() const { return errors_; }
+  bool repeated() const { return repeated_; }  // the last frame_at() showed the previous picture again
 
  private:
   LoopSource() = default;
@@ -60,6 +61,7 @@ class LoopSource {
   bool eof_ = false;
   int wraps_ = 0;
   int empty_passes_ = 0;
+  bool repeated_ = false;
   uint64_t decoded_ = 0;
   uint64_t errors_ = 0;
 };

@@ -138,6 +138,7 @@ Status Pipeline::emit_video_frame() {
   }
   const double local_t = static_cast<double>(video_frames_ - loop_start_frame_) / cfg_.fps;
   const AVFrame* pic = overlay_.apply(compose(loop_->frame_at(local_t)));
+  if (loop_->repeated() && video_frames_ > loop_start_frame_) ++duplicated_;
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);
   vframe_->pts = video_frames_;  // output PTS come from the frame counter, never from the file
@@ -202,6 +203,7 @@ PipelineStats Pipeline::stats() const {
   s.video_frames = static_cast<uint64_t>(vframes_out_.load());
   s.audio_frames = static_cast<uint64_t>(asamples_out_.load()) / (aframe_->nb_samples ? aframe_->nb_samples : 1024);
   s.dropped_frames = dropped_;
+  s.duplicated_frames = duplicated_;
   s.switches = switches_;
   s.video_bytes = vbytes_;
   s.audio_bytes = abytes_;

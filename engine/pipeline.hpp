@@ -24,6 +24,7 @@ struct PipelineStats {
   uint64_t video_frames = 0;
   uint64_t audio_frames = 0;
   uint64_t dropped_frames = 0;
+  uint64_t duplicated_frames = 0;  // loop frames shown twice (loop fps < output fps)
   uint64_t switches = 0;
   uint64_t video_bytes = 0;   // encoded
   uint64_t audio_bytes = 0;
@@ -92,7 +93,7 @@ class Pipeline {
   std::atomic<bool> stop_{false};
   std::atomic<bool> force_idr_{true};
   std::atomic<bool> finished_{false};
-  std::atomic<uint64_t> dropped_{0}, switches_{0}, vbytes_{0}, abytes_{0};
+  std::atomic<uint64_t> dropped_{0}, duplicated_{0}, switches_{0}, vbytes_{0}, abytes_{0};
   std::atomic<int64_t> vframes_out_{0}, asamples_out_{0}, last_packet_ns_{0};
   mutable std::mutex stats_mu_;
   std::string loop_path_;

@@ -76,3 +76,15 @@ TEST_CASE("missing, corrupt and audio-only files are clear errors") {
   REQUIRE_FALSE(audio_only);
   CHECK(audio_only.error().find("no video stream") != std::string::npos);
 }
+
+TEST_CASE("a 25 fps loop at 30 fps output repeats exactly 5 pictures a second") {
+  auto src = LoopSource::open(fixture("loop_1s_25fps.mp4"), kOut);
+  REQUIRE(src);
+  int repeats = 0;
+  (*src)->frame_at(0);
+  for (int n = 1; n <= 300; ++n) {
+    (*src)->frame_at(n / 30.0);
+    repeats += (*src)->repeated();
+  }
+  CHECK(repeats == 50);  // 10 s × (30 − 25)
+}
