@@ -5,6 +5,7 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -32,7 +33,7 @@ Error bad(const std::string& key, const std::string& value, const std::string& w
 Result<double> parse_number(const std::string& key, const std::string& v) {
   char* end = nullptr;
   double d = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end != '\0') return bad(key, v, "not a number");
+  if (v.empty() || *end != '\0' || !std::isfinite(d)) return bad(key, v, "not a number");
   return d;
 }
 
@@ -54,7 +55,8 @@ Result<int64_t> parse_bitrate(const std::string& key, const std::string& v) {
   if (mult != 1) num.pop_back();
   char* end = nullptr;
   double d = std::strtod(num.c_str(), &end);
-  if (num.empty() || *end != '\0' || d <= 0) return bad(key, v, "expected bits per second like 2500k or 2.5M");
+  // Bounded before the integer conversion: an absurd value is an error, not undefined behaviour.
+  if (num.empty() || *end != '\0' || !(d > 0) || d * mult > 1e12) return bad(key, v, "expected bits per second like 2500k or 2.5M");
   return static_cast<int64_t>(d * mult);
 }
 

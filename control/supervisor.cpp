@@ -19,6 +19,12 @@ std::string iso_now() {
   return buf;
 }
 
+// "Artist – Title" for the overlay; empty for a manual loop switch (the text stays as it is).
+std::string overlay_text(const TrackInfo& t) {
+  if (!t.artist.empty() && !t.title.empty()) return t.artist + " \u2013 " + t.title;
+  return t.text;
+}
+
 // Same song again (AzuraCast may POST every cycle): compare the most specific identity known.
 bool same_track(const TrackInfo& a, const TrackInfo& b) {
   if (a.sh_id && b.sh_id) return a.sh_id == b.sh_id;
@@ -71,6 +77,10 @@ Status Supervisor::start_locked() {
     return Error{p.error(), p.code()};
   }
   std::shared_ptr<Pipeline> pipe = std::move(*p);
+  {
+    std::lock_guard lk(mu_);
+    pipe->set_overlay_text(overlay_text(track_));
+  }
   pipe->start();
   finished_ = false;
   std::lock_guard lk(mu_);
@@ -135,14 +145,14 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     map = map_;
   }
   const std::string loop = map->resolve(track);
-  double delay = cfg_.control.switch_delay;
+  // Only station metadata runs ahead of the audio; ICY titles and manual requests apply at once.
+  double delay = track.source == "webhook" ? cfg_.control.switch_delay : 0.0;
   // AzuraCast tells when the song started on the station; the listeners hear it `delay`
   // seconds after that, so a late webhook waits less.
   if (track.source == "webhook" && track.played_at > 0 && delay > 0) {
     const double since = static_cast<double>(std::time(nullptr) - track.played_at);
     if (since > 0 && since < 3600) delay = std::max(0.0, delay - since);
   }
-  if (track.source == "icy") delay = 0;  // in-band titles are already aligned with the audio
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", track.source,
             track.text.empty() ? track.artist + " - " + track.title : track.text, loop, delay);
   return queue_switch(loop, track, delay);
@@ -152,7 +162,9 @@ Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track,
   std::lock_guard lk(mu_);
   // A newer request supersedes any switch still waiting.
   jobs_.clear();
-  if (loop == loop_) return Status::ok();  // already on air: nothing to switch
+  const bool new_text = !overlay_text(track).empty();
+  if (loop == loop_ && !new_text) return Status::ok();  // already on air: nothing to switch
+  // Same loop but a new song: the job only changes the overlay text, on the same schedule.
   jobs_.push_back(SwitchJob{loop, track, Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(delay * 1000)), nullptr});
   cv_.notify_all();
   return Status::ok();
@@ -200,13 +212,14 @@ std::string Supervisor::last_error() const {
 }
 
 void Supervisor::process_switches() {
-  std::string loop;
+  std::string loop, text;
   bool need_prepare = false, due = false;
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty()) return;
     loop = jobs_.front().loop;
-    need_prepare = !jobs_.front().prepared;
+    text = overlay_text(jobs_.front().track);
+    need_prepare = !jobs_.front().prepared && loop != loop_;
     due = Clock::now() >= jobs_.front().due;
   }
   if (need_prepare) {
@@ -232,7 +245,10 @@ void Supervisor::process_switches() {
     loop_ = loop;
   }
   // Not running (or starting right now): the next start uses loop_.
-  if (auto pipe = pipeline()) pipe->switch_to(std::move(ready));
+  if (auto pipe = pipeline()) {
+    if (ready) pipe->switch_to(std::move(ready));
+    if (!text.empty()) pipe->set_overlay_text(text);
+  }
 }
 
 void Supervisor::restart_after_fault(const std::string& why) {
@@ -314,7 +330,7 @@ StatusSnapshot Supervisor::status() const {
     s.state = state_;
     s.track = track_;
     s.loop = loop_;
-    if (!jobs_.empty()) {
+    if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
       s.pending_loop = jobs_.front().loop;
       s.pending_in = std::max(0.0, std::chrono::duration<double>(jobs_.front().due - Clock::now()).count());
     }

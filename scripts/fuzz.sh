@@ -10,7 +10,7 @@ CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
 SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
      control/atomic_file.cpp control/status_json.cpp engine/log.cpp engine/redact.cpp engine/backoff.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -fno-sanitize=pointer-overflow -I. \
+  -fno-sanitize=pointer-overflow -Wno-ambiguous-reversed-operator -I. \
   "${SRC[@]}" $(pkg-config --cflags --libs fmt) -o "$OUT/fuzz_parsers"
 # Seeds: each fixture once per parser selector byte.
 i=0
@@ -19,5 +19,6 @@ for f in tests/fixtures/*.json assets/config.example.json; do
   i=$((i + 1))
 done
 printf '\x01{"command":"switch","loop":"b","id":"1"}' > "$OUT/corpus/seed-control"
+cp tests/fuzz/regressions/* "$OUT/corpus/"  # inputs that once crashed stay in the corpus
 "$OUT/fuzz_parsers" -max_total_time="$SECS" -max_len=4096 -timeout=5 -artifact_prefix="$OUT/" -print_final_stats=1 "$OUT/corpus" 2>&1 | tail -n 12
 echo "fuzz: no crash in ${SECS}s"

@@ -2,18 +2,56 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "engine/av.hpp"
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
 
 namespace loopcast::test {
 namespace {
 
+Error av_fail(const std::string& what, const std::string& path, int err) {
+  return Error{fmt::format("{} '{}': {}", what, path, av_error_string(err)), Errc::invalid};
+}
+
+Result<InputPtr> open_input(const std::string& path) {
+  AVFormatContext* raw = nullptr;
+  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) return av_fail("open", path, err);
+  InputPtr in(raw);
+  if (int err = avformat_find_stream_info(in.get(), nullptr); err < 0) return av_fail("probe", path, err);
+  return in;
+}
+
+Result<CodecCtxPtr> open_decoder(const AVStream* st, const std::string& path) {
+  const AVCodec* c = avcodec_find_decoder(st->codecpar->codec_id);
+  if (!c) return Error{fmt::format("decode '{}': no decoder for {}", path, avcodec_get_name(st->codecpar->codec_id))};
+  CodecCtxPtr d(avcodec_alloc_context3(c));
+  avcodec_parameters_to_context(d.get(), st->codecpar);
+  d->pkt_timebase = st->time_base;
+  d->thread_count = 2;
+  if (int err = avcodec_open2(d.get(), c, nullptr); err < 0) return av_fail("open decoder for", path, err);
+  return d;
+}
+
+// Feeds one packet (nullptr = flush) and hands every frame that comes out to `on_frame`. A corrupt
+// packet is the recording's problem, which the timestamp checks report; decoding just goes on.
+template <class F>
+void decode(AVCodecContext* dec, const AVPacket* pkt, AVFrame* frame, F&& on_frame) {
+  avcodec_send_packet(dec, pkt);
+  while (avcodec_receive_frame(dec, frame) == 0) {
+    on_frame(frame);
+    av_frame_unref(frame);
+  }
+}
+
 Thumb make_thumb(const AVFrame* f, SwsPtr& sws) {
-  // Scale to 8x8 gray: a robust fingerprint of the picture, insensitive to compression noise.
-  sws.reset(sws_getCachedContext(sws.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format), 8, 8, AV_PIX_FMT_GRAY8,
-                                 SWS_AREA, nullptr, nullptr, nullptr));
+  // Area-average down to 8x8 gray: a fingerprint of the picture that compression noise hardly moves.
+  sws.reset(sws_getCachedContext(sws.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format), 8, 8,
+                                 AV_PIX_FMT_GRAY8, SWS_AREA, nullptr, nullptr, nullptr));
   Thumb t{};
   uint8_t* dst[4] = {t.data(), nullptr, nullptr, nullptr};
   int stride[4] = {8, 0, 0, 0};
@@ -21,111 +59,148 @@ Thumb make_thumb(const AVFrame* f, SwsPtr& sws) {
   return t;
 }
 
+double mean_luma(const AVFrame* f, const Thumb& fallback) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(f->format));
+  const bool y8_plane = d && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->comp[0].plane == 0 && d->comp[0].depth == 8 && d->comp[0].step == 1;
+  if (!y8_plane || f->width <= 0 || f->height <= 0) {  // RGB, packed or deep formats: the thumbnail is close enough
+    double s = 0;
+    for (uint8_t v : fallback) s += v;
+    return s / fallback.size();
+  }
+  uint64_t sum = 0;
+  for (int y = 0; y < f->height; ++y) {
+    const uint8_t* row = f->data[0] + static_cast<ptrdiff_t>(y) * f->linesize[0];
+    uint32_t rs = 0;  // per-row sum fits easily; lets the compiler vectorise
+    for (int x = 0; x < f->width; ++x) rs += row[x];
+    sum += rs;
+  }
+  return static_cast<double>(sum) / (static_cast<double>(f->width) * f->height);
+}
+
+// One sample of any libav sample format, scaled to [-1, 1].
+double sample_at(const AVFrame* f, int ch, int i, int channels) {
+  const auto fmt = static_cast<AVSampleFormat>(f->format);
+  const bool planar = av_sample_fmt_is_planar(fmt);
+  const uint8_t* base = f->extended_data[planar ? ch : 0];
+  const int idx = planar ? i : i * channels + ch;
+  switch (av_get_packed_sample_fmt(fmt)) {
+    case AV_SAMPLE_FMT_U8: return (base[idx] - 128) / 128.0;
+    case AV_SAMPLE_FMT_S16: return reinterpret_cast<const int16_t*>(base)[idx] / 32768.0;
+    case AV_SAMPLE_FMT_S32: return reinterpret_cast<const int32_t*>(base)[idx] / 2147483648.0;
+    case AV_SAMPLE_FMT_S64: return static_cast<double>(reinterpret_cast<const int64_t*>(base)[idx]) / 9223372036854775808.0;
+    case AV_SAMPLE_FMT_FLT: return reinterpret_cast<const float*>(base)[idx];
+    case AV_SAMPLE_FMT_DBL: return reinterpret_cast<const double*>(base)[idx];
+    default: return 0;
+  }
+}
+
+// RMS over all channels per whole second of audio; a trailing partial second is dropped.
+struct RmsMeter {
+  std::vector<double>* out;
+  double acc = 0;
+  int64_t n = 0;
+  void add(const AVFrame* f) {
+    const int channels = std::max(1, f->ch_layout.nb_channels);
+    const int rate = f->sample_rate > 0 ? f->sample_rate : 44100;
+    for (int i = 0; i < f->nb_samples; ++i) {
+      for (int ch = 0; ch < channels; ++ch) {
+        const double s = sample_at(f, ch, i, channels);
+        acc += s * s;
+      }
+      if (++n == rate) {
+        out->push_back(std::sqrt(acc / (static_cast<double>(n) * channels)));
+        acc = 0;
+        n = 0;
+      }
+    }
+  }
+};
+
 void finish(StreamReport& s) {
   for (size_t i = 1; i < s.dts.size(); ++i) {
     const double gap = s.dts[i] - s.dts[i - 1];
-    if (gap <= 0 && s.dts_monotonic) {
+    if (!(gap > 0) && s.dts_monotonic) {  // also catches a missing (NaN) dts
       s.dts_monotonic = false;
       s.first_violation = fmt::format("packet {}: dts {:.3f} after {:.3f}", i, s.dts[i], s.dts[i - 1]);
     }
-    s.max_dts_gap = std::max(s.max_dts_gap, gap);
+    if (gap > s.max_dts_gap) s.max_dts_gap = gap;
   }
   for (size_t i = 1; i < s.keyframes.size(); ++i)
     s.max_keyframe_interval = std::max(s.max_keyframe_interval, s.keyframes[i] - s.keyframes[i - 1]);
 }
+
+double declared_fps(const AVStream* st) {
+  if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) return av_q2d(st->avg_frame_rate);
+  if (st->r_frame_rate.num > 0 && st->r_frame_rate.den > 0) return av_q2d(st->r_frame_rate);
+  return 0;
+}
 }  // namespace
 
 Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool decode_audio) {
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
-    return Error{fmt::format("probe '{}': {}", path, av_error_string(err))};
-  InputPtr fmt(raw);
-  if (int err = avformat_find_stream_info(fmt.get(), nullptr); err < 0) return Error{fmt::format("probe '{}': {}", path, av_error_string(err))};
+  auto in = open_input(path);
+  if (!in) return Error{in.error(), in.code()};
+  AVFormatContext* ctx = in->get();
+  const int vi = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int ai = av_find_best_stream(ctx, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (vi < 0 && ai < 0) return Error{fmt::format("probe '{}': no audio or video stream", path), Errc::invalid};
+
   MediaReport r;
-  int vi = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  int ai = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   CodecCtxPtr vdec, adec;
-  auto open_dec = [&](int idx) {
-    const AVCodecParameters* par = fmt->streams[idx]->codecpar;
-    const AVCodec* c = avcodec_find_decoder(par->codec_id);
-    CodecCtxPtr d(avcodec_alloc_context3(c));
-    avcodec_parameters_to_context(d.get(), par);
-    d->thread_count = 2;
-    avcodec_open2(d.get(), c, nullptr);
-    return d;
-  };
   if (vi >= 0) {
-    const AVStream* st = fmt->streams[vi];
+    const AVStream* st = ctx->streams[vi];
     r.video.codec = avcodec_get_name(st->codecpar->codec_id);
     r.video.width = st->codecpar->width;
     r.video.height = st->codecpar->height;
-    r.video.fps = st->avg_frame_rate.den ? av_q2d(st->avg_frame_rate) : 0;
-    if (decode_video) vdec = open_dec(vi);
+    r.video.fps = declared_fps(st);
+    if (decode_video) {
+      auto d = open_decoder(st, path);
+      if (!d) return Error{d.error(), d.code()};
+      vdec = std::move(*d);
+    }
   }
   if (ai >= 0) {
-    const AVStream* st = fmt->streams[ai];
+    const AVStream* st = ctx->streams[ai];
     r.audio.codec = avcodec_get_name(st->codecpar->codec_id);
     r.audio.sample_rate = st->codecpar->sample_rate;
     r.audio.channels = st->codecpar->ch_layout.nb_channels;
-    if (decode_audio) adec = open_dec(ai);
+    if (decode_audio) {
+      auto d = open_decoder(st, path);
+      if (!d) return Error{d.error(), d.code()};
+      adec = std::move(*d);
+    }
   }
+
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();
   SwsPtr sws;
-  double rms_acc = 0;
-  int64_t rms_n = 0;
-  auto drain_video = [&] {
-    while (avcodec_receive_frame(vdec.get(), frame.get()) == 0) {
-      r.thumbs.push_back(make_thumb(frame.get(), sws));
-      r.thumb_pts.push_back(frame->best_effort_timestamp * av_q2d(fmt->streams[vi]->time_base));
-      av_frame_unref(frame.get());
-    }
+  RmsMeter rms{&r.audio_rms};
+  const double vtb = vi >= 0 ? av_q2d(ctx->streams[vi]->time_base) : 0;
+  auto on_video = [&](const AVFrame* f) {
+    r.thumbs.push_back(make_thumb(f, sws));
+    r.luma.push_back(mean_luma(f, r.thumbs.back()));
+    r.thumb_pts.push_back(f->best_effort_timestamp == AV_NOPTS_VALUE ? NAN : f->best_effort_timestamp * vtb);
   };
-  auto drain_audio = [&] {
-    while (avcodec_receive_frame(adec.get(), frame.get()) == 0) {
-      // Planar float from the AAC decoder: RMS of channel 0 per second of audio.
-      if (frame->format == AV_SAMPLE_FMT_FLTP) {
-        const float* s = reinterpret_cast<const float*>(frame->extended_data[0]);
-        for (int i = 0; i < frame->nb_samples; ++i) {
-          rms_acc += s[i] * s[i];
-          if (++rms_n == frame->sample_rate) {
-            r.audio_rms.push_back(std::sqrt(rms_acc / rms_n));
-            rms_acc = 0;
-            rms_n = 0;
-          }
-        }
-      }
-      av_frame_unref(frame.get());
-    }
-  };
-  while (av_read_frame(fmt.get(), pkt.get()) >= 0) {
+  auto on_audio = [&](const AVFrame* f) { rms.add(f); };
+
+  while (av_read_frame(ctx, pkt.get()) >= 0) {
     const int idx = pkt->stream_index;
     StreamReport* s = idx == vi ? &r.video : idx == ai ? &r.audio : nullptr;
     if (s) {
-      const double tb = av_q2d(fmt->streams[idx]->time_base);
+      const double tb = av_q2d(ctx->streams[idx]->time_base);
       const double dts = pkt->dts == AV_NOPTS_VALUE ? NAN : pkt->dts * tb;
       const double pts = pkt->pts == AV_NOPTS_VALUE ? dts : pkt->pts * tb;
-      if (s->dts.empty()) s->start = pts;
-      s->start = std::min(s->start, pts);
+      s->start = s->pts.empty() ? pts : std::min(s->start, pts);
+      s->end = std::max(s->end, pts + pkt->duration * tb);
       s->dts.push_back(dts);
       s->pts.push_back(pts);
-      s->end = std::max(s->end, pts + pkt->duration * tb);
       if (idx == vi && (pkt->flags & AV_PKT_FLAG_KEY)) s->keyframes.push_back(pts);
-      if (idx == vi && vdec) {
-        avcodec_send_packet(vdec.get(), pkt.get());
-        drain_video();
-      }
-      if (idx == ai && adec) {
-        avcodec_send_packet(adec.get(), pkt.get());
-        drain_audio();
-      }
+      if (idx == vi && vdec) decode(vdec.get(), pkt.get(), frame.get(), on_video);
+      if (idx == ai && adec) decode(adec.get(), pkt.get(), frame.get(), on_audio);
     }
     av_packet_unref(pkt.get());
   }
-  if (vdec) {
-    avcodec_send_packet(vdec.get(), nullptr);
-    drain_video();
-  }
+  if (vdec) decode(vdec.get(), nullptr, frame.get(), on_video);
+  if (adec) decode(adec.get(), nullptr, frame.get(), on_audio);
   finish(r.video);
   finish(r.audio);
   r.duration = std::max(r.video.end, r.audio.end);
@@ -133,50 +208,53 @@ Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool
 }
 
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int height, int max_frames) {
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) return Error{av_error_string(err)};
-  InputPtr fmt(raw);
-  avformat_find_stream_info(fmt.get(), nullptr);
-  int vi = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (vi < 0) return Error{"no video"};
-  const AVCodecParameters* par = fmt->streams[vi]->codecpar;
-  const AVCodec* c = avcodec_find_decoder(par->codec_id);
-  CodecCtxPtr dec(avcodec_alloc_context3(c));
-  avcodec_parameters_to_context(dec.get(), par);
-  avcodec_open2(dec.get(), c, nullptr);
+  auto in = open_input(path);
+  if (!in) return Error{in.error(), in.code()};
+  AVFormatContext* ctx = in->get();
+  const int vi = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (vi < 0) return Error{fmt::format("loop '{}': no video stream", path), Errc::invalid};
+  auto dec = open_decoder(ctx->streams[vi], path);
+  if (!dec) return Error{dec.error(), dec.code()};
+
+  // The engine's scale step (bilinear to the output size, yuv420p), so thumbnails compare like for like.
+  FramePtr scaled;
+  if (width > 0 && height > 0) {
+    scaled = make_frame();
+    scaled->format = AV_PIX_FMT_YUV420P;
+    scaled->width = width;
+    scaled->height = height;
+    if (int err = av_frame_get_buffer(scaled.get(), 0); err < 0) return av_fail("scale", path, err);
+  }
   PacketPtr pkt = make_packet();
-  FramePtr frame = make_frame(), scaled = make_frame();
-  scaled->format = AV_PIX_FMT_YUV420P;
-  scaled->width = width;
-  scaled->height = height;
-  av_frame_get_buffer(scaled.get(), 0);
+  FramePtr frame = make_frame();
   SwsPtr to_out, to_thumb;
   std::vector<Thumb> out;
-  auto drain = [&] {
-    while (static_cast<int>(out.size()) < max_frames && avcodec_receive_frame(dec.get(), frame.get()) == 0) {
-      to_out.reset(sws_getCachedContext(to_out.release(), frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width,
-                                        height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
-      sws_scale(to_out.get(), frame->data, frame->linesize, 0, frame->height, scaled->data, scaled->linesize);
-      out.push_back(make_thumb(scaled.get(), to_thumb));
-      av_frame_unref(frame.get());
+  auto on_frame = [&](const AVFrame* f) {
+    if (static_cast<int>(out.size()) >= max_frames) return;
+    if (!scaled) {
+      out.push_back(make_thumb(f, to_thumb));
+      return;
     }
+    to_out.reset(sws_getCachedContext(to_out.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format), width, height,
+                                      AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    sws_scale(to_out.get(), f->data, f->linesize, 0, f->height, scaled->data, scaled->linesize);
+    out.push_back(make_thumb(scaled.get(), to_thumb));
   };
-  while (static_cast<int>(out.size()) < max_frames && av_read_frame(fmt.get(), pkt.get()) >= 0) {
-    if (pkt->stream_index == vi) {
-      avcodec_send_packet(dec.get(), pkt.get());
-      drain();
-    }
+  while (static_cast<int>(out.size()) < max_frames && av_read_frame(ctx, pkt.get()) >= 0) {
+    if (pkt->stream_index == vi) decode(dec->get(), pkt.get(), frame.get(), on_frame);
     av_packet_unref(pkt.get());
   }
-  avcodec_send_packet(dec.get(), nullptr);
-  drain();
+  decode(dec->get(), nullptr, frame.get(), on_frame);
+  if (out.empty()) return Error{fmt::format("loop '{}': no frame decoded", path), Errc::invalid};
   return out;
 }
 
+Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames) { return loop_thumbs(path, 0, 0, max_frames); }
+
 double thumb_distance(const Thumb& a, const Thumb& b) {
-  double d = 0;
+  int d = 0;
   for (size_t i = 0; i < a.size(); ++i) d += std::abs(int(a[i]) - int(b[i]));
-  return d / a.size();
+  return static_cast<double>(d) / a.size();
 }
 
 int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, double* best_distance) {

@@ -2,6 +2,7 @@
 // codecs, timestamps, keyframes, and small per-frame picture signatures to tell loops apart.
 #pragma once
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,36 +10,44 @@
 
 namespace loopcast::test {
 
-using Thumb = std::array<uint8_t, 64>;  // 8x8 luma thumbnail
+using Thumb = std::array<uint8_t, 64>;  // 8x8 luma thumbnail, row-major
 
 struct StreamReport {
-  std::string codec;
-  int width = 0, height = 0;
-  double fps = 0;               // declared (avg_frame_rate)
-  int sample_rate = 0, channels = 0;
-  std::vector<double> dts;      // seconds, in file order
+  std::string codec;              // avcodec_get_name: "h264", "aac"
+  int width = 0, height = 0;      // video
+  double fps = 0;                 // declared: avg_frame_rate, else r_frame_rate
+  int sample_rate = 0, channels = 0;  // audio
+  std::vector<double> dts;        // seconds, in file order (NaN when the packet has none)
   std::vector<double> pts;
-  std::vector<double> keyframes;  // pts of keyframes (video)
-  double start = 0, end = 0;    // first pts, last pts + duration
-  bool dts_monotonic = true;    // strictly increasing
-  std::string first_violation;
-  double max_dts_gap = 0;
+  std::vector<double> keyframes;  // pts of keyframe packets (video)
+  double start = 0, end = 0;      // smallest pts, largest pts + duration
+  bool dts_monotonic = true;      // strictly increasing, none missing
+  std::string first_violation;    // "packet 12: dts 0.400 after 0.433"
+  double max_dts_gap = 0;         // largest step between consecutive dts
   double max_keyframe_interval = 0;
   bool present() const { return !codec.empty(); }
 };
 
 struct MediaReport {
   StreamReport video, audio;
-  double duration = 0;
-  std::vector<Thumb> thumbs;      // per decoded video frame (decode_video)
-  std::vector<double> thumb_pts;
-  std::vector<double> audio_rms;  // per second of decoded audio (decode_audio)
+  double duration = 0;            // max(video.end, audio.end)
+  // Per decoded video frame, in output order (decode_video):
+  std::vector<Thumb> thumbs;
+  std::vector<double> thumb_pts;  // seconds
+  std::vector<double> luma;       // mean of the Y plane, 0..255
+  // RMS (full scale = 1.0, all channels) per whole second of decoded audio (decode_audio).
+  std::vector<double> audio_rms;
 };
 
-Result<MediaReport> probe_media(const std::string& path, bool decode_video = false, bool decode_audio = false);
-// Thumbnails of the first `max_frames` frames of a loop file, scaled like the output (w x h first).
+Result<MediaReport> probe_media(const std::string& path, bool decode_video = false, bool decode_audio = true);
+
+// Thumbnails of the first `max_frames` frames of a loop file, made the way the engine makes an output
+// frame (bilinear scale to width x height, yuv420p) and then like probe_media's thumbnails.
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int height, int max_frames);
-double thumb_distance(const Thumb& a, const Thumb& b);
+// Same, at the loop's own size.
+Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames);
+
+double thumb_distance(const Thumb& a, const Thumb& b);  // mean absolute difference, 0..255
 // Which loop (index into `loops`) has the frame closest to `t`; -1 when `loops` is empty.
 int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, double* best_distance = nullptr);
 

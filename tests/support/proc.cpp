@@ -12,13 +12,15 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace loopcast::test {
 
 CmdResult run_cmd(const std::string& shell_command) {
   CmdResult r;
-  FILE* p = popen((shell_command + " 2>&1").c_str(), "r");
+  // A subshell, so 2>&1 covers every part of a compound command.
+  FILE* p = popen(("(" + shell_command + "\n) 2>&1").c_str(), "r");
   if (!p) return r;
   char buf[4096];
   size_t n;
@@ -29,6 +31,11 @@ CmdResult run_cmd(const std::string& shell_command) {
 }
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+  if (argv.empty()) return -1;
+  // Everything allocated before fork: between fork and exec only async-signal-safe calls.
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -37,9 +44,6 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
       dup2(fd, 2);
       close(fd);
     }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
   }
@@ -57,7 +61,20 @@ int wait_exit(pid_t pid, double timeout_s) {
   }
 }
 
-void send_signal(pid_t pid, int sig) { kill(pid, sig); }
+void send_signal(pid_t pid, int sig) {
+  if (pid > 0) kill(pid, sig);
+}
+
+int stop_process(pid_t pid, double grace_s) {
+  if (pid <= 0) return -1;
+  kill(pid, SIGTERM);
+  int code = wait_exit(pid, grace_s);
+  if (code == -1) {
+    kill(pid, SIGKILL);
+    code = wait_exit(pid, 5);
+  }
+  return code;
+}
 
 bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s) {
   auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
@@ -69,15 +86,49 @@ bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s
 }
 
 int free_tcp_port() {
+  // The kernel picks an unused port; it is released again at once, so there is a small window in
+  // which someone else may take it (fine on a test machine).
   int s = socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return 0;
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
   socklen_t len = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = 0;
+  if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
   close(s);
-  return ntohs(a.sin_port);
+  return port;
+}
+
+bool tcp_port_free(int port) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(s);
+  return ok;
+}
+
+bool tcp_connects(int port) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(s);
+  return ok;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 std::string read_text(const std::string& path) {
@@ -89,7 +140,8 @@ std::string read_text(const std::string& path) {
 
 std::string make_temp_dir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-  return mkdtemp(tmpl.data());
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl + " failed");
+  return tmpl;
 }
 
 long vm_kb(pid_t pid, const char* field) {

@@ -14,14 +14,25 @@ struct CmdResult {
   std::string output;  // stdout + stderr
 };
 
+// Runs `sh -c shell_command` to completion (popen); output is stdout and stderr together.
 CmdResult run_cmd(const std::string& shell_command);
-// Start argv[0] with argv, stdout+stderr to `log_path`; returns the pid.
+// 'it'\''s' — one shell word, whatever the text holds.
+std::string shell_quote(const std::string& s);
+
+// Start argv[0] (PATH lookup) with argv, stdout+stderr to `log_path`; returns the pid (-1 on failure).
 pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path);
-// Exit code, or -1 if still running after timeout_s (the process is then left running).
+// Exit code (128 + signal when killed), or -1 if still running after timeout_s (it is left running).
 int wait_exit(pid_t pid, double timeout_s);
 void send_signal(pid_t pid, int sig);
+// SIGTERM, wait up to grace_s, then SIGKILL; returns the exit code as wait_exit does.
+int stop_process(pid_t pid, double grace_s = 5);
+
+// Polls `cond` until it holds (true) or timeout_s passes (false; cond is asked once more at the end).
 bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s = 0.05);
-int free_tcp_port();
+
+int free_tcp_port();            // a port nothing listens on at 127.0.0.1 right now (0 on failure)
+bool tcp_port_free(int port);   // 127.0.0.1:port can be bound
+bool tcp_connects(int port);    // something accepts connections on 127.0.0.1:port
 std::string read_text(const std::string& path);
 std::string make_temp_dir(const std::string& prefix);
 // Peak resident set (VmHWM) and current RSS of a running process, in kB; 0 when unknown.

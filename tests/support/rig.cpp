@@ -1,16 +1,13 @@
 #include "tests/support/rig.hpp"
 
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
-#include <thread>
+#include <system_error>
 
 #include "tests/support/proc.hpp"
 
@@ -18,69 +15,92 @@ namespace loopcast::test {
 namespace fs = std::filesystem;
 
 namespace {
+const char* const kGenerated[] = {"loops/a.mp4", "loops/b.mp4", "music.mp3"};
+
 std::string rig_source() {
-  if (const char* env = std::getenv("LOOPCAST_RIG_DIR")) return env;
+  if (const char* env = std::getenv("LOOPCAST_RIG_DIR"); env && *env) return env;
   return fs::weakly_canonical(fs::path(LOOPCAST_SOURCE_DIR) / ".." / "shared" / "rig").string();
 }
 
-// Generating the 720p loops and the music takes ~15 s: do it once per machine, then copy.
+// Generating the 720p loops and the music takes ~15 s: done once per user, then copied per rig.
+fs::path cache_dir() { return fmt::format("/tmp/loopcast-rig-cache-{}", getuid()); }
+
 void seed_from_cache(const std::string& dir) {
-  const std::string cache = "/tmp/loopcast-rig-cache";
-  fs::create_directories(cache + "/loops");
-  fs::create_directories(dir + "/loops");
-  for (const char* f : {"loops/a.mp4", "loops/b.mp4", "music.mp3"}) {
-    const fs::path cached = fs::path(cache) / f;
-    if (fs::exists(cached)) fs::copy_file(cached, fs::path(dir) / f, fs::copy_options::overwrite_existing);
-  }
+  fs::create_directories(fs::path(dir) / "loops");
+  std::error_code ec;
+  for (const char* f : kGenerated)
+    if (fs::exists(cache_dir() / f)) fs::copy_file(cache_dir() / f, fs::path(dir) / f, fs::copy_options::overwrite_existing, ec);
 }
 
 void fill_cache(const std::string& dir) {
-  const std::string cache = "/tmp/loopcast-rig-cache";
-  for (const char* f : {"loops/a.mp4", "loops/b.mp4", "music.mp3"}) {
-    const fs::path cached = fs::path(cache) / f;
-    if (!fs::exists(cached) && fs::exists(fs::path(dir) / f)) fs::copy_file(fs::path(dir) / f, cached);
+  std::error_code ec;
+  fs::create_directories(cache_dir() / "loops", ec);
+  for (const char* f : kGenerated) {
+    const fs::path cached = cache_dir() / f;
+    if (fs::exists(cached) || !fs::exists(fs::path(dir) / f)) continue;
+    // Copy then rename: a rig starting concurrently never sees half a file.
+    const fs::path tmp = cached.string() + fmt::format(".tmp{}", getpid());
+    if (fs::copy_file(fs::path(dir) / f, tmp, fs::copy_options::overwrite_existing, ec)) fs::rename(tmp, cached, ec);
+    if (ec) fs::remove(tmp, ec);
   }
 }
 
-bool tcp_open(int port) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(s);
-  return ok;
+// nginx takes P (RTMP) and P+1 (stat); icecast a third port.
+void pick_ports(int& rtmp, int& ice) {
+  for (int tries = 0; tries < 50; ++tries) {
+    rtmp = free_tcp_port();
+    if (rtmp > 0 && rtmp < 65535 && tcp_port_free(rtmp + 1)) break;
+  }
+  do ice = free_tcp_port();
+  while (ice == rtmp || ice == rtmp + 1);
 }
 }  // namespace
 
 Rig::Rig() : rig_src_(rig_source()), dir_(make_temp_dir("loopcast-rig")) {
-  rtmp_port_ = free_tcp_port();
-  while (ice_port_ == 0 || ice_port_ == rtmp_port_ || ice_port_ == rtmp_port_ + 1) ice_port_ = free_tcp_port();
-  // icecast2 and nginx's worker drop to nobody: they must be able to reach into the rig dir.
-  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
-  seed_from_cache(dir_);
-  // up.sh's last step (curl -m 2 on an endless stream) exits non-zero by design under set -e, so
-  // its exit code says nothing: readiness is checked below.
-  auto r = run_cmd(fmt::format("bash '{}/up.sh' '{}' {} {}", rig_src_, dir_, rtmp_port_, ice_port_));
-  if (!fs::exists(dir_ + "/loops/b.mp4") || !fs::exists(dir_ + "/music.mp3")) throw std::runtime_error("rig up.sh failed: " + r.output);
-  fill_cache(dir_);
-  if (!wait_for([&] { return tcp_open(rtmp_port_); }, 10)) throw std::runtime_error("nginx-rtmp did not come up: " + read_text(dir_ + "/nginx-error.log"));
-  wait_icecast();
+  try {
+    if (!fs::exists(rig_src_ + "/up.sh")) throw std::runtime_error("no rig scripts in " + rig_src_ + " (set LOOPCAST_RIG_DIR)");
+    pick_ports(rtmp_port_, ice_port_);
+    // icecast2 and nginx's worker drop to nobody: they must be able to reach into the rig dir.
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+    seed_from_cache(dir_);
+    // up.sh's last step (curl -m 2 on an endless stream) fails by design under set -e, so its exit
+    // code says nothing: readiness is checked here instead.
+    auto r = run_cmd(fmt::format("bash {} {} {} {}", shell_quote(rig_src_ + "/up.sh"), shell_quote(dir_), rtmp_port_, ice_port_));
+    for (const char* f : kGenerated)
+      if (!fs::exists(fs::path(dir_) / f)) throw std::runtime_error(fmt::format("rig up.sh made no {}: {}", f, r.output));
+    fill_cache(dir_);
+    if (!wait_for([&] { return tcp_connects(rtmp_port_) && tcp_connects(stat_port()); }, 10))
+      throw std::runtime_error("nginx-rtmp did not come up: " + read_text(dir_ + "/nginx-error.log") + read_text(dir_ + "/nginx.out"));
+    wait_icecast();
+  } catch (...) {
+    // No destructor runs for a half-built object: stop what up.sh started before giving up.
+    down();
+    if (!std::getenv("LOOPCAST_KEEP_RIG")) fs::remove_all(dir_);
+    throw;
+  }
 }
 
 Rig::~Rig() {
-  run_cmd(fmt::format("bash '{}/down.sh' '{}'", rig_src_, dir_));
-  // The source client may have been restarted by start_icecast(): stop whatever runs from DIR.
-  run_cmd(fmt::format("pkill -f '{}' ", dir_));
-  if (!std::getenv("LOOPCAST_KEEP_RIG")) fs::remove_all(dir_);
+  down();
+  if (!std::getenv("LOOPCAST_KEEP_RIG")) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+void Rig::down() const {
+  // down.sh kills by the pids in DIR/*.pid, which the restart helpers below keep up to date.
+  run_cmd(fmt::format("bash {} {}", shell_quote(rig_src_ + "/down.sh"), shell_quote(dir_)));
+  wait_for([&] { return !tcp_connects(rtmp_port_) && !tcp_connects(ice_port_); }, 5);
 }
 
 void Rig::wait_icecast() const {
-  const bool up = wait_for(
-      [&] { return std::atol(run_cmd(fmt::format("curl -s -m 1 -o /dev/null -w '%{{size_download}}' {}", icecast_url())).output.c_str()) > 1000; }, 15,
-      0.3);
-  if (!up) throw std::runtime_error("icecast mount not serving: " + read_text(dir_ + "/source.out"));
+  auto bytes = [&] {
+    return std::atol(run_cmd(fmt::format("curl -s -m 1 -o /dev/null -w '%{{size_download}}' {}", icecast_url())).output.c_str());
+  };
+  if (!wait_for([&] { return bytes() > 1000; }, 15, 0.3))
+    throw std::runtime_error("icecast mount not serving: " + read_text(dir_ + "/icecast.out") + read_text(dir_ + "/source.out"));
 }
 
 std::string Rig::rtmp_url(const std::string& stream) const { return fmt::format("rtmp://127.0.0.1:{}/live/{}", rtmp_port_, stream); }
@@ -88,40 +108,46 @@ std::string Rig::icecast_url() const { return fmt::format("http://127.0.0.1:{}/r
 
 std::vector<std::string> Rig::recordings() const {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir_ + "/rec"))
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_ + "/rec", ec))
     if (e.path().extension() == ".flv") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
 
-std::string Rig::stat_xml() const { return run_cmd(fmt::format("curl -s -m 2 http://127.0.0.1:{}/stat", rtmp_port_ + 1)).output; }
+std::string Rig::stat_xml() const { return run_cmd(fmt::format("curl -sf -m 2 http://127.0.0.1:{}/stat", stat_port())).output; }
 
-void Rig::set_title(const std::string& artist_title) const {
-  run_cmd(fmt::format("bash '{}/title.sh' '{}' {}", rig_src_, artist_title, ice_port_));
+bool Rig::set_title(const std::string& artist_title) const {
+  return run_cmd(fmt::format("bash {} {} {}", shell_quote(rig_src_ + "/title.sh"), shell_quote(artist_title), ice_port_)).code == 0;
 }
 
 void Rig::stop_icecast() {
-  run_cmd(fmt::format("kill $(cat '{0}/source.pid') $(cat '{0}/icecast.pid') 2>/dev/null; sleep 0.3", dir_));
+  run_cmd(fmt::format("kill $(cat {0}/source.pid {0}/icecast.pid) 2>/dev/null", shell_quote(dir_)));
+  wait_for([&] { return !tcp_connects(ice_port_); }, 5);
 }
 
 void Rig::start_icecast() {
-  // The same two commands up.sh runs.
-  run_cmd(fmt::format("cd '{0}' && (icecast2 -c '{0}/icecast.xml' > '{0}/icecast.out' 2>&1 & echo $! > '{0}/icecast.pid')", dir_));
-  wait_for([&] { return tcp_open(ice_port_); }, 10);
+  // The same two commands up.sh runs, recording the new pids where down.sh looks for them.
+  const std::string d = shell_quote(dir_);
+  run_cmd(fmt::format("icecast2 -c {0}/icecast.xml > {0}/icecast.out 2>&1 & echo $! > {0}/icecast.pid", d));
+  wait_for([&] { return tcp_connects(ice_port_); }, 10);
   run_cmd(fmt::format(
-      "(ffmpeg -v error -re -stream_loop -1 -i '{0}/music.mp3' -c:a copy -content_type audio/mpeg -f mp3 "
-      "'icecast://source:rigsource@127.0.0.1:{1}/radio.mp3' > '{0}/source.out' 2>&1 & echo $! > '{0}/source.pid')",
-      dir_, ice_port_));
+      "ffmpeg -v error -re -stream_loop -1 -i {0}/music.mp3 -c:a copy -content_type audio/mpeg -f mp3 "
+      "'icecast://source:rigsource@127.0.0.1:{1}/radio.mp3' > {0}/source.out 2>&1 & echo $! > {0}/source.pid",
+      d, ice_port_));
   wait_icecast();
 }
 
 void Rig::stop_nginx() {
-  run_cmd(fmt::format("kill $(cat '{0}/nginx.pid') 2>/dev/null; sleep 0.5", dir_));
+  run_cmd(fmt::format("kill $(cat {0}/nginx.pid {0}/nginx.launch.pid 2>/dev/null | sort -u) 2>/dev/null", shell_quote(dir_)));
+  wait_for([&] { return !tcp_connects(rtmp_port_); }, 5);
 }
 
 void Rig::start_nginx() {
-  run_cmd(fmt::format("(nginx -c '{0}/nginx.conf' -p '{0}' > '{0}/nginx.out' 2>&1 & echo $! > '{0}/nginx.launch.pid')", dir_));
-  wait_for([&] { return tcp_open(rtmp_port_); }, 10);
+  const std::string d = shell_quote(dir_);
+  run_cmd(fmt::format("nginx -c {0}/nginx.conf -p {0} > {0}/nginx.out 2>&1 & echo $! > {0}/nginx.launch.pid", d));
+  if (!wait_for([&] { return tcp_connects(rtmp_port_); }, 10))
+    throw std::runtime_error("nginx-rtmp did not come back: " + read_text(dir_ + "/nginx-error.log"));
 }
 
 }  // namespace loopcast::test

@@ -67,6 +67,9 @@ TEST_CASE("every kind of bad input is a clear error naming the key or flag") {
       {{"--size", "1280x"}, "WIDTHxHEIGHT"},
       {{"--vbitrate", "fast"}, "2500k"},
       {{"--realtime", "maybe"}, "true or false"},
+      {{"--vbitrate", "1e31"}, "2500k"},            // found by the fuzzer: no overflow
+      {{"--keyframe-interval", "nan"}, "not a number"},
+      {{"--duration", "inf"}, "not a number"},
       {{"--log-level", "loud"}, "debug|info"},
       {{"--config", "/nonexistent/loopcast.json"}, "cannot open"},
       {{"stray"}, "unexpected argument 'stray'"},
