@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
+#include "control/json_text.hpp"
 
 namespace loopcast {
 namespace {
@@ -39,9 +39,7 @@ std::string scalar_text(const Value& v) {
 Result<NowPlaying> parse_nowplaying(std::string_view body) {
   if (body.size() > (1u << 20)) return invalid("body larger than 1 MiB");
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError())
-    return invalid(fmt::format("invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())));
+  if (Status st = parse_json(doc, body); !st) return Error{st.error(), st.code()};
   if (!doc.IsObject()) return invalid("the NowPlaying body must be a JSON object");
   NowPlaying np;
   if (auto st = doc.FindMember("station"); st != doc.MemberEnd() && st->value.IsObject()) {

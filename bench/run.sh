@@ -9,12 +9,19 @@ cd "$(dirname "$0")/.."
 DUR=${1:-60}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
 RIGSRC=${LOOPCAST_RIG_DIR:-$(cd .. && pwd)/shared/rig}
-RIG=$(mktemp -d /tmp/loopcast-bench.XXXXXX)
+RIG=$(mktemp -d /tmp/loopcast-bench.XXXXXX); chmod 755 "$RIG"  # icecast2/nginx workers run as nobody
 RTMP=19450; ICE=18100; HTTP=18190
-trap 'bash "$RIGSRC/down.sh" "$RIG"; rm -rf "$RIG"' EXIT
-bash "$RIGSRC/up.sh" "$RIG" $RTMP $ICE >/dev/null
+trap 'bash "$RIGSRC/down.sh" "$RIG" 2>/dev/null; [ -n "${LOOPCAST_KEEP_BENCH:-}" ] || rm -rf "$RIG"' EXIT
+# up.sh ends with a `curl -m 2` on the endless stream, which fails under set -e by design.
+bash "$RIGSRC/up.sh" "$RIG" $RTMP $ICE >/dev/null 2>&1 || true
 AUDIO="http://127.0.0.1:$ICE/radio.mp3"
+for _ in $(seq 50); do
+  [ "$(curl -s -m 1 -o /dev/null -w '%{size_download}' "$AUDIO" || true)" -gt 1000 ] 2>/dev/null && break; sleep 0.3
+done
 LOOP="$RIG/loops/a.mp4"
+# The switch target is a copy of the same clip: the switch is measured, the encoding load stays
+# identical to the ffmpeg run (which cannot switch at all).
+cp "$LOOP" "$RIG/loops/a2.mp4"
 X264=(-preset veryfast -b:v 2500k -maxrate 2500k -bufsize 5000k -g 60 -keyint_min 60 -bf 2
       -x264-params scenecut=0:nal-hrd=cbr:force-cfr=1 -pix_fmt yuv420p)
 
@@ -35,7 +42,7 @@ measure() {  # name, command...: prints "cpu_s rss_kb wall_s"
   echo $(( ($(date +%s%N) - start_ns) / 1000000 )) > "$RIG/first_packet_ms"
   sleep $((DUR / 2))
   t0=$(date +%s%N)
-  curl -sf -X POST "http://127.0.0.1:$HTTP/api/v1/track" -d "{\"loop\":\"b\"}" >/dev/null
+  curl -sf -X POST "http://127.0.0.1:$HTTP/api/v1/track" -d "{\"loop\":\"a2\"}" >/dev/null
   for _ in $(seq 500); do
     curl -sf "http://127.0.0.1:$HTTP/api/v1/status" | grep -q '"switches":1' && break; sleep 0.005
   done

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <functional>
 #include <sstream>
 
+#include "control/json_text.hpp"
 #include "engine/redact.hpp"
 
 namespace loopcast {
@@ -193,9 +193,7 @@ Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
 
 Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
   rapidjson::Document doc;
-  doc.Parse(json_text.c_str(), json_text.size());
-  if (doc.HasParseError())
-    return Error{fmt::format("config: invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())), Errc::invalid};
+  if (Status st = parse_json(doc, json_text, "config"); !st) return st;
   if (!doc.IsObject()) return Error{"config: the top level must be a JSON object", Errc::invalid};
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string name = it->name.GetString();

@@ -9,29 +9,21 @@
 #include <functional>
 
 #include "control/atomic_file.hpp"
+#include "control/json_text.hpp"
 #include "control/status_json.hpp"
+#include "control/time_text.hpp"
 #include "engine/log.hpp"
 
 namespace loopcast {
 namespace {
 constexpr size_t kMaxControl = 64 * 1024;
 
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 }  // namespace
 
 Result<ControlCommand> parse_control(std::string_view json) {
   auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError())
-    return invalid(fmt::format("invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())));
+  if (Status st = parse_json(doc, json); !st) return Error{st.error(), st.code()};
   if (!doc.IsObject()) return invalid("control.json must be a JSON object");
   ControlCommand c;
   auto cmd = doc.FindMember("command");

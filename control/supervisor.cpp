@@ -5,19 +5,12 @@
 
 #include <ctime>
 
+#include "control/time_text.hpp"
 #include "engine/log.hpp"
 #include "engine/redact.hpp"
 
 namespace loopcast {
 namespace {
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // "Artist – Title" for the overlay; empty for a manual loop switch (the text stays as it is).
 std::string overlay_text(const TrackInfo& t) {
@@ -213,34 +206,48 @@ std::string Supervisor::last_error() const {
 
 void Supervisor::process_switches() {
   std::string loop, text;
-  bool need_prepare = false, due = false;
+  std::shared_ptr<Prepared> prep;
+  bool due = false;
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty()) return;
-    loop = jobs_.front().loop;
-    text = overlay_text(jobs_.front().track);
-    need_prepare = !jobs_.front().prepared && loop != loop_;
-    due = Clock::now() >= jobs_.front().due;
+    SwitchJob& job = jobs_.front();
+    if (job.loop != loop_ && !job.prep) {
+      // Open and decode the first frame off the pipeline and off this thread: a bad file never
+      // goes on air, a slow one delays only its own switch.
+      job.prep = std::make_shared<Prepared>();
+      std::thread([prep = job.prep, path = job.loop, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}] {
+        auto src = LoopSource::open(path, fmt);
+        std::lock_guard pk(prep->mu);
+        if (src) prep->src = std::move(*src);
+        else prep->error = src.error();
+        prep->done = true;
+      }).detach();
+    }
+    loop = job.loop;
+    text = overlay_text(job.track);
+    prep = job.prep;
+    due = Clock::now() >= job.due;
   }
-  if (need_prepare) {
-    // Open and decode the first frame here, off the pipeline thread: a bad file never goes on air.
-    auto src = LoopSource::open(loop, VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P});
-    std::lock_guard lk(mu_);
-    if (jobs_.empty() || jobs_.front().loop != loop) return;  // superseded meanwhile
-    if (!src) {
-      last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, src.error());
+  std::unique_ptr<LoopSource> ready;
+  if (prep) {
+    std::lock_guard pk(prep->mu);
+    if (!prep->done) return;  // still opening
+    if (!prep->src) {
+      std::lock_guard lk(mu_);
+      if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
+      last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
       log::warn("control", "{}", last_error_);
-      jobs_.pop_front();
       return;
     }
-    jobs_.front().prepared = std::move(*src);
+    if (!due) return;
+    ready = std::move(prep->src);
+  } else if (!due) {
     return;
   }
-  if (!due) return;
-  std::unique_ptr<LoopSource> ready;
   {
     std::lock_guard lk(mu_);
-    ready = std::move(jobs_.front().prepared);
+    if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) return;  // superseded meanwhile
     jobs_.pop_front();
     loop_ = loop;
   }

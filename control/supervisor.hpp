@@ -38,11 +38,18 @@ class Supervisor final : public Controller {
   std::string last_error() const;
 
  private:
+  // Filled by a detached prepare thread, so a loop on a hung mount can block nothing but itself.
+  struct Prepared {
+    std::mutex mu;
+    bool done = false;
+    std::unique_ptr<LoopSource> src;
+    std::string error;
+  };
   struct SwitchJob {
     std::string loop;
     TrackInfo track;
     std::chrono::steady_clock::time_point due;
-    std::unique_ptr<LoopSource> prepared;
+    std::shared_ptr<Prepared> prep;  // null for a same-loop (text only) job
   };
   using Clock = std::chrono::steady_clock;
 

@@ -1,8 +1,9 @@
 #include "control/track_map.hpp"
 
+#include "control/json_text.hpp"
+
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <cctype>
@@ -38,9 +39,7 @@ TrackMap TrackMap::with_default(std::string default_loop_path) {
 
 Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loops_dir) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  if (doc.HasParseError())
-    return invalid(fmt::format("mapping: invalid JSON at offset {}: {}", doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())));
+  if (Status st = parse_json(doc, json, "mapping"); !st) return Error{st.error(), st.code()};
   if (!doc.IsObject()) return invalid("mapping: the top level must be an object");
   TrackMap m;
   m.loops_dir_ = loops_dir;

@@ -1,6 +1,7 @@
 // Runs the real loopcast binary for integration tests and talks to its HTTP API.
 #pragma once
 #include <httplib.h>
+#include <rapidjson/document.h>
 
 #include <string>
 #include <vector>
@@ -39,6 +40,14 @@ inline httplib::Client api(int port) {
   c.set_connection_timeout(2, 0);
   c.set_read_timeout(5, 0);
   return c;
+}
+
+// GET /api/v1/status as a document ({} when the server does not answer).
+inline rapidjson::Document status(httplib::Client& cli) {
+  rapidjson::Document d;
+  auto r = cli.Get("/api/v1/status");
+  d.Parse(r ? r->body.c_str() : "{}");
+  return d;
 }
 
 }  // namespace loopcast::test

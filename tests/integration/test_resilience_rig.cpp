@@ -17,13 +17,6 @@ using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-rapidjson::Document status(httplib::Client& cli) {
-  rapidjson::Document d;
-  auto r = cli.Get("/api/v1/status");
-  d.Parse(r ? r->body.c_str() : "{}");
-  return d;
-}
-
 bool is_running(httplib::Client& cli) {
   auto d = status(cli);
   return d.IsObject() && d.HasMember("state") && d["state"] == "running" && d["video_frames"].GetUint64() > 0;
@@ -132,16 +125,8 @@ TEST_CASE("the ingest dies for 10 s: reconnect with backoff, status says so, a n
 }
 
 TEST_CASE("a stalled ingest (accepts TCP, never answers) is detected within the I/O timeout") {
-  // A listening socket that never accepts nor reads: the RTMP handshake hangs.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  listen(fd, 4);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  const int stalled = ntohs(a.sin_port);
+  SilentListener peer;  // never accepts nor reads: the RTMP handshake hangs
+  const int stalled = peer.port;
   const int port = free_tcp_port();
   const auto t0 = Clock::now();
   Loopcast lc({"--output", "rtmp://127.0.0.1:" + std::to_string(stalled) + "/live/stalled-key", "--http-port", std::to_string(port),
@@ -155,7 +140,6 @@ TEST_CASE("a stalled ingest (accepts TCP, never answers) is detected within the 
   CHECK(std::string(d["outputs"][0]["last_error"].GetString()).find("timed out") != std::string::npos);
   CHECK(std::string(d["outputs"][0]["url"].GetString()).find("stalled-key") == std::string::npos);
   CHECK(lc.wait(20) == 0);  // and it still shuts down on time
-  close(fd);
 }
 
 TEST_CASE("a corrupt or deleted loop at switch time: the current loop stays on air and the error is reported") {

@@ -14,12 +14,6 @@
 using namespace loopcast::test;
 
 namespace {
-rapidjson::Document status(httplib::Client& cli) {
-  rapidjson::Document d;
-  auto r = cli.Get("/api/v1/status");
-  d.Parse(r ? r->body.c_str() : "{}");
-  return d;
-}
 std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;

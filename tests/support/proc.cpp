@@ -153,4 +153,23 @@ long vm_kb(pid_t pid, const char* field) {
   return 0;
 }
 
+SilentListener::SilentListener() {
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  listen(fd, 8);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  port = ntohs(a.sin_port);
+}
+
+SilentListener::~SilentListener() { close_now(); }
+
+void SilentListener::close_now() {
+  if (fd >= 0) close(fd);
+  fd = -1;
+}
+
 }  // namespace loopcast::test

@@ -38,4 +38,13 @@ std::string make_temp_dir(const std::string& prefix);
 // Peak resident set (VmHWM) and current RSS of a running process, in kB; 0 when unknown.
 long vm_kb(pid_t pid, const char* field);
 
+// A TCP listener on loopback that accepts nothing and says nothing: the stalled peer.
+struct SilentListener {
+  SilentListener();
+  ~SilentListener();
+  void close_now();  // nothing listens on `port` afterwards: connections are refused
+  int fd = -1;
+  int port = 0;
+};
+
 }  // namespace loopcast::test

@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "engine/station_feed.hpp"
+#include "tests/support/proc.hpp"
 
 using namespace loopcast;
+using loopcast::test::SilentListener;
 using namespace std::chrono_literals;
 
 namespace {
@@ -48,23 +50,6 @@ bool wait_until(const std::function<bool()>& f, std::chrono::milliseconds limit)
   return f();
 }
 
-// A TCP server on loopback that accepts connections and then never says a word.
-struct SilentServer {
-  SilentServer() {
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd, 8);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-  }
-  ~SilentServer() { close(fd); }
-  int fd;
-  int port;
-};
 }  // namespace
 
 TEST_CASE("a mono 48 kHz Ogg/Vorbis file is resampled to stereo 44.1 kHz and looped") {
@@ -85,10 +70,9 @@ TEST_CASE("a mono 48 kHz Ogg/Vorbis file is resampled to stereo 44.1 kHz and loo
 }
 
 TEST_CASE("an unreachable station gives silence, an error and retries") {
-  SilentServer probe;  // take a port, then close it: nothing listens there
+  SilentListener probe;  // take a port, then close it: nothing listens there
   const int port = probe.port;
-  close(probe.fd);
-  probe.fd = -1;
+  probe.close_now();
   StationFeed feed("http://127.0.0.1:" + std::to_string(port) + "/radio.mp3", cfg_with_timeout(2), nullptr);
   feed.start();
   REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 3000ms));
@@ -103,7 +87,7 @@ TEST_CASE("an unreachable station gives silence, an error and retries") {
 }
 
 TEST_CASE("a stalled TCP peer is detected within the I/O timeout, and stop() is prompt") {
-  SilentServer server;
+  SilentListener server;
   StationFeed feed("http://127.0.0.1:" + std::to_string(server.port) + "/radio.mp3", cfg_with_timeout(1.0), nullptr);
   const auto t0 = std::chrono::steady_clock::now();
   feed.start();
@@ -124,5 +108,23 @@ TEST_CASE("credentials in the station URL never appear in status") {
   const auto st = feed.status();
   CHECK(st.source.find("hunter22") == std::string::npos);
   CHECK(st.last_error.find("hunter22") == std::string::npos);
+  feed.stop();
+}
+
+TEST_CASE("while the station is down, the fallback file plays; status says so") {
+  SilentListener probe;
+  const int port = probe.port;
+  probe.close_now();
+  auto cfg = cfg_with_timeout(1);
+  auto fallback = std::make_unique<StationFeed>(fixture("tone_3s.mp3"), cfg, nullptr);
+  StationFeed feed("http://127.0.0.1:" + std::to_string(port) + "/radio.mp3", cfg, nullptr, std::move(fallback));
+  feed.start();
+  REQUIRE(wait_until([&] { return feed.status().reconnects >= 1; }, 3000ms));
+  std::this_thread::sleep_for(300ms);  // let the fallback buffer fill
+  Stereo out(4410);
+  feed.read(out.p, 4410);
+  feed.read(out.p, 4410);
+  CHECK(out.rms() > 0.05);  // the fallback's tone, not silence
+  CHECK(feed.status().state == "fallback");
   feed.stop();
 }

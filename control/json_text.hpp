@@ -1,0 +1,22 @@
+// Parsing a JSON document from outside (webhook, control file, config, mapping) with one
+// error wording: "invalid JSON at offset N: <reason>".
+#pragma once
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <string_view>
+
+#include "engine/result.hpp"
+
+namespace loopcast {
+
+inline Status parse_json(rapidjson::Document& doc, std::string_view text, std::string_view what = {}) {
+  doc.Parse(text.data(), text.size());
+  if (!doc.HasParseError()) return Status::ok();
+  return Error{fmt::format("{}{}invalid JSON at offset {}: {}", what, what.empty() ? "" : ": ", doc.GetErrorOffset(),
+                           rapidjson::GetParseError_En(doc.GetParseError())),
+               Errc::invalid};
+}
+
+}  // namespace loopcast
