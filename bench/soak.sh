@@ -18,6 +18,7 @@ while kill -0 $pid 2>/dev/null; do
   sleep "$EVERY"
   curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/track" -d "{\"loop\":\"${loops[$((n % 2))]}\"}" >/dev/null && n=$((n + 1)) || true
   r=$(rss); [ "$r" != 0 ] && rss_end=$r
+  [ $((n % 20)) -eq 0 ] && [ "$r" != 0 ] && echo "  after $n switches: RSS $((r / 1024)) MB" >&2
 done
 wait $pid
 wall=$(( $(date +%s) - t0 + 5 ))

@@ -10,7 +10,12 @@ BUILD=(build-essential cmake pkg-config ca-certificates
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
   libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev)
 # LOOPCAST_DEPS=build (the Docker build stage) skips the test rig, fuzzer and benchmark tools.
-RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev)
+RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium)
 [ "${LOOPCAST_DEPS:-all}" = build ] && RIG=()
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
+if [ "${LOOPCAST_DEPS:-all}" != build ]; then
+  # The dashboard test drives Debian's chromium with playwright-core (from the npm registry).
+  command -v npm >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  (cd "$(dirname "$0")/../tests/e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 echo "loopcast: dependencies installed"
