@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <ctime>
 
 #include "control/time_text.hpp"
@@ -260,7 +261,21 @@ void Supervisor::process_switches() {
 
 void Supervisor::restart_after_fault(const std::string& why) {
   set_error(why);
+  // A pipeline thread stuck in a blocking read (a loop on a dead mount, a pipe) cannot be
+  // joined. Give the stop a bounded time; past it, exit so the service manager (Docker's restart
+  // policy, systemd) starts a fresh process: a stuck process streams nothing anyway.
+  std::atomic<bool> stopped{false};
+  std::thread guard([&stopped, timeout = cfg_.control.watchdog_timeout] {
+    const auto until = Clock::now() + std::chrono::duration<double>(std::max(5.0, timeout));
+    while (!stopped && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!stopped) {
+      log::error("control", "the stuck pipeline did not stop; exiting (code 70) for the service manager to restart loopcast");
+      std::_Exit(70);
+    }
+  });
   stop_locked();
+  stopped = true;
+  guard.join();
   {
     std::lock_guard lk(mu_);
     ++restarts_;
