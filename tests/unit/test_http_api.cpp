@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <random>
 #include <thread>
 
 #include "api/http_server.hpp"
@@ -229,4 +230,37 @@ TEST_CASE("a port already in use is a clear start error") {
   Status st = second.start();
   REQUIRE_FALSE(st);
   CHECK(st.error().find(std::to_string(a.server->port())) != std::string::npos);
+}
+
+TEST_CASE("1000 random and malformed webhook bodies: every answer is 202 or a JSON 4xx, and the server lives on") {
+  Api a;
+  std::mt19937 rng(42);
+  const std::string real = read_text(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/azuracast_song_b.json");
+  int accepted = 0, refused = 0;
+  for (int i = 0; i < 1000; ++i) {
+    std::string body = real;
+    // Mutate the real body: flip, delete or duplicate a few random bytes (mostly breaking it).
+    const int edits = 1 + static_cast<int>(rng() % 6);
+    for (int k = 0; k < edits && !body.empty(); ++k) {
+      const size_t pos = rng() % body.size();
+      switch (rng() % 3) {
+        case 0: body[pos] = static_cast<char>(rng() % 256); break;
+        case 1: body.erase(pos, 1 + rng() % 20); break;
+        default: body.insert(pos, body.substr(pos, 1 + rng() % 20)); break;
+      }
+    }
+    auto r = a.client->Post("/webhook/azuracast", body, "application/json");
+    REQUIRE(r);
+    if (r->status == 202) {
+      ++accepted;
+    } else {
+      CHECK(r->status == 400);
+      CHECK_FALSE(error_of(r).empty());
+      ++refused;
+    }
+  }
+  CHECK(accepted + refused == 1000);
+  CHECK(refused > 500);                                      // most mutations break the JSON
+  CHECK(a.ctl.tracks.size() == static_cast<size_t>(accepted));  // only valid bodies reached the engine
+  CHECK(a.client->Get("/api/v1/status")->status == 200);
 }

@@ -2,6 +2,7 @@
 // source can fail without ever blocking the reader.
 #include <doctest/doctest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -127,4 +129,59 @@ TEST_CASE("while the station is down, the fallback file plays; status says so") 
   CHECK(out.rms() > 0.05);  // the fallback's tone, not silence
   CHECK(feed.status().state == "fallback");
   feed.stop();
+}
+
+namespace {
+// A one-shot HTTP responder on loopback: answers every connection with `response`, then closes.
+struct CannedServer {
+  explicit CannedServer(std::string response) : reply(std::move(response)) {
+    thread = std::thread([this] {
+      while (!done) {
+        pollfd p{listener.fd, POLLIN, 0};
+        if (poll(&p, 1, 50) <= 0) continue;
+        int c = accept(listener.fd, nullptr, nullptr);
+        if (c < 0) continue;
+        char buf[2048];
+        (void)!read(c, buf, sizeof buf);
+        (void)!write(c, reply.data(), reply.size());
+        ++served;
+        close(c);
+      }
+    });
+  }
+  ~CannedServer() {
+    done = true;
+    thread.join();
+  }
+  SilentListener listener;
+  std::string reply;
+  std::atomic<bool> done{false};
+  std::atomic<int> served{0};
+  std::thread thread;
+};
+}  // namespace
+
+TEST_CASE("a mount that is gone (404) and a mount that sends garbage: errors, retries, silence") {
+  SUBCASE("404") {
+    CannedServer srv("HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    StationFeed feed("http://127.0.0.1:" + std::to_string(srv.listener.port) + "/gone.mp3", cfg_with_timeout(1), nullptr);
+    feed.start();
+    REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 4000ms));
+    CHECK(feed.status().last_error.find("404") != std::string::npos);
+    CHECK(srv.served >= 2);
+    feed.stop();
+  }
+  SUBCASE("garbage bytes") {
+    std::string noise(64 * 1024, '\0');
+    std::mt19937 rng(7);
+    for (auto& ch : noise) ch = static_cast<char>(rng());
+    CannedServer srv("HTTP/1.0 200 OK\r\nContent-Type: audio/mpeg\r\n\r\n" + noise);
+    StationFeed feed("http://127.0.0.1:" + std::to_string(srv.listener.port) + "/noise.mp3", cfg_with_timeout(1), nullptr);
+    feed.start();
+    REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 6000ms));
+    CHECK_FALSE(feed.status().last_error.empty());
+    Stereo out(1024);
+    feed.read(out.p, 1024);  // never blocks; whatever the garbage decoded to, nothing crashes
+    feed.stop();
+  }
 }
