@@ -6,19 +6,10 @@
 #include <vector>
 
 #include "control/track.hpp"
+#include "engine/output_status.hpp"
 
 namespace loopcast {
 
-struct OutputStatus {
-  std::string url;          // redacted
-  std::string state;        // connecting | live | reconnecting | stopped | failed
-  int reconnects = 0;       // completed reconnections
-  int attempt = 0;          // current reconnect attempt (0 when live)
-  uint64_t bytes = 0;       // bytes written to this output
-  uint64_t packets = 0;
-  uint64_t dropped_packets = 0;
-  std::string last_error;
-};
 
 struct CommandAck {
   std::string id;       // control.json "id" (or generated)

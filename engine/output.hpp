@@ -11,10 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include "control/status.hpp"
 #include "engine/av.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/interrupt.hpp"
+#include "engine/output_status.hpp"
 #include "engine/result.hpp"
 
 namespace loopcast {

@@ -24,7 +24,7 @@ std::string field(const std::string& json, const char* key) {
 }
 }  // namespace
 
-TEST_CASE("API and control.json really drive the pipeline; status.json agrees; SIGTERM ends cleanly") {
+TEST_CASE("API and control.json really drive the pipeline — status.json agrees — SIGTERM ends cleanly") {
   const std::string dir = make_temp_dir("loopcast-ctl");
   const int port = free_tcp_port();
   const httplib::Headers auth = {{"Authorization", "Bearer tok-42"}};

@@ -20,7 +20,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 }  // namespace
 
-TEST_CASE("ICY StreamTitle switches at once; webhooks wait the switch delay; SIGHUP reloads the mapping") {
+TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay — SIGHUP reloads the mapping") {
   Rig rig;
   const std::string dir = make_temp_dir("loopcast-trig");
   const std::string mapping = dir + "/mapping.json";

@@ -12,7 +12,7 @@
 
 using namespace loopcast::test;
 
-TEST_CASE("a pipeline frozen in a blocking read trips the watchdog; a stuck thread ends the process for a restart") {
+TEST_CASE("a pipeline frozen in a blocking read trips the watchdog — a stuck thread ends the process for a restart") {
   const std::string dir = make_temp_dir("loopcast-wd");
   const std::string clip = dir + "/clip.mkv", fifo = dir + "/stuck.mkv";
   REQUIRE(run_cmd("ffmpeg -v error -f lavfi -i testsrc2=s=320x180:r=30:d=1 -c:v libx264 -g 30 -f matroska " + shell_quote(clip)).code == 0);

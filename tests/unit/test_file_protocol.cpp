@@ -60,7 +60,7 @@ TEST_CASE("control.json commands run exactly once and are acknowledged in status
   fs::remove_all(dir);
 }
 
-TEST_CASE("without an id, new content is a new command; the same content is not") {
+TEST_CASE("without an id, new content is a new command — the same content is not") {
   const std::string dir = make_temp_dir("loopcast-fp");
   FakeController ctl;
   FileProtocol fp(ctl, dir, 3600);

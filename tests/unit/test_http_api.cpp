@@ -56,7 +56,7 @@ TEST_CASE("status is public JSON from the controller's snapshot") {
   CHECK(std::string(d["track"]["artist"].GetString()) == "Daft Punk");
 }
 
-TEST_CASE("start/stop/restart reach the controller; its errors map to HTTP codes") {
+TEST_CASE("start/stop/restart reach the controller — its errors map to HTTP codes") {
   Api a;
   for (const char* op : {"start", "stop", "restart"}) {
     auto r = a.client->Post((std::string("/api/v1/stream/") + op).c_str());
@@ -90,7 +90,7 @@ TEST_CASE("mutating endpoints need the bearer token when one is configured") {
   CHECK(a.client->Post("/api/v1/track", R"({"loop":"b"})", "application/json")->status == 401);
 }
 
-TEST_CASE("manual track switch: by loop name or by artist/title; malformed input is a 400") {
+TEST_CASE("manual track switch: by loop name or by artist/title — malformed input is a 400") {
   Api a;
   auto r = a.client->Post("/api/v1/track", R"({"loop":"b"})", "application/json");
   REQUIRE(r);
@@ -149,7 +149,7 @@ TEST_CASE("the AzuraCast webhook: Basic auth, realistic body, malformed bodies, 
   CHECK(a.client->Get("/api/v1/status")->status == 200);
 }
 
-TEST_CASE("unknown paths are JSON 404s; metrics are Prometheus text") {
+TEST_CASE("unknown paths are JSON 404s — metrics are Prometheus text") {
   Api a;
   auto r = a.client->Get("/api/v2/nothing");
   REQUIRE(r);

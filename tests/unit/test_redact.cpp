@@ -28,7 +28,7 @@ TEST_CASE("registered secrets vanish from free text") {
   CHECK(redact_text("nothing secret") == "nothing secret");
 }
 
-TEST_CASE("any ingest scheme hides its last path segment; a bare key path too") {
+TEST_CASE("any ingest scheme hides its last path segment — a bare key path too") {
   CHECK(redact_url("srt://ingest.example:9000/live/abc123") == "srt://ingest.example:9000/live/****");
   CHECK(redact_url("foo://ingest.example/live/s3cret-key") == "foo://ingest.example/live/****");
   CHECK(redact_url("rtmp://ingest.example/key-only") == "rtmp://ingest.example/****");

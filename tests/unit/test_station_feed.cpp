@@ -113,7 +113,7 @@ TEST_CASE("credentials in the station URL never appear in status") {
   feed.stop();
 }
 
-TEST_CASE("while the station is down, the fallback file plays; status says so") {
+TEST_CASE("while the station is down, the fallback file plays — status says so") {
   SilentListener probe;
   const int port = probe.port;
   probe.close_now();

@@ -32,7 +32,7 @@ TrackInfo track(std::string artist, std::string title, std::string id = "", std:
 }
 }  // namespace
 
-TEST_CASE("rules match by song id, artist, artist+title, text, playlist; first match wins") {
+TEST_CASE("rules match by song id, artist, artist+title, text, playlist — first match wins") {
   LoopsDir d;
   auto m = TrackMap::parse(R"({
     "default": "a.mp4",
@@ -54,7 +54,7 @@ TEST_CASE("rules match by song id, artist, artist+title, text, playlist; first m
   CHECK(m->missing_loops().empty());
 }
 
-TEST_CASE("a custom field on the song beats the rules; an unknown one falls through") {
+TEST_CASE("a custom field on the song beats the rules — an unknown one falls through") {
   LoopsDir d;
   auto m = TrackMap::parse(R"({"default": "a.mp4", "custom_field": "video",
                                 "rules": [{"artist": "Daft Punk", "loop": "night.mkv"}]})", d.path);
@@ -68,7 +68,7 @@ TEST_CASE("a custom field on the song beats the rules; an unknown one falls thro
   CHECK(m->resolve(t) == d / "night.mkv");
 }
 
-TEST_CASE("with_default maps everything to one loop; missing loops are reported") {
+TEST_CASE("with_default maps everything to one loop — missing loops are reported") {
   CHECK(TrackMap::with_default("/x/a.mp4").resolve(track("A", "B")) == "/x/a.mp4");
   LoopsDir d;
   auto m = TrackMap::parse(R"({"default": "gone.mp4", "rules": [{"artist": "X", "loop": "/abs/x.mp4"}]})", d.path);
