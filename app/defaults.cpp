@@ -1,5 +1,7 @@
 #include "app/defaults.hpp"
 
+#include "control/track_map.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,10 +37,9 @@ std::string find_loops_dir(const std::string& configured) {
 void apply_embedded_defaults(AppConfig& cfg) {
   std::error_code ec;
   if (!fs::is_directory(cfg.control.loops_dir, ec)) cfg.control.loops_dir = find_loops_dir(cfg.control.loops_dir);
-  // A loop given by name (not a path) lives in the loops directory.
+  // A loop given by name (not a path, extension optional) lives in the loops directory.
   if (!cfg.engine.loop.empty() && !fs::exists(cfg.engine.loop, ec) && cfg.engine.loop.find('/') == std::string::npos) {
-    const fs::path in_dir = fs::path(cfg.control.loops_dir) / cfg.engine.loop;
-    if (fs::exists(in_dir, ec)) cfg.engine.loop = in_dir.string();
+    if (auto in_dir = resolve_loop_name(cfg.control.loops_dir, cfg.engine.loop)) cfg.engine.loop = *in_dir;
   }
   if (!cfg.engine.loop.empty()) return;
   std::vector<std::string> loops;

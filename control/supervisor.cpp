@@ -29,7 +29,7 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
 }  // namespace
 
 Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.loop) {
-  map_ = std::make_shared<TrackMap>(TrackMap::with_default(cfg_.engine.loop));
+  map_ = std::make_shared<TrackMap>(TrackMap::with_default(cfg_.engine.loop, cfg_.control.loops_dir));
   if (!cfg_.control.mapping_file.empty()) {
     if (Status st = reload_mapping(); !st) log::warn("control", "{} (using the default loop only)", st.error());
   }

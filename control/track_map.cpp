@@ -31,9 +31,10 @@ std::string TrackMap::path_of(const std::string& name) const {
   return (fs::path(loops_dir_) / name).string();
 }
 
-TrackMap TrackMap::with_default(std::string default_loop_path) {
+TrackMap TrackMap::with_default(std::string default_loop_path, std::string loops_dir) {
   TrackMap m;
   m.default_ = std::move(default_loop_path);
+  m.loops_dir_ = std::move(loops_dir);
   return m;
 }
 

@@ -27,8 +27,9 @@ class TrackMap {
  public:
   static Result<TrackMap> parse(const std::string& json, const std::string& loops_dir);
   static Result<TrackMap> load(const std::string& path, const std::string& loops_dir);
-  // Only a default: every track maps to `default_loop_path`.
-  static TrackMap with_default(std::string default_loop_path);
+  // No rules: every track maps to `default_loop_path`, unless its custom field names a loop
+  // in `loops_dir`.
+  static TrackMap with_default(std::string default_loop_path, std::string loops_dir = {});
 
   // Full path of the loop for this track.
   std::string resolve(const TrackInfo& track) const;

@@ -71,6 +71,9 @@ TEST_CASE("a custom field on the song beats the rules — an unknown one falls t
 TEST_CASE("with_default maps everything to one loop — missing loops are reported") {
   CHECK(TrackMap::with_default("/x/a.mp4").resolve(track("A", "B")) == "/x/a.mp4");
   LoopsDir d;
+  TrackInfo named = track("A", "B");
+  named.custom_fields["loop"] = "night";
+  CHECK(TrackMap::with_default("/x/a.mp4", d.path).resolve(named) == d / "night.mkv");  // custom field works without rules
   auto m = TrackMap::parse(R"({"default": "gone.mp4", "rules": [{"artist": "X", "loop": "/abs/x.mp4"}]})", d.path);
   REQUIRE(m);
   CHECK(m->missing_loops() == std::vector<std::string>{d / "gone.mp4", "/abs/x.mp4"});
