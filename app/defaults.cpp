@@ -32,6 +32,16 @@ std::string find_loops_dir(const std::string& configured) {
     if (fs::is_directory(c, ec)) return c.string();
   return configured;
 }
+std::vector<std::string> loops_in(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> loops;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const auto ext = e.path().extension().string();
+    if (ext == ".mp4" || ext == ".mkv" || ext == ".mov" || ext == ".webm") loops.push_back(e.path().string());
+  }
+  std::sort(loops.begin(), loops.end());
+  return loops;
+}
 }  // namespace
 
 void apply_embedded_defaults(AppConfig& cfg) {
@@ -42,12 +52,9 @@ void apply_embedded_defaults(AppConfig& cfg) {
     if (auto in_dir = resolve_loop_name(cfg.control.loops_dir, cfg.engine.loop)) cfg.engine.loop = *in_dir;
   }
   if (!cfg.engine.loop.empty()) return;
-  std::vector<std::string> loops;
-  for (const auto& e : fs::directory_iterator(cfg.control.loops_dir, ec)) {
-    const auto ext = e.path().extension().string();
-    if (ext == ".mp4" || ext == ".mkv" || ext == ".mov" || ext == ".webm") loops.push_back(e.path().string());
-  }
-  std::sort(loops.begin(), loops.end());
+  auto loops = loops_in(cfg.control.loops_dir);
+  // An empty loops directory (a fresh Docker volume) falls back to the shipped loops.
+  if (loops.empty()) loops = loops_in(find_loops_dir(""));
   if (!loops.empty()) cfg.engine.loop = loops.back();  // "sunset" before "ocean": the calmer one
 }
 
