@@ -22,8 +22,10 @@ Status get_string(const Value& obj, const char* key, const std::string& path, st
 Status get_int(const Value& obj, const char* key, const std::string& path, int64_t& out) {
   auto it = obj.FindMember(key);
   if (it == obj.MemberEnd() || it->value.IsNull()) return Status::ok();
-  if (!it->value.IsNumber()) return invalid(fmt::format("{}.{} must be a number", path, key));
-  out = it->value.IsInt64() ? it->value.GetInt64() : static_cast<int64_t>(it->value.GetDouble());
+  // Whole numbers only: a huge or fractional double must not be squeezed into an integer (the
+  // fuzzer found that conversion to be undefined behaviour).
+  if (!it->value.IsInt64()) return invalid(fmt::format("{}.{} must be an integer", path, key));
+  out = it->value.GetInt64();
   return Status::ok();
 }
 

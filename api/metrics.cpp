@@ -42,12 +42,14 @@ std::string render_metrics(const StatusSnapshot& s) {
   metric(o, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", s.audio_buffer);
   o += "# HELP loopcast_input_state Station input state (1 for the current one).\n# TYPE loopcast_input_state gauge\n";
   o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state.empty() ? "stopped" : s.audio_state));
-  o += "# HELP loopcast_output_up 1 while the output is connected.\n# TYPE loopcast_output_up gauge\n";
-  for (const auto& out : s.outputs) o += fmt::format("loopcast_output_up{{output=\"{}\"}} {}\n", label(out.url), out.state == "live" ? 1 : 0);
-  o += "# HELP loopcast_output_reconnects_total Completed reconnections per output.\n# TYPE loopcast_output_reconnects_total counter\n";
-  for (const auto& out : s.outputs) o += fmt::format("loopcast_output_reconnects_total{{output=\"{}\"}} {}\n", label(out.url), out.reconnects);
-  o += "# HELP loopcast_output_bytes_total Bytes written per output.\n# TYPE loopcast_output_bytes_total counter\n";
-  for (const auto& out : s.outputs) o += fmt::format("loopcast_output_bytes_total{{output=\"{}\"}} {}\n", label(out.url), out.bytes);
+  // Per-output series: one HELP/TYPE header, one line per output, labelled by the redacted URL.
+  auto per_output = [&](const char* name, const char* type, const char* help, auto value) {
+    o += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
+    for (const auto& out : s.outputs) o += fmt::format("{}{{output=\"{}\"}} {}\n", name, label(out.url), value(out));
+  };
+  per_output("loopcast_output_up", "gauge", "1 while the output is connected.", [](const OutputStatus& x) { return x.state == "live" ? 1 : 0; });
+  per_output("loopcast_output_reconnects_total", "counter", "Completed reconnections per output.", [](const OutputStatus& x) { return x.reconnects; });
+  per_output("loopcast_output_bytes_total", "counter", "Bytes written per output.", [](const OutputStatus& x) { return x.bytes; });
   return o;
 }
 

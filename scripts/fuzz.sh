@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Build the parser fuzz target with clang + libFuzzer + ASan/UBSan (minus pointer-overflow, which
 # RapidJSON 1.1's internal stack trips on by design) and run it for a bounded time
-# on a seed corpus of the test fixtures. Usage: scripts/fuzz.sh [SECONDS=60]
+# on a seed corpus of the test fixtures. Usage: scripts/fuzz.sh [SECONDS=60] [RUNS]
+# With RUNS (and SECONDS 0) the run is deterministic: fixed seed, fixed number of inputs (CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECS=${1:-60}
-OUT=build/fuzz; mkdir -p "$OUT/corpus"
+SECS=${1:-60}; RUNS=${2:-}
+LIMIT=(-max_total_time="$SECS"); [ -n "$RUNS" ] && LIMIT=(-seed=1 -runs="$RUNS")
+OUT=build/fuzz; rm -rf "$OUT/corpus"; mkdir -p "$OUT/corpus"  # fresh corpus: same run every time
 CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
 SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
      control/atomic_file.cpp control/status_json.cpp engine/log.cpp engine/redact.cpp engine/backoff.cpp)
@@ -20,5 +22,5 @@ for f in tests/fixtures/*.json assets/config.example.json; do
 done
 printf '\x01{"command":"switch","loop":"b","id":"1"}' > "$OUT/corpus/seed-control"
 cp tests/fuzz/regressions/* "$OUT/corpus/"  # inputs that once crashed stay in the corpus
-"$OUT/fuzz_parsers" -max_total_time="$SECS" -max_len=4096 -timeout=5 -artifact_prefix="$OUT/" -print_final_stats=1 "$OUT/corpus" 2>&1 | tail -n 12
-echo "fuzz: no crash in ${SECS}s"
+"$OUT/fuzz_parsers" "${LIMIT[@]}" -max_len=4096 -timeout=5 -artifact_prefix="$OUT/" -print_final_stats=1 "$OUT/corpus" 2>&1 | tail -n 12
+if [ -n "$RUNS" ]; then echo "fuzz: no crash in $RUNS runs (seed 1)"; else echo "fuzz: no crash in ${SECS}s"; fi

@@ -85,44 +85,46 @@ bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s
   return cond();
 }
 
+namespace {
+sockaddr_in loopback(int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+// One short-lived TCP socket on loopback:port, passed to `op` (bind or connect); true on success.
+template <class Op>
+bool with_socket(int port, Op op) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return false;
+  sockaddr_in a = loopback(port);
+  const bool ok = op(s, a);
+  close(s);
+  return ok;
+}
+}  // namespace
+
 int free_tcp_port() {
   // The kernel picks an unused port; it is released again at once, so there is a small window in
   // which someone else may take it (fine on a test machine).
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return 0;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
   int port = 0;
-  if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+  with_socket(0, [&](int s, sockaddr_in& a) {
+    socklen_t len = sizeof a;
+    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) return false;
     port = ntohs(a.sin_port);
-  close(s);
+    return true;
+  });
   return port;
 }
 
 bool tcp_port_free(int port) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(s);
-  return ok;
+  return with_socket(port, [](int s, sockaddr_in& a) { return bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0; });
 }
 
 bool tcp_connects(int port) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(s);
-  return ok;
+  return with_socket(port, [](int s, sockaddr_in& a) { return connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0; });
 }
 
 std::string shell_quote(const std::string& s) {
@@ -155,9 +157,7 @@ long vm_kb(pid_t pid, const char* field) {
 
 SilentListener::SilentListener() {
   fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in a = loopback(0);
   bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   listen(fd, 8);
   socklen_t len = sizeof a;

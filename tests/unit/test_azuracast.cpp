@@ -75,6 +75,7 @@ TEST_CASE("malformed bodies are refused with the offending field named") {
       {R"({"now_playing": {"song": {"title": 42}}})", "now_playing.song.title"},
       {R"({"now_playing": {"song": {"id": "x", "artist": ["a"]}}})", "now_playing.song.artist"},
       {R"({"now_playing": {"sh_id": "12", "song": {"id": "x"}}})", "now_playing.sh_id"},
+      {R"({"now_playing": {"played_at": 1.7e30, "song": {"id": "x"}}})", "now_playing.played_at must be an integer"},  // fuzzer find
       {R"({"is_online": "yes", "now_playing": {"song": {"id": "x"}}})", "is_online"},
       {R"({"now_playing": {"song": {}}})", "neither id nor text"},
       {R"({"now_playing": {"song": {"id": "x", "custom_fields": "loop=b"}}})", "custom_fields"},
