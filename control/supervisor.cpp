@@ -316,7 +316,8 @@ void Supervisor::run() {
   while (!quit_) {
     {
       std::unique_lock lk(mu_);
-      cv_.wait_for(lk, std::chrono::milliseconds(100));
+      // 25 ms: a prepared switch goes on air within a tick of its due time.
+      cv_.wait_for(lk, std::chrono::milliseconds(25));
     }
     if (quit_) break;
     process_switches();
