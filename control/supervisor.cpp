@@ -200,11 +200,6 @@ void Supervisor::set_error(const std::string& e) {
   last_error_ = e;
 }
 
-std::string Supervisor::last_error() const {
-  std::lock_guard lk(mu_);
-  return last_error_;
-}
-
 void Supervisor::process_switches() {
   std::string loop, text;
   std::shared_ptr<Prepared> prep;

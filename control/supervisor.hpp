@@ -34,8 +34,6 @@ class Supervisor final : public Controller {
 
   // True once a pipeline with a set duration has ended by itself (the CLI then exits).
   bool finished() const { return finished_; }
-  // The pipeline failed to start or died: the message, for the CLI's exit status.
-  std::string last_error() const;
 
  private:
   // Filled by a detached prepare thread, so a loop on a hung mount can block nothing but itself.

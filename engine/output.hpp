@@ -38,7 +38,6 @@ class Output {
   // Write what is queued (up to `drain_s`), write the trailer, close.
   void stop(double drain_s = 3.0);
   OutputStatus status() const;
-  bool is_file() const { return file_; }
 
  private:
   Status connect();

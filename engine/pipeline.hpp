@@ -31,7 +31,6 @@ struct PipelineStats {
   double output_seconds = 0;  // media time produced (audio clock)
   double wall_seconds = 0;    // since the pipeline started
   std::string loop;           // on air
-  int loop_wraps = 0;
   bool finished = false;      // ended by itself (duration reached or fatal error)
   std::string error;          // the fatal error, if any
   double last_packet_age = 0; // seconds since the last packet left the encoders
@@ -56,7 +55,6 @@ class Pipeline {
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;
   AudioFeedStatus audio() const { return audio_->status(); }
-  const EngineConfig& config() const { return cfg_; }
 
  private:
   explicit Pipeline(const EngineConfig& cfg) : cfg_(cfg) {}
