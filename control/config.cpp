@@ -112,6 +112,8 @@ const std::vector<Key>& keys() {
       {"overlay_font", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.font = v; return Status::ok(); }, "overlay TTF font file"},
       {"overlay_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_size", v), c.engine.overlay.size); }, "overlay font size in pixels (default 36)"},
       {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right"},
+      {"overlay_art", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay_art", v), c.engine.overlay.art); }, "show the webhook's cover art (song.art) beside the text (default false)"},
+      {"overlay_art_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_art_size", v), c.engine.overlay.art_size); }, "cover art square in pixels (default 160)"},
       {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address (default 127.0.0.1)"},
       {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off (default 8080)"},
       {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)"},
@@ -325,6 +327,13 @@ Status validate(const AppConfig& cfg) {
   if (e.audio_buffer < 0.05 || e.audio_buffer > 10) return invalid(fmt::format("audio_buffer {}: must be 0.05..10 s", e.audio_buffer));
   if (e.crossfade < 0 || e.crossfade > 5) return invalid(fmt::format("crossfade {}: must be 0..5 s", e.crossfade));
   if (e.duration < 0) return invalid("duration: must be >= 0");
+  const auto& ov = e.overlay;
+  if (ov.size < 8 || ov.size > 200) return invalid(fmt::format("overlay_size {}: must be 8..200 px", ov.size));
+  static const char* corners[] = {"bottom-left", "bottom-right", "top-left", "top-right"};
+  if (std::none_of(std::begin(corners), std::end(corners), [&](const char* c) { return ov.position == c; }))
+    return invalid(fmt::format("overlay_position '{}': must be bottom-left, bottom-right, top-left or top-right", ov.position));
+  if (ov.art && (ov.art_size < 16 || ov.art_size > e.height / 2))
+    return invalid(fmt::format("overlay_art_size {}: must be 16..{} px (half the picture height)", ov.art_size, e.height / 2));
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
   if (e.outputs.empty()) return invalid("no output: give --output (rtmp://, rtmps:// or a .flv file) or set LOOPCAST_STREAM_KEY");
   for (const auto& o : e.outputs) {

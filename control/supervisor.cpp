@@ -73,7 +73,7 @@ Status Supervisor::start_locked() {
   std::shared_ptr<Pipeline> pipe = std::move(*p);
   {
     std::lock_guard lk(mu_);
-    pipe->set_overlay_text(overlay_text(track_));
+    pipe->set_now_playing(overlay_text(track_), art_);
   }
   pipe->start();
   finished_ = false;
@@ -203,20 +203,27 @@ void Supervisor::set_error(const std::string& e) {
 void Supervisor::process_switches() {
   std::string loop, text;
   std::shared_ptr<Prepared> prep;
-  bool due = false;
+  bool due = false, new_loop = false;
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty()) return;
     SwitchJob& job = jobs_.front();
-    if (job.loop != loop_ && !job.prep) {
-      // Open and decode the first frame off the pipeline and off this thread: a bad file never
-      // goes on air, a slow one delays only its own switch.
+    new_loop = job.loop != loop_;
+    const bool want_art = cfg_.engine.overlay.enabled && cfg_.engine.overlay.art && !job.track.art.empty();
+    if ((new_loop || want_art) && !job.prep) {
+      // Open the loop (first frame decoded) and fetch the art off the pipeline and off this
+      // thread: a bad file never goes on air, a slow one or a slow art server delays only its
+      // own switch.
       job.prep = std::make_shared<Prepared>();
-      std::thread([prep = job.prep, path = job.loop, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}] {
-        auto src = LoopSource::open(path, fmt);
+      std::thread([prep = job.prep, path = new_loop ? job.loop : std::string(), art_url = want_art ? job.track.art : std::string(),
+                   fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}, ov = cfg_.engine.overlay] {
+        Result<std::unique_ptr<LoopSource>> src = path.empty() ? Result<std::unique_ptr<LoopSource>>(nullptr) : LoopSource::open(path, fmt);
+        Result<ArtPtr> art = src && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
         std::lock_guard pk(prep->mu);
         if (src) prep->src = std::move(*src);
         else prep->error = src.error();
+        if (art) prep->art = std::move(*art);
+        else prep->art_error = art.error();
         prep->done = true;
       }).detach();
     }
@@ -226,10 +233,11 @@ void Supervisor::process_switches() {
     due = Clock::now() >= job.due;
   }
   std::unique_ptr<LoopSource> ready;
+  ArtPtr art;
   if (prep) {
     std::lock_guard pk(prep->mu);
     if (!prep->done) return;  // still opening
-    if (!prep->src) {
+    if (new_loop && !prep->src) {
       std::lock_guard lk(mu_);
       if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
       last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
@@ -237,7 +245,12 @@ void Supervisor::process_switches() {
       return;
     }
     if (!due) return;
+    if (!prep->art_error.empty()) {
+      log::warn("control", "{}; the song shows its text only", prep->art_error);
+      prep->art_error.clear();
+    }
     ready = std::move(prep->src);
+    art = prep->art;
   } else if (!due) {
     return;
   }
@@ -246,11 +259,12 @@ void Supervisor::process_switches() {
     if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) return;  // superseded meanwhile
     jobs_.pop_front();
     loop_ = loop;
+    if (!text.empty()) art_ = art;  // a new song: its art, or none (never the last song's)
   }
   // Not running (or starting right now): the next start uses loop_.
   if (auto pipe = pipeline()) {
     if (ready) pipe->switch_to(std::move(ready));
-    if (!text.empty()) pipe->set_overlay_text(text);
+    if (!text.empty()) pipe->set_now_playing(text, art);
   }
 }
 

@@ -40,14 +40,16 @@ class Supervisor final : public Controller {
   struct Prepared {
     std::mutex mu;
     bool done = false;
-    std::unique_ptr<LoopSource> src;
-    std::string error;
+    std::unique_ptr<LoopSource> src;  // null when the job keeps the loop on air
+    std::string error;                // the loop could not be opened: the switch is refused
+    ArtPtr art;                       // null: no art wanted, or it failed (art_error)
+    std::string art_error;
   };
   struct SwitchJob {
     std::string loop;
     TrackInfo track;
     std::chrono::steady_clock::time_point due;
-    std::shared_ptr<Prepared> prep;  // null for a same-loop (text only) job
+    std::shared_ptr<Prepared> prep;  // null for a same-loop job without cover art
   };
   using Clock = std::chrono::steady_clock;
 
@@ -72,6 +74,7 @@ class Supervisor final : public Controller {
   std::string state_ = "stopped";
   std::string loop_;         // on air (or to be used at the next start)
   TrackInfo track_;
+  ArtPtr art_;               // cover art on air (shown again after a restart)
   std::deque<SwitchJob> jobs_;
   std::string last_error_;
   CommandAck last_command_;

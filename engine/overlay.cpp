@@ -16,48 +16,80 @@ Overlay::Overlay(OverlayConfig cfg, int width, int height) : cfg_(std::move(cfg)
 
 Overlay::~Overlay() { avfilter_graph_free(&graph_); }
 
-void Overlay::set_text(std::string text) {
+void Overlay::set(std::string text, ArtPtr art) {
   std::lock_guard lk(mu_);
   pending_ = std::move(text);
+  pending_art_ = std::move(art);
   dirty_ = true;
 }
 
-Status Overlay::build(const std::string& text) {
+// in → [drawtext] → [overlay ← art] → out, rebuilt at each change (a few ms, once per song).
+Status Overlay::build() {
   avfilter_graph_free(&graph_);
   src_ = sink_ = nullptr;
-  if (text.empty()) return Status::ok();
+  if (text_.empty() && !art_) return Status::ok();
   graph_ = avfilter_graph_alloc();
   graph_->nb_threads = 1;
-  const std::string src_args =
-      fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/30:pixel_aspect=1/1", width_, height_, static_cast<int>(AV_PIX_FMT_YUV420P));
-  int err = avfilter_graph_create_filter(&src_, avfilter_get_by_name("buffer"), "in", src_args.c_str(), nullptr, graph_);
+  auto buffer_args = [](int w, int h, AVPixelFormat f) {
+    return fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/30:pixel_aspect=1/1", w, h, static_cast<int>(f));
+  };
+  int err = avfilter_graph_create_filter(&src_, avfilter_get_by_name("buffer"), "in", buffer_args(width_, height_, AV_PIX_FMT_YUV420P).c_str(),
+                                         nullptr, graph_);
   if (err >= 0) err = avfilter_graph_create_filter(&sink_, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph_);
   if (err < 0) return Error{fmt::format("overlay: {}", av_error_string(err))};
-  // Options go in as a dictionary, never as a filter string: song titles need no escaping.
-  AVFilterContext* draw = avfilter_graph_alloc_filter(graph_, avfilter_get_by_name("drawtext"), "drawtext");
-  if (!draw) return Error{"overlay: drawtext filter not available"};
   const int margin = cfg_.size;
   const bool right = cfg_.position.find("right") != std::string::npos;
   const bool top = cfg_.position.find("top") != std::string::npos;
-  AVDictionary* o = nullptr;
-  av_dict_set(&o, "fontfile", cfg_.font.c_str(), 0);
-  av_dict_set(&o, "text", text.c_str(), 0);
-  av_dict_set(&o, "expansion", "none", 0);
-  av_dict_set_int(&o, "fontsize", cfg_.size, 0);
-  av_dict_set(&o, "fontcolor", cfg_.color.c_str(), 0);
-  av_dict_set(&o, "x", right ? fmt::format("w-tw-{}", margin).c_str() : std::to_string(margin).c_str(), 0);
-  av_dict_set(&o, "y", top ? std::to_string(margin).c_str() : fmt::format("h-th-{}", margin).c_str(), 0);
-  if (cfg_.box) {
-    av_dict_set(&o, "box", "1", 0);
-    av_dict_set(&o, "boxcolor", "black@0.45", 0);
-    av_dict_set_int(&o, "boxborderw", cfg_.size / 3, 0);
+  const int art_gap = art_ ? art_->width + margin / 2 : 0;  // the text sits beside the art
+  AVFilterContext* last = src_;
+
+  if (!text_.empty()) {
+    // Options go in as a dictionary, never as a filter string: song titles need no escaping.
+    AVFilterContext* draw = avfilter_graph_alloc_filter(graph_, avfilter_get_by_name("drawtext"), "drawtext");
+    if (!draw) return Error{"overlay: drawtext filter not available"};
+    AVDictionary* o = nullptr;
+    av_dict_set(&o, "fontfile", cfg_.font.c_str(), 0);
+    av_dict_set(&o, "text", text_.c_str(), 0);
+    av_dict_set(&o, "expansion", "none", 0);
+    av_dict_set_int(&o, "fontsize", cfg_.size, 0);
+    av_dict_set(&o, "fontcolor", cfg_.color.c_str(), 0);
+    av_dict_set(&o, "x", right ? fmt::format("w-tw-{}", margin + art_gap).c_str() : std::to_string(margin + art_gap).c_str(), 0);
+    av_dict_set(&o, "y", top ? std::to_string(margin).c_str() : fmt::format("h-th-{}", margin).c_str(), 0);
+    if (cfg_.box) {
+      av_dict_set(&o, "box", "1", 0);
+      av_dict_set(&o, "boxcolor", "black@0.45", 0);
+      av_dict_set_int(&o, "boxborderw", cfg_.size / 3, 0);
+    }
+    err = avfilter_init_dict(draw, &o);
+    av_dict_free(&o);
+    if (err < 0) return Error{fmt::format("overlay: drawtext ({}): {}", cfg_.font, av_error_string(err))};
+    if ((err = avfilter_link(last, 0, draw, 0)) < 0) return Error{fmt::format("overlay: {}", av_error_string(err))};
+    last = draw;
   }
-  err = avfilter_init_dict(draw, &o);
-  av_dict_free(&o);
-  if (err < 0) return Error{fmt::format("overlay: drawtext ({}): {}", cfg_.font, av_error_string(err))};
-  if ((err = avfilter_link(src_, 0, draw, 0)) < 0 || (err = avfilter_link(draw, 0, sink_, 0)) < 0 ||
-      (err = avfilter_graph_config(graph_, nullptr)) < 0)
+
+  AVFilterContext* art_src = nullptr;
+  if (art_) {
+    AVFilterContext* over = nullptr;
+    const std::string args = fmt::format("x={}:y={}:eof_action=repeat", right ? fmt::format("W-w-{}", margin) : std::to_string(margin),
+                                         top ? std::to_string(margin) : fmt::format("H-h-{}", margin));
+    err = avfilter_graph_create_filter(&art_src, avfilter_get_by_name("buffer"), "art",
+                                       buffer_args(art_->width, art_->height, static_cast<AVPixelFormat>(art_->format)).c_str(), nullptr, graph_);
+    if (err >= 0) err = avfilter_graph_create_filter(&over, avfilter_get_by_name("overlay"), "overlay", args.c_str(), nullptr, graph_);
+    if (err >= 0) err = avfilter_link(last, 0, over, 0);
+    if (err >= 0) err = avfilter_link(art_src, 0, over, 1);
+    if (err < 0) return Error{fmt::format("overlay: cover art: {}", av_error_string(err))};
+    last = over;
+  }
+  if ((err = avfilter_link(last, 0, sink_, 0)) < 0 || (err = avfilter_graph_config(graph_, nullptr)) < 0)
     return Error{fmt::format("overlay: {}", av_error_string(err))};
+  if (art_src) {
+    // One picture, then end of input: the overlay filter repeats it on every frame.
+    FramePtr pic(av_frame_clone(art_.get()));
+    if (!pic) return Error{"overlay: out of memory"};
+    pic->pts = frames_;
+    if ((err = av_buffersrc_add_frame_flags(art_src, pic.get(), 0)) < 0 || (err = av_buffersrc_close(art_src, frames_ + 1, 0)) < 0)
+      return Error{fmt::format("overlay: cover art: {}", av_error_string(err))};
+  }
   return Status::ok();
 }
 
@@ -68,7 +100,8 @@ const AVFrame* Overlay::apply(const AVFrame* in) {
     if (dirty_) {
       dirty_ = false;
       text_ = pending_;
-      if (Status st = build(text_); !st) {
+      art_ = pending_art_;
+      if (Status st = build(); !st) {
         error_ = st.error();
         log::warn("overlay", "{}", error_);
         avfilter_graph_free(&graph_);

@@ -1,11 +1,13 @@
-// Optional now-playing text ("Artist – Title") drawn on the video with libavfilter's drawtext.
-// The text changes at each switch without touching the encoder or the output session.
+// Optional now-playing overlay: "Artist – Title" (libavfilter drawtext) and the song's cover art
+// (libavfilter overlay) in one corner. It changes at each switch without touching the encoder or
+// the output session.
 #pragma once
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "engine/av.hpp"
+#include "engine/cover_art.hpp"
 #include "engine/overlay_config.hpp"
 #include "engine/result.hpp"
 
@@ -19,22 +21,24 @@ class Overlay {
  public:
   Overlay(OverlayConfig cfg, int width, int height);
   ~Overlay();
-  // Thread-safe: the next frame shows `text` (empty hides the overlay).
-  void set_text(std::string text);
+  // Thread-safe: the next frame shows `text` and `art` (empty text and no art hide the overlay).
+  void set(std::string text, ArtPtr art = nullptr);
   // Draw the current text on a copy of `in`; returns `in` itself when there is nothing to draw
   // or drawing failed (the stream never loses a frame to the overlay).
   const AVFrame* apply(const AVFrame* in);
   const std::string& last_error() const { return error_; }
 
  private:
-  Status build(const std::string& text);
+  Status build();
 
   OverlayConfig cfg_;
   int width_, height_;
   std::mutex mu_;
   std::string pending_;
+  ArtPtr pending_art_;
   bool dirty_ = false;
   std::string text_;
+  ArtPtr art_;
   AVFilterGraph* graph_ = nullptr;
   AVFilterContext* src_ = nullptr;
   AVFilterContext* sink_ = nullptr;

@@ -11,6 +11,9 @@ struct OverlayConfig {
   std::string position = "bottom-left";   // bottom-left | bottom-right | top-left | top-right
   std::string color = "white";
   bool box = true;                        // translucent box behind the text for legibility
+  bool art = false;                       // cover art from the webhook's song.art beside the text
+  int art_size = 160;                     // pixels, the art fits this square
+  double art_timeout = 5;                 // seconds to fetch it; past that the song shows text only
 };
 
 }  // namespace loopcast

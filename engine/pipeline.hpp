@@ -49,8 +49,8 @@ class Pipeline {
   // Put `next` on air at the next video frame (IDR there; crossfade if configured).
   void switch_to(std::unique_ptr<LoopSource> next);
   void request_keyframe() { force_idr_ = true; }
-  // Now-playing text for the overlay (ignored when the overlay is disabled).
-  void set_overlay_text(std::string text) { overlay_.set_text(std::move(text)); }
+  // Now-playing text and cover art for the overlay (ignored when the overlay is disabled).
+  void set_now_playing(std::string text, ArtPtr art) { overlay_.set(std::move(text), std::move(art)); }
 
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;

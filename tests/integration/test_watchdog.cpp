@@ -18,7 +18,7 @@ TEST_CASE("a pipeline frozen in a blocking read trips the watchdog — a stuck t
   REQUIRE(run_cmd("ffmpeg -v error -f lavfi -i testsrc2=s=320x180:r=30:d=1 -c:v libx264 -g 30 -f matroska " + shell_quote(clip)).code == 0);
   REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
   // One second of video, then the writer keeps the pipe open and silent.
-  const pid_t writer = spawn({"sh", "-c", "cat " + shell_quote(clip) + "; exec sleep 60"}, fifo);
+  KilledAtExit writer(spawn({"sh", "-c", "cat " + shell_quote(clip) + "; exec sleep 60"}, fifo));
   const int port = free_tcp_port();
   const auto t0 = std::chrono::steady_clock::now();
   Loopcast lc({"--loop", fifo, "--output", dir + "/out.flv", "--http-port", std::to_string(port), "--watchdog", "3", "--size", "320x180",
@@ -27,8 +27,6 @@ TEST_CASE("a pipeline frozen in a blocking read trips the watchdog — a stuck t
   REQUIRE_MESSAGE(wait_for([&] { return status(cli).IsObject() && status(cli)["state"] == "running"; }, 10), lc.log());
   const int code = lc.wait(30);
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  send_signal(writer, SIGKILL);
-  wait_exit(writer, 5);
   CHECK_MESSAGE(code == 70, lc.log());
   CHECK(took < 20);  // ~1 s of video + 3 s watchdog + 5 s stop grace
   CHECK(lc.log().find("watchdog: no packet for") != std::string::npos);

@@ -3,6 +3,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <csignal>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +27,21 @@ int wait_exit(pid_t pid, double timeout_s);
 void send_signal(pid_t pid, int sig);
 // SIGTERM, wait up to grace_s, then SIGKILL; returns the exit code as wait_exit does.
 int stop_process(pid_t pid, double grace_s = 5);
+
+// Owns a spawned helper process: SIGKILLed and reaped at scope exit, so a failing REQUIRE leaves
+// nothing behind (ctest would wait for any process still holding its output pipe).
+struct KilledAtExit {
+  explicit KilledAtExit(pid_t p) : pid(p) {}
+  ~KilledAtExit() {
+    if (pid > 0) {
+      send_signal(pid, SIGKILL);
+      wait_exit(pid, 5);
+    }
+  }
+  KilledAtExit(const KilledAtExit&) = delete;
+  KilledAtExit& operator=(const KilledAtExit&) = delete;
+  pid_t pid;
+};
 
 // Polls `cond` until it holds (true) or timeout_s passes (false; cond is asked once more at the end).
 bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s = 0.05);

@@ -114,6 +114,12 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
   expect([](AppConfig& c) { c.engine.outputs.clear(); }, "no output");
   expect([](AppConfig& c) { c.engine.loop.clear(); }, "no loop");
   expect([](AppConfig& c) { c.engine.outputs = {"http://ingest.example/live/abcdef-key"}; }, "expected rtmp://");
+  expect([](AppConfig& c) { c.engine.overlay.size = -3; }, "overlay_size -3");
+  expect([](AppConfig& c) { c.engine.overlay.position = "middle"; }, "overlay_position 'middle'");
+  expect([](AppConfig& c) { c.engine.overlay.art = true, c.engine.overlay.art_size = 400; }, "overlay_art_size 400: must be 16..360");
+  AppConfig small = base();  // a small picture is fine while the art is off
+  small.engine.width = 320, small.engine.height = 180;
+  CHECK(validate(small));
   AppConfig c = base();
   c.engine.outputs = {"http://ingest.example/live/abcdef-key"};
   CHECK(validate(c).error().find("abcdef-key") == std::string::npos);  // redacted in the message

@@ -33,7 +33,7 @@ TEST_CASE("the now-playing text is drawn bottom-left and changes without a rebui
   FramePtr in = gray_frame(640, 360);
   CHECK(ov.apply(in.get()) == in.get());  // no text yet: the frame passes untouched
 
-  ov.set_text("Daft Punk – One More Time");
+  ov.set("Daft Punk – One More Time");
   const AVFrame* out = ov.apply(in.get());
   REQUIRE(out != in.get());
   CHECK(out->width == 640);
@@ -41,7 +41,7 @@ TEST_CASE("the now-playing text is drawn bottom-left and changes without a rebui
   CHECK(mean_y(out, 0, 0, 640, 150) == doctest::Approx(60));                      // the rest untouched
   CHECK(mean_y(in.get(), 0, 260, 400, 340) == doctest::Approx(60));              // the source frame too
 
-  ov.set_text("");
+  ov.set("");
   CHECK(ov.apply(in.get()) == in.get());
 }
 
@@ -51,10 +51,64 @@ TEST_CASE("a missing font falls back (fontconfig) and the picture still flows") 
   cfg.font = "/nonexistent/font.ttf";
   Overlay ov(cfg, 320, 180);
   FramePtr in = gray_frame(320, 180);
-  ov.set_text("Artist - Title");
+  ov.set("Artist - Title");
   const AVFrame* out = ov.apply(in.get());
   REQUIRE(out != nullptr);
   CHECK(out->width == 320);
   CHECK(out->height == 180);
   CHECK(out->data[0] != nullptr);
+}
+
+namespace {
+// A w x h YUVA420P picture of one colour.
+ArtPtr solid_art(int w, int h, uint8_t y, uint8_t u, uint8_t v, uint8_t a) {
+  FramePtr f = make_frame();
+  f->format = AV_PIX_FMT_YUVA420P;
+  f->width = w;
+  f->height = h;
+  av_frame_get_buffer(f.get(), 0);
+  const uint8_t val[4] = {y, u, v, a};
+  for (int p = 0; p < 4; ++p) {
+    const bool chroma = p == 1 || p == 2;
+    for (int r = 0; r < (chroma ? h / 2 : h); ++r) memset(f->data[p] + r * f->linesize[p], val[p], chroma ? w / 2 : w);
+  }
+  return ArtPtr(f.release(), FrameDeleter{});
+}
+}  // namespace
+
+TEST_CASE("cover art sits in the overlay corner on every frame, the text beside it, and goes with the song") {
+  OverlayConfig cfg;
+  cfg.enabled = true;
+  cfg.box = false;
+  cfg.size = 20;  // also the margin
+  Overlay ov(cfg, 640, 360);
+  FramePtr in = gray_frame(640, 360);
+  ov.set("Air – La Femme d'Argent", solid_art(80, 80, 81, 90, 240, 255));  // opaque red square
+  for (int n = 0; n < 90; ++n) {  // three seconds of frames: the single art picture repeats
+    const AVFrame* out = ov.apply(in.get());
+    REQUIRE(out != in.get());
+    CHECK(mean_y(out, 22, 262, 98, 338) == doctest::Approx(81).epsilon(0.02));  // art at x 20..100, y 260..340
+    CHECK(mean_y(out, 0, 0, 640, 200) == doctest::Approx(60));                 // the picture above untouched
+    if (n == 0) {
+      CHECK(mean_y(out, 110, 300, 400, 340) > 65);                              // white text right of the art
+      CHECK(mean_y(out, 0, 300, 18, 340) == doctest::Approx(60));               // nothing left of the art
+      CHECK(out->data[2][150 * out->linesize[2] + 30] == doctest::Approx(240).epsilon(0.02));  // red chroma
+    }
+  }
+  SUBCASE("the next song brings no art: the corner is the loop again") {
+    ov.set("Next Artist – Next Song", nullptr);
+    const AVFrame* out = ov.apply(in.get());
+    CHECK(mean_y(out, 22, 262, 98, 300) == doctest::Approx(60).epsilon(0.05));
+  }
+  SUBCASE("top-right, transparent art: the loop shows through") {
+    cfg.position = "top-right";
+    Overlay tr(cfg, 640, 360);
+    tr.set("", solid_art(80, 80, 81, 90, 240, 0));
+    const AVFrame* out = tr.apply(in.get());
+    CHECK(mean_y(out, 540, 20, 620, 100) == doctest::Approx(60));
+    tr.set("", solid_art(80, 80, 235, 128, 128, 255));  // art only, no text: still drawn
+    out = tr.apply(in.get());
+    CHECK(mean_y(out, 542, 22, 618, 98) == doctest::Approx(235).epsilon(0.02));
+    CHECK(mean_y(out, 0, 0, 500, 360) == doctest::Approx(60));
+  }
 }
