@@ -8,12 +8,13 @@ RUN LOOPCAST_DEPS=build bash scripts/install-deps.sh \
  && strip build/loopcast
 
 FROM debian:12-slim
-RUN apt-get update -qq \
+RUN export DEBIAN_FRONTEND=noninteractive \
+ && apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       libavformat59 libavcodec59 libavutil57 libswresample4 libswscale6 libavfilter8 fonts-dejavu-core \
       libcpp-httplib0.11 libfmt9 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --create-home loopcast \
+ && useradd --uid 10001 --create-home loopcast \
  && mkdir -p /var/run/stream /loops && chown loopcast /var/run/stream /loops
 COPY --from=build /src/build/loopcast /usr/local/bin/loopcast
 COPY assets/loops/ /usr/share/loopcast/loops/

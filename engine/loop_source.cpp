@@ -20,7 +20,9 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   auto fail = [&](const std::string& what, Errc code = Errc::invalid) {
     return Error{fmt::format("open loop '{}': {}", path, what), code};
   };
-  AVFormatContext* raw = nullptr;
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) return fail("out of memory");
+  raw->interrupt_callback = AVIOInterruptCB{&LoopSource::interrupted, this};
   if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
     return fail(av_error_string(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
   fmt_.reset(raw);
@@ -43,6 +45,11 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   convert_into_current(next_.get());
   have_next_ = decode_next();  // a one-frame file (a still) simply stays on that frame
   return Status::ok();
+}
+
+int LoopSource::interrupted(void* self) {
+  const std::atomic<bool>* flag = static_cast<LoopSource*>(self)->cancel_.load(std::memory_order_relaxed);
+  return flag && flag->load(std::memory_order_relaxed) ? 1 : 0;
 }
 
 bool LoopSource::rewind() {

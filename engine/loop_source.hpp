@@ -2,6 +2,7 @@
 // timeline that never jumps: at EOF the file is rewound and its timestamps continue where the
 // previous pass ended. The file's own timestamps never reach the output.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,11 @@ class LoopSource {
   // loop rewinds; the previous frame is returned if nothing can be decoded at all.
   const AVFrame* frame_at(double t);
 
+  // Blocking reads give up once `*flag` is set (the owning pipeline's stop flag): a loop on a
+  // network share or URL that stalls cannot hold a stop, so the watchdog restarts in-process.
+  // Null (the default) never interrupts.
+  void set_cancel(const std::atomic<bool>* flag) { cancel_ = flag; }
+
   const std::string& path() const { return path_; }
   int wraps() const { return wraps_; }
   uint64_t decoded_frames() const { return decoded_; }
@@ -40,9 +46,11 @@ class LoopSource {
   bool decode_next();  // fills next_ / next_t_; false when the file yields nothing
   bool rewind();
   void convert_into_current(AVFrame* src);  // consumes src
+  static int interrupted(void* self);
 
   std::string path_;
   VideoFormat out_;
+  std::atomic<const std::atomic<bool>*> cancel_{nullptr};
   InputPtr fmt_;
   CodecCtxPtr dec_;
   SwsPtr sws_;

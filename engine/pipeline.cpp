@@ -17,6 +17,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
   auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P});
   if (!loop) return Error{loop.error(), loop.code()};
   p->loop_ = std::move(*loop);
+  p->loop_->set_cancel(&p->stop_);
   p->loop_path_ = cfg.loop;
 
   auto venc = Encoder::video(cfg);
@@ -128,6 +129,7 @@ Status Pipeline::emit_video_frame() {
         fade_old_start_ = loop_start_frame_;
       }
       loop_ = std::move(pending_);
+      loop_->set_cancel(&stop_);
       loop_start_frame_ = video_frames_;
       idr = true;  // the new picture starts clean: a viewer joining now sees it at once
       ++switches_;

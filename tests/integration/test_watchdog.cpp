@@ -1,14 +1,19 @@
-// The watchdog: a loop video read from a pipe that stops delivering (a hung mount, a dead
-// network share) freezes the pipeline thread in a blocking read. No packet for --watchdog
-// seconds → restart; when the stuck thread cannot even be stopped, loopcast exits (code 70) so
-// the service manager starts a fresh process instead of leaving a silent stream up.
+// The watchdog: a loop video that stops delivering (a hung network share, a stalled URL) freezes
+// the pipeline thread in a read. No packet for --watchdog seconds → the pipeline is stopped and
+// started again in-process; when the stuck thread cannot even be stopped (a read the kernel will
+// not give back, as on a pipe), loopcast exits (code 70) so the service manager starts a fresh
+// process instead of leaving a silent stream up.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "tests/integration/run_loopcast.hpp"
+#include "tests/support/flv_probe.hpp"
+#include "tests/support/rig.hpp"
 
 using namespace loopcast::test;
 
@@ -31,4 +36,76 @@ TEST_CASE("a pipeline frozen in a blocking read trips the watchdog — a stuck t
   CHECK(took < 20);  // ~1 s of video + 3 s watchdog + 5 s stop grace
   CHECK(lc.log().find("watchdog: no packet for") != std::string::npos);
   CHECK(lc.log().find("exiting (code 70)") != std::string::npos);
+}
+
+namespace {
+// Serves one file over HTTP (with ranges, as libavformat seeks); once armed, the next read of
+// it stalls for 20 s (a network share or CDN that stops answering) while the connection stays up.
+class StallingFileServer {
+ public:
+  explicit StallingFileServer(std::string body) : body_(std::move(body)) {
+    srv_.Get("/loop.mp4", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content_provider(body_.size(), "video/mp4", [this](size_t offset, size_t length, httplib::DataSink& sink) {
+        if (armed_.exchange(false)) {
+          ++stalls_;
+          for (int i = 0; i < 200 && srv_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        sink.write(body_.data() + offset, std::min<size_t>(length, 16384));
+        return true;
+      });
+    });
+    port_ = srv_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { srv_.listen_after_bind(); });
+    while (!srv_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~StallingFileServer() {
+    srv_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/loop.mp4"; }
+  void arm() { armed_ = true; }
+  int stalls() const { return stalls_; }
+
+ private:
+  std::string body_;
+  httplib::Server srv_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<bool> armed_{false};
+  std::atomic<int> stalls_{0};
+};
+}  // namespace
+
+TEST_CASE("a loop on a network URL that stalls: the watchdog restarts the pipeline in-process and the stream comes back") {
+  Rig rig;
+  const std::string dir = make_temp_dir("loopcast-wd-url");
+  const std::string clip = dir + "/loop.mp4";  // 2 s: every wrap is a new HTTP range request
+  REQUIRE(run_cmd("ffmpeg -v error -f lavfi -i testsrc2=s=320x180:r=30:d=2 -c:v libx264 -g 30 -movflags +faststart " + shell_quote(clip))
+              .code == 0);
+  StallingFileServer files(read_text(clip));
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", files.url(), "--output", rig.rtmp_url("wd"), "--http-port", std::to_string(port), "--watchdog", "3", "--size",
+               "320x180", "--vbitrate", "300k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return status(cli).IsObject() && status(cli)["video_frames"].GetUint64() > 60; }, 10), lc.log());
+  files.arm();
+  REQUIRE_MESSAGE(wait_for([&] { return lc.log().find("watchdog: no packet for") != std::string::npos; }, 12), lc.log());
+  // Stopped in-process (the stalled read gave up), started again, frames flowing: no exit 70.
+  REQUIRE_MESSAGE(wait_for([&] {
+    auto d = status(cli);
+    return d.IsObject() && d["restarts"].GetUint64() == 1 && d["state"] == "running" && d["video_frames"].GetUint64() > 60;
+  }, 10), lc.log());
+  CHECK(files.stalls() == 1);
+  CHECK(lc.terminate() == 0);
+  CHECK(lc.log().find("exiting (code 70)") == std::string::npos);
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 2);  // the session before the stall and the one after the restart
+  for (const auto& r : recs) {
+    auto rep = probe_media(r);
+    REQUIRE_MESSAGE(rep, rep.error());
+    CHECK(rep->video.codec == "h264");
+    CHECK(rep->video.dts_monotonic);
+    CHECK(rep->video.start < 0.1);
+    CHECK(rep->duration > 1.5);
+  }
 }
