@@ -69,19 +69,31 @@ def copy_context(src, dst, patterns):
 class Root:
     """A stage's file system: a fresh minbase bookworm, /proc and /dev mounted for apt."""
 
-    def __init__(self, work, name, base_tar):
+    def __init__(self, work, name, base_tar, fresh=True):
         self.path = os.path.join(work, "stage-" + name)
-        if os.path.exists(self.path):
-            sh(["rm", "-rf", "--one-file-system", self.path])
-        os.makedirs(self.path)
-        sh(["tar", "-xpf", base_tar, "-C", self.path])
-        shutil.copy("/etc/resolv.conf", os.path.join(self.path, "etc/resolv.conf"))
-        sh(["mount", "-t", "proc", "proc", os.path.join(self.path, "proc")])
-        sh(["mount", "--rbind", "/dev", os.path.join(self.path, "dev")])
+        self.mounts = []
         self.cwd, self.env, self.user = "/", {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}, None
+        if fresh:
+            if os.path.exists(self.path):
+                sh(["rm", "-rf", "--one-file-system", self.path])
+            os.makedirs(self.path)
+            sh(["tar", "-xpf", base_tar, "-C", self.path])
+            # As in a container build: package scripts never start daemons (they would take this
+            # machine's ports).
+            with open(self.host("/usr/sbin/policy-rc.d"), "w") as f:
+                f.write("#!/bin/sh\nexit 101\n")
+            os.chmod(self.host("/usr/sbin/policy-rc.d"), 0o755)
+        shutil.copy("/etc/resolv.conf", self.host("/etc/resolv.conf"))
+        self.mount(["-t", "proc", "proc"], "/proc")
+        self.mount(["--rbind", "/dev"], "/dev")
 
     def host(self, p):
         return os.path.join(self.path, p.lstrip("/"))
+
+    def mount(self, args, inside):
+        os.makedirs(self.host(inside), exist_ok=True)
+        sh(["mount", *args, self.host(inside)])
+        self.mounts.append(self.host(inside))
 
     def ids(self):
         if not self.user:
@@ -99,8 +111,9 @@ class Root:
                 f"cd {shlex.quote(self.cwd)} && exec " + " ".join(shlex.quote(a) for a in argv)]
 
     def close(self):
-        for m in ("dev", "proc"):
-            subprocess.run(["umount", "-R", "-l", self.host(m)], check=False)
+        for m in reversed(self.mounts):
+            subprocess.run(["umount", "-R", "-l", m], check=False)
+        self.mounts = []
 
 
 def exec_form(args):

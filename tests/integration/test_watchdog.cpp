@@ -48,7 +48,7 @@ class StallingFileServer {
       res.set_content_provider(body_.size(), "video/mp4", [this](size_t offset, size_t length, httplib::DataSink& sink) {
         if (armed_.exchange(false)) {
           ++stalls_;
-          for (int i = 0; i < 200 && srv_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          for (int i = 0; i < 200 && !closing_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         sink.write(body_.data() + offset, std::min<size_t>(length, 16384));
         return true;
@@ -59,6 +59,7 @@ class StallingFileServer {
     while (!srv_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~StallingFileServer() {
+    closing_ = true;  // httplib's is_running() stays true until its workers are done
     srv_.stop();
     thread_.join();
   }
@@ -73,6 +74,7 @@ class StallingFileServer {
   int port_ = 0;
   std::atomic<bool> armed_{false};
   std::atomic<int> stalls_{0};
+  std::atomic<bool> closing_{false};
 };
 }  // namespace
 

@@ -61,7 +61,7 @@ ImageServer::ImageServer() {
   srv_.Get("/text", serve("<html><body>" + std::string(4000, 'x') + "</body></html>", "text/html"));
   srv_.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
     ++hits_;
-    for (int i = 0; i < 100 && srv_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 100 && !closing_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     res.set_content("late", "text/plain");
   });
   srv_.Get("/to-file", [this](const httplib::Request&, httplib::Response& res) {
@@ -74,6 +74,7 @@ ImageServer::ImageServer() {
 }
 
 ImageServer::~ImageServer() {
+  closing_ = true;  // httplib's is_running() stays true until its workers are done
   srv_.stop();
   if (thread_.joinable()) thread_.join();
 }

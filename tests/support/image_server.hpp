@@ -4,6 +4,7 @@
 #pragma once
 #include <httplib.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -30,6 +31,7 @@ class ImageServer {
   std::thread thread_;
   int port_ = 0;
   std::atomic<int> hits_{0};
+  std::atomic<bool> closing_{false};
 };
 
 }  // namespace loopcast::test
