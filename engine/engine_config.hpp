@@ -37,7 +37,7 @@ struct EngineConfig {
   bool realtime = true;              // pace output against the wall clock
   double duration = 0.0;             // stop after this many output seconds; 0 = run forever
   OverlayConfig overlay{};           // now-playing text on the picture
-  Backoff input_backoff{};
+  Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30
   Backoff output_backoff{};
 };
 

@@ -5,7 +5,8 @@ Each demo service runs its own `command` as-is in a fresh Debian 12 root (debian
 debootstrap minbase; `build: .` → the final stage that docker_chroot.py left in --work), with its
 bind-mount volumes, on this machine's network: service names resolve to 127.0.0.1, so the ports
 must be free (1935, 8000, 8080). The check: loopcast becomes healthy, reads the demo station,
-publishes to the demo ingest, and the ingest's recording holds H.264 + AAC of the expected length.
+publishes to the demo ingest, and the ingest's recording holds H.264 + AAC of the expected length
+with the station's tone (not silence) in it.
 
 Usage (root): python3 scripts/docker_chroot.py && python3 scripts/compose_demo_chroot.py [--seconds N]
 """
@@ -47,6 +48,9 @@ def main():
     ap.add_argument("--work", default="/var/tmp/loopcast-docker-chroot")
     ap.add_argument("--seconds", type=float, default=12)
     a = ap.parse_args()
+    # The services must not outlive this script: a signal still runs the clean-up below.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: sys.exit("interrupted"))
     compose = yaml.safe_load(open(os.path.join(REPO, "compose.yaml")))
     services = {n: s for n, s in compose["services"].items() if "demo" in s.get("profiles", [])}
     base_tar = os.path.join(a.work, "bookworm-minbase.tar")
@@ -88,7 +92,7 @@ def main():
         st = None
         while time.time() < deadline:
             st = status(port)
-            if st and st.get("audio", {}).get("state") == "connected" and st["outputs"] and st["outputs"][0]["state"] == "connected":
+            if st and st.get("audio", {}).get("state") == "connected" and st["outputs"] and st["outputs"][0]["state"] == "live":
                 break
             if any(p.poll() is not None for _, _, p in procs):
                 raise SystemExit("a demo service exited: see " + a.work + "/*.log")
@@ -111,8 +115,12 @@ def main():
             info = json.loads(probe.stdout or "{}")
             codecs = sorted(s["codec_name"] for s in info.get("streams", []))
             duration = float(info.get("format", {}).get("duration", 0))
-            log(f"recording: {codecs}, {duration:.1f} s")
-            ok = code == 0 and codecs == ["aac", "h264"] and duration > a.seconds - 1
+            # The station's tone, not silence: its last seconds carry the demo sine.
+            vol = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-sseof", "-5", "-i", path, "-vn", "-af", "volumedetect", "-f",
+                                  "null", "-"], capture_output=True, text=True).stderr
+            mean = float(vol.split("mean_volume: ")[1].split(" dB")[0]) if "mean_volume: " in vol else -91.0
+            log(f"recording: {codecs}, {duration:.1f} s, audio mean {mean:.1f} dB over the last 5 s")
+            ok = code == 0 and codecs == ["aac", "h264"] and duration > a.seconds - 1 and mean > -40
     finally:
         for name, root, p in procs:
             for pid in processes_in(root.path):

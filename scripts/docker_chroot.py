@@ -11,7 +11,7 @@ local FLV file (LOOPCAST_OUTPUT) that is checked for H.264 + AAC.
 Usage (root, Debian): python3 scripts/docker_chroot.py [--work DIR] [--seconds N]
 Needs: debootstrap, util-linux (unshare), iproute2, ffprobe. Downloads Debian packages.
 """
-import argparse, json, os, re, shlex, shutil, subprocess, sys, time
+import argparse, json, os, re, shlex, shutil, signal, subprocess, sys, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIRROR = "http://deb.debian.org/debian"
@@ -198,6 +198,8 @@ def main():
     ap.add_argument("--work", default="/var/tmp/loopcast-docker-chroot")
     ap.add_argument("--seconds", type=float, default=5)
     a = ap.parse_args()
+    for sig in (signal.SIGTERM, signal.SIGINT):  # still unmount on the way out
+        signal.signal(sig, lambda *_: sys.exit("interrupted"))
     if os.geteuid() != 0:
         raise SystemExit("run as root (chroot, mount, unshare)")
     os.makedirs(a.work, exist_ok=True)

@@ -20,6 +20,8 @@ TEST_CASE("defaults are YouTube-ready") {
   CHECK(c.engine.keyframe_interval == 2.0);
   CHECK(c.engine.video_bitrate == 2'500'000);
   CHECK(c.engine.audio_bitrate == 128'000);
+  CHECK(c.engine.input_backoff.max == 10);   // a returning station is heard within 10 s
+  CHECK(c.engine.output_backoff.max == 30);
 }
 
 TEST_CASE("the example config parses, and flags override it in any order") {
