@@ -9,6 +9,7 @@ publishes to the demo ingest, and the ingest's recording holds H.264 + AAC of th
 with the station's tone (not silence) in it.
 
 Usage (root): python3 scripts/docker_chroot.py && python3 scripts/compose_demo_chroot.py [--seconds N]
+Needs: what docker_chroot.py needs, python3-yaml, the ffmpeg CLI (to measure the recorded tone).
 """
 import argparse, json, os, shlex, signal, subprocess, sys, time, urllib.request
 
