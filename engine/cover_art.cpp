@@ -65,12 +65,14 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(timeout_s * 1e6), 0);
   av_dict_set(&opts, "user_agent", "loopcast", 0);
   deadline.arm(timeout_s);  // the whole fetch, not each read
+  // A read cut short by the deadline reports itself as "Immediate exit requested": say why.
+  auto io_fail = [&](const std::string& why) { return fail(deadline.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : why); };
   int err = avformat_open_input(&raw, url.c_str(), nullptr, &opts);
   av_dict_free(&opts);
-  if (err < 0) return fail(deadline.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : av_error_string(err));
+  if (err < 0) return io_fail(av_error_string(err));
   InputPtr in(raw);
   auto pic = decode_first_picture(in.get());
-  if (!pic) return fail(deadline.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : pic.error());
+  if (!pic) return io_fail(pic.error());
   const AVFrame* src = pic->get();
   if (src->width < 1 || src->height < 1 || src->width > kMaxSide || src->height > kMaxSide)
     return fail(fmt::format("{}x{} is not a usable picture size", src->width, src->height));

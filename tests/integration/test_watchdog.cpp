@@ -13,6 +13,7 @@
 
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
+#include "tests/support/loopback_http.hpp"
 #include "tests/support/rig.hpp"
 
 using namespace loopcast::test;
@@ -44,37 +45,27 @@ namespace {
 class StallingFileServer {
  public:
   explicit StallingFileServer(std::string body) : body_(std::move(body)) {
-    srv_.Get("/loop.mp4", [this](const httplib::Request&, httplib::Response& res) {
+    http_.routes().Get("/loop.mp4", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content_provider(body_.size(), "video/mp4", [this](size_t offset, size_t length, httplib::DataSink& sink) {
         if (armed_.exchange(false)) {
           ++stalls_;
-          for (int i = 0; i < 200 && !closing_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          http_.stall(20);
         }
         sink.write(body_.data() + offset, std::min<size_t>(length, 16384));
         return true;
       });
     });
-    port_ = srv_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { srv_.listen_after_bind(); });
-    while (!srv_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    http_.start();
   }
-  ~StallingFileServer() {
-    closing_ = true;  // httplib's is_running() stays true until its workers are done
-    srv_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/loop.mp4"; }
+  std::string url() const { return http_.url("/loop.mp4"); }
   void arm() { armed_ = true; }
   int stalls() const { return stalls_; }
 
  private:
   std::string body_;
-  httplib::Server srv_;
-  std::thread thread_;
-  int port_ = 0;
   std::atomic<bool> armed_{false};
   std::atomic<int> stalls_{0};
-  std::atomic<bool> closing_{false};
+  LoopbackHttp http_;  // last: stopped first, while the handlers' state still exists
 };
 }  // namespace
 

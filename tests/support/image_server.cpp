@@ -1,6 +1,5 @@
 #include "tests/support/image_server.hpp"
 
-#include <chrono>
 #include <stdexcept>
 
 #include "engine/av.hpp"
@@ -48,35 +47,28 @@ std::string encode_image(const std::string& codec_name, int w, int h, Rgba left,
 }
 
 ImageServer::ImageServer() {
+  httplib::Server& srv = http_.routes();
   auto serve = [this](std::string body, const char* type) {
     return [this, body = std::move(body), type](const httplib::Request&, httplib::Response& res) {
       ++hits_;
       res.set_content(body, type);
     };
   };
-  srv_.Get("/red.png", serve(encode_image("png", 64, 32, {255, 0, 0, 255}, {255, 0, 0, 255}), "image/png"));
-  srv_.Get("/white.png", serve(encode_image("png", 64, 64, {255, 255, 255, 255}, {255, 255, 255, 255}), "image/png"));
-  srv_.Get("/half.png", serve(encode_image("png", 64, 64, {0, 255, 0, 0}, {255, 0, 0, 255}), "image/png"));
-  srv_.Get("/blue.jpg", serve(encode_image("mjpeg", 48, 96, {0, 0, 255, 255}, {0, 0, 255, 255}), "image/jpeg"));
-  srv_.Get("/text", serve("<html><body>" + std::string(4000, 'x') + "</body></html>", "text/html"));
-  srv_.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
+  srv.Get("/red.png", serve(encode_image("png", 64, 32, {255, 0, 0, 255}, {255, 0, 0, 255}), "image/png"));
+  srv.Get("/white.png", serve(encode_image("png", 64, 64, {255, 255, 255, 255}, {255, 255, 255, 255}), "image/png"));
+  srv.Get("/half.png", serve(encode_image("png", 64, 64, {0, 255, 0, 0}, {255, 0, 0, 255}), "image/png"));
+  srv.Get("/blue.jpg", serve(encode_image("mjpeg", 48, 96, {0, 0, 255, 255}, {0, 0, 255, 255}), "image/jpeg"));
+  srv.Get("/text", serve("<html><body>" + std::string(4000, 'x') + "</body></html>", "text/html"));
+  srv.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
     ++hits_;
-    for (int i = 0; i < 100 && !closing_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    http_.stall(10);
     res.set_content("late", "text/plain");
   });
-  srv_.Get("/to-file", [this](const httplib::Request&, httplib::Response& res) {
+  srv.Get("/to-file", [this](const httplib::Request&, httplib::Response& res) {
     ++hits_;
     res.set_redirect("file:///etc/passwd");
   });
-  port_ = srv_.bind_to_any_port("127.0.0.1");
-  thread_ = std::thread([this] { srv_.listen_after_bind(); });
-  while (!srv_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // httplib 0.11 has no wait_until_ready
-}
-
-ImageServer::~ImageServer() {
-  closing_ = true;  // httplib's is_running() stays true until its workers are done
-  srv_.stop();
-  if (thread_.joinable()) thread_.join();
+  http_.start();
 }
 
 }  // namespace loopcast::test

@@ -2,12 +2,11 @@
 // libavcodec, plus the failure modes a cover-art URL can have (404, not an image, a server that
 // never answers, a redirect to a local file).
 #pragma once
-#include <httplib.h>
-
 #include <atomic>
 #include <cstdint>
 #include <string>
-#include <thread>
+
+#include "tests/support/loopback_http.hpp"
 
 namespace loopcast::test {
 
@@ -22,16 +21,12 @@ class ImageServer {
  public:
   ImageServer();  // serves /red.png (64x32 opaque), /half.png (left half transparent),
                   // /blue.jpg (48x96), /white.png (64x64), /missing (404), /text (HTML), /slow (10 s), /to-file
-  ~ImageServer();
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string url(const std::string& path) const { return http_.url(path); }
   int hits() const { return hits_; }
 
  private:
-  httplib::Server srv_;
-  std::thread thread_;
-  int port_ = 0;
   std::atomic<int> hits_{0};
-  std::atomic<bool> closing_{false};
+  LoopbackHttp http_;  // last: stopped first, while the handlers' state still exists
 };
 
 }  // namespace loopcast::test
