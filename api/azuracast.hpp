@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "control/track.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

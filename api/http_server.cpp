@@ -12,7 +12,7 @@
 #include "api/dashboard_page.hpp"
 #include "api/metrics.hpp"
 #include "control/status_json.hpp"
-#include "engine/log.hpp"
+#include "base/log.hpp"
 
 namespace loopcast {
 namespace {

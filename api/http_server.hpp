@@ -7,7 +7,7 @@
 
 #include "control/config.hpp"
 #include "control/controller.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace httplib {
 class Server;

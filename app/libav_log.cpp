@@ -6,7 +6,7 @@ extern "C" {
 #include <cstdio>
 #include <string>
 
-#include "engine/log.hpp"
+#include "base/log.hpp"
 
 namespace loopcast {
 namespace {

@@ -16,8 +16,8 @@
 #include "control/config.hpp"
 #include "control/file_protocol.hpp"
 #include "control/supervisor.hpp"
-#include "engine/log.hpp"
-#include "engine/loop_source.hpp"
+#include "base/log.hpp"
+#include "engine/input/loop_source.hpp"
 
 using namespace loopcast;
 

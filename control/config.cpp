@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "control/json_text.hpp"
-#include "engine/redact.hpp"
+#include "base/redact.hpp"
 
 namespace loopcast {
 namespace {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "engine/engine_config.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

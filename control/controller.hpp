@@ -5,7 +5,7 @@
 
 #include "control/status.hpp"
 #include "control/track.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

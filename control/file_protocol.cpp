@@ -12,7 +12,7 @@
 #include "control/json_text.hpp"
 #include "control/status_json.hpp"
 #include "control/time_text.hpp"
-#include "engine/log.hpp"
+#include "base/log.hpp"
 
 namespace loopcast {
 namespace {

@@ -22,7 +22,7 @@
 #include <thread>
 
 #include "control/controller.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "control/track.hpp"
-#include "engine/output_status.hpp"
+#include "engine/output/output_status.hpp"
 
 namespace loopcast {
 

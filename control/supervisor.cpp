@@ -7,8 +7,8 @@
 #include <ctime>
 
 #include "control/time_text.hpp"
-#include "engine/log.hpp"
-#include "engine/redact.hpp"
+#include "base/log.hpp"
+#include "base/redact.hpp"
 
 namespace loopcast {
 namespace {

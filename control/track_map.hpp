@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "control/track.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

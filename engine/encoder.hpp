@@ -3,9 +3,9 @@
 #pragma once
 #include <functional>
 
-#include "engine/av.hpp"
+#include "base/av.hpp"
 #include "engine/engine_config.hpp"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

@@ -4,18 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/overlay_config.hpp"
+#include "base/backoff.hpp"
+#include "engine/video/overlay_config.hpp"
 
 namespace loopcast {
-
-// Reconnect schedule: first delay, growth factor, cap (seconds); attempts 0 = unlimited.
-struct Backoff {
-  double initial = 1.0;
-  double factor = 1.5;
-  double max = 30.0;
-  int attempts = 0;
-  double delay(int attempt) const;  // attempt 0 → initial; includes ±10 % jitter
-};
 
 struct EngineConfig {
   std::string loop;                  // first loop video (any container/codec libavformat reads)

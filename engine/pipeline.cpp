@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "engine/log.hpp"
+#include "base/log.hpp"
 #include "engine/pacing.hpp"
-#include "engine/station_feed.hpp"
-#include "engine/tone_feed.hpp"
+#include "engine/input/station_feed.hpp"
+#include "engine/input/tone_feed.hpp"
 
 namespace loopcast {
 namespace {

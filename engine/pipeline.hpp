@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include "engine/audio_feed.hpp"
+#include "engine/input/audio_feed.hpp"
 #include "engine/encoder.hpp"
 #include "engine/engine_config.hpp"
-#include "engine/loop_source.hpp"
-#include "engine/output.hpp"
-#include "engine/overlay.hpp"
-#include "engine/result.hpp"
+#include "engine/input/loop_source.hpp"
+#include "engine/output/output.hpp"
+#include "engine/video/overlay.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

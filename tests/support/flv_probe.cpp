@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/av.hpp"
+#include "base/av.hpp"
 extern "C" {
 #include <libavutil/pixdesc.h>
 }

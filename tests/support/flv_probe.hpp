@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace loopcast::test {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "engine/av.hpp"
+#include "base/av.hpp"
 
 namespace loopcast::test {
 

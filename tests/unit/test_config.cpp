@@ -4,7 +4,7 @@
 #include <string>
 
 #include "control/config.hpp"
-#include "engine/redact.hpp"
+#include "base/redact.hpp"
 
 using namespace loopcast;
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "engine/cover_art.hpp"
+#include "engine/input/cover_art.hpp"
 #include "tests/support/image_server.hpp"
 
 using namespace loopcast;

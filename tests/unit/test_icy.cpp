@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "engine/icy.hpp"
+#include "engine/input/icy.hpp"
 
 using loopcast::icy_stream_title;
 

@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/jitter_buffer.hpp"
+#include "engine/input/jitter_buffer.hpp"
 
 using loopcast::JitterBuffer;
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/loop_source.hpp"
+#include "engine/input/loop_source.hpp"
 
 using namespace loopcast;
 

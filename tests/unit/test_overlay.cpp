@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "engine/overlay.hpp"
+#include "engine/video/overlay.hpp"
 
 using namespace loopcast;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "engine/redact.hpp"
+#include "base/redact.hpp"
 
 using loopcast::redact_text;
 using loopcast::redact_url;

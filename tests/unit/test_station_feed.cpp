@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/station_feed.hpp"
+#include "engine/input/station_feed.hpp"
 #include "tests/support/proc.hpp"
 
 using namespace loopcast;

@@ -1,13 +1,13 @@
-#include "engine/station_feed.hpp"
+#include "engine/input/station_feed.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
 
-#include "engine/icy.hpp"
-#include "engine/log.hpp"
+#include "engine/input/icy.hpp"
+#include "base/log.hpp"
 #include "engine/pacing.hpp"
-#include "engine/redact.hpp"
+#include "base/redact.hpp"
 
 namespace loopcast {
 namespace {

@@ -1,11 +1,11 @@
-#include "engine/output.hpp"
+#include "engine/output/output.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
 
-#include "engine/log.hpp"
-#include "engine/redact.hpp"
+#include "base/log.hpp"
+#include "base/redact.hpp"
 
 namespace loopcast {
 namespace {

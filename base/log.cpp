@@ -1,4 +1,4 @@
-#include "engine/log.hpp"
+#include "base/log.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -6,7 +6,7 @@
 #include <ctime>
 #include <mutex>
 
-#include "engine/redact.hpp"
+#include "base/redact.hpp"
 
 namespace loopcast::log {
 namespace {

@@ -1,7 +1,7 @@
 // Generated audio for the embedded default (no station given): a soft 440 Hz tone that pulses
 // once a second, so a listener (or a test) hears that the stream is alive and in time.
 #pragma once
-#include "engine/audio_feed.hpp"
+#include "engine/input/audio_feed.hpp"
 
 namespace loopcast {
 

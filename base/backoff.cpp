@@ -2,7 +2,7 @@
 #include <cmath>
 #include <random>
 
-#include "engine/engine_config.hpp"
+#include "base/backoff.hpp"
 
 namespace loopcast {
 

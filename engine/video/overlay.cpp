@@ -1,4 +1,4 @@
-#include "engine/overlay.hpp"
+#include "engine/video/overlay.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@ extern "C" {
 #include <libavfilter/buffersrc.h>
 }
 
-#include "engine/log.hpp"
+#include "base/log.hpp"
 
 namespace loopcast {
 

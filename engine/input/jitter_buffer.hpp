@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "engine/av.hpp"
+#include "base/av.hpp"
 
 namespace loopcast {
 

@@ -11,11 +11,11 @@
 #include <thread>
 #include <vector>
 
-#include "engine/av.hpp"
+#include "base/av.hpp"
 #include "engine/engine_config.hpp"
-#include "engine/interrupt.hpp"
-#include "engine/output_status.hpp"
-#include "engine/result.hpp"
+#include "base/interrupt.hpp"
+#include "engine/output/output_status.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

@@ -1,4 +1,4 @@
-#include "engine/cover_art.hpp"
+#include "engine/input/cover_art.hpp"
 
 #include <fmt/format.h>
 
@@ -8,8 +8,8 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-#include "engine/interrupt.hpp"
-#include "engine/redact.hpp"
+#include "base/interrupt.hpp"
+#include "base/redact.hpp"
 
 namespace loopcast {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/redact.hpp"
+#include "base/redact.hpp"
 
 #include <mutex>
 #include <vector>

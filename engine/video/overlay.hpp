@@ -6,10 +6,10 @@
 #include <mutex>
 #include <string>
 
-#include "engine/av.hpp"
-#include "engine/cover_art.hpp"
-#include "engine/overlay_config.hpp"
-#include "engine/result.hpp"
+#include "base/av.hpp"
+#include "engine/input/cover_art.hpp"
+#include "engine/video/overlay_config.hpp"
+#include "base/result.hpp"
 
 struct AVFilterGraph;
 struct AVFilterContext;

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/av.hpp"
-#include "engine/result.hpp"
+#include "base/av.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

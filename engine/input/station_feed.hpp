@@ -9,12 +9,12 @@
 #include <string>
 #include <thread>
 
-#include "engine/audio_feed.hpp"
-#include "engine/av.hpp"
+#include "engine/input/audio_feed.hpp"
+#include "base/av.hpp"
 #include "engine/engine_config.hpp"
-#include "engine/interrupt.hpp"
-#include "engine/jitter_buffer.hpp"
-#include "engine/result.hpp"
+#include "base/interrupt.hpp"
+#include "engine/input/jitter_buffer.hpp"
+#include "base/result.hpp"
 
 namespace loopcast {
 

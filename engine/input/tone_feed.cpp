@@ -1,4 +1,4 @@
-#include "engine/tone_feed.hpp"
+#include "engine/input/tone_feed.hpp"
 
 #include <algorithm>
 #include <cmath>

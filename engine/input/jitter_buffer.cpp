@@ -1,4 +1,4 @@
-#include "engine/jitter_buffer.hpp"
+#include "engine/input/jitter_buffer.hpp"
 
 #include <atomic>
 

@@ -1,8 +1,8 @@
-#include "engine/loop_source.hpp"
+#include "engine/input/loop_source.hpp"
 
 #include <fmt/format.h>
 
-#include "engine/log.hpp"
+#include "base/log.hpp"
 
 namespace loopcast {
 
