@@ -10,6 +10,7 @@ extern "C" {
 
 #include "base/interrupt.hpp"
 #include "base/redact.hpp"
+#include "base/tls.hpp"
 
 namespace loopcast {
 namespace {
@@ -64,6 +65,7 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   av_dict_set(&opts, "protocol_whitelist", "http,https,tcp,tls", 0);
   av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(timeout_s * 1e6), 0);
   av_dict_set(&opts, "user_agent", "loopcast", 0);
+  apply_tls_policy(&opts);
   deadline.arm(timeout_s);  // the whole fetch, not each read
   // A read cut short by the deadline reports itself as "Immediate exit requested": say why.
   auto io_fail = [&](const std::string& why) { return fail(deadline.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : why); };

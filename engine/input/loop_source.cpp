@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/log.hpp"
+#include "base/tls.hpp"
 
 namespace loopcast {
 
@@ -23,7 +24,11 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) return fail("out of memory");
   raw->interrupt_callback = AVIOInterruptCB{&LoopSource::interrupted, this};
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
+  AVDictionary* opts = nullptr;
+  apply_tls_policy(&opts);  // a loop may be an https:// URL
+  int open_err = avformat_open_input(&raw, path.c_str(), nullptr, &opts);
+  av_dict_free(&opts);
+  if (int err = open_err; err < 0)
     return fail(av_error_string(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
   fmt_.reset(raw);
   if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) return fail(av_error_string(err));

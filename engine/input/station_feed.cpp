@@ -8,6 +8,7 @@
 #include "base/log.hpp"
 #include "engine/pacing.hpp"
 #include "base/redact.hpp"
+#include "base/tls.hpp"
 
 namespace loopcast {
 namespace {
@@ -128,6 +129,7 @@ Status StationFeed::session() {
     av_dict_set(&opts, "icy", "1", 0);
     av_dict_set(&opts, "user_agent", "loopcast/0.1", 0);
     av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
+    apply_tls_policy(&opts);
   }
   deadline_.arm(io_timeout_);
   int err = avformat_open_input(&raw, url_.c_str(), nullptr, &opts);

@@ -6,6 +6,7 @@
 
 #include "base/log.hpp"
 #include "base/redact.hpp"
+#include "base/tls.hpp"
 
 namespace loopcast {
 namespace {
@@ -43,7 +44,10 @@ Status Output::connect() {
     st->time_base = enc->time_base;
   }
   AVDictionary* opts = nullptr;
-  if (!file_) av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
+  if (!file_) {
+    av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
+    apply_tls_policy(&opts);  // rtmps: the stream key goes only to a verified ingest
+  }
   deadline_.arm(io_timeout_);
   err = avio_open2(&oc_->pb, url_.c_str(), AVIO_FLAG_WRITE, &oc_->interrupt_callback, &opts);
   av_dict_free(&opts);
