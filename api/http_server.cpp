@@ -1,34 +1,30 @@
 #include "api/http_server.hpp"
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <chrono>
 
 #include "api/azuracast.hpp"
 #include "api/dashboard_page.hpp"
+#include "api/event_stream.hpp"
+#include "api/guarded_server.hpp"
 #include "api/metrics.hpp"
-#include "control/status_json.hpp"
 #include "base/log.hpp"
+#include "control/json_text.hpp"
+#include "control/status_json.hpp"
+
+#ifndef CPPHTTPLIB_THREAD_POOL_MAX_COUNT  // new in the vendored 0.5x; absent from Debian's 0.11
+#error "the vendored cpp-httplib (third_party/) must come first on the include path"
+#endif
 
 namespace loopcast {
 namespace {
 constexpr size_t kMaxBody = 1 << 20;
-constexpr int kMaxSseClients = 4;  // each holds a server thread; keep the API responsive
-
-std::string json_string(const std::string& s) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-  return sb.GetString();
-}
 
 void reply_error(httplib::Response& res, int code, const std::string& msg) {
   res.status = code;
-  res.set_content(fmt::format("{{\"error\":{}}}", json_string(msg)), "application/json");
+  res.set_content(fmt::format("{{\"error\":{}}}", json_quote(msg)), "application/json");
 }
 
 int http_code(Errc c) {
@@ -53,9 +49,39 @@ bool bearer_ok(const httplib::Request& req, const std::string& token) {
   if (token.empty()) return true;
   return same_secret(req.get_header_value("Authorization"), "Bearer " + token);
 }
+
+// POST /api/v1/track body → a manual loop switch or a track that goes through the mapping.
+Status track_request(Controller& ctl, const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return Error{"body must be a JSON object", Errc::invalid};
+  TrackInfo t;
+  t.source = "api";
+  std::string loop;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    const std::string k = it->name.GetString();
+    if (!it->value.IsString()) return Error{fmt::format("'{}' must be a string", k), Errc::invalid};
+    const std::string v = it->value.GetString();
+    if (k == "loop") loop = v;
+    else if (k == "artist") t.artist = v;
+    else if (k == "title") t.title = v;
+    else if (k == "text") t.text = v;
+    else if (k == "song_id") t.song_id = v;
+    else return Error{fmt::format("unknown field '{}' (loop, artist, title, text, song_id)", k), Errc::invalid};
+  }
+  if (!loop.empty()) return ctl.switch_loop(loop);
+  if (t.artist.empty() && t.title.empty() && t.text.empty() && t.song_id.empty())
+    return Error{"give \"loop\", or \"artist\"/\"title\", \"text\" or \"song_id\"", Errc::invalid};
+  if (t.text.empty() && !t.artist.empty()) t.text = t.artist + " - " + t.title;
+  return ctl.track_changed(t);
+}
 }  // namespace
 
-HttpServer::HttpServer(Controller& ctl, ControlConfig cfg) : ctl_(ctl), cfg_(std::move(cfg)), svr_(std::make_unique<httplib::Server>()) {}
+HttpServer::HttpServer(Controller& ctl, ControlConfig cfg)
+    : ctl_(ctl),
+      cfg_(std::move(cfg)),
+      svr_(std::make_unique<GuardedServer>(ConnectionLimits{})),
+      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); }, stopping_)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -68,14 +94,11 @@ Status HttpServer::start() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof yes);
   });
-  svr_->set_read_timeout(10, 0);
-  svr_->set_write_timeout(10, 0);
   port_ = cfg_.http_port == 0 ? svr_->bind_to_any_port(cfg_.http_bind) : (svr_->bind_to_port(cfg_.http_bind, cfg_.http_port) ? cfg_.http_port : -1);
   if (port_ <= 0)
     return Error{fmt::format("HTTP API: cannot listen on {}:{} (address in use or not available)", cfg_.http_bind, cfg_.http_port), Errc::unavailable};
   thread_ = std::thread([this] { svr_->listen_after_bind(); });
-  // httplib ignores a stop() that arrives before its accept loop runs: wait for it to run.
-  for (int i = 0; i < 500 && !svr_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  svr_->wait_until_ready();  // a stop() before the accept loop runs would otherwise be lost
   log::info("http", "API on http://{}:{}/ (status: /api/v1/status)", cfg_.http_bind, port_);
   return Status::ok();
 }
@@ -86,81 +109,74 @@ void HttpServer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res) const {
+  if (bearer_ok(req, cfg_.api_token)) return true;
+  res.set_header("WWW-Authenticate", "Bearer");
+  reply_error(res, 401, "missing or wrong bearer token");
+  return false;
+}
+
+// AzuraCast sends Basic auth when configured; the API token is accepted too.
+bool HttpServer::webhook_authorized(const httplib::Request& req, httplib::Response& res) const {
+  if (!cfg_.webhook_user.empty()) {
+    const auto expected = httplib::make_basic_authentication_header(cfg_.webhook_user, cfg_.webhook_password).second;
+    if (same_secret(req.get_header_value("Authorization"), expected) || (!cfg_.api_token.empty() && bearer_ok(req, cfg_.api_token)))
+      return true;
+    res.set_header("WWW-Authenticate", "Basic realm=\"loopcast\"");
+    reply_error(res, 401, "webhook credentials required");
+    return false;
+  }
+  if (bearer_ok(req, cfg_.api_token) || !req.has_header("Authorization")) return true;
+  reply_error(res, 401, "wrong credentials");
+  return false;
+}
+
 void HttpServer::routes() {
-  auto& s = *svr_;
-  auto guarded = [this](auto handler) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
-      if (!bearer_ok(req, cfg_.api_token)) {
-        res.set_header("WWW-Authenticate", "Bearer");
-        return reply_error(res, 401, "missing or wrong bearer token");
-      }
-      handler(req, res);
-    };
-  };
+  lifecycle_routes();
+  track_route();
+  webhook_route();
+  observe_routes();
+  svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const char* msg = res.status == 404 ? "not found" : res.status == 413 ? "request body too large (max 1 MiB)" : res.status == 405 ? "method not allowed" : "request failed";
+    reply_error(res, res.status, msg);
+  });
+}
+
+void HttpServer::lifecycle_routes() {
   auto lifecycle = [this](Status (Controller::*op)()) {
-    return [this, op](const httplib::Request&, httplib::Response& res) {
+    return [this, op](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
       Status st = (ctl_.*op)();
       if (!st) return reply_error(res, http_code(st.code()), st.error());
-      res.set_content(fmt::format("{{\"ok\":true,\"state\":{}}}", json_string(ctl_.status().state)), "application/json");
+      res.set_content(fmt::format("{{\"ok\":true,\"state\":{}}}", json_quote(ctl_.status().state)), "application/json");
     };
   };
-
-  s.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(status_to_json(ctl_.status()), "application/json");
-  });
-  s.Post("/api/v1/stream/start", guarded(lifecycle(&Controller::start)));
-  s.Post("/api/v1/stream/stop", guarded(lifecycle(&Controller::stop)));
-  s.Post("/api/v1/stream/restart", guarded(lifecycle(&Controller::restart)));
-  s.Post("/api/v1/mapping/reload", guarded([this](const httplib::Request&, httplib::Response& res) {
+  svr_->Post("/api/v1/stream/start", lifecycle(&Controller::start));
+  svr_->Post("/api/v1/stream/stop", lifecycle(&Controller::stop));
+  svr_->Post("/api/v1/stream/restart", lifecycle(&Controller::restart));
+  svr_->Post("/api/v1/mapping/reload", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
     Status st = ctl_.reload_mapping();
     if (!st) return reply_error(res, http_code(st.code()), st.error());
     res.set_content("{\"ok\":true}", "application/json");
-  }));
-  s.Post("/api/v1/track", guarded([this](const httplib::Request& req, httplib::Response& res) {
-    rapidjson::Document doc;
-    doc.Parse(req.body.c_str(), req.body.size());
-    if (doc.HasParseError() || !doc.IsObject()) return reply_error(res, 400, "body must be a JSON object");
-    TrackInfo t;
-    t.source = "api";
-    std::string loop;
-    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-      const std::string k = it->name.GetString();
-      if (!it->value.IsString()) return reply_error(res, 400, fmt::format("'{}' must be a string", k));
-      const std::string v = it->value.GetString();
-      if (k == "loop") loop = v;
-      else if (k == "artist") t.artist = v;
-      else if (k == "title") t.title = v;
-      else if (k == "text") t.text = v;
-      else if (k == "song_id") t.song_id = v;
-      else return reply_error(res, 400, fmt::format("unknown field '{}' (loop, artist, title, text, song_id)", k));
-    }
-    Status st;
-    if (!loop.empty()) {
-      st = ctl_.switch_loop(loop);
-    } else if (!t.artist.empty() || !t.title.empty() || !t.text.empty() || !t.song_id.empty()) {
-      if (t.text.empty() && !t.artist.empty()) t.text = t.artist + " - " + t.title;
-      st = ctl_.track_changed(t);
-    } else {
-      return reply_error(res, 400, "give \"loop\", or \"artist\"/\"title\", \"text\" or \"song_id\"");
-    }
-    if (!st) return reply_error(res, http_code(st.code()), st.error());
+  });
+}
+
+void HttpServer::track_route() {
+  svr_->Post("/api/v1/track", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    if (Status st = track_request(ctl_, req.body); !st) return reply_error(res, http_code(st.code()), st.error());
     const auto snap = ctl_.status();
     res.status = 202;
-    res.set_content(fmt::format("{{\"ok\":true,\"loop\":{},\"pending_loop\":{}}}", json_string(snap.loop), json_string(snap.pending_loop)),
+    res.set_content(fmt::format("{{\"ok\":true,\"loop\":{},\"pending_loop\":{}}}", json_quote(snap.loop), json_quote(snap.pending_loop)),
                     "application/json");
-  }));
-  s.Post("/webhook/azuracast", [this](const httplib::Request& req, httplib::Response& res) {
-    // AzuraCast sends Basic auth when configured; the API token is accepted too.
-    if (!cfg_.webhook_user.empty()) {
-      const auto expected = httplib::make_basic_authentication_header(cfg_.webhook_user, cfg_.webhook_password).second;
-      const std::string got = req.get_header_value("Authorization");
-      if (!same_secret(got, expected) && !(!cfg_.api_token.empty() && bearer_ok(req, cfg_.api_token))) {
-        res.set_header("WWW-Authenticate", "Basic realm=\"loopcast\"");
-        return reply_error(res, 401, "webhook credentials required");
-      }
-    } else if (!bearer_ok(req, cfg_.api_token) && req.has_header("Authorization")) {
-      return reply_error(res, 401, "wrong credentials");
-    }
+  });
+}
+
+void HttpServer::webhook_route() {
+  svr_->Post("/webhook/azuracast", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!webhook_authorized(req, res)) return;
     auto np = parse_nowplaying(req.body);
     if (!np) return reply_error(res, 400, np.error());
     Status st = ctl_.track_changed(np->track);
@@ -168,32 +184,22 @@ void HttpServer::routes() {
     const auto snap = ctl_.status();
     res.status = 202;
     res.set_content(fmt::format("{{\"ok\":true,\"track\":{},\"loop\":{},\"pending_loop\":{},\"pending_in\":{:.1f}}}",
-                                json_string(np->track.text), json_string(snap.loop), json_string(snap.pending_loop), snap.pending_in),
+                                json_quote(np->track.text), json_quote(snap.loop), json_quote(snap.pending_loop), snap.pending_in),
                     "application/json");
   });
-  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(render_metrics(ctl_.status()), "text/plain; version=0.0.4");
+}
+
+void HttpServer::observe_routes() {
+  // One handler, two paths: /api/v1/stream/status is where existing dashboards read it.
+  auto status = [this](const httplib::Request&, httplib::Response& res) { res.set_content(status_to_json(ctl_.status()), "application/json"); };
+  svr_->Get("/api/v1/status", status);
+  svr_->Get("/api/v1/stream/status", status);
+  svr_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    const ApiStats api{svr_->refused(), events_->clients(), events_->dropped()};
+    res.set_content(render_metrics(ctl_.status(), api), "text/plain; version=0.0.4");
   });
-  s.Get("/api/v1/events", [this](const httplib::Request&, httplib::Response& res) {
-    if (sse_clients_ >= kMaxSseClients) return reply_error(res, 503, "too many event listeners");
-    ++sse_clients_;
-    res.set_header("Cache-Control", "no-cache");
-    res.set_chunked_content_provider(
-        "text/event-stream",
-        [this](size_t, httplib::DataSink& sink) {
-          const std::string ev = "event: status\ndata: " + status_to_json(ctl_.status()) + "\n\n";
-          if (!sink.write(ev.data(), ev.size())) return false;
-          for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-          return !stopping_.load();
-        },
-        [this](bool) { --sse_clients_; });
-  });
-  s.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(dashboard_page(), "text/html; charset=utf-8"); });
-  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    const char* msg = res.status == 404 ? "not found" : res.status == 413 ? "request body too large (max 1 MiB)" : res.status == 405 ? "method not allowed" : "request failed";
-    reply_error(res, res.status, msg);
-  });
+  svr_->Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) { events_->handle(req, res); });
+  svr_->Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(dashboard_page(), "text/html; charset=utf-8"); });
 }
 
 }  // namespace loopcast

@@ -5,15 +5,19 @@
 #include <memory>
 #include <thread>
 
+#include "base/result.hpp"
 #include "control/config.hpp"
 #include "control/controller.hpp"
-#include "base/result.hpp"
 
 namespace httplib {
-class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace loopcast {
+
+class GuardedServer;
+class EventStream;
 
 class HttpServer {
  public:
@@ -26,13 +30,19 @@ class HttpServer {
 
  private:
   void routes();
+  void lifecycle_routes();
+  void track_route();
+  void webhook_route();
+  void observe_routes();  // status, metrics, events, dashboard
+  bool authorized(const httplib::Request& req, httplib::Response& res) const;  // bearer, or 401
+  bool webhook_authorized(const httplib::Request& req, httplib::Response& res) const;
 
   Controller& ctl_;
   ControlConfig cfg_;
-  std::unique_ptr<httplib::Server> svr_;
+  std::unique_ptr<GuardedServer> svr_;
+  std::unique_ptr<EventStream> events_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> sse_clients_{0};
   int port_ = 0;
 };
 

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
+#include <utility>
+
 namespace loopcast {
 namespace {
 // Label values: backslash, double quote and newline must be escaped.
@@ -18,13 +22,33 @@ std::string label(const std::string& v) {
   return out;
 }
 
+// Open file descriptors and threads of this process (Linux /proc): a leak shows as growth here.
+std::pair<double, double> fds_and_threads() {
+  std::error_code ec;
+  double fds = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) ++fds;
+  double threads = 0;
+  std::ifstream st("/proc/self/status");
+  for (std::string line; std::getline(st, line);)
+    if (line.rfind("Threads:", 0) == 0) threads = std::stod(line.substr(8));
+  return {fds, threads};
+}
+
 void metric(std::string& out, const char* name, const char* type, const char* help, double value) {
   out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
 }
 }  // namespace
 
-std::string render_metrics(const StatusSnapshot& s) {
+std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   std::string o;
+  const auto [fds, threads] = fds_and_threads();
+  metric(o, "loopcast_open_fds", "gauge", "Open file descriptors of the process.", fds);
+  metric(o, "loopcast_threads", "gauge", "Threads of the process.", threads);
+  metric(o, "loopcast_http_refused_connections_total", "counter", "Connections refused: over the per-address limit.", static_cast<double>(api.refused_connections));
+  metric(o, "loopcast_event_clients", "gauge", "Server-Sent Events listeners connected.", static_cast<double>(api.event_clients));
+  metric(o, "loopcast_event_clients_dropped_total", "counter", "Event listeners dropped for not reading.", static_cast<double>(api.event_clients_dropped));
+  metric(o, "loopcast_status_file_ok", "gauge", "1 while status.json is written successfully.", s.files.write_error.empty() ? 1 : 0);
+  metric(o, "loopcast_status_file_write_failures_total", "counter", "status.json writes that failed (disk full, read-only).", static_cast<double>(s.files.write_failures));
   metric(o, "loopcast_up", "gauge", "The loopcast process is up.", 1);
   metric(o, "loopcast_running", "gauge", "1 while the pipeline streams.", s.state == "running" ? 1 : 0);
   metric(o, "loopcast_uptime_seconds", "gauge", "Seconds since the pipeline started.", s.uptime);

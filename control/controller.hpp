@@ -21,7 +21,9 @@ class Controller {
   // Repeats of the current track are accepted and ignored (idempotent).
   virtual Status track_changed(const TrackInfo& track) = 0;
   virtual Status reload_mapping() = 0;
-  virtual void record_command(const CommandAck& ack) = 0;  // control.json acknowledgement
+  // A control.json / control.d acknowledgement: becomes last_command and joins `commands`.
+  virtual void record_command(const CommandAck& ack) = 0;
+  virtual void report_files(const FilesHealth& health) = 0;  // status.json writer's health
   virtual StatusSnapshot status() const = 0;
 };
 

@@ -1,15 +1,12 @@
 #include "control/file_protocol.hpp"
 
 #include <fmt/format.h>
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <ctime>
 #include <filesystem>
 #include <functional>
 
 #include "control/atomic_file.hpp"
-#include "control/json_text.hpp"
 #include "control/status_json.hpp"
 #include "control/time_text.hpp"
 #include "base/log.hpp"
@@ -20,32 +17,8 @@ constexpr size_t kMaxControl = 64 * 1024;
 
 }  // namespace
 
-Result<ControlCommand> parse_control(std::string_view json) {
-  auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
-  rapidjson::Document doc;
-  if (Status st = parse_json(doc, json); !st) return Error{st.error(), st.code()};
-  if (!doc.IsObject()) return invalid("control.json must be a JSON object");
-  ControlCommand c;
-  auto cmd = doc.FindMember("command");
-  if (cmd == doc.MemberEnd()) return invalid("\"command\" is missing");
-  if (!cmd->value.IsString()) return invalid("\"command\" must be a string");
-  c.command = cmd->value.GetString();
-  if (c.command != "start" && c.command != "stop" && c.command != "restart" && c.command != "switch")
-    return invalid(fmt::format("unknown command '{}' (start, stop, restart, switch)", c.command));
-  if (auto id = doc.FindMember("id"); id != doc.MemberEnd()) {
-    if (id->value.IsString()) c.id = id->value.GetString();
-    else if (id->value.IsInt64()) c.id = std::to_string(id->value.GetInt64());
-    else return invalid("\"id\" must be a string or an integer");
-  }
-  if (auto loop = doc.FindMember("loop"); loop != doc.MemberEnd()) {
-    if (!loop->value.IsString()) return invalid("\"loop\" must be a string");
-    c.loop = loop->value.GetString();
-  }
-  if (c.command == "switch" && c.loop.empty()) return invalid("\"switch\" needs a \"loop\"");
-  return c;
-}
-
-FileProtocol::FileProtocol(Controller& ctl, std::string dir, double period_s) : ctl_(ctl), dir_(std::move(dir)), period_(period_s) {}
+FileProtocol::FileProtocol(Controller& ctl, std::string dir, double period_s)
+    : ctl_(ctl), dir_(std::move(dir)), period_(period_s), queue_(ctl, dir_ + "/control.d") {}
 
 FileProtocol::~FileProtocol() { stop(); }
 
@@ -58,6 +31,7 @@ Status FileProtocol::start() {
   // A command left over from before this process started is history, not an order: a stale
   // "stop" must not take the stream down after a container restart.
   check_control(false);
+  if (Status st = queue_.open(); !st) return st;
   stop_ = false;
   thread_ = std::thread([this] { run(); });
   return Status::ok();
@@ -85,9 +59,21 @@ void FileProtocol::run() {
 void FileProtocol::poll_once() {
   std::lock_guard lk(poll_mu_);  // the thread and a final poll at shutdown may overlap
   check_control(true);
+  queue_.poll();
+  write_status();
+}
+
+// A full or read-only volume must not stop the stream nor flood the log: the failure is logged
+// once, shown in the API's status and metrics, and writing resumes by itself. write_file_atomic
+// never leaves a partial file in place of the last good one.
+void FileProtocol::write_status() {
   Status st = write_file_atomic(dir_ + "/status.json", status_to_json(ctl_.status()));
-  if (!st && st.error() != last_write_error_) log::warn("files", "{}", st.error());  // once per distinct error
-  last_write_error_ = st ? "" : st.error();
+  if (st && health_.write_error.empty()) return;
+  if (!st && st.error() != health_.write_error) log::warn("files", "{} (the stream goes on; retrying every period)", st.error());
+  if (st) log::info("files", "status.json is written again");
+  health_.write_error = st ? "" : st.error();
+  if (!st) ++health_.write_failures;
+  ctl_.report_files(health_);
 }
 
 void FileProtocol::check_control(bool execute) {
@@ -111,22 +97,16 @@ void FileProtocol::check_control(bool execute) {
   unparsable_.clear();
   last_signature_ = parsed && !parsed->id.empty() ? "id:" + parsed->id : signature;
   if (!execute) return;
-  CommandAck ack;
-  ack.at = iso_now();
   if (!parsed) {
+    CommandAck ack;
+    ack.at = iso_now();
     ack.command = "invalid";
     ack.result = "error: " + parsed.error();
     log::warn("files", "control.json ignored: {}", parsed.error());
     ctl_.record_command(ack);
     return;
   }
-  ack.id = parsed->id;
-  ack.command = parsed->command;
-  Status st = parsed->command == "start"     ? ctl_.start()
-              : parsed->command == "stop"    ? ctl_.stop()
-              : parsed->command == "restart" ? ctl_.restart()
-                                             : ctl_.switch_loop(parsed->loop);
-  ack.result = st ? "ok" : "error: " + st.error();
+  CommandAck ack = run_command(ctl_, *parsed);
   log::info("files", "control.json: {}{} → {}", parsed->command, parsed->id.empty() ? "" : " (" + parsed->id + ")", ack.result);
   ctl_.record_command(ack);
 }

@@ -13,6 +13,7 @@
 //                     that fails to parse is re-read once before being reported (the dashboard
 //                     may be in the middle of writing it). The file is never deleted. A command
 //                     already in the file when loopcast starts is not executed.
+//   DIR/control.d/    a queue of commands, one per file, none ever lost (control/command_queue.hpp).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -21,18 +22,12 @@
 #include <string_view>
 #include <thread>
 
+#include "control/command.hpp"
+#include "control/command_queue.hpp"
 #include "control/controller.hpp"
 #include "base/result.hpp"
 
 namespace loopcast {
-
-struct ControlCommand {
-  std::string command;  // start | stop | restart | switch
-  std::string id;
-  std::string loop;
-};
-
-Result<ControlCommand> parse_control(std::string_view json);
 
 class FileProtocol {
  public:
@@ -45,6 +40,7 @@ class FileProtocol {
  private:
   void run();
   void check_control(bool execute);  // execute=false: only remember what is there
+  void write_status();
 
   Controller& ctl_;
   const std::string dir_;
@@ -56,7 +52,8 @@ class FileProtocol {
   std::condition_variable cv_;
   std::string last_signature_;  // of the last command executed or reported
   std::string unparsable_;      // content that failed to parse once (retried before reporting)
-  std::string last_write_error_;
+  CommandQueue queue_;  // DIR/control.d
+  FilesHealth health_;
 };
 
 }  // namespace loopcast

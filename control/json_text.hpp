@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
+#include <string>
 #include <string_view>
 
 #include "base/result.hpp"
@@ -17,6 +20,14 @@ inline Status parse_json(rapidjson::Document& doc, std::string_view text, std::s
   return Error{fmt::format("{}{}invalid JSON at offset {}: {}", what, what.empty() ? "" : ": ", doc.GetErrorOffset(),
                            rapidjson::GetParseError_En(doc.GetParseError())),
                Errc::invalid};
+}
+
+// `s` as a JSON string literal, quotes and escapes included.
+inline std::string json_quote(std::string_view s) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  return sb.GetString();
 }
 
 }  // namespace loopcast

@@ -18,6 +18,13 @@ struct CommandAck {
   std::string at;       // ISO-8601 UTC
 };
 
+// The shared-file protocol's own health: status.json that cannot be written (disk full, read-only
+// volume) must show somewhere, so it shows in the API's status and metrics.
+struct FilesHealth {
+  std::string write_error;      // last status.json write error; empty while writes succeed
+  uint64_t write_failures = 0;  // status.json writes that failed since start
+};
+
 struct StatusSnapshot {
   std::string state = "stopped";  // stopped | starting | running | stopping | error
   int pid = 0;
@@ -47,6 +54,10 @@ struct StatusSnapshot {
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;
   CommandAck last_command;
+  std::vector<CommandAck> commands;  // the last kCommandHistory acknowledgements, oldest first
+  FilesHealth files;
 };
+
+constexpr size_t kCommandHistory = 20;
 
 }  // namespace loopcast

@@ -14,6 +14,15 @@ void kv(W& w, const char* k, int64_t v) { w.Key(k); w.Int64(v); }
 void kv(W& w, const char* k, int v) { w.Key(k); w.Int(v); }
 void kv(W& w, const char* k, bool v) { w.Key(k); w.Bool(v); }
 
+void write_ack(W& w, const CommandAck& a) {
+  w.StartObject();
+  kv(w, "id", a.id);
+  kv(w, "command", a.command);
+  kv(w, "result", a.result);
+  kv(w, "at", a.at);
+  w.EndObject();
+}
+
 void write_track(W& w, const TrackInfo& t) {
   w.StartObject();
   kv(w, "song_id", t.song_id);
@@ -92,11 +101,15 @@ std::string status_to_json(const StatusSnapshot& s) {
   kv(w, "restarts", s.restarts);
   kv(w, "last_error", s.last_error);
   w.Key("last_command");
+  write_ack(w, s.last_command);
+  w.Key("commands");
+  w.StartArray();
+  for (const auto& a : s.commands) write_ack(w, a);
+  w.EndArray();
+  w.Key("files");
   w.StartObject();
-  kv(w, "id", s.last_command.id);
-  kv(w, "command", s.last_command.command);
-  kv(w, "result", s.last_command.result);
-  kv(w, "at", s.last_command.at);
+  kv(w, "status_json", s.files.write_error.empty() ? std::string("ok") : "error: " + s.files.write_error);
+  kv(w, "write_failures", s.files.write_failures);
   w.EndObject();
   w.EndObject();
   return sb.GetString();

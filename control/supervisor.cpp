@@ -192,6 +192,13 @@ Status Supervisor::reload_mapping() {
 void Supervisor::record_command(const CommandAck& ack) {
   std::lock_guard lk(mu_);
   last_command_ = ack;
+  commands_.push_back(ack);
+  if (commands_.size() > kCommandHistory) commands_.pop_front();
+}
+
+void Supervisor::report_files(const FilesHealth& health) {
+  std::lock_guard lk(mu_);
+  files_ = health;
 }
 
 void Supervisor::set_error(const std::string& e) {
@@ -368,6 +375,8 @@ StatusSnapshot Supervisor::status() const {
     }
     s.last_error = last_error_;
     s.last_command = last_command_;
+    s.commands.assign(commands_.begin(), commands_.end());
+    s.files = files_;
     s.restarts = restarts_;
     s.started_at = started_at_;
     s.fps = fps_;

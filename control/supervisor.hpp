@@ -30,6 +30,7 @@ class Supervisor final : public Controller {
   Status track_changed(const TrackInfo& track) override;
   Status reload_mapping() override;
   void record_command(const CommandAck& ack) override;
+  void report_files(const FilesHealth& health) override;
   StatusSnapshot status() const override;
 
   // True once a pipeline with a set duration has ended by itself (the CLI then exits).
@@ -78,6 +79,8 @@ class Supervisor final : public Controller {
   std::deque<SwitchJob> jobs_;
   std::string last_error_;
   CommandAck last_command_;
+  std::deque<CommandAck> commands_;  // the last kCommandHistory acknowledgements
+  FilesHealth files_;
   Clock::time_point started_;
   std::string started_at_;
   uint64_t restarts_ = 0;

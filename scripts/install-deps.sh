@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything loopcast needs to build, run and test on Debian 12 (run as root).
-# Build: compiler, CMake, FFmpeg dev libs, cpp-httplib, RapidJSON, fmt, doctest.
+# Build: compiler, CMake, FFmpeg dev libs, RapidJSON, fmt, doctest (cpp-httplib is vendored).
 # Test rig: nginx + RTMP module, icecast2, the ffmpeg CLI (test fixtures only), curl.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -8,7 +8,7 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
-  libcpp-httplib-dev rapidjson-dev libfmt-dev doctest-dev)
+  rapidjson-dev libfmt-dev doctest-dev)
 # LOOPCAST_DEPS=build (the Docker build stage) skips the test rig, fuzzer and benchmark tools.
 RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium)
 [ "${LOOPCAST_DEPS:-all}" = build ] && RIG=()

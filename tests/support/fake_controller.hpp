@@ -26,6 +26,12 @@ struct FakeController : Controller {
     std::lock_guard lk(mu);
     acks.push_back(a);
     snapshot.last_command = a;
+    snapshot.commands.push_back(a);
+    if (snapshot.commands.size() > kCommandHistory) snapshot.commands.erase(snapshot.commands.begin());
+  }
+  void report_files(const FilesHealth& h) override {
+    std::lock_guard lk(mu);
+    snapshot.files = h;
   }
   StatusSnapshot status() const override {
     std::lock_guard lk(mu);

@@ -1,0 +1,35 @@
+// GET /api/v1/events: Server-Sent Events, the status document once a second. Every client holds
+// one worker thread; what waits unsent for a client is bounded (kMaxBacklog), and a client that
+// stops reading is dropped when it is reached, so neither memory nor the other clients depend on
+// the slowest dashboard.
+#pragma once
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace loopcast {
+
+class EventStream {
+ public:
+  static constexpr size_t kMaxClients = 64;
+  static constexpr int kMaxBacklog = 16 * 1024;  // bytes queued for one client before it is dropped
+
+  EventStream(std::function<std::string()> status_json, const std::atomic<bool>& stopping)
+      : status_json_(std::move(status_json)), stopping_(stopping) {}
+  void handle(const httplib::Request& req, httplib::Response& res);
+  size_t clients() const { return clients_; }
+  uint64_t dropped() const { return dropped_; }
+
+ private:
+  bool send_event(httplib::DataSink& sink);
+
+  std::function<std::string()> status_json_;
+  const std::atomic<bool>& stopping_;
+  std::atomic<size_t> clients_{0};
+  std::atomic<uint64_t> dropped_{0};
+};
+
+}  // namespace loopcast

@@ -1,0 +1,45 @@
+// cpp-httplib's server with the limits an API on 0.0.0.0 needs against clients that connect and
+// then say nothing (or one byte at a time): a cap on open connections per client address and a
+// bounded worker pool + queue. httplib serves each connection on one worker thread, so without
+// these, a few hundred idle sockets from one host starve the status page, the webhook and the
+// health check.
+#pragma once
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace loopcast {
+
+struct ConnectionLimits {
+  size_t per_address = 64;  // open connections one client address may hold (SSE dashboards included)
+  size_t workers = 256;     // threads at most (8 kept, the rest started on demand)
+  size_t queue = 64;        // accepted connections waiting for a worker; beyond: closed at once
+  int header_timeout_s = 5; // idle keep-alive / silent-header socket is closed after this
+};
+
+class GuardedServer : public httplib::Server {
+ public:
+  explicit GuardedServer(ConnectionLimits limits);
+  uint64_t refused() const { return refused_; }
+  // The socket of the connection this worker thread serves (-1 outside a request): lets a
+  // streaming handler see how much it has queued for a slow reader.
+  static int current_socket();
+
+ private:
+  // Overrides httplib's per-connection entry point (a private virtual, overridable by design of
+  // C++): admit or refuse by address, then serve exactly as httplib's own version does.
+  bool process_and_close_socket(socket_t sock) override;
+  bool admit(const std::string& addr);
+  void release(const std::string& addr);
+
+  const ConnectionLimits limits_;
+  std::mutex mu_;
+  std::map<std::string, size_t> open_;  // per client address
+  std::atomic<uint64_t> refused_{0};
+};
+
+}  // namespace loopcast
