@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/worker_pool.hpp"
 #include "base/log.hpp"
 
 namespace loopcast {
@@ -18,7 +19,7 @@ const std::string& busy_reply() {
 }  // namespace
 
 GuardedServer::GuardedServer(ConnectionLimits limits) : limits_(limits) {
-  new_task_queue = [l = limits_] { return new httplib::ThreadPool(8, l.workers, l.queue); };
+  new_task_queue = [l = limits_] { return new WorkerPool(l.workers, l.queue); };
   set_keep_alive_timeout(limits_.header_timeout_s);
   set_read_timeout(limits_.header_timeout_s, 0);
   set_write_timeout(limits_.header_timeout_s, 0);

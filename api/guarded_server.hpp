@@ -16,7 +16,7 @@ namespace loopcast {
 
 struct ConnectionLimits {
   size_t per_address = 64;  // open connections one client address may hold (SSE dashboards included)
-  size_t workers = 256;     // threads at most (8 kept, the rest started on demand)
+  size_t workers = 256;     // threads at most (api/worker_pool.hpp: 8 kept, the rest on demand)
   size_t queue = 64;        // accepted connections waiting for a worker; beyond: closed at once
   int header_timeout_s = 5; // idle keep-alive / silent-header socket is closed after this
 };
