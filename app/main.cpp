@@ -12,11 +12,12 @@
 
 #include "api/http_server.hpp"
 #include "app/defaults.hpp"
-#include "app/libav_log.hpp"
+#include "base/libav_log.hpp"
 #include "control/config.hpp"
 #include "control/file_protocol.hpp"
 #include "control/supervisor.hpp"
 #include "base/log.hpp"
+#include "base/tls.hpp"
 #include "engine/input/loop_source.hpp"
 
 using namespace loopcast;
@@ -81,6 +82,8 @@ int cmd_run(const std::vector<std::string>& args) {
                  : cfg.control.log_level == "warn" ? log::Level::warn
                  : cfg.control.log_level == "error" ? log::Level::error
                                                     : log::Level::info);
+  set_tls_policy(cfg.control.tls);
+  if (!cfg.control.tls.verify) log::warn("tls", "--tls-insecure: TLS certificates are NOT verified; the stream key may reach an impostor");
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGHUP, on_signal);

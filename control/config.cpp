@@ -127,6 +127,8 @@ const std::vector<Key>& keys() {
       {"watchdog", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("watchdog", v), c.control.watchdog_timeout); }, "restart when no packet for N s, 0 = off (default 30)"},
       {"autostart", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("autostart", v), c.control.autostart); }, "start streaming at launch (default true)"},
       {"no_autostart", Kind::flag_false, [](AppConfig& c, const std::string&) { c.control.autostart = false; return Status::ok(); }, "wait for a start command"},
+      {"ca_file", Kind::str, [](AppConfig& c, const std::string& v) { c.control.tls.ca_file = v; return Status::ok(); }, "PEM CA bundle for TLS peers (ingest, station, art, AzuraCast) instead of the system's"},
+      {"tls_insecure", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.tls.verify = false; return Status::ok(); }, "do NOT verify TLS certificates (tests only: the stream key may go to anyone)"},
       {"log_level", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") return bad("log_level", v, "expected debug|info|warn|error");
          c.control.log_level = v;
@@ -334,6 +336,8 @@ Status validate(const AppConfig& cfg) {
     return invalid(fmt::format("overlay_position '{}': must be bottom-left, bottom-right, top-left or top-right", ov.position));
   if (ov.art && (ov.art_size < 16 || ov.art_size > e.height / 2))
     return invalid(fmt::format("overlay_art_size {}: must be 16..{} px (half the picture height)", ov.art_size, e.height / 2));
+  if (!cfg.control.tls.ca_file.empty() && !std::ifstream(cfg.control.tls.ca_file).good())
+    return invalid(fmt::format("ca_file '{}': cannot be read", cfg.control.tls.ca_file));
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
   if (e.outputs.empty()) return invalid("no output: give --output (rtmp://, rtmps:// or a .flv file) or set LOOPCAST_STREAM_KEY");
   for (const auto& o : e.outputs) {

@@ -5,6 +5,7 @@
 
 #include "engine/engine_config.hpp"
 #include "base/result.hpp"
+#include "base/tls.hpp"
 
 namespace loopcast {
 
@@ -22,6 +23,7 @@ struct ControlConfig {
   double watchdog_timeout = 30.0;          // restart the pipeline when no packet for this long; 0 = off
   bool autostart = true;                   // start streaming at launch
   std::string log_level = "info";
+  TlsPolicy tls;                           // every TLS connection: verify against the system CAs or ca_file
 };
 
 struct AppConfig {

@@ -10,7 +10,7 @@ BUILD=(build-essential cmake pkg-config ca-certificates
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
   rapidjson-dev libfmt-dev doctest-dev)
 # LOOPCAST_DEPS=build (the Docker build stage) skips the test rig, fuzzer and benchmark tools.
-RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium)
+RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium stunnel4 openssl stress-ng)
 [ "${LOOPCAST_DEPS:-all}" = build ] && RIG=()
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
 if [ "${LOOPCAST_DEPS:-all}" != build ]; then

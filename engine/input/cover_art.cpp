@@ -10,6 +10,7 @@ extern "C" {
 
 #include "base/interrupt.hpp"
 #include "base/redact.hpp"
+#include "base/libav_log.hpp"
 #include "base/tls.hpp"
 
 namespace loopcast {
@@ -69,9 +70,10 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   deadline.arm(timeout_s);  // the whole fetch, not each read
   // A read cut short by the deadline reports itself as "Immediate exit requested": say why.
   auto io_fail = [&](const std::string& why) { return fail(deadline.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : why); };
+  take_libav_error();
   int err = avformat_open_input(&raw, url.c_str(), nullptr, &opts);
   av_dict_free(&opts);
-  if (err < 0) return io_fail(av_error_string(err));
+  if (err < 0) return io_fail(describe_av_failure(err));
   InputPtr in(raw);
   auto pic = decode_first_picture(in.get());
   if (!pic) return io_fail(pic.error());

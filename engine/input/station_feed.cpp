@@ -8,6 +8,7 @@
 #include "base/log.hpp"
 #include "engine/pacing.hpp"
 #include "base/redact.hpp"
+#include "base/libav_log.hpp"
 #include "base/tls.hpp"
 
 namespace loopcast {
@@ -132,9 +133,10 @@ Status StationFeed::session() {
     apply_tls_policy(&opts);
   }
   deadline_.arm(io_timeout_);
+  take_libav_error();
   int err = avformat_open_input(&raw, url_.c_str(), nullptr, &opts);
   av_dict_free(&opts);
-  if (err < 0) return Error{fmt::format("open audio '{}': {}", shown, deadline_.timed_out() ? "timed out" : av_error_string(err)), Errc::unavailable};
+  if (err < 0) return Error{fmt::format("open audio '{}': {}", shown, deadline_.timed_out() ? "timed out" : describe_av_failure(err)), Errc::unavailable};
   InputPtr fmt(raw);
   deadline_.arm(io_timeout_);
   if ((err = avformat_find_stream_info(fmt.get(), nullptr)) < 0)

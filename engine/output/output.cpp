@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "base/libav_log.hpp"
 #include "base/log.hpp"
 #include "base/redact.hpp"
 #include "base/tls.hpp"
@@ -49,6 +50,7 @@ Status Output::connect() {
     apply_tls_policy(&opts);  // rtmps: the stream key goes only to a verified ingest
   }
   deadline_.arm(io_timeout_);
+  take_libav_error();
   err = avio_open2(&oc_->pb, url_.c_str(), AVIO_FLAG_WRITE, &oc_->interrupt_callback, &opts);
   av_dict_free(&opts);
   if (err < 0) {
@@ -56,7 +58,8 @@ Status Output::connect() {
     avformat_free_context(oc_);
     oc_ = nullptr;
     Errc code = file_ || err == AVERROR_PROTOCOL_NOT_FOUND || err == AVERROR(EINVAL) ? Errc::invalid : Errc::unavailable;
-    return Error{fmt::format("output '{}': {}", shown_, timed_out ? "connect timed out" : av_error_string(err)), code};
+    // libav's return code says "Input/output error" for a refused certificate: say what happened.
+    return Error{fmt::format("output '{}': {}", shown_, timed_out ? "connect timed out" : describe_av_failure(err)), code};
   }
   AVDictionary* mux_opts = nullptr;
   // A live ingest cannot seek back to patch duration/filesize into the header.

@@ -12,6 +12,8 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include "base/libav_log.hpp"
+
 namespace {
 struct CountingListener : doctest::IReporter {
   static inline int started = 0;
@@ -33,6 +35,7 @@ REGISTER_LISTENER("counting", 1, CountingListener);
 }  // namespace
 
 int main(int argc, char** argv) {
+  loopcast::install_libav_log();  // as the binary does: failures carry libav's reason
   if (!std::getenv("LOOPCAST_TEST_VERBOSE")) av_log_set_level(AV_LOG_QUIET);
   doctest::Context ctx(argc, argv);
   const int rc = ctx.run();
