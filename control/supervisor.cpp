@@ -12,6 +12,8 @@
 
 namespace loopcast {
 namespace {
+constexpr auto kMinSwitchInterval = std::chrono::seconds(1);
+constexpr auto kPrepareReuse = std::chrono::seconds(5);
 
 // "Artist – Title" for the overlay; empty for a manual loop switch (the text stays as it is).
 std::string overlay_text(const TrackInfo& t) {
@@ -207,6 +209,33 @@ void Supervisor::set_error(const std::string& e) {
   last_error_ = e;
 }
 
+// Opens the loop (first frame decoded) and fetches the art off the pipeline and off the
+// supervisor thread: a bad file never goes on air, a slow one or a slow art server delays only
+// its own switch. A recent prepare for the same loop and art, running or ready, is shared.
+std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& path, const std::string& art_url) {
+  const auto now = Clock::now();
+  for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
+    std::lock_guard pk(it->second.first->mu);
+    const bool used = it->second.first->done && !it->second.first->src && it->second.first->error.empty();
+    it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
+  }
+  const std::string key = path + '\n' + art_url;
+  if (auto it = prepared_.find(key); it != prepared_.end()) return it->second.first;
+  auto prep = std::make_shared<Prepared>();
+  prepared_[key] = {prep, now};
+  std::thread([prep, path, art_url, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}, ov = cfg_.engine.overlay] {
+    Result<std::unique_ptr<LoopSource>> src = path.empty() ? Result<std::unique_ptr<LoopSource>>(nullptr) : LoopSource::open(path, fmt);
+    Result<ArtPtr> art = src && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
+    std::lock_guard pk(prep->mu);
+    if (src) prep->src = std::move(*src);
+    else prep->error = src.error();
+    if (art) prep->art = std::move(*art);
+    else prep->art_error = art.error();
+    prep->done = true;
+  }).detach();
+  return prep;
+}
+
 void Supervisor::process_switches() {
   std::string loop, text;
   std::shared_ptr<Prepared> prep;
@@ -217,23 +246,7 @@ void Supervisor::process_switches() {
     SwitchJob& job = jobs_.front();
     new_loop = job.loop != loop_;
     const bool want_art = cfg_.engine.overlay.enabled && cfg_.engine.overlay.art && !job.track.art.empty();
-    if ((new_loop || want_art) && !job.prep) {
-      // Open the loop (first frame decoded) and fetch the art off the pipeline and off this
-      // thread: a bad file never goes on air, a slow one or a slow art server delays only its
-      // own switch.
-      job.prep = std::make_shared<Prepared>();
-      std::thread([prep = job.prep, path = new_loop ? job.loop : std::string(), art_url = want_art ? job.track.art : std::string(),
-                   fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}, ov = cfg_.engine.overlay] {
-        Result<std::unique_ptr<LoopSource>> src = path.empty() ? Result<std::unique_ptr<LoopSource>>(nullptr) : LoopSource::open(path, fmt);
-        Result<ArtPtr> art = src && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
-        std::lock_guard pk(prep->mu);
-        if (src) prep->src = std::move(*src);
-        else prep->error = src.error();
-        if (art) prep->art = std::move(*art);
-        else prep->art_error = art.error();
-        prep->done = true;
-      }).detach();
-    }
+    if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string());
     loop = job.loop;
     text = overlay_text(job.track);
     prep = job.prep;
@@ -261,10 +274,14 @@ void Supervisor::process_switches() {
   } else if (!due) {
     return;
   }
+  // A flood of track changes (a webhook storm) becomes at most one switch a second, each to the
+  // latest request: requests in between only replace the waiting job.
+  if (Clock::now() - last_switch_ < kMinSwitchInterval) return;
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) return;  // superseded meanwhile
     jobs_.pop_front();
+    last_switch_ = Clock::now();
     loop_ = loop;
     if (!text.empty()) art_ = art;  // a new song: its art, or none (never the last song's)
   }

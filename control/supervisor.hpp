@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -56,6 +57,7 @@ class Supervisor final : public Controller {
 
   void run();  // housekeeping thread: prepare and apply switches, measure rates, watchdog
   void process_switches();
+  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url);  // mu_ held
   void watch_pipeline();
   Status start_locked();  // life_mu_ held
   void stop_locked();
@@ -77,6 +79,11 @@ class Supervisor final : public Controller {
   TrackInfo track_;
   ArtPtr art_;               // cover art on air (shown again after a restart)
   std::deque<SwitchJob> jobs_;
+  // Recent prepares by loop + art URL, running or ready and not yet on air (kept kPrepareReuse):
+  // a flood of requests alternating between a few loops reuses them instead of opening the same
+  // file again on every tick.
+  std::map<std::string, std::pair<std::shared_ptr<Prepared>, Clock::time_point>> prepared_;
+  Clock::time_point last_switch_{};  // switches apply at most once per kMinSwitchInterval
   std::string last_error_;
   CommandAck last_command_;
   std::deque<CommandAck> commands_;  // the last kCommandHistory acknowledgements
