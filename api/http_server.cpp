@@ -108,6 +108,14 @@ void HttpServer::routes() {
   s.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(status_to_json(ctl_.status()), "application/json");
   });
+  s.Get("/api/v1/schedule", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string days_text = req.has_param("days") ? req.get_param_value("days") : "7";
+    char* end = nullptr;
+    const long days = std::strtol(days_text.c_str(), &end, 10);
+    if (days_text.empty() || *end != '\0' || days < 1 || days > 366) return reply_error(res, 400, "days: expected 1..366");
+    const int n = static_cast<int>(days);
+    res.set_content(schedule_to_json(ctl_.status().timezone, n, ctl_.schedule_changes(n)), "application/json");
+  });
   s.Post("/api/v1/stream/start", guarded(lifecycle(&Controller::start)));
   s.Post("/api/v1/stream/stop", guarded(lifecycle(&Controller::stop)));
   s.Post("/api/v1/stream/restart", guarded(lifecycle(&Controller::restart)));

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "control/time_window.hpp"
 #include "engine/engine_config.hpp"
 #include "base/result.hpp"
 
@@ -22,6 +23,8 @@ struct ControlConfig {
   double watchdog_timeout = 30.0;          // restart the pipeline when no packet for this long; 0 = off
   bool autostart = true;                   // start streaming at launch
   std::string log_level = "info";
+  std::string timezone;                    // IANA zone for time rules and the schedule; "" = the system's
+  std::vector<TimeWindow> schedule;        // stream windows; empty = no schedule (always on)
 };
 
 struct AppConfig {

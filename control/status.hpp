@@ -2,6 +2,7 @@
 // and status.json all report, so the three views can never disagree.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct CommandAck {
   std::string command;  // start | stop | restart | switch
   std::string result;   // ok | error: ...
   std::string at;       // ISO-8601 UTC
+};
+
+// A coming change of the schedule (control/schedule_runner.hpp).
+struct ScheduleChange {
+  std::string at;    // ISO-8601 local time with its UTC offset
+  std::string what;  // start | stop | loop:NAME
 };
 
 struct StatusSnapshot {
@@ -47,6 +54,8 @@ struct StatusSnapshot {
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;
   CommandAck last_command;
+  std::string timezone;                     // the schedule's zone
+  std::optional<ScheduleChange> next_change;  // none: nothing scheduled
 };
 
 }  // namespace loopcast
