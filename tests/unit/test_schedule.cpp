@@ -65,7 +65,7 @@ std::vector<Event> simulate(const std::vector<TimeWindow>& stream, const TimeZon
 }
 }  // namespace
 
-TEST_CASE("zone: unknown names are errors, not silent UTC; ISO times carry the offset") {
+TEST_CASE("zone: unknown names are errors not silent UTC — ISO times carry the offset") {
   CHECK_FALSE(TimeZone::locate("Europe/Atlantis"));
   CHECK(TimeZone::locate("Mars/Olympus").error().find("unknown time zone 'Mars/Olympus'") != std::string::npos);
   CHECK_FALSE(TimeZone::locate("../etc/passwd"));
@@ -76,7 +76,7 @@ TEST_CASE("zone: unknown names are errors, not silent UTC; ISO times carry the o
   CHECK(zone("America/New_York").iso(utc(2026, 1, 15, 12, 0)) == "2026-01-15T07:00:00-05:00");
 }
 
-TEST_CASE("zone: a time in the spring-forward gap happens when the gap ends; in the fall-back overlap, on its first pass") {
+TEST_CASE("zone: a time in the spring-forward gap happens when the gap ends — in the fall-back overlap on its first pass") {
   const auto berlin = zone("Europe/Berlin");
   const SysDays spring = SysDays(chr::year(2026) / 3 / 29), fall = SysDays(chr::year(2026) / 10 / 25);
   CHECK(berlin.first_reaching(spring, 1 * 3600 + 59 * 60) == utc(2026, 3, 29, 0, 59));  // 01:59 CET
@@ -87,7 +87,7 @@ TEST_CASE("zone: a time in the spring-forward gap happens when the gap ends; in 
   CHECK(berlin.first_reaching(fall, 24 * 3600) == utc(2026, 10, 25, 23, 0));            // midnight, CET
 }
 
-TEST_CASE("windows: JSON and text forms; bad time, unknown day, empty window and unknown keys are named") {
+TEST_CASE("windows: JSON and text forms — bad times — unknown days — empty windows — unknown keys are named") {
   auto w = windows(R"([{"days": ["mon-fri"], "from": "06:00", "to": "23:00"}, {"days": ["sat", "sun"], "from": "08:00:30"}])");
   REQUIRE(w.size() == 2);
   CHECK(w[0].days == 0x1f);
@@ -133,7 +133,7 @@ TEST_CASE("windows: a window crossing midnight belongs to the day it opens") {
   CHECK_FALSE(inside(xmas, berlin, utc(2026, 12, 27, 18, 30)));
 }
 
-TEST_CASE("a simulated week across each DST change: every edge once, at its local time, none skipped or doubled") {
+TEST_CASE("a simulated week across each DST change: every edge once at its local time — none skipped or doubled") {
   const auto berlin = zone("Europe/Berlin");
   // A night window crossing midnight, and a window starting in the spring-forward gap (02:30).
   const auto ws = windows("mon-sun 22:00-06:00; mon-sun 02:30-03:30");
@@ -160,7 +160,7 @@ TEST_CASE("a simulated week across each DST change: every edge once, at its loca
   }
 }
 
-TEST_CASE("a window in the spring-forward gap opens at 03:00 that day; in the fall-back overlap it opens once") {
+TEST_CASE("a window in the spring-forward gap opens at 03:00 that day — in the fall-back overlap it opens once") {
   const auto berlin = zone("Europe/Berlin");
   const auto ws = windows("mon-sun 02:30-02:45");
   const auto spring = simulate(ws, berlin, utc(2026, 3, 28, 0, 0), utc(2026, 3, 30, 6, 0));
@@ -200,7 +200,7 @@ TEST_CASE("loop windows: each time-rule edge is asked for 3 s ahead (prepared) a
   CHECK(shared->resolve({}, utc(2026, 1, 17, 5, 30)) == "/loops/a.mp4");
 }
 
-TEST_CASE("changes(): the coming week in order, loop changes only where the loop really changes") {
+TEST_CASE("changes(): the coming week in order — loop changes only where the loop really changes") {
   const auto berlin = zone("Europe/Berlin");
   auto map = TrackMap::parse(R"({"default": "a.mp4", "rules": [
       {"days": ["fri"], "from": "20:00", "to": "23:00", "loop": "show.mp4"},
