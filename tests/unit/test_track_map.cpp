@@ -155,3 +155,10 @@ TEST_CASE("the rig mapping fixture routes the AzuraCast fixtures to different lo
   CHECK(m->resolve(track("Daft Punk", "One More Time", "9f33bbc912c19603e51be8e0987d076b")) == d / "a.mp4");
   CHECK(m->resolve(track("Röyksopp", "Eple")) == d / "b.mp4");
 }
+
+TEST_CASE("the week mapping fixture (also a fuzz seed) loads with its time rules") {
+  LoopsDir d;
+  auto m = TrackMap::load(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/mapping_week.json", d.path);
+  REQUIRE_MESSAGE(m, (m ? "" : m.error()));
+  CHECK(m->rule_count() == 4);
+}
