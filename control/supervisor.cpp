@@ -40,6 +40,7 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.
   }
   // A time rule holding at start-up decides the first loop (a night start begins on the night loop).
   if (auto l = map_->rule_loop(track_, sys_now())) loop_ = *l;
+  schedule_->tick(sys_now());  // the next change is known before anyone asks for status
   thread_ = std::thread([this] { run(); });
 }
 
@@ -95,7 +96,11 @@ Status Supervisor::start_locked() {
 
 Status Supervisor::stop() {
   std::lock_guard lk(life_mu_);
-  if (!pipeline()) return Error{"not running", Errc::conflict};
+  if (!pipeline()) {
+    std::lock_guard sk(mu_);
+    next_retry_ = {};  // a stop also cancels a pending automatic restart
+    return Error{"not running", Errc::conflict};
+  }
   stop_locked();
   return Status::ok();
 }
@@ -286,7 +291,11 @@ std::unique_ptr<ScheduleRunner> Supervisor::make_schedule() {
   ScheduleRunner::Actions act;
   act.start = [this] {
     log::info("control", "schedule: a stream window opens, starting");
-    if (Status st = start(); !st && st.code() != Errc::conflict) log::warn("control", "schedule: start failed: {}", st.error());
+    if (Status st = start(); !st && st.code() != Errc::conflict) {
+      log::warn("control", "schedule: start failed: {} (retrying)", st.error());
+      std::lock_guard lk(mu_);
+      next_retry_ = Clock::now() + std::chrono::seconds(5);  // retried like a failed automatic restart
+    }
   };
   act.stop = [this] {
     log::info("control", "schedule: the stream window closes, stopping");
