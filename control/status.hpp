@@ -12,17 +12,17 @@
 namespace loopcast {
 
 
+// A coming change of the schedule (control/schedule_runner.hpp).
+struct ScheduleChange {
+  std::string at;    // ISO-8601 local time with its UTC offset
+  std::string what;  // start | stop | loop:NAME
+};
+
 struct CommandAck {
   std::string id;       // control.json "id" (or generated)
   std::string command;  // start | stop | restart | switch
   std::string result;   // ok | error: ...
   std::string at;       // ISO-8601 UTC
-};
-
-// A coming change of the schedule (control/schedule_runner.hpp).
-struct ScheduleChange {
-  std::string at;    // ISO-8601 local time with its UTC offset
-  std::string what;  // start | stop | loop:NAME
 };
 
 struct StatusSnapshot {
@@ -34,6 +34,8 @@ struct StatusSnapshot {
   std::string loop;               // loop file currently on air
   std::string pending_loop;       // loop waiting for its switch delay
   double pending_in = 0;          // seconds until the pending switch
+  std::string timezone;                     // the schedule's zone
+  std::optional<ScheduleChange> next_change;  // none: nothing scheduled
   uint64_t switches = 0;
   uint64_t video_frames = 0;
   uint64_t audio_frames = 0;
@@ -54,8 +56,6 @@ struct StatusSnapshot {
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;
   CommandAck last_command;
-  std::string timezone;                     // the schedule's zone
-  std::optional<ScheduleChange> next_change;  // none: nothing scheduled
 };
 
 }  // namespace loopcast

@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 using SysClock = chr::system_clock;
 
 namespace {
-std::string hms(SysClock::time_point t) {
-  const auto s = chr::duration_cast<chr::seconds>(t.time_since_epoch()).count() % 86400;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
-  return buf;
-}
-
 std::string state_of(httplib::Client& cli) {
   auto d = status(cli);
   return d.IsObject() && d.HasMember("state") ? d["state"].GetString() : "down";
@@ -36,7 +29,7 @@ TEST_CASE("stream windows through the binary: waits outside a window — manual 
   fs::copy_file(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4", loop);
   const auto t0 = chr::time_point_cast<chr::seconds>(SysClock::now()) + chr::seconds(1);
   const auto open1 = t0 + chr::seconds(6), close1 = t0 + chr::seconds(11), open2 = t0 + chr::seconds(16);
-  const std::string schedule = hms(open1) + "-" + hms(close1) + "; " + hms(open2) + "-" + hms(t0 + chr::hours(1));
+  const std::string schedule = utc_hms(open1) + "-" + utc_hms(close1) + "; " + utc_hms(open2) + "-" + utc_hms(t0 + chr::hours(1));
   const int port = free_tcp_port();
   const httplib::Headers auth = {{"Authorization", "Bearer tok-9"}};
   Loopcast lc({"--loop", "a.mp4", "--loops-dir", dir + "/loops", "--output", dir + "/out.flv", "--timezone", "UTC", "--schedule", schedule,
@@ -46,7 +39,7 @@ TEST_CASE("stream windows through the binary: waits outside a window — manual 
   CHECK(state_of(cli) == "stopped");  // outside a window: autostart waits
   auto st = status(cli);
   CHECK(std::string(st["schedule"]["next_change"]["what"].GetString()) == "start");
-  CHECK(std::string(st["schedule"]["next_change"]["at"].GetString()).find("T" + hms(open1) + "+00:00") != std::string::npos);
+  CHECK(std::string(st["schedule"]["next_change"]["at"].GetString()).find("T" + utc_hms(open1) + "+00:00") != std::string::npos);
 
   // The window opens by itself; a manual stop inside it holds until the window's end.
   REQUIRE_MESSAGE(wait_for([&] { return state_of(cli) == "running"; }, 10), lc.log());

@@ -16,14 +16,6 @@ namespace chr = std::chrono;
 using SysClock = chr::system_clock;
 
 namespace {
-// "HH:MM:SS" of a UTC instant (the test runs loopcast with --timezone UTC).
-std::string hms(SysClock::time_point t) {
-  const auto s = chr::duration_cast<chr::seconds>(t.time_since_epoch()).count() % 86400;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
-  return buf;
-}
-
 double since(SysClock::time_point from, SysClock::time_point to) { return chr::duration<double>(to - from).count(); }
 
 // Loop identity runs (loop index, start pts) of a recording.
@@ -43,10 +35,10 @@ TEST_CASE("schedule: a loop window switches a→b on time — a stream window st
   const auto t0 = chr::time_point_cast<chr::seconds>(SysClock::now()) + chr::seconds(1);
   const auto loop_edge = t0 + chr::seconds(9), stop_at = t0 + chr::seconds(16), restart_at = t0 + chr::seconds(22);
   const std::string dir = make_temp_dir("loopcast-sched");
-  std::ofstream(dir + "/mapping.json") << R"({"default": "a.mp4", "rules": [{"from": ")" << hms(loop_edge) << R"(", "to": ")"
-                                       << hms(t0 + chr::hours(1)) << R"(", "loop": "b.mp4"}]})";
-  const std::string schedule = "[{\"from\": \"" + hms(t0 - chr::hours(1)) + "\", \"to\": \"" + hms(stop_at) + "\"}, {\"from\": \"" +
-                               hms(restart_at) + "\", \"to\": \"" + hms(t0 + chr::hours(1)) + "\"}]";
+  std::ofstream(dir + "/mapping.json") << R"({"default": "a.mp4", "rules": [{"from": ")" << utc_hms(loop_edge) << R"(", "to": ")"
+                                       << utc_hms(t0 + chr::hours(1)) << R"(", "loop": "b.mp4"}]})";
+  const std::string schedule = "[{\"from\": \"" + utc_hms(t0 - chr::hours(1)) + "\", \"to\": \"" + utc_hms(stop_at) + "\"}, {\"from\": \"" +
+                               utc_hms(restart_at) + "\", \"to\": \"" + utc_hms(t0 + chr::hours(1)) + "\"}]";
   Loopcast lc({"--loop", "a.mp4", "--loops-dir", rig.loops_dir(), "--mapping", dir + "/mapping.json", "--timezone", "UTC", "--schedule",
                schedule, "--audio", rig.icecast_url(), "--output", rig.rtmp_url("week"), "--http-port", std::to_string(port), "--size",
                "1280x720", "--vbitrate", "2000k"});
@@ -62,9 +54,9 @@ TEST_CASE("schedule: a loop window switches a→b on time — a stream window st
   auto sched = cli.Get("/api/v1/schedule?days=1");
   REQUIRE(sched);
   CHECK(sched->status == 200);
-  const auto b_at = sched->body.find("T" + hms(loop_edge) + "+00:00\",\"what\":\"loop:b.mp4\"");
-  const auto stop_pos = sched->body.find("T" + hms(stop_at) + "+00:00\",\"what\":\"stop\"");
-  const auto start_pos = sched->body.find("T" + hms(restart_at) + "+00:00\",\"what\":\"start\"");
+  const auto b_at = sched->body.find("T" + utc_hms(loop_edge) + "+00:00\",\"what\":\"loop:b.mp4\"");
+  const auto stop_pos = sched->body.find("T" + utc_hms(stop_at) + "+00:00\",\"what\":\"stop\"");
+  const auto start_pos = sched->body.find("T" + utc_hms(restart_at) + "+00:00\",\"what\":\"start\"");
   CHECK_MESSAGE((b_at != std::string::npos && stop_pos != std::string::npos && start_pos != std::string::npos), sched->body);
   CHECK((b_at < stop_pos && stop_pos < start_pos));
   auto st = status(cli);
