@@ -238,3 +238,27 @@ TEST_CASE("a manual start or stop holds until the next window edge") {
   r.tick(utc(2026, 1, 13, 5, 0));   // 06:00 local: opens
   CHECK(calls == std::vector<std::string>{"stop", "start"});
 }
+
+TEST_CASE("a reloaded map moves the loop edges at once — a far date window is the next change") {
+  const auto berlin = zone("Europe/Berlin");
+  std::vector<std::string> edges;
+  ScheduleRunner::Actions act;
+  act.loop_edge = [&](SysSeconds e) { edges.push_back(berlin.iso(e)); };
+  ScheduleRunner r({}, berlin, act);
+  auto load = [&](const char* json) {
+    auto m = TrackMap::parse(json, "/loops", berlin);
+    REQUIRE_MESSAGE(m, (m ? "" : m.error()));
+    r.set_map(std::make_shared<const TrackMap>(std::move(*m)));
+  };
+  load(R"({"default": "a.mp4", "rules": [{"from": "20:00", "to": "21:00", "loop": "b.mp4"}]})");
+  r.tick(utc(2026, 1, 12, 17, 0));  // 18:00 local
+  CHECK(edges.empty());
+  load(R"({"default": "a.mp4", "rules": [{"from": "18:30", "to": "21:00", "loop": "b.mp4"}]})");
+  for (SysSeconds t = utc(2026, 1, 12, 17, 0); t <= utc(2026, 1, 12, 17, 30); t += chr::seconds(1)) r.tick(t);
+  CHECK(edges == std::vector<std::string>{"2026-01-12T18:30:00+01:00", "2026-01-12T18:30:00+01:00"});
+  load(R"({"default": "a.mp4", "rules": [{"dates": ["2026-12-24"], "from": "18:00", "loop": "xmas.mp4"}]})");
+  r.tick(utc(2026, 12, 1, 12, 0));
+  REQUIRE(r.next_change());
+  CHECK(r.next_change()->at == "2026-12-24T18:00:00+01:00");
+  CHECK(r.next_change()->what == "loop:xmas.mp4");
+}
