@@ -81,7 +81,8 @@ LocalTime TimeZone::to_local(SysSeconds t) const {
 }
 
 SysSeconds TimeZone::first_reaching(SysDays date, int second) const {
-  // The wall time as if it were UTC; an instant u shows it when u + offset(u) == wall.
+  // The wall time as if it were UTC; an instant u shows it when u + offset(u) == wall. The offsets
+  // a day either side bound the search (zones change offset at most once in two days).
   const SysSeconds wall = chr::time_point_cast<chr::seconds>(date) + chr::seconds(second);
   const int before = offset_at(wall - chr::hours(24)), after = offset_at(wall + chr::hours(24));
   const SysSeconds lo = wall - chr::seconds(std::max(before, after)), hi = wall - chr::seconds(std::min(before, after));
