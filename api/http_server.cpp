@@ -194,6 +194,14 @@ void HttpServer::observe_routes() {
   auto status = [this](const httplib::Request&, httplib::Response& res) { res.set_content(status_to_json(ctl_.status()), "application/json"); };
   svr_->Get("/api/v1/status", status);
   svr_->Get("/api/v1/stream/status", status);
+  svr_->Get("/api/v1/schedule", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string days_text = req.has_param("days") ? req.get_param_value("days") : "7";
+    char* end = nullptr;
+    const long days = std::strtol(days_text.c_str(), &end, 10);
+    if (days_text.empty() || *end != '\0' || days < 1 || days > 366) return reply_error(res, 400, "days: expected 1..366");
+    const int n = static_cast<int>(days);
+    res.set_content(schedule_to_json(ctl_.status().timezone, n, ctl_.schedule_changes(n)), "application/json");
+  });
   svr_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     const ApiStats api{svr_->refused(), events_->clients(), events_->dropped()};
     res.set_content(render_metrics(ctl_.status(), api), "text/plain; version=0.0.4");

@@ -106,7 +106,9 @@ int cmd_run(const std::vector<std::string>& args) {
       return 1;
     }
   }
-  if (cfg.control.autostart) {
+  // With stream windows, autostart starts only inside one (the schedule starts it later).
+  if (cfg.control.autostart && !sup.scheduled_on()) log::info("main", "outside the stream schedule: waiting for the next window");
+  if (cfg.control.autostart && sup.scheduled_on()) {
     if (Status st = sup.start(); !st) {
       fmt::print(stderr, "error: {}\n", st.error());
       if (files) files->stop();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,7 +18,7 @@
 namespace loopcast {
 namespace {
 
-enum class Kind { str, integer, number, boolean, bitrate, size, output, backoff, flag_true, flag_false };
+enum class Kind { str, integer, number, boolean, bitrate, size, output, backoff, flag_true, flag_false, json };
 
 // One setting: its JSON key (flag = "--" + key with '_' → '-'), how to read it, where it goes.
 struct Key {
@@ -134,6 +136,17 @@ const std::vector<Key>& keys() {
          c.control.log_level = v;
          return Status::ok();
        }, "debug|info|warn|error (default info)"},
+      {"timezone", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (auto z = TimeZone::locate(v); !z) return bad("timezone", v, z.error());
+         c.control.timezone = v;
+         return Status::ok();
+       }, "IANA zone for time rules and the schedule, e.g. Europe/Berlin (default: the system's)"},
+      {"schedule", Kind::json, [](AppConfig& c, const std::string& v) -> Status {
+         auto w = parse_windows(v);
+         if (!w) return Error{w.error(), w.code()};
+         c.control.schedule = std::move(*w);
+         return Status::ok();
+       }, "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list (default: always on)"},
   };
   return k;
 }
@@ -188,6 +201,13 @@ Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
     case Kind::flag_false:
       if (!v.IsBool()) return wrong("true or false");
       return std::string(v.GetBool() ? "true" : "false");
+    case Kind::json: {
+      if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+      rapidjson::StringBuffer sb;
+      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      v.Accept(w);
+      return std::string(sb.GetString(), sb.GetSize());
+    }
     case Kind::backoff:
       break;
   }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "control/time_window.hpp"
 #include "engine/engine_config.hpp"
 #include "base/result.hpp"
 #include "base/tls.hpp"
@@ -24,6 +25,8 @@ struct ControlConfig {
   bool autostart = true;                   // start streaming at launch
   std::string log_level = "info";
   TlsPolicy tls;                           // every TLS connection: verify against the system CAs or ca_file
+  std::string timezone;                    // IANA zone for time rules and the schedule; "" = the system's
+  std::vector<TimeWindow> schedule;        // stream windows; empty = no schedule (always on)
 };
 
 struct AppConfig {

@@ -2,6 +2,7 @@
 // Supervisor; every call is thread-safe and returns quickly (heavy work happens off the caller).
 #pragma once
 #include <string>
+#include <vector>
 
 #include "control/status.hpp"
 #include "control/track.hpp"
@@ -25,6 +26,8 @@ class Controller {
   virtual void record_command(const CommandAck& ack) = 0;
   virtual void report_files(const FilesHealth& health) = 0;  // status.json writer's health
   virtual StatusSnapshot status() const = 0;
+  // The schedule's coming changes over `days` (stream windows and loop windows); none by default.
+  virtual std::vector<ScheduleChange> schedule_changes(int /*days*/) const { return {}; }
 };
 
 }  // namespace loopcast

@@ -2,6 +2,7 @@
 // and status.json all report, so the three views can never disagree.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,12 @@
 
 namespace loopcast {
 
+
+// A coming change of the schedule (control/schedule_runner.hpp).
+struct ScheduleChange {
+  std::string at;    // ISO-8601 local time with its UTC offset
+  std::string what;  // start | stop | loop:NAME
+};
 
 struct CommandAck {
   std::string id;       // control.json "id" (or generated)
@@ -34,6 +41,8 @@ struct StatusSnapshot {
   std::string loop;               // loop file currently on air
   std::string pending_loop;       // loop waiting for its switch delay
   double pending_in = 0;          // seconds until the pending switch
+  std::string timezone;                     // the schedule's zone
+  std::optional<ScheduleChange> next_change;  // none: nothing scheduled
   uint64_t switches = 0;
   uint64_t video_frames = 0;
   uint64_t audio_frames = 0;

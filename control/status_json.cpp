@@ -41,7 +41,27 @@ void write_track(W& w, const TrackInfo& t) {
   w.EndObject();
   w.EndObject();
 }
+void write_change(W& w, const ScheduleChange& c) {
+  w.StartObject();
+  kv(w, "at", c.at);
+  kv(w, "what", c.what);
+  w.EndObject();
+}
 }  // namespace
+
+std::string schedule_to_json(const std::string& timezone, int days, const std::vector<ScheduleChange>& changes) {
+  rapidjson::StringBuffer sb;
+  W w(sb);
+  w.StartObject();
+  kv(w, "timezone", timezone);
+  kv(w, "days", days);
+  w.Key("changes");
+  w.StartArray();
+  for (const auto& c : changes) write_change(w, c);
+  w.EndArray();
+  w.EndObject();
+  return sb.GetString();
+}
 
 std::string track_to_json(const TrackInfo& t) {
   rapidjson::StringBuffer sb;
@@ -110,6 +130,13 @@ std::string status_to_json(const StatusSnapshot& s) {
   w.StartObject();
   kv(w, "status_json", s.files.write_error.empty() ? std::string("ok") : "error: " + s.files.write_error);
   kv(w, "write_failures", s.files.write_failures);
+  w.EndObject();
+  w.Key("schedule");
+  w.StartObject();
+  kv(w, "timezone", s.timezone);
+  w.Key("next_change");
+  if (s.next_change) write_change(w, *s.next_change);
+  else w.Null();
   w.EndObject();
   w.EndObject();
   return sb.GetString();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 
@@ -28,13 +29,20 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
   auto key = [](const TrackInfo& t) { return t.text.empty() ? t.artist + " - " + t.title : t.text; };
   return key(a) == key(b);
 }
+
+SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 }  // namespace
 
 Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.loop) {
+  schedule_ = make_schedule();
   map_ = std::make_shared<TrackMap>(TrackMap::with_default(cfg_.engine.loop, cfg_.control.loops_dir));
   if (!cfg_.control.mapping_file.empty()) {
-    if (Status st = reload_mapping(); !st) log::warn("control", "{} (using the default loop only)", st.error());
+    // Refused, naming the rule; shown in last_error so an operator sees why no rule applies.
+    if (Status st = reload_mapping(); !st) set_error(fmt::format("{} (using the default loop only)", st.error()));
   }
+  // A time rule holding at start-up decides the first loop (a night start begins on the night loop).
+  if (auto l = map_->rule_loop(track_, sys_now())) loop_ = *l;
+  schedule_->tick(sys_now());  // the next change is known before anyone asks for status
   thread_ = std::thread([this] { run(); });
 }
 
@@ -90,7 +98,11 @@ Status Supervisor::start_locked() {
 
 Status Supervisor::stop() {
   std::lock_guard lk(life_mu_);
-  if (!pipeline()) return Error{"not running", Errc::conflict};
+  if (!pipeline()) {
+    std::lock_guard sk(mu_);
+    next_retry_ = {};  // a stop also cancels a pending automatic restart
+    return Error{"not running", Errc::conflict};
+  }
   stop_locked();
   return Status::ok();
 }
@@ -140,7 +152,6 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     track_ = track;
     map = map_;
   }
-  const std::string loop = map->resolve(track);
   // Only station metadata runs ahead of the audio; ICY titles and manual requests apply at once.
   double delay = track.source == "webhook" ? cfg_.control.switch_delay : 0.0;
   // AzuraCast tells when the song started on the station; the listeners hear it `delay`
@@ -149,6 +160,9 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     const double since = static_cast<double>(std::time(nullptr) - track.played_at);
     if (since > 0 && since < 3600) delay = std::max(0.0, delay - since);
   }
+  // Time rules hold at the moment the switch goes on air.
+  const std::string loop = map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay)));
+  schedule_->invalidate();
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", track.source,
             track.text.empty() ? track.artist + " - " + track.title : track.text, loop, delay);
   return queue_switch(loop, track, delay);
@@ -181,10 +195,11 @@ void Supervisor::on_icy_title(const std::string& title) {
 }
 
 Status Supervisor::reload_mapping() {
-  auto m = TrackMap::load(cfg_.control.mapping_file, cfg_.control.loops_dir);
+  auto m = TrackMap::load(cfg_.control.mapping_file, cfg_.control.loops_dir, zone_);
   if (!m) return Error{m.error(), m.code()};
   for (const auto& missing : m->missing_loops()) log::warn("control", "mapping names a missing loop '{}'", missing);
   auto shared = std::make_shared<const TrackMap>(std::move(*m));
+  schedule_->set_map(shared);
   std::lock_guard lk(mu_);
   map_ = std::move(shared);
   log::info("control", "track mapping loaded from {}", cfg_.control.mapping_file);
@@ -292,6 +307,54 @@ void Supervisor::process_switches() {
   }
 }
 
+std::unique_ptr<ScheduleRunner> Supervisor::make_schedule() {
+  auto zone = TimeZone::locate(cfg_.control.timezone);  // validated with the config already
+  if (!zone) log::warn("control", "{}; using the system's zone", zone.error());
+  zone_ = zone ? *zone : TimeZone{};
+  zone_.to_local(sys_now());  // selects the zone now, before other threads run
+  ScheduleRunner::Actions act;
+  act.start = [this] {
+    log::info("control", "schedule: a stream window opens, starting");
+    if (Status st = start(); !st && st.code() != Errc::conflict) {
+      log::warn("control", "schedule: start failed: {} (retrying)", st.error());
+      std::lock_guard lk(mu_);
+      next_retry_ = Clock::now() + std::chrono::seconds(5);  // retried like a failed automatic restart
+    }
+  };
+  act.stop = [this] {
+    log::info("control", "schedule: the stream window closes, stopping");
+    if (Status st = stop(); !st && st.code() != Errc::conflict) log::warn("control", "schedule: stop failed: {}", st.error());
+  };
+  act.loop_edge = [this](SysSeconds edge) { apply_loop_edge(edge); };
+  act.track = [this] {
+    std::lock_guard lk(mu_);
+    return track_;
+  };
+  return std::make_unique<ScheduleRunner>(cfg_.control.schedule, zone_, std::move(act));
+}
+
+void Supervisor::apply_loop_edge(SysSeconds edge) {
+  std::lock_guard lk(mu_);
+  const std::string loop = map_->resolve(track_, edge);
+  const auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(edge - std::chrono::system_clock::now());
+  // What will be on air at the edge: the last job due by then, else the loop on air now.
+  std::string at_edge = loop_;
+  for (const auto& j : jobs_)
+    if (j.due <= due + std::chrono::seconds(1)) at_edge = j.loop;
+  if (at_edge == loop) return;
+  TrackInfo t;
+  t.source = "schedule";  // no text: the overlay keeps the song
+  // Kept in due order beside the song's jobs: a time edge supersedes nothing.
+  auto pos = std::find_if(jobs_.begin(), jobs_.end(), [&](const SwitchJob& j) { return j.due > due; });
+  jobs_.insert(pos, SwitchJob{loop, t, due, nullptr});
+  log::info("control", "schedule: loop '{}' at {}", loop, zone_.iso(edge));
+  cv_.notify_all();
+}
+
+bool Supervisor::scheduled_on() const { return schedule_->stream_on(sys_now()); }
+
+std::vector<ScheduleChange> Supervisor::schedule_changes(int days) const { return schedule_->changes(sys_now(), std::chrono::days(days)); }
+
 void Supervisor::restart_after_fault(const std::string& why) {
   set_error(why);
   // A pipeline thread stuck in a blocking read (a loop on a dead mount, a pipe) cannot be
@@ -353,6 +416,7 @@ void Supervisor::run() {
       cv_.wait_for(lk, std::chrono::milliseconds(25));
     }
     if (quit_) break;
+    schedule_->tick(sys_now());
     process_switches();
     watch_pipeline();
     // Rates over the last second, for status and metrics.
@@ -402,6 +466,8 @@ StatusSnapshot Supervisor::status() const {
     s.switches = switches_before_;
     if (state_ == "running") s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
   }
+  s.timezone = zone_.display_name();
+  s.next_change = schedule_->next_change();
   if (auto pipe = pipeline()) {
     const auto p = pipe->stats();
     s.switches += p.switches;

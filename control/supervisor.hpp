@@ -14,6 +14,7 @@
 
 #include "control/config.hpp"
 #include "control/controller.hpp"
+#include "control/schedule_runner.hpp"
 #include "control/track_map.hpp"
 #include "engine/pipeline.hpp"
 
@@ -33,6 +34,9 @@ class Supervisor final : public Controller {
   void record_command(const CommandAck& ack) override;
   void report_files(const FilesHealth& health) override;
   StatusSnapshot status() const override;
+  std::vector<ScheduleChange> schedule_changes(int days) const override;
+  // Inside a stream window now (always true without a schedule): whether autostart starts.
+  bool scheduled_on() const;
 
   // True once a pipeline with a set duration has ended by itself (the CLI then exits).
   bool finished() const { return finished_; }
@@ -66,8 +70,12 @@ class Supervisor final : public Controller {
   Status queue_switch(const std::string& loop, const TrackInfo& track, double delay);
   void on_icy_title(const std::string& title);
   void set_error(const std::string& e);
+  std::unique_ptr<ScheduleRunner> make_schedule();
+  void apply_loop_edge(SysSeconds edge);  // a time rule edge: queue the loop it asks for
 
   AppConfig cfg_;
+  TimeZone zone_;                            // the configured zone (time rules, schedule)
+  std::unique_ptr<ScheduleRunner> schedule_;  // ticked by run(); internally locked
   std::mutex life_mu_;  // serialises start/stop/restart (may block on I/O)
 
   mutable std::mutex mu_;  // state below; never held across blocking calls

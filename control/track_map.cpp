@@ -38,12 +38,40 @@ TrackMap TrackMap::with_default(std::string default_loop_path, std::string loops
   return m;
 }
 
-Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loops_dir) {
+Result<TrackMap::Rule> TrackMap::parse_rule(const rapidjson::Value& r, size_t i, const TrackMap& m) {
+  if (!r.IsObject()) return invalid(fmt::format("mapping: rule {} must be an object", i));
+  Rule rule;
+  int keys = 0;
+  for (auto it = r.MemberBegin(); it != r.MemberEnd(); ++it) {
+    const std::string key = it->name.GetString();
+    if (is_time_key(key)) continue;  // read below, as one window
+    if (!it->value.IsString()) return invalid(fmt::format("mapping: rule {}: '{}' must be a string", i, key));
+    const std::string v = it->value.GetString();
+    if (norm(v).empty()) return invalid(fmt::format("mapping: rule {}: '{}' is empty", i, key));
+    if (key == "loop") rule.loop = m.path_of(v);
+    else if (key == "song_id") rule.song_id = v, ++keys;
+    else if (key == "artist") rule.artist = norm(v), ++keys;
+    else if (key == "title") rule.title = norm(v), ++keys;
+    else if (key == "text") rule.text = norm(v), ++keys;
+    else if (key == "playlist") rule.playlist = norm(v), ++keys;
+    else return invalid(fmt::format("mapping: rule {}: unknown key '{}' (expected song_id, artist, title, text, playlist, days, from, to, dates, loop)", i, key));
+  }
+  auto window = parse_time_keys(r);
+  if (!window) return invalid(fmt::format("mapping: rule {}: {}", i, window.error()));
+  rule.window = *window;
+  if (rule.loop.empty()) return invalid(fmt::format("mapping: rule {} has no \"loop\"", i));
+  if (!keys && !rule.window)
+    return invalid(fmt::format("mapping: rule {} matches nothing (give song_id, artist, title, text, playlist or days/from/to/dates)", i));
+  return rule;
+}
+
+Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loops_dir, const TimeZone& zone) {
   rapidjson::Document doc;
   if (Status st = parse_json(doc, json, "mapping"); !st) return Error{st.error(), st.code()};
   if (!doc.IsObject()) return invalid("mapping: the top level must be an object");
   TrackMap m;
   m.loops_dir_ = loops_dir;
+  m.zone_ = zone;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string key = it->name.GetString();
     if (key == "default" || key == "custom_field") {
@@ -59,44 +87,46 @@ Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loo
   if (doc.HasMember("rules")) {
     size_t i = 0;
     for (const auto& r : doc["rules"].GetArray()) {
-      if (!r.IsObject()) return invalid(fmt::format("mapping: rule {} must be an object", i));
-      Rule rule;
-      int keys = 0;
-      for (auto it = r.MemberBegin(); it != r.MemberEnd(); ++it) {
-        const std::string key = it->name.GetString();
-        if (!it->value.IsString()) return invalid(fmt::format("mapping: rule {}: '{}' must be a string", i, key));
-        const std::string v = it->value.GetString();
-        if (key == "loop") rule.loop = m.path_of(v);
-        else if (key == "song_id") rule.song_id = v, ++keys;
-        else if (key == "artist") rule.artist = norm(v), ++keys;
-        else if (key == "title") rule.title = norm(v), ++keys;
-        else if (key == "text") rule.text = norm(v), ++keys;
-        else if (key == "playlist") rule.playlist = norm(v), ++keys;
-        else return invalid(fmt::format("mapping: rule {}: unknown key '{}'", i, key));
-      }
-      if (rule.loop.empty()) return invalid(fmt::format("mapping: rule {} has no \"loop\"", i));
-      if (!keys) return invalid(fmt::format("mapping: rule {} matches nothing (give song_id, artist, title, text or playlist)", i));
-      m.rules_.push_back(std::move(rule));
-      ++i;
+      auto rule = parse_rule(r, i++, m);
+      if (!rule) return Error{rule.error(), rule.code()};
+      m.rules_.push_back(std::move(*rule));
     }
   }
   return m;
 }
 
-Result<TrackMap> TrackMap::load(const std::string& path, const std::string& loops_dir) {
+Result<TrackMap> TrackMap::load(const std::string& path, const std::string& loops_dir, const TimeZone& zone) {
   std::ifstream in(path);
   if (!in) return Error{fmt::format("mapping file '{}': cannot open", path), Errc::not_found};
   std::stringstream ss;
   ss << in.rdbuf();
-  auto m = parse(ss.str(), loops_dir);
+  auto m = parse(ss.str(), loops_dir, zone);
   if (!m) return Error{fmt::format("{} ({})", m.error(), path), m.code()};
   return m;
 }
 
 std::string TrackMap::resolve(const TrackInfo& t) const {
+  return resolve(t, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+std::optional<SysSeconds> TrackMap::next_edge(SysSeconds t, std::chrono::days horizon) const {
+  std::optional<SysSeconds> best;
+  for (const auto& r : rules_) {
+    if (!r.window) continue;
+    auto e = loopcast::next_edge({*r.window}, zone_, t, horizon);
+    if (e && (!best || *e < *best)) best = e;
+  }
+  return best;
+}
+
+std::string TrackMap::resolve(const TrackInfo& t, SysSeconds at) const {
   if (auto it = t.custom_fields.find(custom_field_); it != t.custom_fields.end() && !it->second.empty()) {
     if (auto named = resolve_loop_name(loops_dir_.empty() ? "." : loops_dir_, it->second)) return *named;
   }
+  return rule_loop(t, at).value_or(default_);
+}
+
+std::optional<std::string> TrackMap::rule_loop(const TrackInfo& t, SysSeconds at) const {
   const std::string artist = norm(t.artist), title = norm(t.title), playlist = norm(t.playlist);
   const std::string text = norm(t.text.empty() ? t.artist + " - " + t.title : t.text);
   for (const auto& r : rules_) {
@@ -105,9 +135,10 @@ std::string TrackMap::resolve(const TrackInfo& t) const {
     if (!r.title.empty() && r.title != title) continue;
     if (!r.text.empty() && r.text != text) continue;
     if (!r.playlist.empty() && r.playlist != playlist) continue;
+    if (r.window && !inside({*r.window}, zone_, at)) continue;
     return r.loop;
   }
-  return default_;
+  return std::nullopt;
 }
 
 std::vector<std::string> TrackMap::missing_loops() const {

@@ -9,15 +9,20 @@
 //       {"artist": "Daft Punk", "loop": "disco.mp4"},
 //       {"artist": "Daft Punk", "title": "One More Time", "loop": "omt.mp4"},
 //       {"text": "Artist - Title", "loop": "x.mp4"},
-//       {"playlist": "Night", "loop": "night.mp4"}
+//       {"playlist": "Night", "loop": "night.mp4"},
+//       {"days": ["fri"], "from": "20:00", "to": "23:00", "loop": "show.mp4"}
 //     ]
 //   }
 // song_id matches exactly; artist/title/text/playlist case-insensitively, trimmed. A custom field
 // on the track beats the rules. Loop names are files in the loops directory (or absolute paths).
+// Time keys (days, from, to, dates: see time_window.hpp) hold in the map's zone, alone or with
+// song keys. Unknown keys and rules without a condition are refused, naming the rule.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "control/time_window.hpp"
 #include "control/track.hpp"
 #include "base/result.hpp"
 
@@ -25,14 +30,20 @@ namespace loopcast {
 
 class TrackMap {
  public:
-  static Result<TrackMap> parse(const std::string& json, const std::string& loops_dir);
-  static Result<TrackMap> load(const std::string& path, const std::string& loops_dir);
+  static Result<TrackMap> parse(const std::string& json, const std::string& loops_dir, const TimeZone& zone = {});
+  static Result<TrackMap> load(const std::string& path, const std::string& loops_dir, const TimeZone& zone = {});
   // No rules: every track maps to `default_loop_path`, unless its custom field names a loop
   // in `loops_dir`.
   static TrackMap with_default(std::string default_loop_path, std::string loops_dir = {});
 
-  // Full path of the loop for this track.
-  std::string resolve(const TrackInfo& track) const;
+  // Full path of the loop for this track at instant `at` (time rules hold at that instant).
+  std::string resolve(const TrackInfo& track, SysSeconds at) const;
+  std::string resolve(const TrackInfo& track) const;  // now
+  // The loop of the first rule that holds (no custom field, no default); nullopt when none does.
+  std::optional<std::string> rule_loop(const TrackInfo& track, SysSeconds at) const;
+  // The first instant after `t` where a time rule starts or stops holding; nullopt when none.
+  std::optional<SysSeconds> next_edge(SysSeconds t, std::chrono::days horizon = std::chrono::days(400)) const;
+  const TimeZone& zone() const { return zone_; }
   // Loops the map names that do not exist on disk (warned about at load; refused at switch).
   std::vector<std::string> missing_loops() const;
   size_t rule_count() const { return rules_.size(); }
@@ -40,13 +51,16 @@ class TrackMap {
  private:
   struct Rule {
     std::string song_id, artist, title, text, playlist;  // match keys (lower-cased, trimmed)
+    std::optional<TimeWindow> window;                    // time condition, if any
     std::string loop;                                    // full path
   };
+  static Result<Rule> parse_rule(const rapidjson::Value& r, size_t index, const TrackMap& m);
   std::string path_of(const std::string& name) const;
 
   std::string loops_dir_;
   std::string default_;
   std::string custom_field_ = "loop";
+  TimeZone zone_;
   std::vector<Rule> rules_;
 };
 

@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,14 @@ inline rapidjson::Document status(httplib::Client& cli) {
   auto r = cli.Get("/api/v1/status");
   d.Parse(r ? r->body.c_str() : "{}");
   return d;
+}
+
+// "HH:MM:SS" of an instant in UTC: schedule times for a binary run with --timezone UTC.
+inline std::string utc_hms(std::chrono::system_clock::time_point t) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count() % 86400;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
+  return buf;
 }
 
 }  // namespace loopcast::test

@@ -37,6 +37,11 @@ struct FakeController : Controller {
     std::lock_guard lk(mu);
     return snapshot;
   }
+  std::vector<ScheduleChange> schedule_changes(int days) const override {
+    std::lock_guard lk(mu);
+    schedule_days = days;
+    return changes;
+  }
   Status call(const std::string& what) {
     std::lock_guard lk(mu);
     calls.push_back(what);
@@ -53,6 +58,8 @@ struct FakeController : Controller {
   std::vector<TrackInfo> tracks;
   std::vector<CommandAck> acks;
   StatusSnapshot snapshot;
+  std::vector<ScheduleChange> changes;  // what schedule_changes returns
+  mutable int schedule_days = 0;        // the last days asked for
 };
 
 }  // namespace loopcast::test

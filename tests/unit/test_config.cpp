@@ -148,3 +148,22 @@ TEST_CASE("usage lists every flag") {
   for (const char* f : {"--loop", "--audio", "--output", "--size", "--vbitrate", "--switch-delay", "--icy-switch", "--mapping", "--control-dir"})
     CHECK(u.find(f) != std::string::npos);
 }
+
+TEST_CASE("timezone and schedule: JSON list or text form — bad values name the window") {
+  AppConfig c;
+  REQUIRE(apply_config_json(c, R"({"timezone": "Europe/Berlin", "schedule": [{"days": ["mon-fri"], "from": "06:00", "to": "23:00"}]})"));
+  CHECK(c.control.timezone == "Europe/Berlin");
+  REQUIRE(c.control.schedule.size() == 1);
+  CHECK(c.control.schedule[0].days == 0x1f);
+  REQUIRE(apply_cli_flags(c, {"--schedule", "sat,sun 08:00-12:00; fri 20:00-02:00"}));
+  REQUIRE(c.control.schedule.size() == 2);
+  CHECK(c.control.schedule[1].to == 2 * 3600);
+  Status zone = apply_cli_flags(c, {"--timezone", "Europe/Atlantis"});
+  REQUIRE_FALSE(zone);
+  CHECK(zone.error().find("unknown time zone 'Europe/Atlantis'") != std::string::npos);
+  Status day = apply_config_json(c, R"({"schedule": [{"days": ["mon"]}, {"days": ["funday"]}]})");
+  REQUIRE_FALSE(day);
+  CHECK(day.error().find("schedule window 2: unknown day 'funday'") != std::string::npos);
+  CHECK_FALSE(apply_config_json(c, R"({"schedule": 5})"));
+  CHECK(c.control.schedule.size() == 2);  // a refused value changes nothing
+}

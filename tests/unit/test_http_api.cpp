@@ -56,6 +56,34 @@ TEST_CASE("status is public JSON from the controller's snapshot") {
   CHECK(std::string(d["track"]["artist"].GetString()) == "Daft Punk");
 }
 
+TEST_CASE("the schedule: next_change in status — GET /api/v1/schedule lists the coming changes — days is checked") {
+  Api a;
+  a.ctl.snapshot.timezone = "Europe/Berlin";
+  auto st = a.client->Get("/api/v1/status");
+  REQUIRE(st);
+  CHECK(st->body.find(R"("schedule":{"timezone":"Europe/Berlin","next_change":null})") != std::string::npos);
+  a.ctl.snapshot.next_change = ScheduleChange{"2026-03-29T03:00:00+02:00", "start"};
+  st = a.client->Get("/api/v1/status");
+  CHECK(st->body.find(R"("next_change":{"at":"2026-03-29T03:00:00+02:00","what":"start"})") != std::string::npos);
+
+  a.ctl.changes = {{"2026-03-29T03:00:00+02:00", "start"}, {"2026-03-29T20:00:00+02:00", "loop:show.mp4"}};
+  auto r = a.client->Get("/api/v1/schedule");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(a.ctl.schedule_days == 7);  // the default
+  CHECK(r->body == R"({"timezone":"Europe/Berlin","days":7,"changes":[{"at":"2026-03-29T03:00:00+02:00","what":"start"},)"
+                   R"({"at":"2026-03-29T20:00:00+02:00","what":"loop:show.mp4"}]})");
+  REQUIRE(a.client->Get("/api/v1/schedule?days=30")->status == 200);
+  CHECK(a.ctl.schedule_days == 30);
+  for (const char* bad : {"0", "367", "x", "", "7d", "-1"}) {
+    CAPTURE(bad);
+    auto b = a.client->Get(std::string("/api/v1/schedule?days=") + bad);
+    REQUIRE(b);
+    CHECK(b->status == 400);
+    CHECK(error_of(b) == "days: expected 1..366");
+  }
+}
+
 TEST_CASE("start/stop/restart reach the controller — its errors map to HTTP codes") {
   Api a;
   for (const char* op : {"start", "stop", "restart"}) {

@@ -94,6 +94,17 @@ TEST_CASE("mapping errors name the rule and the problem") {
       {R"({"rules": [{"loop": "a.mp4", "singer": "x"}]})", "unknown key 'singer'"},
       {R"({"default": 1})", "'default' must be a string"},
       {R"({"defualt": "a.mp4"})", "unknown key 'defualt'"},
+      // A typo or a newer version's key never leaves a rule that matches every song.
+      {R"({"rules": [{"loop": "a.mp4", "artsit": "x"}]})", "rule 0: unknown key 'artsit'"},
+      {R"({"rules": [{"loop": "a.mp4", "artist": "x"}, {"loop": "b.mp4", "mood": "calm"}]})", "rule 1: unknown key 'mood'"},
+      {R"({"rules": [{"loop": "a.mp4", "artist": "  "}]})", "rule 0: 'artist' is empty"},
+      // Time keys only with valid values.
+      {R"({"default": "a.mp4", "rules": [{"days": ["funday"], "from": "25:00", "loop": "b.mp4"}]})", "rule 0: "},
+      {R"({"rules": [{"days": ["funday"], "loop": "b.mp4"}]})", "rule 0: unknown day 'funday'"},
+      {R"({"rules": [{"from": "25:00", "loop": "b.mp4"}]})", "rule 0: 'from': bad time '25:00'"},
+      {R"({"rules": [{"artist": "x", "loop": "a.mp4"}, {"from": "06:00", "to": "06:00", "loop": "b.mp4"}]})", "rule 1: empty window"},
+      {R"({"rules": [{"days": "fri", "loop": "b.mp4"}]})", "rule 0: 'days' must be a non-empty array"},
+      {R"({"rules": [{"dates": ["2026-13-01"], "loop": "b.mp4"}]})", "rule 0: bad date '2026-13-01'"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.json);
@@ -104,6 +115,26 @@ TEST_CASE("mapping errors name the rule and the problem") {
   auto missing = TrackMap::load("/nonexistent/mapping.json", "/tmp");
   REQUIRE_FALSE(missing);
   CHECK(missing.code() == Errc::not_found);
+}
+
+TEST_CASE("time rules: alone or with song keys and in the map's zone and in rule order") {
+  LoopsDir d;
+  auto berlin = TimeZone::locate("Europe/Berlin");
+  REQUIRE(berlin);
+  auto m = TrackMap::parse(R"({"default": "a.mp4", "rules": [
+      {"artist": "Daft Punk", "days": ["sat", "sun"], "loop": "special.webm"},
+      {"days": ["fri"], "from": "20:00", "to": "23:00", "loop": "b.mp4"},
+      {"from": "22:00", "to": "06:00", "loop": "night.mkv"}]})", d.path, *berlin);
+  REQUIRE_MESSAGE(m, (m ? "" : m.error()));
+  using namespace std::chrono;
+  const SysSeconds fri = time_point_cast<seconds>(SysDays(year(2026) / 1 / 16));  // Friday, 01:00 in Berlin
+  CHECK(m->resolve(track("Air", "x"), fri + hours(12)) == d / "a.mp4");
+  CHECK(m->resolve(track("Air", "x"), fri + hours(19)) == d / "b.mp4");            // 20:00 local
+  CHECK(m->resolve(track("Air", "x"), fri + hours(22)) == d / "night.mkv");        // 23:00 local
+  CHECK(m->resolve(track("Daft Punk", "x"), fri + hours(22)) == d / "night.mkv");  // Friday: not the weekend rule
+  CHECK(m->resolve(track("Daft Punk", "x"), fri + hours(24 + 12)) == d / "special.webm");
+  CHECK(m->rule_loop(track("", ""), fri + hours(12)) == std::nullopt);  // nothing but the default
+  CHECK(m->next_edge(fri + hours(12)) == fri + hours(19));
 }
 
 TEST_CASE("loop names resolve with or without extension and never escape the directory") {
@@ -123,4 +154,11 @@ TEST_CASE("the rig mapping fixture routes the AzuraCast fixtures to different lo
   REQUIRE_MESSAGE(m, (m ? "" : m.error()));
   CHECK(m->resolve(track("Daft Punk", "One More Time", "9f33bbc912c19603e51be8e0987d076b")) == d / "a.mp4");
   CHECK(m->resolve(track("Röyksopp", "Eple")) == d / "b.mp4");
+}
+
+TEST_CASE("the week mapping fixture (also a fuzz seed) loads with its time rules") {
+  LoopsDir d;
+  auto m = TrackMap::load(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/mapping_week.json", d.path);
+  REQUIRE_MESSAGE(m, (m ? "" : m.error()));
+  CHECK(m->rule_count() == 4);
 }
