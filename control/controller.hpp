@@ -23,6 +23,8 @@ class Controller {
   virtual Status reload_mapping() = 0;
   virtual void record_command(const CommandAck& ack) = 0;  // control.json acknowledgement
   virtual StatusSnapshot status() const = 0;
+  // The AzuraCast feed's state, shown as status "trigger" (no-op where there is no status).
+  virtual void report_trigger(const TriggerStatus&) {}
 };
 
 }  // namespace loopcast

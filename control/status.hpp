@@ -18,6 +18,18 @@ struct CommandAck {
   std::string at;       // ISO-8601 UTC
 };
 
+// The AzuraCast now-playing feed (REST + live SSE) that follows the station without a webhook.
+struct TriggerStatus {
+  std::string source;         // "azuracast" when a feed is configured; empty: webhook/API only
+  std::string url;            // the AzuraCast base URL, redacted
+  std::string station;        // station shortcode
+  std::string state = "off";  // off | connecting | live | polling | reconnecting
+  std::string last_update;    // ISO-8601 UTC of the last now-playing data received
+  std::string last_error;     // redacted; kept after recovery (it is the *last* error)
+  uint64_t updates = 0;       // now-playing objects received (REST and live)
+  int reconnects = 0;         // live-feed sessions that ended and were retried
+};
+
 struct StatusSnapshot {
   std::string state = "stopped";  // stopped | starting | running | stopping | error
   int pid = 0;
@@ -47,6 +59,7 @@ struct StatusSnapshot {
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;
   CommandAck last_command;
+  TriggerStatus trigger;
 };
 
 }  // namespace loopcast

@@ -32,6 +32,20 @@ void write_track(W& w, const TrackInfo& t) {
   w.EndObject();
   w.EndObject();
 }
+
+void write_trigger(W& w, const TriggerStatus& t) {
+  w.Key("trigger");
+  w.StartObject();
+  kv(w, "source", t.source);
+  kv(w, "url", t.url);
+  kv(w, "station", t.station);
+  kv(w, "state", t.state);
+  kv(w, "last_update", t.last_update);
+  kv(w, "last_error", t.last_error);
+  kv(w, "updates", t.updates);
+  kv(w, "reconnects", t.reconnects);
+  w.EndObject();
+}
 }  // namespace
 
 std::string track_to_json(const TrackInfo& t) {
@@ -98,6 +112,7 @@ std::string status_to_json(const StatusSnapshot& s) {
   kv(w, "result", s.last_command.result);
   kv(w, "at", s.last_command.at);
   w.EndObject();
+  write_trigger(w, s.trigger);
   w.EndObject();
   return sb.GetString();
 }

@@ -140,10 +140,10 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   }
   const std::string loop = map->resolve(track);
   // Only station metadata runs ahead of the audio; ICY titles and manual requests apply at once.
-  double delay = track.source == "webhook" ? cfg_.control.switch_delay : 0.0;
+  double delay = is_station_metadata(track) ? cfg_.control.switch_delay : 0.0;
   // AzuraCast tells when the song started on the station; the listeners hear it `delay`
   // seconds after that, so a late webhook waits less.
-  if (track.source == "webhook" && track.played_at > 0 && delay > 0) {
+  if (track.played_at > 0 && delay > 0) {
     const double since = static_cast<double>(std::time(nullptr) - track.played_at);
     if (since > 0 && since < 3600) delay = std::max(0.0, delay - since);
   }
@@ -192,6 +192,11 @@ Status Supervisor::reload_mapping() {
 void Supervisor::record_command(const CommandAck& ack) {
   std::lock_guard lk(mu_);
   last_command_ = ack;
+}
+
+void Supervisor::report_trigger(const TriggerStatus& t) {
+  std::lock_guard lk(mu_);
+  trigger_ = t;
 }
 
 void Supervisor::set_error(const std::string& e) {
@@ -368,6 +373,7 @@ StatusSnapshot Supervisor::status() const {
     }
     s.last_error = last_error_;
     s.last_command = last_command_;
+    s.trigger = trigger_;
     s.restarts = restarts_;
     s.started_at = started_at_;
     s.fps = fps_;

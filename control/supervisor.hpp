@@ -31,6 +31,7 @@ class Supervisor final : public Controller {
   Status reload_mapping() override;
   void record_command(const CommandAck& ack) override;
   StatusSnapshot status() const override;
+  void report_trigger(const TriggerStatus& t) override;
 
   // True once a pipeline with a set duration has ended by itself (the CLI then exits).
   bool finished() const { return finished_; }
@@ -78,6 +79,7 @@ class Supervisor final : public Controller {
   std::deque<SwitchJob> jobs_;
   std::string last_error_;
   CommandAck last_command_;
+  TriggerStatus trigger_;
   Clock::time_point started_;
   std::string started_at_;
   uint64_t restarts_ = 0;
