@@ -48,6 +48,7 @@ bool older_than(const TrackInfo& incoming, const TrackInfo& on_air) {
 // One live-feed connection: what its messages have told so far.
 struct AzuraCastFeed::Session {
   bool connected = false;  // the connect message arrived
+  int pings = 0;
   double silence;          // longest wait for the next bytes (ping interval + io_timeout once known)
 };
 
@@ -124,17 +125,15 @@ void AzuraCastFeed::set_poll(bool ok, const std::string& error) {
 void AzuraCastFeed::deliver(NowPlaying np, const char* source) {
   std::lock_guard dk(deliver_mu_);
   np.track.source = source;
-  {
-    std::lock_guard lk(mu_);
-    ++st_.updates;
-    st_.last_update = iso_now();
-    publish_locked();
-  }
   if (older_than(np.track, ctl_.status().track)) {
     log::debug("azuracast", "{}: '{}' is older than the song on air; ignored", source, np.track.text);
-    return;
+  } else if (Status st = ctl_.track_changed(np.track); !st) {
+    log::warn("azuracast", "track change refused: {}", st.error());
   }
-  if (Status st = ctl_.track_changed(np.track); !st) log::warn("azuracast", "track change refused: {}", st.error());
+  std::lock_guard lk(mu_);  // counted once handed over: a test seeing the count sees its effect
+  ++st_.updates;
+  st_.last_update = iso_now();
+  publish_locked();
 }
 
 void AzuraCastFeed::poll_once() {
@@ -211,22 +210,25 @@ Status AzuraCastFeed::follow_once() {
   if (!stream) return Error{fmt::format("live feed: {}", stream.error())};
   if (const std::string type = (*stream)->content_type(); type.find("text/event-stream") == std::string::npos)
     return Error{fmt::format("live feed: expected text/event-stream, got '{}' (an error page?)", type)};
-  Session s{false, opts_.io_timeout};
+  Session s{false, 0, opts_.io_timeout};
   SseSplitter split;
   std::string bytes;
   std::vector<std::string> events;
   const auto opened = Clock::now();
   while (!stop_) {
+    // Centrifugo sends its connect message at once: until it has come, only what is left of
+    // io_timeout is waited for, however many pings arrive meanwhile.
+    const double wait = s.connected ? s.silence : opts_.io_timeout - seconds_since(opened);
     bytes.clear();
-    auto n = (*stream)->read_some(bytes, s.silence);
+    auto n = wait > 0 ? (*stream)->read_some(bytes, wait) : Result<size_t>(Error{"no connect message"});
+    if (!n && !s.connected && !stop_ && seconds_since(opened) >= opts_.io_timeout)
+      return Error{fmt::format("live feed: no connect message within {:g}s ({})", opts_.io_timeout, s.pings ? "only pings" : "nothing at all")};
     if (!n) return Error{fmt::format("live feed stalled or failed: {}", n.error())};
     if (*n == 0) return Error{"live feed: the server closed the stream"};
     events.clear();
     if (Status st = split.feed(bytes, events); !st) return Error{fmt::format("live feed: {}", st.error())};
     for (const auto& e : events)
       if (Status st = on_event(e, s); !st) return st;
-    if (!s.connected && seconds_since(opened) > opts_.io_timeout)
-      return Error{fmt::format("live feed: no connect message within {:g}s (only pings)", opts_.io_timeout)};
   }
   return Status::ok();
 }
@@ -234,6 +236,7 @@ Status AzuraCastFeed::follow_once() {
 Status AzuraCastFeed::on_event(const std::string& data, Session& s) {
   auto m = parse_feed_message(data, channel_);
   if (!m) return Error{m.error(), m.code()};
+  if (m->kind == FeedMessage::Kind::ping) ++s.pings;
   if (m->kind == FeedMessage::Kind::connect) {
     s.connected = true;
     s.silence = std::clamp(m->ping_interval > 0 ? m->ping_interval : kDefaultPing, 0.1, kMaxPing) + opts_.io_timeout;

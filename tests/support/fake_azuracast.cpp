@@ -141,7 +141,8 @@ bool FakeAzuraCast::live_step(Conn& c, httplib::DataSink& sink) {
   if (closing_) return false;
   std::unique_lock lk(mu_);
   if (c.mode == Mode::ping_only) {
-    wait_locked(lk, ping_s_, UINT64_MAX);
+    if (c.greeted) wait_locked(lk, ping_s_, UINT64_MAX);
+    c.greeted = true;  // (never a connect message: only pings, the first at once)
     return send(sink, "{}");
   }
   if (c.mode == Mode::garbage) {

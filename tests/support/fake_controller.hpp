@@ -27,6 +27,10 @@ struct FakeController : Controller {
     acks.push_back(a);
     snapshot.last_command = a;
   }
+  void report_trigger(const TriggerStatus& t) override {
+    std::lock_guard lk(mu);
+    snapshot.trigger = t;
+  }
   StatusSnapshot status() const override {
     std::lock_guard lk(mu);
     return snapshot;
