@@ -125,7 +125,8 @@ void AzuraCastFeed::set_poll(bool ok, const std::string& error) {
 void AzuraCastFeed::deliver(NowPlaying np, const char* source) {
   std::lock_guard dk(deliver_mu_);
   np.track.source = source;
-  if (older_than(np.track, ctl_.status().track)) {
+  // The live feed is in order; only a (cached) REST answer can lag behind the song on air.
+  if (np.track.source == "azuracast-rest" && older_than(np.track, ctl_.status().track)) {
     log::debug("azuracast", "{}: '{}' is older than the song on air; ignored", source, np.track.text);
   } else if (Status st = ctl_.track_changed(np.track); !st) {
     log::warn("azuracast", "track change refused: {}", st.error());

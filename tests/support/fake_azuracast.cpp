@@ -31,9 +31,9 @@ bool send(httplib::DataSink& sink, const std::string& data) {
 }
 }  // namespace
 
-// One live client: the mode it connected under and what it has been sent.
+// One live client and what it has been sent. It follows the live mode as it changes, so a
+// connection can be cut or stalled mid-stream.
 struct FakeAzuraCast::Conn {
-  Mode mode;
   int id;
   std::string station;   // subscribed to station:STATION
   bool greeted = false;  // connect message sent
@@ -65,10 +65,11 @@ FakeAzuraCast::FakeAzuraCast(std::string station, int ping_s) : station_(std::mo
       return;
     }
     std::unique_lock lk(mu_);
-    auto conn = std::make_shared<Conn>(Conn{live_mode_, ++live_connects_, m[1].str()});
+    const Mode mode = live_mode_;
+    auto conn = std::make_shared<Conn>(Conn{++live_connects_, m[1].str()});
     lk.unlock();
-    if (conn->mode == Mode::html || conn->mode == Mode::not_found) {
-      res.status = conn->mode == Mode::html ? 200 : 404;
+    if (mode == Mode::html || mode == Mode::not_found) {
+      res.status = mode == Mode::html ? 200 : 404;
       res.set_content("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>", "text/html");
       return;
     }
@@ -140,12 +141,13 @@ void FakeAzuraCast::rest(httplib::Response& res) {
 bool FakeAzuraCast::live_step(Conn& c, httplib::DataSink& sink) {
   if (closing_) return false;
   std::unique_lock lk(mu_);
-  if (c.mode == Mode::ping_only) {
+  const Mode mode = live_mode_;
+  if (mode == Mode::ping_only) {
     if (c.greeted) wait_locked(lk, ping_s_, UINT64_MAX);
     c.greeted = true;  // (never a connect message: only pings, the first at once)
     return send(sink, "{}");
   }
-  if (c.mode == Mode::garbage) {
+  if (mode == Mode::garbage) {
     wait_locked(lk, 0.05, UINT64_MAX);
     return send(sink, "<<this is not json>>");
   }
@@ -156,8 +158,8 @@ bool FakeAzuraCast::live_step(Conn& c, httplib::DataSink& sink) {
     return send(sink, fmt::format(R"({{"connect":{{"client":"c-{}","version":"5.4.9","subs":{{"station:{}":{{"recoverable":true,"epoch":"xYzE",{}"offset":{},"recovered":true,"positioned":true,"was_recovering":true}}}},"ping":{},"session":"s-{}"}}}})",
                                   c.id, c.station, subs, offset_, ping_s_, c.id));
   }
-  if (c.mode == Mode::drop) return false;
-  if (c.mode == Mode::stall) {
+  if (mode == Mode::drop) return false;
+  if (mode == Mode::stall) {
     wait_locked(lk, kStallLimit, UINT64_MAX);  // connected, then nothing: no pings, no data
     return false;
   }

@@ -27,7 +27,7 @@ class FakeAzuraCast {
   // The song on air (a NowPlaying JSON document, e.g. a fixture): REST answers it and every live
   // client gets it as a publication. Playing the same document again republishes it (a repeat).
   void play(const std::string& nowplaying_json);
-  void set_live_mode(Mode m);  // applies to live connections opened from now on
+  void set_live_mode(Mode m);  // at once: open connections are cut, stalled... (html, 404: new ones)
   void set_rest_mode(Mode m);
   int rest_calls() const { return rest_calls_; }
   int live_connects() const { return live_connects_; }
