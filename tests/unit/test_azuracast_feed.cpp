@@ -3,7 +3,10 @@
 // no start, stop or restart reaches the controller, whatever the server does.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <thread>
 
@@ -117,6 +120,36 @@ TEST_CASE("feed: through the Supervisor, repeats are ignored as for the webhook 
   CHECK(s.pending_loop.empty());
   CHECK(s.loop == dir + "/a.mp4");
   CHECK(s.state == "stopped");
+}
+
+TEST_CASE("feed: its songs wait the switch delay minus their lateness (played_at), like the webhook's") {
+  const std::string dir = test::make_temp_dir("loopcast-feed-delay");
+  for (const char* name : {"a.mp4", "b.mp4"})
+    std::filesystem::copy_file(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4", dir + "/" + name);
+  AppConfig cfg;
+  cfg.engine.loop = dir + "/a.mp4";
+  cfg.control.loops_dir = dir;
+  cfg.control.switch_delay = 10;
+  Supervisor sup(cfg);
+  auto song = [](int sh_id, int late, const char* loop) {
+    return fmt::format(R"({{"now_playing":{{"sh_id":{},"played_at":{},"song":{{"artist":"Late","title":"T{}","custom_fields":{{"loop":"{}"}}}}}}}})",
+                       sh_id, static_cast<long long>(std::time(nullptr)) - late, sh_id, loop);
+  };
+  FakeAzuraCast az;
+  az.play(song(1, 4, "b"));  // started 4 s ago on the station: on screen in ~6 s
+  AzuraCastFeed feed(sup, fast(az));
+  feed.start();  // a delayed switch is not waited for
+  StatusSnapshot s = sup.status();
+  CHECK(s.pending_loop == dir + "/b.mp4");
+  CHECK(s.pending_in == doctest::Approx(6).epsilon(0.15));
+  REQUIRE(wait_until([&] { return sup.status().trigger.state == "live"; }));
+  az.play(song(2, 7, "b"));  // the live feed: same rule
+  REQUIRE(wait_until([&] { return sup.status().track.title == "T2"; }));
+  s = sup.status();
+  CHECK(s.track.source == "azuracast-sse");
+  CHECK(s.pending_loop == dir + "/b.mp4");
+  CHECK(s.pending_in == doctest::Approx(3).epsilon(0.3));
+  CHECK(s.loop == dir + "/a.mp4");  // not yet
 }
 
 TEST_CASE("feed: a live feed that stalls mid-stream is noticed, polled over, and resumed") {
