@@ -89,7 +89,8 @@ int cmd_run(const std::vector<std::string>& args) {
   std::signal(SIGPIPE, SIG_IGN);  // a dropped TCP peer is an error value, not a process kill
 
   Supervisor sup(cfg);
-  // Before the stream opens: its REST answer picks the loop of the first frame.
+  // Before the stream opens: its REST answer picks the loop of the first frame. Its timeout is
+  // capped so that a slow AzuraCast delays the first frame by seconds, not by a long io_timeout.
   std::unique_ptr<AzuraCastFeed> feed;
   if (!cfg.control.azuracast_url.empty()) {
     feed = std::make_unique<AzuraCastFeed>(
