@@ -50,4 +50,10 @@ inline rapidjson::Document status(httplib::Client& cli) {
   return d;
 }
 
+// A string in a status document ("" when absent or not a string).
+inline std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
+inline bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace loopcast::test

@@ -13,13 +13,6 @@
 
 using namespace loopcast::test;
 
-namespace {
-std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-}  // namespace
-
 TEST_CASE("--azuracast: the first frame shows the station's song; the live feed follows; a broken feed leaves the stream alone") {
   Rig rig;
   FakeAzuraCast az;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "api/azuracast_feed.hpp"
@@ -43,6 +44,25 @@ bool wait_until(F done, double seconds = 20) {
 
 TriggerStatus trigger(const Controller& c) { return c.status().trigger; }
 
+// A loopback station playing song A, its live feed and REST in the given modes, and a feed on it
+// handing songs to a FakeController (the feed goes first at scope exit, then the server).
+struct Station {
+  explicit Station(Mode live = Mode::normal, Mode rest = Mode::normal) {
+    az.play(kSongA);
+    az.set_live_mode(live);
+    az.set_rest_mode(rest);
+  }
+  AzuraCastFeed& follow(const std::string& station = "") { return follow(fast(az, station)); }
+  AzuraCastFeed& follow(const FeedOptions& opts) {
+    feed = std::make_unique<AzuraCastFeed>(ctl, opts);
+    feed->start();
+    return *feed;
+  }
+  FakeAzuraCast az;
+  FakeController ctl;
+  std::unique_ptr<AzuraCastFeed> feed;
+};
+
 int songs(const FakeController& c, const std::string& title, const std::string& source = "") {
   std::lock_guard lk(c.mu);
   int n = 0;
@@ -56,15 +76,22 @@ bool only_songs(const FakeController& c) {
   return true;
 }
 
+// A loops directory holding a.mp4 and b.mp4, for tests through the real Supervisor.
+std::string loops_a_b() {
+  const std::string dir = test::make_temp_dir("loopcast-feed");
+  for (const char* name : {"a.mp4", "b.mp4"})
+    std::filesystem::copy_file(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4", dir + "/" + name);
+  return dir;
+}
+
 bool error_says(const Controller& c, const std::string& text) { return trigger(c).last_error.find(text) != std::string::npos; }
 }  // namespace
 
 TEST_CASE("feed: the REST call at start hands over the song before anything else; the live feed then follows") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st;
+  st.follow();
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
   {
     std::lock_guard lk(ctl.mu);
     REQUIRE(ctl.tracks.size() >= 1);  // start() returns with the song already handed over
@@ -88,14 +115,12 @@ TEST_CASE("feed: the REST call at start hands over the song before anything else
   CHECK(t.updates >= 3);
   CHECK(t.last_update.size() == 20);  // 2026-11-26T04:00:00Z
   CHECK(only_songs(ctl));
-  feed.stop();
+  st.feed->stop();
   CHECK(trigger(ctl).state == "off");
 }
 
 TEST_CASE("feed: through the Supervisor, repeats are ignored as for the webhook and the state shows in status") {
-  const std::string dir = test::make_temp_dir("loopcast-feed");
-  for (const char* name : {"a.mp4", "b.mp4"})
-    std::filesystem::copy_file(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4", dir + "/" + name);
+  const std::string dir = loops_a_b();
   AppConfig cfg;
   cfg.engine.loop = dir + "/a.mp4";
   cfg.control.loops_dir = dir;
@@ -123,9 +148,7 @@ TEST_CASE("feed: through the Supervisor, repeats are ignored as for the webhook 
 }
 
 TEST_CASE("feed: its songs wait the switch delay minus their lateness (played_at), like the webhook's") {
-  const std::string dir = test::make_temp_dir("loopcast-feed-delay");
-  for (const char* name : {"a.mp4", "b.mp4"})
-    std::filesystem::copy_file(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4", dir + "/" + name);
+  const std::string dir = loops_a_b();
   AppConfig cfg;
   cfg.engine.loop = dir + "/a.mp4";
   cfg.control.loops_dir = dir;
@@ -153,12 +176,10 @@ TEST_CASE("feed: its songs wait the switch delay minus their lateness (played_at
 }
 
 TEST_CASE("feed: a live feed that stalls mid-stream is noticed, polled over, and resumed") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  az.set_live_mode(Mode::stall);  // connect message, then silence: no pings, no data
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st(Mode::stall);  // connect message, then silence: no pings, no data
+  st.follow();
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
   REQUIRE(wait_until([&] { return error_says(ctl, "no data for 2s"); }));
   REQUIRE(wait_until([&] { return trigger(ctl).state == "polling"; }));
   az.play(kSongB);  // while the live feed is stalled, polling brings the new song
@@ -170,30 +191,24 @@ TEST_CASE("feed: a live feed that stalls mid-stream is noticed, polled over, and
 }
 
 TEST_CASE("feed: stop() returns promptly while the live feed and a REST call both stall") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  az.set_live_mode(Mode::stall);
-  FakeController ctl;
-  auto opts = fast(az);
+  Station st(Mode::stall);
+  FeedOptions opts = fast(st.az);
   opts.io_timeout = 5;  // long waits: only stop can cut them short
-  AzuraCastFeed feed(ctl, opts);
-  feed.start();
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));  // connected, now stalled
-  az.set_rest_mode(Mode::stall);
+  st.follow(opts);
+  REQUIRE(wait_until([&] { return trigger(st.ctl).state == "live"; }));  // connected, now stalled
+  st.az.set_rest_mode(Mode::stall);
   const auto t0 = std::chrono::steady_clock::now();
-  feed.stop();
+  st.feed->stop();
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK_MESSAGE(took < 1.0, "stop took " << took << " s");
-  CHECK(trigger(ctl).state == "off");
+  CHECK(trigger(st.ctl).state == "off");
 }
 
 TEST_CASE("feed: dropped connections are retried with backoff, the last error kept") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  az.set_live_mode(Mode::drop);  // connect message, then the connection is cut
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st(Mode::drop);  // connect message, then the connection is cut
+  st.follow();
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
   REQUIRE(wait_until([&] { return trigger(ctl).reconnects >= 3 && az.live_connects() >= 3; }));
   CHECK_MESSAGE(error_says(ctl, "live feed"), trigger(ctl).last_error);
   CHECK(songs(ctl, "One More Time") >= 1);
@@ -202,13 +217,10 @@ TEST_CASE("feed: dropped connections are retried with backoff, the last error ke
 }
 
 TEST_CASE("feed: garbage on the live feed or from REST is an error in status, never a song") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  az.set_live_mode(Mode::garbage);
-  az.set_rest_mode(Mode::garbage);
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st(Mode::garbage, Mode::garbage);
+  st.follow();
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
   CHECK(error_says(ctl, "REST"));
   CHECK_MESSAGE(error_says(ctl, "invalid JSON"), trigger(ctl).last_error);
   REQUIRE(wait_until([&] { return error_says(ctl, "live feed: invalid JSON at offset 0"); }));
@@ -220,33 +232,26 @@ TEST_CASE("feed: garbage on the live feed or from REST is an error in status, ne
 }
 
 TEST_CASE("feed: an HTML error page is named as one, on the live feed and from REST") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  az.set_rest_mode(Mode::html);
-  az.set_live_mode(Mode::html);
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st(Mode::html, Mode::html);
+  st.follow();
+  FakeController& ctl = st.ctl;
   CHECK_MESSAGE(error_says(ctl, "expected json, got 'text/html"), trigger(ctl).last_error);
   REQUIRE(wait_until([&] { return error_says(ctl, "expected text/event-stream, got 'text/html"); }));
   CHECK(ctl.calls_copy().empty());
 }
 
 TEST_CASE("feed: an unknown station is a 404 naming it; a 404 live endpoint is polled over") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  FakeController ctl;
-  {
-    AzuraCastFeed feed(ctl, fast(az, "nope"));
-    feed.start();
-    CHECK_MESSAGE(error_says(ctl, "HTTP 404 Not Found (is 'nope' the station's shortcode?)"), trigger(ctl).last_error);
-    CHECK(trigger(ctl).last_error.find("/api/nowplaying/nope") != std::string::npos);
-    REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));  // subscribed; nothing ever comes
-    CHECK(ctl.calls_copy().empty());
-  }
+  Station st;
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
+  st.follow("nope");
+  CHECK_MESSAGE(error_says(ctl, "HTTP 404 Not Found (is 'nope' the station's shortcode?)"), trigger(ctl).last_error);
+  CHECK(trigger(ctl).last_error.find("/api/nowplaying/nope") != std::string::npos);
+  REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));  // subscribed; nothing ever comes
+  CHECK(ctl.calls_copy().empty());
+  st.feed.reset();
   az.set_live_mode(Mode::not_found);  // an AzuraCast without the live feed
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  st.follow();
   REQUIRE(wait_until([&] { return error_says(ctl, "live feed") && error_says(ctl, "HTTP 404"); }));
   const int polls = az.rest_calls();
   az.play(kSongB);
@@ -255,12 +260,10 @@ TEST_CASE("feed: an unknown station is a 404 naming it; a 404 live endpoint is p
 }
 
 TEST_CASE("feed: a live feed that only ever pings is given up on and polled over") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  az.set_live_mode(Mode::ping_only);
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st(Mode::ping_only);
+  st.follow();
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
   REQUIRE(wait_until([&] { return error_says(ctl, "no connect message within 1s (only pings)"); }));
   az.play(kSongB);
   REQUIRE(wait_until([&] { return songs(ctl, "Eple", "azuracast-rest") == 1; }));
@@ -268,11 +271,10 @@ TEST_CASE("feed: a live feed that only ever pings is given up on and polled over
 }
 
 TEST_CASE("feed: after a pipeline restart the REST API is asked again") {
-  FakeAzuraCast az;
-  az.play(kSongA);
-  FakeController ctl;
-  AzuraCastFeed feed(ctl, fast(az));
-  feed.start();
+  Station st;
+  st.follow();
+  FakeAzuraCast& az = st.az;
+  FakeController& ctl = st.ctl;
   REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));
   CHECK(az.rest_calls() == 1);
   {
