@@ -108,6 +108,7 @@ void AzuraCastFeed::set_live(Live l, const std::string& error) {
   std::lock_guard lk(mu_);
   if (!error.empty()) st_.last_error = redact_text(error);
   if (l == Live::down && live_ != Live::down) ++st_.reconnects;
+  if (l == Live::up) up_since_ = std::chrono::steady_clock::now();
   live_ = l;
   publish_locked();
   cv_.notify_all();  // the REST thread polls while the live feed is down
@@ -192,12 +193,14 @@ void AzuraCastFeed::follow_loop() {
   while (!stop_) {
     Status st = follow_once();
     if (stop_) break;
-    bool was_up;
+    bool worked;
     {
       std::lock_guard lk(mu_);
-      was_up = live_ == Live::up;
+      worked = live_ == Live::up && seconds_since(up_since_) >= opts_.backoff.max;
     }
-    if (was_up) attempt = 0;  // the session worked: start the backoff again
+    // A session that lasted starts the backoff afresh; one cut right after its connect message
+    // does not, so a server that accepts and drops is not hammered.
+    if (worked) attempt = 0;
     const double wait = opts_.backoff.delay(attempt++);
     log::warn("azuracast", "{}; polling REST every {:g}s, live feed again in {:.1f}s", st.error(), opts_.poll_interval, wait);
     set_live(Live::down, st.error());

@@ -5,6 +5,7 @@
 // Controller::track_changed, like the webhook's, with source "azuracast-rest" or "azuracast-sse".
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -63,10 +64,11 @@ class AzuraCastFeed {
   const std::string channel_, rest_url_, sse_url_;
   std::atomic<bool> stop_{false};
   std::mutex deliver_mu_;  // one song at a time: the staleness check and the hand-over are one step
-  mutable std::mutex mu_;  // guards the three below; report_trigger is called with it held
+  mutable std::mutex mu_;  // guards the four below; report_trigger is called with it held
   std::condition_variable cv_;
   TriggerStatus st_;
   Live live_ = Live::connecting;
+  std::chrono::steady_clock::time_point up_since_;
   bool poll_ok_ = false;
   std::thread sse_thread_, rest_thread_;
 };
