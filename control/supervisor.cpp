@@ -152,6 +152,11 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   return queue_switch(loop, track, delay);
 }
 
+void Supervisor::report_trigger(const TriggerStatus& t) {
+  std::lock_guard lk(mu_);
+  trigger_ = t;
+}
+
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
   std::lock_guard lk(mu_);
   // A newer request supersedes any switch still waiting.
@@ -192,11 +197,6 @@ Status Supervisor::reload_mapping() {
 void Supervisor::record_command(const CommandAck& ack) {
   std::lock_guard lk(mu_);
   last_command_ = ack;
-}
-
-void Supervisor::report_trigger(const TriggerStatus& t) {
-  std::lock_guard lk(mu_);
-  trigger_ = t;
 }
 
 void Supervisor::set_error(const std::string& e) {
@@ -366,6 +366,7 @@ StatusSnapshot Supervisor::status() const {
     std::lock_guard lk(mu_);
     s.state = state_;
     s.track = track_;
+    s.trigger = trigger_;
     s.loop = loop_;
     if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
       s.pending_loop = jobs_.front().loop;
@@ -373,7 +374,6 @@ StatusSnapshot Supervisor::status() const {
     }
     s.last_error = last_error_;
     s.last_command = last_command_;
-    s.trigger = trigger_;
     s.restarts = restarts_;
     s.started_at = started_at_;
     s.fps = fps_;

@@ -28,10 +28,10 @@ class Supervisor final : public Controller {
   Status restart() override;
   Status switch_loop(const std::string& loop_name) override;
   Status track_changed(const TrackInfo& track) override;
+  void report_trigger(const TriggerStatus& t) override;
   Status reload_mapping() override;
   void record_command(const CommandAck& ack) override;
   StatusSnapshot status() const override;
-  void report_trigger(const TriggerStatus& t) override;
 
   // True once a pipeline with a set duration has ended by itself (the CLI then exits).
   bool finished() const { return finished_; }
@@ -75,11 +75,11 @@ class Supervisor final : public Controller {
   std::string state_ = "stopped";
   std::string loop_;         // on air (or to be used at the next start)
   TrackInfo track_;
+  TriggerStatus trigger_;    // the AzuraCast feed's state, as it last reported it
   ArtPtr art_;               // cover art on air (shown again after a restart)
   std::deque<SwitchJob> jobs_;
   std::string last_error_;
   CommandAck last_command_;
-  TriggerStatus trigger_;
   Clock::time_point started_;
   std::string started_at_;
   uint64_t restarts_ = 0;

@@ -13,7 +13,7 @@
 
 using namespace loopcast::test;
 
-TEST_CASE("--azuracast: the first frame shows the station's song; the live feed follows; a broken feed leaves the stream alone") {
+TEST_CASE("--azuracast: the first frame shows the station's song — the live feed follows — a broken feed leaves the stream alone") {
   Rig rig;
   FakeAzuraCast az;
   az.play(FakeAzuraCast::fixture("azuracast_song_b.json"));  // custom_fields.loop = "b"

@@ -87,7 +87,7 @@ std::string loops_a_b() {
 bool error_says(const Controller& c, const std::string& text) { return trigger(c).last_error.find(text) != std::string::npos; }
 }  // namespace
 
-TEST_CASE("feed: the REST call at start hands over the song before anything else; the live feed then follows") {
+TEST_CASE("feed: the REST call at start hands over the song before anything else — the live feed then follows") {
   Station st;
   st.follow();
   FakeAzuraCast& az = st.az;
@@ -240,7 +240,7 @@ TEST_CASE("feed: an HTML error page is named as one, on the live feed and from R
   CHECK(ctl.calls_copy().empty());
 }
 
-TEST_CASE("feed: an unknown station is a 404 naming it; a 404 live endpoint is polled over") {
+TEST_CASE("feed: an unknown station is a 404 naming it — a 404 live endpoint is polled over") {
   Station st;
   FakeAzuraCast& az = st.az;
   FakeController& ctl = st.ctl;

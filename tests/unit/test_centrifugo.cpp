@@ -32,7 +32,7 @@ TEST_CASE("SSE: events split on blank lines, across chunk boundaries and line-en
   CHECK(split_all(s, {"data: z\r", "\r"}) == std::vector<std::string>{"z"});  // bare CRs end lines too
 }
 
-TEST_CASE("SSE: data lines are joined; comments, other fields and data-less events are skipped") {
+TEST_CASE("SSE: data lines are joined — comments, other fields and data-less events are skipped") {
   SseSplitter s;
   auto events = split_all(s, {": keep-alive\n\nevent: message\nid: 4\nretry: 100\ndata: {\"a\":\ndata: 1}\n\n", "data: open"});
   CHECK(events == std::vector<std::string>{"{\"a\":\n1}"});  // "data: open" waits for its blank line

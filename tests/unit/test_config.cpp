@@ -149,7 +149,7 @@ TEST_CASE("usage lists every flag") {
     CHECK(u.find(f) != std::string::npos);
 }
 
-TEST_CASE("--azuracast takes an http(s) base URL and --station a shortcode; they go together") {
+TEST_CASE("--azuracast takes an http(s) base URL and --station a shortcode — they go together") {
   AppConfig c;
   c.engine.loop = "x.mp4";
   c.engine.outputs = {"out.flv"};
