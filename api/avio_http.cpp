@@ -9,17 +9,6 @@
 #include "base/tls.hpp"
 
 namespace loopcast {
-namespace {
-std::string status_text(int err) {
-  if (err == AVERROR_HTTP_BAD_REQUEST) return "HTTP 400 Bad Request";
-  if (err == AVERROR_HTTP_UNAUTHORIZED) return "HTTP 401 Unauthorized";
-  if (err == AVERROR_HTTP_FORBIDDEN) return "HTTP 403 Forbidden";
-  if (err == AVERROR_HTTP_NOT_FOUND) return "HTTP 404 Not Found";
-  if (err == AVERROR_HTTP_OTHER_4XX) return "HTTP 4xx error";
-  if (err == AVERROR_HTTP_SERVER_ERROR) return "HTTP 5xx server error";
-  return av_error_string(err);
-}
-}  // namespace
 
 Result<std::unique_ptr<HttpStream>> HttpStream::open(const std::string& url, const std::atomic<bool>& stop, double timeout_s,
                                                      const std::string& accept, double longest_read_s) {
@@ -42,7 +31,7 @@ Result<std::unique_ptr<HttpStream>> HttpStream::open(const std::string& url, con
   av_dict_free(&opts);
   if (err < 0) {
     if (stop) return Error{fmt::format("{}: stopped", shown), Errc::unavailable};
-    const std::string why = s->deadline_.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : status_text(err);
+    const std::string why = s->deadline_.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : av_error_string(err);
     return Error{fmt::format("{}: {}", shown, why), err == AVERROR_HTTP_NOT_FOUND ? Errc::not_found : Errc::unavailable};
   }
   return s;

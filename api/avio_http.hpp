@@ -16,7 +16,7 @@ namespace loopcast {
 class HttpStream {
  public:
   // Opens `url` (http:// or https:// only), waiting at most timeout_s for the response headers.
-  // A 4xx/5xx reply is an error ("HTTP 404 Not Found", Errc::not_found for 404). longest_read_s
+  // A 4xx/5xx reply is an error ("Server returned 404 Not Found": Errc::not_found). longest_read_s
   // bounds any later read_some (the protocol's rw_timeout backstop; 0 = timeout_s).
   static Result<std::unique_ptr<HttpStream>> open(const std::string& url, const std::atomic<bool>& stop, double timeout_s,
                                                   const std::string& accept, double longest_read_s = 0);

@@ -170,18 +170,18 @@ void AzuraCastFeed::poll_loop() {
   uint64_t restarts = ctl_.status().restarts;
   auto last_poll = Clock::now();  // start() has just asked
   while (!stop_) {
-    bool live;
+    bool down;  // (not while the first connection is being made: that is bounded by io_timeout)
     {
       std::unique_lock lk(mu_);
       cv_.wait_for(lk, std::chrono::duration<double>(opts_.restart_check), [this] { return stop_.load(); });
-      live = live_ == Live::up;
+      down = live_ == Live::down;
     }
     if (stop_) break;
     const uint64_t now_restarts = ctl_.status().restarts;
     const bool restarted = now_restarts != restarts;
     restarts = now_restarts;
     if (restarted) log::info("azuracast", "pipeline restarted: asking the REST API what is playing");
-    if (restarted || (!live && seconds_since(last_poll) >= opts_.poll_interval)) {
+    if (restarted || (down && seconds_since(last_poll) >= opts_.poll_interval)) {
       poll_once();
       last_poll = Clock::now();
     }
