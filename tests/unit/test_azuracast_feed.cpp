@@ -259,6 +259,18 @@ TEST_CASE("feed: an unknown station is a 404 naming it — a 404 live endpoint i
   CHECK(trigger(ctl).state == "polling");
 }
 
+TEST_CASE("feed: credentials in the AzuraCast URL never reach status or errors") {
+  Station st;
+  FeedOptions opts = fast(st.az, "nope");
+  opts.base_url.insert(opts.base_url.find("://") + 3, "radio:hunter2@");
+  st.follow(opts);
+  const TriggerStatus t = trigger(st.ctl);
+  CHECK(t.last_error.find("404 Not Found") != std::string::npos);
+  CHECK(t.last_error.find("hunter2") == std::string::npos);
+  CHECK(t.url.find("hunter2") == std::string::npos);
+  CHECK(t.url.find("127.0.0.1") != std::string::npos);
+}
+
 TEST_CASE("feed: a live feed that only ever pings is given up on and polled over") {
   Station st(Mode::ping_only);
   st.follow();
