@@ -143,8 +143,8 @@ void AzuraCastFeed::poll_once() {
   if (!body) {
     if (stop_) return;
     const std::string hint = body.code() == Errc::not_found ? fmt::format(" (is '{}' the station's shortcode?)", opts_.station) : "";
-    log::warn("azuracast", "REST: {}{}", body.error(), hint);
-    return set_poll(false, fmt::format("REST: {}{}", body.error(), hint));
+    log::warn("azuracast", "REST {}{}", body.error(), hint);  // (the message starts with the URL)
+    return set_poll(false, fmt::format("REST {}{}", body.error(), hint));
   }
   auto np = parse_nowplaying(*body);
   if (!np) {
