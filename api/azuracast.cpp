@@ -42,6 +42,10 @@ Result<NowPlaying> parse_nowplaying(std::string_view body) {
   if (body.size() > (1u << 20)) return invalid("body larger than 1 MiB");
   rapidjson::Document doc;
   if (Status st = parse_json(doc, body); !st) return Error{st.error(), st.code()};
+  return parse_nowplaying(doc);
+}
+
+Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (!doc.IsObject()) return invalid("the NowPlaying body must be a JSON object");
   NowPlaying np;
   if (auto st = doc.FindMember("station"); st != doc.MemberEnd() && st->value.IsObject()) {

@@ -66,6 +66,12 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   metric(o, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", s.audio_buffer);
   o += "# HELP loopcast_input_state Station input state (1 for the current one).\n# TYPE loopcast_input_state gauge\n";
   o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state.empty() ? "stopped" : s.audio_state));
+  if (!s.trigger.source.empty()) {  // the AzuraCast feed, when one is configured
+    o += "# HELP loopcast_trigger_state AzuraCast feed state (1 for the current one).\n# TYPE loopcast_trigger_state gauge\n";
+    o += fmt::format("loopcast_trigger_state{{state=\"{}\"}} 1\n", label(s.trigger.state));
+    metric(o, "loopcast_trigger_updates_total", "counter", "Now-playing objects received from AzuraCast.", static_cast<double>(s.trigger.updates));
+    metric(o, "loopcast_trigger_reconnects_total", "counter", "AzuraCast live-feed sessions retried.", s.trigger.reconnects);
+  }
   // Per-output series: one HELP/TYPE header, one line per output, labelled by the redacted URL.
   auto per_output = [&](const char* name, const char* type, const char* help, auto value) {
     o += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/azuracast_feed.hpp"
 #include "api/http_server.hpp"
 #include "app/defaults.hpp"
 #include "base/libav_log.hpp"
@@ -90,6 +92,14 @@ int cmd_run(const std::vector<std::string>& args) {
   std::signal(SIGPIPE, SIG_IGN);  // a dropped TCP peer is an error value, not a process kill
 
   Supervisor sup(cfg);
+  // Before the stream opens: its REST answer picks the loop of the first frame. Its timeout is
+  // capped so that a slow AzuraCast delays the first frame by seconds, not by a long io_timeout.
+  std::unique_ptr<AzuraCastFeed> feed;
+  if (!cfg.control.azuracast_url.empty()) {
+    feed = std::make_unique<AzuraCastFeed>(
+        sup, FeedOptions{cfg.control.azuracast_url, cfg.control.station, std::min(cfg.engine.io_timeout, 10.0)});
+    feed->start();
+  }
   std::unique_ptr<HttpServer> http;
   if (cfg.control.http_port > 0) {
     http = std::make_unique<HttpServer>(sup, cfg.control);
@@ -124,6 +134,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
   if (http) http->stop();
+  if (feed) feed->stop();
   sup.stop();
   if (files) {
     files->poll_once();  // leave a final status.json that says "stopped"

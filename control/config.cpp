@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -125,6 +126,19 @@ const std::vector<Key>& keys() {
       {"loops_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.loops_dir = v; return Status::ok(); }, "where loop names resolve (default assets/loops)"},
       {"mapping", Kind::str, [](AppConfig& c, const std::string& v) { c.control.mapping_file = v; return Status::ok(); }, "track → loop rules, JSON (reload: SIGHUP or API)"},
       {"switch_delay", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("switch_delay", v), c.control.switch_delay); }, "seconds from webhook to picture change (default 0)"},
+      {"azuracast", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         const auto scheme = v.find("://");
+         const bool web = v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
+         if (!web || scheme + 3 >= v.size() || v[scheme + 3] == '/') return bad("azuracast", redact_url(v), "expected http(s)://HOST[:PORT][/PATH]");
+         c.control.azuracast_url = v.substr(0, v.find_last_not_of('/') + 1);
+         return Status::ok();
+       }, "AzuraCast base URL: follow its now-playing feed (needs --station)"},
+      {"station", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         const bool slug = !v.empty() && v.size() <= 100 && std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '_' || ch == '-'; });
+         if (!slug) return bad("station", v, "expected the station's shortcode (letters, digits, '_', '-')");
+         c.control.station = v;
+         return Status::ok();
+       }, "AzuraCast station shortcode for --azuracast"},
       {"icy_switch", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.icy_switch = true; return Status::ok(); }, "switch loops on in-band ICY StreamTitle changes"},
       {"watchdog", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("watchdog", v), c.control.watchdog_timeout); }, "restart when no packet for N s, 0 = off (default 30)"},
       {"autostart", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("autostart", v), c.control.autostart); }, "start streaming at launch (default true)"},
@@ -370,6 +384,7 @@ Status validate(const AppConfig& cfg) {
   if (c.http_port < 0 || c.http_port > 65535) return invalid(fmt::format("http_port {}: must be 0..65535", c.http_port));
   if (c.switch_delay < 0 || c.switch_delay > 120) return invalid(fmt::format("switch_delay {}: must be 0..120 s", c.switch_delay));
   if (c.watchdog_timeout < 0) return invalid("watchdog: must be >= 0");
+  if (c.azuracast_url.empty() != c.station.empty()) return invalid("azuracast and station go together: give both or neither");
   return Status::ok();
 }
 

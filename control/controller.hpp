@@ -28,6 +28,8 @@ class Controller {
   virtual StatusSnapshot status() const = 0;
   // The schedule's coming changes over `days` (stream windows and loop windows); none by default.
   virtual std::vector<ScheduleChange> schedule_changes(int /*days*/) const { return {}; }
+  // The AzuraCast feed's state, shown as status "trigger" (no-op where there is no status).
+  virtual void report_trigger(const TriggerStatus&) {}
 };
 
 }  // namespace loopcast

@@ -18,6 +18,18 @@ struct ScheduleChange {
   std::string what;  // start | stop | loop:NAME
 };
 
+// The AzuraCast now-playing feed (REST + live SSE) that follows the station without a webhook.
+struct TriggerStatus {
+  std::string source;         // "azuracast" when a feed is configured; empty: webhook/API only
+  std::string url;            // the AzuraCast base URL, redacted
+  std::string station;        // station shortcode
+  std::string state = "off";  // off | connecting | live | polling | reconnecting
+  std::string last_update;    // ISO-8601 UTC of the last now-playing data received
+  std::string last_error;     // redacted; kept after recovery (it is the *last* error)
+  uint64_t updates = 0;       // now-playing objects received (REST and live)
+  int reconnects = 0;         // live-feed sessions that ended and were retried
+};
+
 struct CommandAck {
   std::string id;       // control.json "id" (or generated)
   std::string command;  // start | stop | restart | switch
@@ -59,6 +71,7 @@ struct StatusSnapshot {
   uint64_t audio_underruns = 0;
   double audio_buffer = 0;        // seconds in the jitter buffer
   std::string icy_title;
+  TriggerStatus trigger;          // the AzuraCast feed (status.json: "trigger", the last key)
   std::vector<OutputStatus> outputs;
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;

@@ -47,6 +47,20 @@ void write_change(W& w, const ScheduleChange& c) {
   kv(w, "what", c.what);
   w.EndObject();
 }
+
+void write_trigger(W& w, const TriggerStatus& t) {
+  w.Key("trigger");
+  w.StartObject();
+  kv(w, "source", t.source);
+  kv(w, "url", t.url);
+  kv(w, "station", t.station);
+  kv(w, "state", t.state);
+  kv(w, "last_update", t.last_update);
+  kv(w, "last_error", t.last_error);
+  kv(w, "updates", t.updates);
+  kv(w, "reconnects", t.reconnects);
+  w.EndObject();
+}
 }  // namespace
 
 std::string schedule_to_json(const std::string& timezone, int days, const std::vector<ScheduleChange>& changes) {
@@ -138,6 +152,7 @@ std::string status_to_json(const StatusSnapshot& s) {
   if (s.next_change) write_change(w, *s.next_change);
   else w.Null();
   w.EndObject();
+  write_trigger(w, s.trigger);
   w.EndObject();
   return sb.GetString();
 }

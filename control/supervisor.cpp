@@ -153,10 +153,10 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     map = map_;
   }
   // Only station metadata runs ahead of the audio; ICY titles and manual requests apply at once.
-  double delay = track.source == "webhook" ? cfg_.control.switch_delay : 0.0;
+  double delay = is_station_metadata(track) ? cfg_.control.switch_delay : 0.0;
   // AzuraCast tells when the song started on the station; the listeners hear it `delay`
   // seconds after that, so a late webhook waits less.
-  if (track.source == "webhook" && track.played_at > 0 && delay > 0) {
+  if (track.played_at > 0 && delay > 0) {
     const double since = static_cast<double>(std::time(nullptr) - track.played_at);
     if (since > 0 && since < 3600) delay = std::max(0.0, delay - since);
   }
@@ -166,6 +166,11 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", track.source,
             track.text.empty() ? track.artist + " - " + track.title : track.text, loop, delay);
   return queue_switch(loop, track, delay);
+}
+
+void Supervisor::report_trigger(const TriggerStatus& t) {
+  std::lock_guard lk(mu_);
+  trigger_ = t;
 }
 
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
@@ -449,6 +454,7 @@ StatusSnapshot Supervisor::status() const {
     std::lock_guard lk(mu_);
     s.state = state_;
     s.track = track_;
+    s.trigger = trigger_;
     s.loop = loop_;
     if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
       s.pending_loop = jobs_.front().loop;

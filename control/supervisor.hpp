@@ -30,6 +30,7 @@ class Supervisor final : public Controller {
   Status restart() override;
   Status switch_loop(const std::string& loop_name) override;
   Status track_changed(const TrackInfo& track) override;
+  void report_trigger(const TriggerStatus& t) override;
   Status reload_mapping() override;
   void record_command(const CommandAck& ack) override;
   void report_files(const FilesHealth& health) override;
@@ -85,6 +86,7 @@ class Supervisor final : public Controller {
   std::string state_ = "stopped";
   std::string loop_;         // on air (or to be used at the next start)
   TrackInfo track_;
+  TriggerStatus trigger_;    // the AzuraCast feed's state, as it last reported it
   ArtPtr art_;               // cover art on air (shown again after a restart)
   std::deque<SwitchJob> jobs_;
   // Recent prepares by loop + art URL, running or ready and not yet on air (kept kPrepareReuse):

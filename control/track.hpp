@@ -18,7 +18,11 @@ struct TrackInfo {
   std::map<std::string, std::string> custom_fields;
   int64_t sh_id = 0;      // AzuraCast song-history id: changes once per play
   int64_t played_at = 0;  // unix seconds when the song started on the station; 0 = unknown
-  std::string source;     // "webhook", "icy", "api", "control-file"
+  std::string source;     // "webhook", "azuracast-rest", "azuracast-sse", "icy", "api", "control-file"
 };
+
+// AzuraCast's own now-playing data (webhook, REST or live feed) runs ahead of the audio the
+// listeners hear: the switch delay and played_at apply to it, not to ICY titles or manual requests.
+inline bool is_station_metadata(const TrackInfo& t) { return t.source == "webhook" || t.source.rfind("azuracast", 0) == 0; }
 
 }  // namespace loopcast

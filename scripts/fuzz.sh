@@ -9,7 +9,7 @@ SECS=${1:-60}; RUNS=${2:-}
 LIMIT=(-max_total_time="$SECS"); [ -n "$RUNS" ] && LIMIT=(-seed=1 -runs="$RUNS")
 OUT=build/fuzz; rm -rf "$OUT/corpus"; mkdir -p "$OUT/corpus"  # fresh corpus: same run every time
 CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
-SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
+SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
      control/atomic_file.cpp control/status_json.cpp control/time_window.cpp control/time_zone.cpp base/log.cpp base/redact.cpp
      base/backoff.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -22,6 +22,11 @@ for f in tests/fixtures/*.json assets/config.example.json; do
   i=$((i + 1))
 done
 printf '\x01{"command":"switch","loop":"b","id":"1"}' > "$OUT/corpus/seed-control"
+# The live feed: a connect message carrying song A, a ping, a small update (within -max_len).
+{ printf '\x04: hi\r\ndata: {"connect":{"client":"c","subs":{"station:loopcast_fm":{"publications":[{"data":{"np":'
+  tr -d '\n' < tests/fixtures/azuracast_song_a.json | tr -s ' '
+  printf '},"offset":1}]}},"ping":25}}\n\ndata: {}\n\ndata: {"channel":"station:loopcast_fm","pub":{"data":{"np":'
+  printf '{"now_playing":{"sh_id":2,"song":{"text":"Air - Sexy Boy"}}}}}}\n\n'; } > "$OUT/corpus/seed-live"
 cp tests/fuzz/regressions/* "$OUT/corpus/"  # inputs that once crashed stay in the corpus
 "$OUT/fuzz_parsers" "${LIMIT[@]}" -max_len=4096 -timeout=5 -artifact_prefix="$OUT/" -print_final_stats=1 "$OUT/corpus" 2>&1 | tail -n 12
 if [ -n "$RUNS" ]; then echo "fuzz: no crash in $RUNS runs (seed 1)"; else echo "fuzz: no crash in ${SECS}s"; fi

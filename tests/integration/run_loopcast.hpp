@@ -60,4 +60,10 @@ inline std::string utc_hms(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+// A string in a status document ("" when absent or not a string).
+inline std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
+inline bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace loopcast::test

@@ -13,13 +13,6 @@
 
 using namespace loopcast::test;
 
-namespace {
-std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-}  // namespace
-
 TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay — SIGHUP reloads the mapping") {
   Rig rig;
   const std::string dir = make_temp_dir("loopcast-trig");

@@ -33,6 +33,10 @@ struct FakeController : Controller {
     std::lock_guard lk(mu);
     snapshot.files = h;
   }
+  void report_trigger(const TriggerStatus& t) override {
+    std::lock_guard lk(mu);
+    snapshot.trigger = t;
+  }
   StatusSnapshot status() const override {
     std::lock_guard lk(mu);
     return snapshot;

@@ -167,3 +167,41 @@ TEST_CASE("timezone and schedule: JSON list or text form — bad values name the
   CHECK_FALSE(apply_config_json(c, R"({"schedule": 5})"));
   CHECK(c.control.schedule.size() == 2);  // a refused value changes nothing
 }
+
+TEST_CASE("--azuracast takes an http(s) base URL and --station a shortcode — they go together") {
+  AppConfig c;
+  c.engine.loop = "x.mp4";
+  c.engine.outputs = {"out.flv"};
+  REQUIRE(apply_cli_flags(c, {"--azuracast", "https://radio.example/", "--station", "loopcast_fm"}));
+  CHECK(c.control.azuracast_url == "https://radio.example");  // trailing slash dropped
+  CHECK(c.control.station == "loopcast_fm");
+  CHECK(validate(c));
+  REQUIRE(apply_config_json(c, R"({"azuracast": "http://10.0.0.5:8080/azura", "station": "night-2"})"));
+  CHECK(c.control.azuracast_url == "http://10.0.0.5:8080/azura");
+  CHECK(c.control.station == "night-2");
+  struct Bad {
+    std::vector<std::string> flags;
+    const char* says;
+  } bad[] = {
+      {{"--azuracast", "ftp://radio.example"}, "--azuracast: azuracast: invalid value 'ftp://radio.example': expected http(s)://"},
+      {{"--azuracast", "https://"}, "expected http(s)://HOST"},
+      {{"--azuracast", "radio.example"}, "expected http(s)://"},
+      {{"--station", "a/b"}, "--station: station: invalid value 'a/b': expected the station's shortcode"},
+      {{"--station", "x y"}, "shortcode"},
+  };
+  for (const auto& b : bad) {
+    AppConfig d;
+    Status st = apply_cli_flags(d, b.flags);
+    REQUIRE_FALSE(st);
+    CHECK_MESSAGE(st.error().find(b.says) != std::string::npos, st.error());
+  }
+  AppConfig half;
+  half.engine.loop = "x.mp4";
+  half.engine.outputs = {"out.flv"};
+  REQUIRE(apply_cli_flags(half, {"--azuracast", "https://radio.example"}));
+  CHECK(validate(half).error() == "azuracast and station go together: give both or neither");
+  AppConfig secret;  // credentials in the URL never reach an error message
+  Status st = apply_cli_flags(secret, {"--azuracast", "gopher://user:hunter2@radio.example"});
+  REQUIRE_FALSE(st);
+  CHECK(st.error().find("hunter2") == std::string::npos);
+}

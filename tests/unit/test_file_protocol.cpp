@@ -10,6 +10,7 @@
 
 #include "control/atomic_file.hpp"
 #include "control/file_protocol.hpp"
+#include "control/status_json.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
 
@@ -181,4 +182,26 @@ TEST_CASE("an unwritable control directory is a clear error at start") {
   REQUIRE_FALSE(st);
   CHECK(st.error().find("/proc/loopcast-cannot-exist") != std::string::npos);
   CHECK(write_file_atomic("/nonexistent-dir/status.json", "{}").error().find("status.json") != std::string::npos);
+}
+
+TEST_CASE("status.json: the AzuraCast feed is one more key, 'trigger', after all the others") {
+  StatusSnapshot s;
+  const std::string off = status_to_json(s);
+  const std::string tail =
+      R"(,"trigger":{"source":"","url":"","station":"","state":"off","last_update":"","last_error":"","updates":0,"reconnects":0}})";
+  REQUIRE(off.size() > tail.size());
+  CHECK(off.substr(off.size() - tail.size()) == tail);  // appended: every key before it is as it was
+  CHECK(off.find(R"("trigger")") == off.size() - tail.size() + 1);  // and only there
+  s.trigger = TriggerStatus{"azuracast", "https://radio.example", "loopcast_fm", "polling", "2026-11-26T04:00:00Z",
+                            "live feed: the server closed the stream", 12, 3};
+  rapidjson::Document d;
+  d.Parse(status_to_json(s).c_str());
+  REQUIRE(d.IsObject());
+  const auto& t = d["trigger"];
+  CHECK(std::string(t["source"].GetString()) == "azuracast");
+  CHECK(std::string(t["state"].GetString()) == "polling");
+  CHECK(std::string(t["last_update"].GetString()) == "2026-11-26T04:00:00Z");
+  CHECK(std::string(t["last_error"].GetString()) == "live feed: the server closed the stream");
+  CHECK(t["updates"].GetUint64() == 12);
+  CHECK(t["reconnects"].GetInt() == 3);
 }

@@ -201,6 +201,19 @@ TEST_CASE("unknown paths are JSON 404s — metrics are Prometheus text") {
   CHECK(r->body.find("loopcast_output_reconnects_total{output=\"rtmp://127.0.0.1/live/****\"} 3") != std::string::npos);
 }
 
+TEST_CASE("metrics show the AzuraCast feed only when one is configured") {
+  StatusSnapshot s;
+  CHECK(render_metrics(s).find("loopcast_trigger") == std::string::npos);
+  s.trigger.source = "azuracast";
+  s.trigger.state = "polling";
+  s.trigger.updates = 7;
+  s.trigger.reconnects = 2;
+  const std::string m = render_metrics(s);
+  CHECK(m.find("loopcast_trigger_state{state=\"polling\"} 1\n") != std::string::npos);
+  CHECK(m.find("loopcast_trigger_updates_total 7\n") != std::string::npos);
+  CHECK(m.find("loopcast_trigger_reconnects_total 2\n") != std::string::npos);
+}
+
 TEST_CASE("metric label values are escaped") {
   StatusSnapshot s;
   OutputStatus o;
