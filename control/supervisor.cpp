@@ -272,6 +272,9 @@ void Supervisor::process_switches() {
     prep = job.prep;
     due = Clock::now() >= job.due;
   }
+  // A flood of track changes (a webhook storm) becomes at most one switch a second, each to the
+  // latest request: requests in between only replace the waiting job.
+  const bool too_soon = Clock::now() - last_switch_ < kMinSwitchInterval;
   std::unique_ptr<LoopSource> ready;
   ArtPtr art;
   if (prep) {
@@ -284,22 +287,25 @@ void Supervisor::process_switches() {
       log::warn("control", "{}", last_error_);
       return;
     }
-    if (!due) return;
+    if (!due || too_soon) return;
     if (!prep->art_error.empty()) {
       log::warn("control", "{}; the song shows its text only", prep->art_error);
       prep->art_error.clear();
     }
     ready = std::move(prep->src);
     art = prep->art;
-  } else if (!due) {
+  } else if (!due || too_soon) {
     return;
   }
-  // A flood of track changes (a webhook storm) becomes at most one switch a second, each to the
-  // latest request: requests in between only replace the waiting job.
-  if (Clock::now() - last_switch_ < kMinSwitchInterval) return;
   {
     std::lock_guard lk(mu_);
-    if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) return;  // superseded meanwhile
+    if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) {  // superseded meanwhile
+      if (prep && ready) {  // a newer job may share this prepare: give the opened loop back
+        std::lock_guard pk(prep->mu);
+        prep->src = std::move(ready);
+      }
+      return;
+    }
     jobs_.pop_front();
     last_switch_ = Clock::now();
     loop_ = loop;
