@@ -15,12 +15,13 @@
 namespace loopcast {
 namespace {
 
-// Frames of the cached loop: whole passes of the file, at least one GOP; 0 while unknown.
+// Frames of the cached loop: whole passes of the file, at least one GOP; 0 while unknown (the
+// pass length is known once the source has wrapped).
 int64_t frames_wanted(const LoopSource& src, const EngineConfig& cfg) {
   if (src.wraps() == 0) return 0;
-  const double pass = std::max(src.pass_start(), 1.0 / cfg.fps);
-  const double passes = std::ceil(cfg.keyframe_interval / pass - 1e-9);
-  return std::llround(std::max(1.0, passes) * pass * cfg.fps);
+  const int64_t pass = std::max<int64_t>(1, std::llround(src.pass_start() * cfg.fps));
+  const int64_t gop = gop_frames(cfg);
+  return (gop + pass - 1) / pass * pass;
 }
 
 Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const std::atomic<bool>* cancel,
@@ -37,10 +38,13 @@ Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const 
   FramePtr frame = make_frame();
   for (int64_t i = 0;; ++i) {
     if (cancel && cancel->load()) return Error{"cancelled", Errc::unavailable};
-    const int64_t want = frames_wanted(src, cfg);
-    if (want > 0 && i >= want) break;
     if (i >= cap) return Error{fmt::format("longer than {:.0f} s: not cached", kMaxCachedLoopSeconds), Errc::invalid};
     av_frame_ref(frame.get(), src.frame_at(static_cast<double>(i) / cfg.fps));
+    // Checked after the read: the frame due at the pass end may already be the next pass's.
+    if (const int64_t want = frames_wanted(src, cfg); want > 0 && i >= want) {
+      av_frame_unref(frame.get());
+      break;
+    }
     frame->pts = i;
     // An IDR at frame 0 and at every GOP: the splicer enters a loop only at frame 0, which
     // restarts this rhythm, so keyframes stay <= one GOP apart across wraps and switches.

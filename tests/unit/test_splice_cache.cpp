@@ -74,7 +74,7 @@ TEST_CASE("cache build: frame count, IDR rhythm, closed cuts and identical SPS/P
   auto b = build_cache(fixture("loop_half_60fps.webm"), dir + "/b.mp4", cfg);
   REQUIRE_MESSAGE(b, b.error());
   CHECK((*a)->frames() == 30);  // one 1 s pass at 30 fps
-  CHECK((*b)->frames() == 30);  // its 60 fps pass, at 30 fps
+  CHECK((*b)->frames() == 15);  // its 0.5 s pass (60 fps) at 30 fps: one GOP
   for (auto* loop : {a->get(), b->get()}) {
     for (int64_t k = 0; k < loop->frames(); ++k) {
       const auto& p = loop->packet(k);
@@ -86,6 +86,12 @@ TEST_CASE("cache build: frame count, IDR rhythm, closed cuts and identical SPS/P
   CHECK((*a)->extradata() == (*b)->extradata());  // one sequence header for every loop
   CHECK((*a)->extradata().size() > 10);
   CHECK((*a)->extradata()[0] == 1);  // avcC, as the MP4 stores it and FLV sends it
+
+  EngineConfig two_s = cfg;  // a 1 s loop under a 2 s keyframe interval repeats to fill one GOP
+  two_s.keyframe_interval = 2;
+  auto c = build_cache(fixture("loop_1s_25fps.mp4"), dir + "/c.mp4", two_s);
+  REQUIRE_MESSAGE(c, c.error());
+  CHECK((*c)->frames() == 60);
 }
 
 TEST_CASE("cache: partial, corrupt and foreign entries are detected and rebuilt") {
