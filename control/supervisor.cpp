@@ -9,6 +9,7 @@
 #include "control/time_text.hpp"
 #include "base/log.hpp"
 #include "base/redact.hpp"
+#include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
 namespace {
@@ -29,6 +30,12 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
 }  // namespace
 
 Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.loop) {
+  const auto& e = cfg_.engine;
+  // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
+  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && e.crossfade <= 0)) {
+    cache_ = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
+    cache_->prepare({e.loop});
+  }
   map_ = std::make_shared<TrackMap>(TrackMap::with_default(cfg_.engine.loop, cfg_.control.loops_dir));
   if (!cfg_.control.mapping_file.empty()) {
     if (Status st = reload_mapping(); !st) log::warn("control", "{} (using the default loop only)", st.error());
@@ -63,7 +70,7 @@ Status Supervisor::start_locked() {
     ec.loop = loop_;
     state_ = "starting";
   }
-  auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); });
+  auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
   if (!p) {
     set_error(p.error());
     std::lock_guard lk(mu_);
@@ -84,6 +91,24 @@ Status Supervisor::start_locked() {
   started_at_ = iso_now();
   log::info("control", "stream started (loop '{}')", loop_);
   return Status::ok();
+}
+
+std::unique_ptr<CachedLoop> Supervisor::cached_for_start(const std::string& loop) {
+  if (!cache_) return nullptr;
+  if (cfg_.engine.video_mode == "splice") {
+    // Explicit splice: build the start loop now if needed (the start waits for it).
+    auto c = cache_->ensure(loop);
+    if (c) return std::move(*c);
+    log::warn("control", "{}; this session encodes its video", c.error());
+    return nullptr;
+  }
+  auto c = cache_->load(loop);
+  if (c) return std::move(*c);
+  // A session cannot move from encode to splice without a new sequence header: it stays encode,
+  // and the next start (restart, watchdog, process) splices once the cache is built.
+  log::info("control", "video mode auto: loop '{}' is not cached yet (building in the background); this session encodes", loop);
+  cache_->prepare({loop});
+  return nullptr;
 }
 
 Status Supervisor::stop() {
@@ -183,6 +208,7 @@ Status Supervisor::reload_mapping() {
   if (!m) return Error{m.error(), m.code()};
   for (const auto& missing : m->missing_loops()) log::warn("control", "mapping names a missing loop '{}'", missing);
   auto shared = std::make_shared<const TrackMap>(std::move(*m));
+  if (cache_) cache_->prepare(shared->loops());
   std::lock_guard lk(mu_);
   map_ = std::move(shared);
   log::info("control", "track mapping loaded from {}", cfg_.control.mapping_file);
@@ -200,44 +226,62 @@ void Supervisor::set_error(const std::string& e) {
   last_error_ = e;
 }
 
+void Supervisor::launch_prepare(SwitchJob& job, bool new_loop, bool want_art, bool splice) {
+  // Open the loop (first frame decoded, or its cache loaded or built) and fetch the art off the
+  // pipeline and off this thread: a bad file never goes on air, a slow one or a slow art server
+  // delays only its own switch.
+  job.prep = std::make_shared<Prepared>();
+  std::thread([prep = job.prep, path = new_loop ? job.loop : std::string(), art_url = want_art ? job.track.art : std::string(),
+               cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P},
+               ov = cfg_.engine.overlay] {
+    std::unique_ptr<LoopSource> src;
+    std::unique_ptr<CachedLoop> cached;
+    std::string error;
+    if (!path.empty() && cache) {
+      auto c = cache->ensure(path);
+      if (c) cached = std::move(*c);
+      else error = c.error() + " (a splice stream cannot encode it mid-session)";
+    } else if (!path.empty()) {
+      auto o = LoopSource::open(path, fmt);
+      if (o) src = std::move(*o);
+      else error = o.error();
+    }
+    Result<ArtPtr> art = error.empty() && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
+    std::lock_guard pk(prep->mu);
+    prep->src = std::move(src);
+    prep->cached = std::move(cached);
+    prep->error = error;
+    if (art) prep->art = std::move(*art);
+    else prep->art_error = art.error();
+    prep->done = true;
+  }).detach();
+}
+
 void Supervisor::process_switches() {
   std::string loop, text;
   std::shared_ptr<Prepared> prep;
   bool due = false, new_loop = false;
+  const auto running = pipeline();
+  const bool splice = running && running->splicing();
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty()) return;
     SwitchJob& job = jobs_.front();
     new_loop = job.loop != loop_;
     const bool want_art = cfg_.engine.overlay.enabled && cfg_.engine.overlay.art && !job.track.art.empty();
-    if ((new_loop || want_art) && !job.prep) {
-      // Open the loop (first frame decoded) and fetch the art off the pipeline and off this
-      // thread: a bad file never goes on air, a slow one or a slow art server delays only its
-      // own switch.
-      job.prep = std::make_shared<Prepared>();
-      std::thread([prep = job.prep, path = new_loop ? job.loop : std::string(), art_url = want_art ? job.track.art : std::string(),
-                   fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}, ov = cfg_.engine.overlay] {
-        Result<std::unique_ptr<LoopSource>> src = path.empty() ? Result<std::unique_ptr<LoopSource>>(nullptr) : LoopSource::open(path, fmt);
-        Result<ArtPtr> art = src && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
-        std::lock_guard pk(prep->mu);
-        if (src) prep->src = std::move(*src);
-        else prep->error = src.error();
-        if (art) prep->art = std::move(*art);
-        else prep->art_error = art.error();
-        prep->done = true;
-      }).detach();
-    }
+    if ((new_loop || want_art) && !job.prep) launch_prepare(job, new_loop, want_art, splice);
     loop = job.loop;
     text = overlay_text(job.track);
     prep = job.prep;
     due = Clock::now() >= job.due;
   }
   std::unique_ptr<LoopSource> ready;
+  std::unique_ptr<CachedLoop> ready_cached;
   ArtPtr art;
   if (prep) {
     std::lock_guard pk(prep->mu);
     if (!prep->done) return;  // still opening
-    if (new_loop && !prep->src) {
+    if (new_loop && !prep->src && !prep->cached) {
       std::lock_guard lk(mu_);
       if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
       last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
@@ -250,6 +294,7 @@ void Supervisor::process_switches() {
       prep->art_error.clear();
     }
     ready = std::move(prep->src);
+    ready_cached = std::move(prep->cached);
     art = prep->art;
   } else if (!due) {
     return;
@@ -264,6 +309,9 @@ void Supervisor::process_switches() {
   // Not running (or starting right now): the next start uses loop_.
   if (auto pipe = pipeline()) {
     if (ready) pipe->switch_to(std::move(ready));
+    if (ready_cached) {
+      if (Status st = pipe->switch_to(std::move(ready_cached)); !st) set_error(fmt::format("switch refused: {}", st.error()));
+    }
     if (!text.empty()) pipe->set_now_playing(text, art);
   }
 }
@@ -362,6 +410,7 @@ StatusSnapshot Supervisor::status() const {
     s.state = state_;
     s.track = track_;
     s.loop = loop_;
+    s.video_mode = cfg_.engine.video_mode;
     if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
       s.pending_loop = jobs_.front().loop;
       s.pending_in = std::max(0.0, std::chrono::duration<double>(jobs_.front().due - Clock::now()).count());
@@ -378,6 +427,7 @@ StatusSnapshot Supervisor::status() const {
   }
   if (auto pipe = pipeline()) {
     const auto p = pipe->stats();
+    s.video_mode = p.video_mode;
     s.switches += p.switches;
     s.video_frames = p.video_frames;
     s.audio_frames = p.audio_frames;

@@ -15,6 +15,7 @@
 #include "control/controller.hpp"
 #include "control/track_map.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/splice/loop_cache.hpp"
 
 namespace loopcast {
 
@@ -41,6 +42,7 @@ class Supervisor final : public Controller {
     std::mutex mu;
     bool done = false;
     std::unique_ptr<LoopSource> src;  // null when the job keeps the loop on air
+    std::unique_ptr<CachedLoop> cached;  // instead of src when the stream splices
     std::string error;                // the loop could not be opened: the switch is refused
     ArtPtr art;                       // null: no art wanted, or it failed (art_error)
     std::string art_error;
@@ -55,6 +57,9 @@ class Supervisor final : public Controller {
 
   void run();  // housekeeping thread: prepare and apply switches, measure rates, watchdog
   void process_switches();
+  void launch_prepare(SwitchJob& job, bool new_loop, bool want_art, bool splice);  // mu_ held
+  // The start loop's cache when this session can splice; null: the session encodes.
+  std::unique_ptr<CachedLoop> cached_for_start(const std::string& loop);
   void watch_pipeline();
   Status start_locked();  // life_mu_ held
   void stop_locked();
@@ -70,6 +75,7 @@ class Supervisor final : public Controller {
   mutable std::mutex mu_;  // state below; never held across blocking calls
   std::shared_ptr<Pipeline> pipeline_;  // replaced only with life_mu_ held; readers copy it
   std::shared_ptr<const TrackMap> map_;
+  std::shared_ptr<LoopCache> cache_;  // splice and auto modes; shared with prepare threads
   std::condition_variable cv_;
   std::string state_ = "stopped";
   std::string loop_;         // on air (or to be used at the next start)
