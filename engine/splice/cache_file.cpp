@@ -8,33 +8,23 @@
 #include <cstdio>
 #include <filesystem>
 
-extern "C" {
-#include <libavutil/hash.h>
-}
-
+#include "engine/splice/sha256.hpp"
 #include "engine/splice/splice_clock.hpp"
 
 namespace loopcast {
 namespace {
 constexpr const char* kMagic = "loopcast-cache 1";
 
-struct HashDeleter { void operator()(AVHashContext* h) const { av_hash_freep(&h); } };
-
 // SHA-256 over what splicing uses: extradata, then per packet its frame, key flag and bytes.
 std::string digest(const std::vector<uint8_t>& extradata, const std::vector<CachedPacket>& packets) {
-  AVHashContext* raw = nullptr;
-  if (av_hash_alloc(&raw, "SHA256") < 0) return {};
-  std::unique_ptr<AVHashContext, HashDeleter> h(raw);
-  av_hash_init(raw);
-  av_hash_update(raw, extradata.data(), extradata.size());
+  Sha256 h;
+  h.update(extradata.data(), extradata.size());
   for (const auto& p : packets) {
     const int64_t head[2] = {p.pts, p.key ? 1 : 0};
-    av_hash_update(raw, reinterpret_cast<const uint8_t*>(head), sizeof head);
-    av_hash_update(raw, p.pkt->data, static_cast<size_t>(p.pkt->size));
+    h.update(head, sizeof head);
+    h.update(p.pkt->data, static_cast<size_t>(p.pkt->size));
   }
-  char out[2 * AV_HASH_MAX_SIZE + 1] = {0};
-  av_hash_final_hex(raw, reinterpret_cast<uint8_t*>(out), sizeof out);
-  return out;
+  return h.hex();
 }
 
 std::string comment_for(size_t frames, const std::string& sha, const std::string& profile) {

@@ -1,5 +1,7 @@
 #include "engine/splice/cache_key.hpp"
 
+#include "engine/splice/sha256.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -9,30 +11,11 @@
 #include <memory>
 #include <vector>
 
-extern "C" {
-#include <libavutil/hash.h>
-}
 
 namespace loopcast {
 namespace {
 constexpr const char* kCachePreset = "slow";
 constexpr int kCacheBFrames = 2;  // no pyramid: reorder depth 1, a clean cut at most 3 frames away
-
-struct HashDeleter { void operator()(AVHashContext* h) const { av_hash_freep(&h); } };
-using HashPtr = std::unique_ptr<AVHashContext, HashDeleter>;
-
-HashPtr sha256() {
-  AVHashContext* h = nullptr;
-  if (av_hash_alloc(&h, "SHA256") < 0) return nullptr;
-  av_hash_init(h);
-  return HashPtr(h);
-}
-
-std::string hex_of(AVHashContext* h) {
-  char out[2 * AV_HASH_MAX_SIZE + 1] = {0};
-  av_hash_final_hex(h, reinterpret_cast<uint8_t*>(out), sizeof out);
-  return out;
-}
 
 // The lowest H.264 level whose macroblock limits hold the picture size and rate (Table A-1).
 const char* level_for(int width, int height, int fps) {
@@ -67,24 +50,24 @@ std::string cache_profile(const EngineConfig& cfg) {
 Result<std::string> content_hash(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) return Error{fmt::format("hash '{}': cannot open", path), Errc::not_found};
-  HashPtr h = sha256();
+  Sha256 h;
   if (!h) return Error{"SHA-256 not available in libavutil", Errc::unavailable};
   std::vector<uint8_t> buf(1 << 20);
   size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) av_hash_update(h.get(), buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) h.update(buf.data(), n);
   if (std::ferror(f.get())) return Error{fmt::format("hash '{}': read error", path), Errc::invalid};
-  return hex_of(h.get());
+  return h.hex();
 }
 
 Result<std::string> cache_path(const std::string& cache_dir, const std::string& loop, const EngineConfig& cfg) {
   auto content = content_hash(loop);
   if (!content) return content;
-  HashPtr h = sha256();
+  Sha256 h;
   if (!h) return Error{"SHA-256 not available in libavutil", Errc::unavailable};
   const std::string profile = cache_profile(cfg);
-  av_hash_update(h.get(), reinterpret_cast<const uint8_t*>(profile.data()), profile.size());
+  h.update(profile.data(), profile.size());
   const std::string stem = std::filesystem::path(loop).stem().string();
-  return fmt::format("{}/{}-{}-{}.mp4", cache_dir, stem, content->substr(0, 32), hex_of(h.get()).substr(0, 16));
+  return fmt::format("{}/{}-{}-{}.mp4", cache_dir, stem, content->substr(0, 32), h.hex().substr(0, 16));
 }
 
 std::string default_cache_dir() {

@@ -90,7 +90,7 @@ void LoopCache::run() {
     auto path = cache_path(dir_, loop, cfg_);
     if (!path) {
       error = path.error();
-    } else if (!read_cache(*path, CacheMeta{loop, cache_profile(cfg_), cfg_.fps, gop_frames(cfg_)})) {
+    } else if (!std::filesystem::exists(*path)) {  // (an entry is verified when it is loaded, not twice)
       log::info("cache", "encoding loop '{}' once for splice mode → {}", loop, *path);
       const auto t0 = std::chrono::steady_clock::now();
       auto built = build_cache(loop, *path, cfg_, &quit_);

@@ -131,3 +131,35 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
     CHECK_MESSAGE(r.output.empty(), "from " << from << ": " << r.output);
   }
 }
+
+TEST_CASE("video mode auto: encodes until the start loop is cached, splices from the next start; drawing keeps it encoding") {
+  const std::string dir = make_temp_dir("splice-auto");
+  const std::string loop = std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4";
+  auto mode_of_run = [&](const std::string& name, bool await_build, std::vector<std::string> extra) {
+    const int port = free_tcp_port();
+    std::vector<std::string> args{"--video-mode", "auto", "--cache-dir", dir + "/cache", "--loop", loop, "--size", "320x180",
+                                  "--vbitrate", "300k", "--output", dir + "/" + name + ".flv", "--http-port", std::to_string(port)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Loopcast lc(args);
+    auto cli = api(port);
+    std::string mode;
+    REQUIRE_MESSAGE(wait_for([&] {
+      auto d = status(cli);
+      if (!d.IsObject() || !d.HasMember("video_frames") || d["video_frames"].GetUint64() == 0) return false;
+      mode = d["video_mode"].GetString();
+      return true;
+    }, 20), lc.log());
+    // The background build of the start loop finishes while this session keeps its path.
+    if (await_build) CHECK_MESSAGE(wait_for([&] { return lc.log().find("cached:") != std::string::npos; }, 60), lc.log());
+    CHECK(std::string(status(cli)["video_mode"].GetString()) == mode);
+    CHECK(lc.terminate() == 0);
+    return mode;
+  };
+  CHECK(mode_of_run("first", true, {}) == "encode");    // not cached yet: this session encodes
+  CHECK(mode_of_run("second", false, {}) == "splice");  // cached meanwhile: the next start splices
+  CHECK(mode_of_run("fade", false, {"--crossfade", "0.5"}) == "encode");  // per-frame drawing needs pixels
+  auto rep = probe_media(dir + "/second.flv", false, false);
+  REQUIRE(rep);
+  CHECK(rep->video.dts_monotonic);
+  CHECK(rep->video.max_keyframe_interval <= 2.0 + 0.002);
+}
