@@ -20,6 +20,10 @@ struct H264Tuning {
   int threads = 0;          // 0 = x264's choice
 };
 
+// The picture parameters every H.264 stream of loopcast declares (size, rate, SAR 1:1, BT.709 TV
+// range, yuv420p, bitrate), whether it is encoded live or spliced from the cache.
+void set_stream_picture(AVCodecContext* c, const EngineConfig& cfg);
+
 class Encoder {
  public:
   // H.264: CBR-like (bitrate = maxrate, 2 s VBV), fixed GOP of keyframe_interval, closed GOP,

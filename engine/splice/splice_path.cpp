@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "engine/encoder.hpp"
 #include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
@@ -13,17 +14,7 @@ CodecCtxPtr stream_params(const CachedLoop& first, const EngineConfig& cfg) {
   if (!c) return nullptr;
   c->codec_type = AVMEDIA_TYPE_VIDEO;
   c->codec_id = AV_CODEC_ID_H264;
-  c->width = cfg.width;
-  c->height = cfg.height;
-  c->pix_fmt = AV_PIX_FMT_YUV420P;
-  c->time_base = AVRational{1, cfg.fps};
-  c->framerate = AVRational{cfg.fps, 1};
-  c->sample_aspect_ratio = AVRational{1, 1};
-  c->bit_rate = cfg.video_bitrate;
-  c->color_range = AVCOL_RANGE_MPEG;
-  c->colorspace = AVCOL_SPC_BT709;
-  c->color_primaries = AVCOL_PRI_BT709;
-  c->color_trc = AVCOL_TRC_BT709;
+  set_stream_picture(c.get(), cfg);
   const auto& x = first.extradata();
   c->extradata = static_cast<uint8_t*>(av_mallocz(x.size() + AV_INPUT_BUFFER_PADDING_SIZE));
   if (!c->extradata) return nullptr;

@@ -102,11 +102,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   auto tb = loop_thumbs(rig.loop_b(), 640, 360, 300);
   REQUIRE(ta);
   REQUIRE(tb);
-  std::vector<std::pair<int, double>> runs;  // (loop, start pts)
-  for (size_t i = 0; i < rep->thumbs.size(); ++i) {
-    const int id = classify(rep->thumbs[i], {*ta, *tb});
-    if (runs.empty() || runs.back().first != id) runs.emplace_back(id, rep->thumb_pts[i]);
-  }
+  const auto runs = loop_runs(*rep, {*ta, *tb});
   REQUIRE(rep->thumbs.size() > 500);
   REQUIRE(runs.size() == 3);  // a (wrapping at 10 s) → b → a
   CHECK(runs[0].first == 0);
@@ -116,11 +112,8 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   const double want_a = std::chrono::duration<double>(t_a - on_air).count();
   CHECK(std::abs(runs[1].second - runs[0].second - want_b) < 1.5);
   CHECK(std::abs(runs[2].second - runs[0].second - want_a) < 1.5);
-  for (int k = 1; k <= 2; ++k) {  // each new loop enters on its own IDR
-    bool key = false;
-    for (double kf : rep->video.keyframes) key |= std::abs(kf - runs[k].second) < 0.02;
-    CHECK_MESSAGE(key, "switch at " << runs[k].second << " is not on a keyframe");
-  }
+  for (int k = 1; k <= 2; ++k)  // each new loop enters on its own IDR
+    CHECK_MESSAGE(keyframe_near(rep->video, runs[k].second, 0.02), "switch at " << runs[k].second << " is not on a keyframe");
 
   // Decodes without a single error from the start and from keyframes around the wrap and switches.
   // (Not "-ss 0": ffmpeg's seek to 0 lands before the first B-frames' references, in encode mode too.)
