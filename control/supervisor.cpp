@@ -178,6 +178,9 @@ Status Supervisor::track_changed(const TrackInfo& track) {
 }
 
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
+  // A loop seen for the first time gets its cache built in the background (an encoding session
+  // of auto mode splices it from the next start; a splicing one waits for it at the switch).
+  if (cache_) cache_->prepare({loop});
   std::lock_guard lk(mu_);
   // A newer request supersedes any switch still waiting.
   jobs_.clear();

@@ -125,7 +125,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   }
 }
 
-TEST_CASE("video mode auto: encodes until the start loop is cached, splices from the next start; drawing keeps it encoding") {
+TEST_CASE("video mode auto: encodes until the start loop is cached, splices from the next start, drawing keeps it encoding") {
   const std::string dir = make_temp_dir("splice-auto");
   const std::string loop = std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4";
   auto mode_of_run = [&](const std::string& name, bool await_build, std::vector<std::string> extra) {
