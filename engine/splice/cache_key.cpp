@@ -72,7 +72,9 @@ Result<std::string> cache_path(const std::string& cache_dir, const std::string& 
 
 std::string default_cache_dir() {
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/loopcast";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/loopcast";
+  std::error_code ec;  // (service users often have no home: /nonexistent)
+  if (const char* home = std::getenv("HOME"); home && *home && std::filesystem::is_directory(home, ec))
+    return std::string(home) + "/.cache/loopcast";
   return "/tmp/loopcast-cache";
 }
 

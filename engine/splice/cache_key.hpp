@@ -26,7 +26,7 @@ std::string cache_profile(const EngineConfig& cfg);
 Result<std::string> content_hash(const std::string& path);
 // DIR/<loop name>-<content hash>-<profile hash>.mp4
 Result<std::string> cache_path(const std::string& cache_dir, const std::string& loop, const EngineConfig& cfg);
-// $XDG_CACHE_HOME/loopcast, else $HOME/.cache/loopcast, else /tmp/loopcast-cache.
+// $XDG_CACHE_HOME/loopcast, else $HOME/.cache/loopcast (if $HOME exists), else /tmp/loopcast-cache.
 std::string default_cache_dir();
 
 }  // namespace loopcast

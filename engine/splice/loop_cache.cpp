@@ -98,7 +98,7 @@ void LoopCache::run() {
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       else error = built.error();
     }
-    if (!error.empty() && !quit_) log::warn("cache", "{} (the loop plays in encode mode)", error);
+    if (!error.empty() && !quit_) log::warn("cache", "{} (the loop can only be encoded)", error);
     lk.lock();
     if (!error.empty()) failed_[loop] = error;
     building_.clear();
