@@ -10,14 +10,14 @@
 
 namespace loopcast {
 
-// Reorder depth of every cached loop (B-frames without pyramid: a B waits for one later P), and so
-// the splice stream's DTS lag behind PTS.
-constexpr int kCacheReorderDelay = 1;
+// Reorder depth of every cached loop (B-pyramid: I0 P4 B2 b1 b3, b1 is decoded 2 frames after its
+// display slot), and so the splice stream's DTS lag behind PTS.
+constexpr int kCacheReorderDelay = 2;
 
 // Frames between forced IDRs (the configured keyframe interval at the output rate).
 int gop_frames(const EngineConfig& cfg);
 // x264 tuning of the cache encode: pinned so that every cached loop has byte-identical SPS/PPS
-// (stitchable, fixed refs, B-frames without pyramid, level from the size and rate, CBR HRD),
+// (stitchable, fixed refs, 3 B-frames with pyramid, level from the size and rate, CBR HRD),
 // with a slower preset than live since each loop is encoded once.
 H264Tuning cache_tuning(const EngineConfig& cfg);
 // Every input of the cached bitstream, as text (hashed into the cache file name).

@@ -1,6 +1,6 @@
 // The splice video path's packet source: one cached packet per output frame, with PTS/DTS rebuilt
 // from the frame counter (splice_clock), looping the current cached loop and entering a queued one
-// at the first clean cut (at most B-frames + 1 frames after the request). Every entry is on the
+// at the first clean cut (at most B-frames frames after the request). Every entry is on the
 // loop's frame-0 IDR, which also restarts the keyframe clock.
 #pragma once
 #include <cstdint>

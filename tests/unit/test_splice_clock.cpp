@@ -11,8 +11,8 @@
 using namespace loopcast;
 
 namespace {
-// Decode order of an x264-like closed-GOP encode with 2 B-frames, no pyramid, IDR every `gop`:
-// I0 P3 B1 B2 P6 B4 B5 …, the last mini-GOP of a GOP shorter.
+// Decode order of an x264-like closed-GOP encode with 3 B-frames and a pyramid, IDR every `gop`:
+// I0 P4 B2 b1 b3 P8 B6 b5 b7 …, the last mini-GOP of a GOP shorter.
 std::unique_ptr<CachedLoop> synthetic_loop(int frames, int gop, uint8_t tag, std::vector<uint8_t> extradata = {1, 2, 3}) {
   std::vector<CachedPacket> pk;
   auto add = [&](int pts, bool key) {
@@ -28,9 +28,12 @@ std::unique_ptr<CachedLoop> synthetic_loop(int frames, int gop, uint8_t tag, std
     const int e = std::min(frames, s + gop);
     add(s, true);
     for (int i = s + 1; i < e;) {
-      const int p = std::min(i + 2, e - 1);
+      const int p = std::min(i + 3, e - 1);
       add(p, false);
-      for (int b = i; b < p; ++b) add(b, false);
+      const int mid = i + (p - i) / 2;  // the pyramid's reference B first
+      if (mid < p) add(mid, false);
+      for (int b = i; b < p; ++b)
+        if (b != mid) add(b, false);
       i = p + 1;
     }
   }
@@ -79,7 +82,7 @@ TEST_CASE("splice: wraps and random switches keep DTS +1, no PTS hole, keyframes
   const int gop = 60;
   std::vector<int> lengths = {301, 97, 600, 61};  // not multiples of the GOP, one shorter than two GOPs
   std::mt19937 rng(7);
-  Splicer sp(synthetic_loop(lengths[0], gop, 0), 1);
+  Splicer sp(synthetic_loop(lengths[0], gop, 0), 2);
   StreamCheck check{gop};
   std::unique_ptr<CachedLoop> pending;
   int64_t requested_at = -1, switches = 0;
@@ -90,12 +93,12 @@ TEST_CASE("splice: wraps and random switches keep DTS +1, no PTS hole, keyframes
       requested_at = n;
     }
     const SplicedPacket p = sp.next(pending);
-    REQUIRE(p.pts - p.dts <= 1 + 2);
+    REQUIRE(p.pts - p.dts <= 2 + 3);
     check.take(p);
     if (p.switched) {
       ++switches;
       REQUIRE(p.packet->key);        // a new loop starts on its IDR
-      REQUIRE(n - requested_at <= 2);  // at most B-frames frames late (~67 ms at 30 fps)
+      REQUIRE(n - requested_at <= 3);  // at most B-frames frames late (100 ms at 30 fps)
       REQUIRE(p.pts == n);           // on air at once: shown at the frame it replaces
     }
     REQUIRE(sp.frames_out() == n + 1);
@@ -109,7 +112,7 @@ TEST_CASE("splice: a year of wraps in, timestamps stay exact and millisecond DTS
   const int gop = 60;
   // A 301-frame loop wraps 3.1 million times a year: pick up a year in (its pass starts there).
   const int64_t start = year - 150;
-  Splicer sp(synthetic_loop(301, gop, 0), 1, start);
+  Splicer sp(synthetic_loop(301, gop, 0), 2, start);
   std::unique_ptr<CachedLoop> pending;
   int64_t last_ms = INT64_MIN;
   StreamCheck check{gop};
@@ -118,7 +121,7 @@ TEST_CASE("splice: a year of wraps in, timestamps stay exact and millisecond DTS
   for (int64_t i = 0; i < 301 * 3; ++i) {
     if (i == 400) pending = synthetic_loop(97, gop, 1);
     const SplicedPacket p = sp.next(pending);
-    REQUIRE(p.dts == start + i - 1);
+    REQUIRE(p.dts == start + i - 2);
     check.take(p);
     const int64_t ms = av_rescale_q(p.dts, AVRational{1, 30}, AVRational{1, 1000});  // FLV time base
     REQUIRE(ms > last_ms);
