@@ -9,6 +9,7 @@
 #include "engine/splice/cache_file.hpp"
 #include "engine/splice/cache_key.hpp"
 #include "engine/splice/loop_cache.hpp"
+#include "engine/splice/splice_clock.hpp"
 #include "engine/splice/splice_path.hpp"
 #include "tests/support/proc.hpp"
 
@@ -92,6 +93,17 @@ TEST_CASE("cache build: frame count, IDR rhythm, closed cuts and identical SPS/P
   auto c = build_cache(fixture("loop_1s_25fps.mp4"), dir + "/c.mp4", two_s);
   REQUIRE_MESSAGE(c, c.error());
   CHECK((*c)->frames() == 60);
+
+  EngineConfig odd = cfg;  // 30 frames under a 12-frame GOP: IDRs at 0, 12, 24, a last GOP of 6
+  odd.keyframe_interval = 0.4;
+  auto d = build_cache(fixture("loop_1s_25fps.mp4"), dir + "/d.mp4", odd);
+  REQUIRE_MESSAGE(d, d.error());
+  REQUIRE((*d)->frames() == 30);
+  std::vector<int64_t> keys;
+  for (int64_t k = 0; k < (*d)->frames(); ++k)
+    if ((*d)->packet(k).key) keys.push_back((*d)->packet(k).pts);
+  CHECK(keys == std::vector<int64_t>{0, 12, 24});
+  CHECK(splice_clock::last_gop_length(30, 12) == 6);  // the wrap's keyframe distance: within the interval
 }
 
 TEST_CASE("cache: partial, corrupt and foreign entries are detected and rebuilt") {
