@@ -50,7 +50,8 @@ bool switch_to(httplib::Client& cli, const char* loop) {
 
 TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one sequence header, decodable from every keyframe") {
   Rig rig;
-  const std::string cache = make_temp_dir("splice-cache");
+  const loopcast::test::TempDir cache_tmp("splice-cache");
+  const std::string& cache = cache_tmp.path;
   // Encode both loops once (the small size keeps the test short; the same flags go to run).
   const std::vector<std::string> profile{"--size", "640x360", "--vbitrate", "1000k", "--cache-dir", cache};
   std::vector<std::string> prep{LOOPCAST_BINARY, "prepare", "--loops-dir", rig.loops_dir()};
@@ -113,7 +114,8 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
 }
 
 TEST_CASE("video mode auto: encodes until the start loop is cached, splices from the next start, drawing keeps it encoding") {
-  const std::string dir = make_temp_dir("splice-auto");
+  const loopcast::test::TempDir dir_tmp("splice-auto");
+  const std::string& dir = dir_tmp.path;
   const std::string loop = std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4";
   auto mode_of_run = [&](const std::string& name, bool await_build, std::vector<std::string> extra) {
     const int port = free_tcp_port();

@@ -40,7 +40,8 @@ void flip_byte(const std::string& path, std::streamoff at) {
 }  // namespace
 
 TEST_CASE("cache key: stable for the same bytes, sensitive to content and profile") {
-  const std::string dir = loopcast::test::make_temp_dir("cachekey");
+  const loopcast::test::TempDir dir_tmp("cachekey");
+  const std::string& dir = dir_tmp.path;
   const std::string a = fixture("loop_1s_25fps.mp4");
   const std::string copy = dir + "/renamed.mp4";
   fs::copy_file(a, copy);
@@ -68,7 +69,8 @@ TEST_CASE("cache key: stable for the same bytes, sensitive to content and profil
 }
 
 TEST_CASE("cache build: frame count, IDR rhythm, closed cuts and identical SPS/PPS across loops") {
-  const std::string dir = loopcast::test::make_temp_dir("cachebuild");
+  const loopcast::test::TempDir dir_tmp("cachebuild");
+  const std::string& dir = dir_tmp.path;
   const EngineConfig cfg = small_profile();
   auto a = build_cache(fixture("loop_1s_25fps.mp4"), dir + "/a.mp4", cfg);
   REQUIRE_MESSAGE(a, a.error());
@@ -107,7 +109,8 @@ TEST_CASE("cache build: frame count, IDR rhythm, closed cuts and identical SPS/P
 }
 
 TEST_CASE("cache: partial, corrupt and foreign entries are detected and rebuilt") {
-  const std::string dir = loopcast::test::make_temp_dir("cachebad");
+  const loopcast::test::TempDir dir_tmp("cachebad");
+  const std::string& dir = dir_tmp.path;
   const EngineConfig cfg = small_profile();
   const std::string loop = fixture("loop_1s_25fps.mp4");
   LoopCache cache(cfg, dir);
@@ -139,7 +142,8 @@ TEST_CASE("cache: partial, corrupt and foreign entries are detected and rebuilt"
 }
 
 TEST_CASE("splice path: a loop with other SPS/PPS is refused, never sent mid-stream") {
-  const std::string dir = loopcast::test::make_temp_dir("cachemismatch");
+  const loopcast::test::TempDir dir_tmp("cachemismatch");
+  const std::string& dir = dir_tmp.path;
   EngineConfig cfg = small_profile();
   auto a = build_cache(fixture("loop_1s_25fps.mp4"), dir + "/a.mp4", cfg);
   REQUIRE(a);
