@@ -64,6 +64,8 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   metric(o, "loopcast_audio_reconnects_total", "counter", "Station input reconnection attempts.", static_cast<double>(s.audio_reconnects));
   metric(o, "loopcast_audio_underruns_total", "counter", "Times the audio buffer ran dry (silence).", static_cast<double>(s.audio_underruns));
   metric(o, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", s.audio_buffer);
+  o += "# HELP loopcast_video_mode Video path of the stream (1 for the current one): encode or splice.\n# TYPE loopcast_video_mode gauge\n";
+  o += fmt::format("loopcast_video_mode{{mode=\"{}\"}} 1\n", label(s.video_mode.empty() ? "encode" : s.video_mode));
   o += "# HELP loopcast_input_state Station input state (1 for the current one).\n# TYPE loopcast_input_state gauge\n";
   o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state.empty() ? "stopped" : s.audio_state));
   if (!s.trigger.source.empty()) {  // the AzuraCast feed, when one is configured

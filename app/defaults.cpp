@@ -32,6 +32,8 @@ std::string find_loops_dir(const std::string& configured) {
     if (fs::is_directory(c, ec)) return c.string();
   return configured;
 }
+}  // namespace
+
 std::vector<std::string> loops_in(const std::string& dir) {
   std::error_code ec;
   std::vector<std::string> loops;
@@ -42,7 +44,6 @@ std::vector<std::string> loops_in(const std::string& dir) {
   std::sort(loops.begin(), loops.end());
   return loops;
 }
-}  // namespace
 
 void apply_embedded_defaults(AppConfig& cfg) {
   std::error_code ec;

@@ -1,6 +1,9 @@
 // The embedded default: with no loop given, loopcast plays the loops shipped in assets/loops
 // (and ToneFeed when no station is given), so a first run shows something at once.
 #pragma once
+#include <string>
+#include <vector>
+
 #include "control/config.hpp"
 
 namespace loopcast {
@@ -9,5 +12,7 @@ namespace loopcast {
 // /usr/share/loopcast/loops) when the configured one does not exist, and picks its first loop
 // when none is configured.
 void apply_embedded_defaults(AppConfig& cfg);
+// The loop videos (.mp4 .mkv .mov .webm) in `dir`, sorted.
+std::vector<std::string> loops_in(const std::string& dir);
 
 }  // namespace loopcast

@@ -1,5 +1,6 @@
 // loopcast CLI: `run` streams (with the HTTP API and the shared-file protocol when configured),
-// `probe` checks a loop or audio source, `version` prints versions.
+// `prepare` pre-encodes loops for splice mode, `probe` checks a loop or audio source, `version`
+// prints versions.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -20,7 +21,10 @@
 #include "control/supervisor.hpp"
 #include "base/log.hpp"
 #include "base/tls.hpp"
+#include "control/track_map.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/splice/cache_key.hpp"
+#include "engine/splice/loop_cache.hpp"
 
 using namespace loopcast;
 
@@ -38,6 +42,8 @@ int usage(int code) {
       "loopcast — radio audio under a looping video, streamed to YouTube Live (RTMP/RTMPS)\n\n"
       "usage:\n"
       "  loopcast run [flags]      stream (see flags below)\n"
+      "  loopcast prepare [flags]  encode the loops (--loops-dir, --loop, --mapping) once for\n"
+      "                            --video-mode splice, with the same profile flags as run\n"
       "  loopcast probe FILE       check that a loop video opens and decodes\n"
       "  loopcast version          print versions\n\n",
       stdout);
@@ -64,6 +70,50 @@ int cmd_probe(const std::vector<std::string>& args) {
     }
     fmt::print("ok: {}\n", path);
   }
+  return rc;
+}
+
+// The loops of the loops dir, --loop and the mapping, each named once.
+std::vector<std::string> loops_to_prepare(const AppConfig& cfg) {
+  std::vector<std::string> loops = loops_in(cfg.control.loops_dir);
+  auto add = [&](const std::string& l) {
+    if (!l.empty() && std::find(loops.begin(), loops.end(), l) == loops.end()) loops.push_back(l);
+  };
+  add(cfg.engine.loop);
+  if (!cfg.control.mapping_file.empty()) {
+    if (auto map = TrackMap::load(cfg.control.mapping_file, cfg.control.loops_dir))
+      for (const auto& l : map->loops()) add(l);
+    else fmt::print(stderr, "warning: {}\n", map.error());
+  }
+  return loops;
+}
+
+int cmd_prepare(const std::vector<std::string>& args) {
+  AppConfig cfg;
+  if (Status st = apply_cli_flags(cfg, args); !st) {
+    fmt::print(stderr, "error: {}\n(see `loopcast prepare --help`)\n", st.error());
+    return 2;
+  }
+  apply_embedded_defaults(cfg);
+  AppConfig check = cfg;  // prepare streams nowhere: only the profile settings need to be valid
+  check.engine.outputs = {"prepare.flv"};
+  if (Status st = validate(check); !st) {
+    fmt::print(stderr, "error: {}\n", st.error());
+    return 2;
+  }
+  const std::string dir = cfg.engine.cache_dir.empty() ? default_cache_dir() : cfg.engine.cache_dir;
+  const auto loops = loops_to_prepare(cfg);
+  LoopCache cache(cfg.engine, dir);
+  cache.prepare(loops);
+  cache.wait_idle();
+  int rc = loops.empty() ? 1 : 0;
+  for (const auto& l : loops) {
+    auto c = cache.load(l);
+    if (c) fmt::print("ok: {} ({} frames, {:.0f} kB)\n", l, (*c)->frames(), (*c)->bytes() / 1000.0);
+    else fmt::print(stderr, "error: {}\n", c.error());
+    if (!c) rc = 1;
+  }
+  fmt::print("cache: {}\n", dir);
   return rc;
 }
 
@@ -154,6 +204,7 @@ int main(int argc, char** argv) {
     if (a == "--help" || a == "-h") return usage(0);
   if (cmd == "run") return cmd_run(args);
   if (cmd == "probe") return cmd_probe(args);
+  if (cmd == "prepare") return cmd_prepare(args);
   if (cmd == "version" || cmd == "--version") return cmd_version();
   if (cmd == "--help" || cmd == "-h" || cmd == "help") return usage(0);
   fmt::print(stderr, "error: unknown command '{}'\n", cmd);

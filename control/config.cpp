@@ -117,6 +117,12 @@ const std::vector<Key>& keys() {
       {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right"},
       {"overlay_art", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay_art", v), c.engine.overlay.art); }, "show the webhook's cover art (song.art) beside the text (default false)"},
       {"overlay_art_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_art_size", v), c.engine.overlay.art_size); }, "cover art square in pixels (default 160)"},
+      {"video_mode", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (v != "encode" && v != "splice" && v != "auto") return bad("video_mode", v, "expected encode|splice|auto");
+         c.engine.video_mode = v;
+         return Status::ok();
+       }, "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade) (default encode)"},
+      {"cache_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.cache_dir = v; return Status::ok(); }, "pre-encoded loop cache for splice mode (default ~/.cache/loopcast)"},
       {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address (default 127.0.0.1)"},
       {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off (default 8080)"},
       {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)"},
@@ -363,6 +369,8 @@ Status validate(const AppConfig& cfg) {
   if (e.audio_buffer < 0.05 || e.audio_buffer > 10) return invalid(fmt::format("audio_buffer {}: must be 0.05..10 s", e.audio_buffer));
   if (e.crossfade < 0 || e.crossfade > 5) return invalid(fmt::format("crossfade {}: must be 0..5 s", e.crossfade));
   if (e.duration < 0) return invalid("duration: must be >= 0");
+  if (e.video_mode == "splice" && (e.overlay.enabled || e.crossfade > 0))
+    return invalid("video_mode splice: the overlay and crossfade draw on every frame; use encode or auto");
   const auto& ov = e.overlay;
   if (ov.size < 8 || ov.size > 200) return invalid(fmt::format("overlay_size {}: must be 8..200 px", ov.size));
   static const char* corners[] = {"bottom-left", "bottom-right", "top-left", "top-right"};

@@ -51,6 +51,7 @@ struct StatusSnapshot {
   std::string started_at;         // ISO-8601 UTC, empty when stopped
   TrackInfo track;                // last track seen
   std::string loop;               // loop file currently on air
+  std::string video_mode;         // encode | splice (running), else the configured mode
   std::string pending_loop;       // loop waiting for its switch delay
   double pending_in = 0;          // seconds until the pending switch
   std::string timezone;                     // the schedule's zone

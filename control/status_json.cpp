@@ -96,6 +96,7 @@ std::string status_to_json(const StatusSnapshot& s) {
   w.Key("track");
   write_track(w, s.track);
   kv(w, "loop", s.loop);
+  kv(w, "video_mode", s.video_mode);
   kv(w, "pending_loop", s.pending_loop);
   kv(w, "pending_in", s.pending_in);
   kv(w, "switches", s.switches);

@@ -10,6 +10,7 @@
 #include "control/time_text.hpp"
 #include "base/log.hpp"
 #include "base/redact.hpp"
+#include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
 namespace {
@@ -35,6 +36,12 @@ SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>
 
 Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.loop) {
   schedule_ = make_schedule();
+  const auto& e = cfg_.engine;
+  // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
+  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && e.crossfade <= 0)) {
+    cache_ = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
+    cache_->prepare({e.loop});
+  }
   map_ = std::make_shared<TrackMap>(TrackMap::with_default(cfg_.engine.loop, cfg_.control.loops_dir));
   if (!cfg_.control.mapping_file.empty()) {
     // Refused, naming the rule; shown in last_error so an operator sees why no rule applies.
@@ -73,7 +80,7 @@ Status Supervisor::start_locked() {
     ec.loop = loop_;
     state_ = "starting";
   }
-  auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); });
+  auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
   if (!p) {
     set_error(p.error());
     std::lock_guard lk(mu_);
@@ -94,6 +101,24 @@ Status Supervisor::start_locked() {
   started_at_ = iso_now();
   log::info("control", "stream started (loop '{}')", loop_);
   return Status::ok();
+}
+
+std::unique_ptr<CachedLoop> Supervisor::cached_for_start(const std::string& loop) {
+  if (!cache_) return nullptr;
+  if (cfg_.engine.video_mode == "splice") {
+    // Explicit splice: build the start loop now if needed (the start waits for it).
+    auto c = cache_->ensure(loop);
+    if (c) return std::move(*c);
+    log::warn("control", "{}; this session encodes its video", c.error());
+    return nullptr;
+  }
+  auto c = cache_->load(loop);
+  if (c) return std::move(*c);
+  // A session cannot move from encode to splice without a new sequence header: it stays encode,
+  // and the next start (restart, watchdog, process) splices once the cache is built.
+  log::info("control", "video mode auto: loop '{}' is not cached yet (building in the background); this session encodes", loop);
+  cache_->prepare({loop});
+  return nullptr;
 }
 
 Status Supervisor::stop() {
@@ -174,6 +199,9 @@ void Supervisor::report_trigger(const TriggerStatus& t) {
 }
 
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
+  // A loop seen for the first time gets its cache built in the background (an encoding session
+  // of auto mode splices it from the next start; a splicing one waits for it at the switch).
+  if (cache_) cache_->prepare({loop});
   std::lock_guard lk(mu_);
   // A newer request supersedes any switch still waiting.
   jobs_.clear();
@@ -205,6 +233,7 @@ Status Supervisor::reload_mapping() {
   for (const auto& missing : m->missing_loops()) log::warn("control", "mapping names a missing loop '{}'", missing);
   auto shared = std::make_shared<const TrackMap>(std::move(*m));
   schedule_->set_map(shared);
+  if (cache_) cache_->prepare(shared->loops());
   std::lock_guard lk(mu_);
   map_ = std::move(shared);
   log::info("control", "track mapping loaded from {}", cfg_.control.mapping_file);
@@ -229,26 +258,41 @@ void Supervisor::set_error(const std::string& e) {
   last_error_ = e;
 }
 
-// Opens the loop (first frame decoded) and fetches the art off the pipeline and off the
-// supervisor thread: a bad file never goes on air, a slow one or a slow art server delays only
-// its own switch. A recent prepare for the same loop and art, running or ready, is shared.
-std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& path, const std::string& art_url) {
+// Opens the loop (first frame decoded, or its cache loaded or built) and fetches the art off the
+// pipeline and off the supervisor thread: a bad file never goes on air, a slow one or a slow art
+// server delays only its own switch. A recent prepare for the same loop, art and path (encode or
+// splice), running or ready, is shared.
+std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& path, const std::string& art_url, bool splice) {
   const auto now = Clock::now();
   for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
-    std::lock_guard pk(it->second.first->mu);
-    const bool used = it->second.first->done && !it->second.first->src && it->second.first->error.empty();
+    auto& p = *it->second.first;
+    std::lock_guard pk(p.mu);
+    const bool used = p.done && !p.src && !p.cached && p.error.empty();
     it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
   }
-  const std::string key = path + '\n' + art_url;
+  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "");
   if (auto it = prepared_.find(key); it != prepared_.end()) return it->second.first;
   auto prep = std::make_shared<Prepared>();
   prepared_[key] = {prep, now};
-  std::thread([prep, path, art_url, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P}, ov = cfg_.engine.overlay] {
-    Result<std::unique_ptr<LoopSource>> src = path.empty() ? Result<std::unique_ptr<LoopSource>>(nullptr) : LoopSource::open(path, fmt);
-    Result<ArtPtr> art = src && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
+  std::thread([prep, path, art_url, cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P},
+               ov = cfg_.engine.overlay] {
+    std::unique_ptr<LoopSource> src;
+    std::unique_ptr<CachedLoop> cached;
+    std::string error;
+    if (!path.empty() && cache) {
+      auto c = cache->ensure(path);
+      if (c) cached = std::move(*c);
+      else error = c.error() + " (a splice stream cannot encode it mid-session)";
+    } else if (!path.empty()) {
+      auto o = LoopSource::open(path, fmt);
+      if (o) src = std::move(*o);
+      else error = o.error();
+    }
+    Result<ArtPtr> art = error.empty() && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
     std::lock_guard pk(prep->mu);
-    if (src) prep->src = std::move(*src);
-    else prep->error = src.error();
+    prep->src = std::move(src);
+    prep->cached = std::move(cached);
+    prep->error = error;
     if (art) prep->art = std::move(*art);
     else prep->art_error = art.error();
     prep->done = true;
@@ -260,13 +304,15 @@ void Supervisor::process_switches() {
   std::string loop, text;
   std::shared_ptr<Prepared> prep;
   bool due = false, new_loop = false;
+  const auto running = pipeline();
+  const bool splice = running && running->splicing();
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty()) return;
     SwitchJob& job = jobs_.front();
     new_loop = job.loop != loop_;
     const bool want_art = cfg_.engine.overlay.enabled && cfg_.engine.overlay.art && !job.track.art.empty();
-    if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string());
+    if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice);
     loop = job.loop;
     text = overlay_text(job.track);
     prep = job.prep;
@@ -276,11 +322,12 @@ void Supervisor::process_switches() {
   // latest request: requests in between only replace the waiting job.
   const bool too_soon = Clock::now() - last_switch_ < kMinSwitchInterval;
   std::unique_ptr<LoopSource> ready;
+  std::unique_ptr<CachedLoop> ready_cached;
   ArtPtr art;
   if (prep) {
     std::lock_guard pk(prep->mu);
     if (!prep->done) return;  // still opening
-    if (new_loop && !prep->src) {
+    if (new_loop && !prep->src && !prep->cached) {
       std::lock_guard lk(mu_);
       if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
       last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
@@ -293,6 +340,7 @@ void Supervisor::process_switches() {
       prep->art_error.clear();
     }
     ready = std::move(prep->src);
+    ready_cached = std::move(prep->cached);
     art = prep->art;
   } else if (!due || too_soon) {
     return;
@@ -300,9 +348,10 @@ void Supervisor::process_switches() {
   {
     std::lock_guard lk(mu_);
     if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) {  // superseded meanwhile
-      if (prep && ready) {  // a newer job may share this prepare: give the opened loop back
+      if (prep && (ready || ready_cached)) {  // a newer job may share this prepare: give the loop back
         std::lock_guard pk(prep->mu);
-        prep->src = std::move(ready);
+        if (ready) prep->src = std::move(ready);
+        if (ready_cached) prep->cached = std::move(ready_cached);
       }
       return;
     }
@@ -314,6 +363,9 @@ void Supervisor::process_switches() {
   // Not running (or starting right now): the next start uses loop_.
   if (auto pipe = pipeline()) {
     if (ready) pipe->switch_to(std::move(ready));
+    if (ready_cached) {
+      if (Status st = pipe->switch_to(std::move(ready_cached)); !st) set_error(fmt::format("switch refused: {}", st.error()));
+    }
     if (!text.empty()) pipe->set_now_playing(text, art);
   }
 }
@@ -462,6 +514,7 @@ StatusSnapshot Supervisor::status() const {
     s.track = track_;
     s.trigger = trigger_;
     s.loop = loop_;
+    s.video_mode = cfg_.engine.video_mode;
     if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
       s.pending_loop = jobs_.front().loop;
       s.pending_in = std::max(0.0, std::chrono::duration<double>(jobs_.front().due - Clock::now()).count());
@@ -482,6 +535,7 @@ StatusSnapshot Supervisor::status() const {
   s.next_change = schedule_->next_change();
   if (auto pipe = pipeline()) {
     const auto p = pipe->stats();
+    s.video_mode = p.video_mode;
     s.switches += p.switches;
     s.video_frames = p.video_frames;
     s.audio_frames = p.audio_frames;

@@ -17,6 +17,7 @@
 #include "control/schedule_runner.hpp"
 #include "control/track_map.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/splice/loop_cache.hpp"
 
 namespace loopcast {
 
@@ -48,6 +49,7 @@ class Supervisor final : public Controller {
     std::mutex mu;
     bool done = false;
     std::unique_ptr<LoopSource> src;  // null when the job keeps the loop on air
+    std::unique_ptr<CachedLoop> cached;  // instead of src when the stream splices
     std::string error;                // the loop could not be opened: the switch is refused
     ArtPtr art;                       // null: no art wanted, or it failed (art_error)
     std::string art_error;
@@ -62,7 +64,10 @@ class Supervisor final : public Controller {
 
   void run();  // housekeeping thread: prepare and apply switches, measure rates, watchdog
   void process_switches();
-  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url);  // mu_ held
+  // mu_ held; splice: load (or build) the loop's cache instead of opening it for encoding.
+  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice);
+  // The start loop's cache when this session can splice; null: the session encodes.
+  std::unique_ptr<CachedLoop> cached_for_start(const std::string& loop);
   void watch_pipeline();
   Status start_locked();  // life_mu_ held
   void stop_locked();
@@ -82,6 +87,7 @@ class Supervisor final : public Controller {
   mutable std::mutex mu_;  // state below; never held across blocking calls
   std::shared_ptr<Pipeline> pipeline_;  // replaced only with life_mu_ held; readers copy it
   std::shared_ptr<const TrackMap> map_;
+  std::shared_ptr<LoopCache> cache_;  // splice and auto modes; shared with prepare threads
   std::condition_variable cv_;
   std::string state_ = "stopped";
   std::string loop_;         // on air (or to be used at the next start)

@@ -141,14 +141,20 @@ std::optional<std::string> TrackMap::rule_loop(const TrackInfo& t, SysSeconds at
   return std::nullopt;
 }
 
-std::vector<std::string> TrackMap::missing_loops() const {
+std::vector<std::string> TrackMap::loops() const {
   std::vector<std::string> out;
-  std::error_code ec;
-  auto check = [&](const std::string& p) {
-    if (!p.empty() && !fs::exists(p, ec) && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  auto add = [&](const std::string& p) {
+    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   };
-  check(default_);
-  for (const auto& r : rules_) check(r.loop);
+  add(default_);
+  for (const auto& r : rules_) add(r.loop);
+  return out;
+}
+
+std::vector<std::string> TrackMap::missing_loops() const {
+  std::vector<std::string> out = loops();
+  std::error_code ec;
+  out.erase(std::remove_if(out.begin(), out.end(), [&](const std::string& p) { return fs::exists(p, ec); }), out.end());
   return out;
 }
 

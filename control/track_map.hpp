@@ -46,6 +46,8 @@ class TrackMap {
   const TimeZone& zone() const { return zone_; }
   // Loops the map names that do not exist on disk (warned about at load; refused at switch).
   std::vector<std::string> missing_loops() const;
+  // Every loop the map names (the default first), full paths: what splice mode prepares.
+  std::vector<std::string> loops() const;
   size_t rule_count() const { return rules_.size(); }
 
  private:

@@ -6,35 +6,43 @@
 
 namespace loopcast {
 
-Result<Encoder> Encoder::video(const EngineConfig& cfg) {
-  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
-  if (!codec) return Error{"H.264 encoder libx264 not available in this FFmpeg build", Errc::unavailable};
-  Encoder e;
-  e.ctx_.reset(avcodec_alloc_context3(codec));
-  AVCodecContext* c = e.ctx_.get();
+void set_stream_picture(AVCodecContext* c, const EngineConfig& cfg) {
   c->width = cfg.width;
   c->height = cfg.height;
   c->pix_fmt = AV_PIX_FMT_YUV420P;
   c->time_base = AVRational{1, cfg.fps};
   c->framerate = AVRational{cfg.fps, 1};
   c->sample_aspect_ratio = AVRational{1, 1};
-  c->gop_size = std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps)));
-  c->keyint_min = c->gop_size;
-  c->max_b_frames = 2;
   c->bit_rate = cfg.video_bitrate;
-  c->rc_max_rate = cfg.video_bitrate;
-  c->rc_buffer_size = static_cast<int>(cfg.video_bitrate * 2);
-  c->thread_count = cfg.x264_threads;
-  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
   c->color_range = AVCOL_RANGE_MPEG;
   c->colorspace = AVCOL_SPC_BT709;
   c->color_primaries = AVCOL_PRI_BT709;
   c->color_trc = AVCOL_TRC_BT709;
-  AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "preset", cfg.preset.c_str(), 0);
-  av_dict_set(&opts, "forced-idr", "1", 0);
+}
+
+Result<Encoder> Encoder::video(const EngineConfig& cfg) {
   // Keyframes exactly every GOP (YouTube checks the interval), HRD signalled as CBR.
-  av_dict_set(&opts, "x264-params", "scenecut=0:nal-hrd=cbr:force-cfr=1", 0);
+  return h264(cfg, H264Tuning{cfg.preset, "scenecut=0:nal-hrd=cbr:force-cfr=1", 2, cfg.x264_threads});
+}
+
+Result<Encoder> Encoder::h264(const EngineConfig& cfg, const H264Tuning& tuning) {
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  if (!codec) return Error{"H.264 encoder libx264 not available in this FFmpeg build", Errc::unavailable};
+  Encoder e;
+  e.ctx_.reset(avcodec_alloc_context3(codec));
+  AVCodecContext* c = e.ctx_.get();
+  set_stream_picture(c, cfg);
+  c->gop_size = std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps)));
+  c->keyint_min = c->gop_size;
+  c->max_b_frames = tuning.max_b_frames;
+  c->rc_max_rate = cfg.video_bitrate;
+  c->rc_buffer_size = static_cast<int>(cfg.video_bitrate * 2);
+  c->thread_count = tuning.threads;
+  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "preset", tuning.preset.c_str(), 0);
+  av_dict_set(&opts, "forced-idr", "1", 0);
+  av_dict_set(&opts, "x264-params", tuning.x264_params.c_str(), 0);
   int err = avcodec_open2(c, codec, &opts);
   av_dict_free(&opts);
   if (err < 0) return Error{fmt::format("open H.264 encoder ({}x{}@{}): {}", cfg.width, cfg.height, cfg.fps, av_error_string(err)), Errc::invalid};

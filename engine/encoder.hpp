@@ -2,6 +2,7 @@
 // frames into packets handed to a sink; packets carry the encoder's time base.
 #pragma once
 #include <functional>
+#include <string>
 
 #include "base/av.hpp"
 #include "engine/engine_config.hpp"
@@ -11,11 +12,25 @@ namespace loopcast {
 
 using PacketSink = std::function<void(AVPacket* pkt)>;
 
+// What differs between the live H.264 encode and the one-off cache encode (engine/splice).
+struct H264Tuning {
+  std::string preset;
+  std::string x264_params;  // x264-params option string
+  int max_b_frames = 2;
+  int threads = 0;          // 0 = x264's choice
+};
+
+// The picture parameters every H.264 stream of loopcast declares (size, rate, SAR 1:1, BT.709 TV
+// range, yuv420p, bitrate), whether it is encoded live or spliced from the cache.
+void set_stream_picture(AVCodecContext* c, const EngineConfig& cfg);
+
 class Encoder {
  public:
   // H.264: CBR-like (bitrate = maxrate, 2 s VBV), fixed GOP of keyframe_interval, closed GOP,
   // no scene-cut keyframes, yuv420p, global header for FLV.
   static Result<Encoder> video(const EngineConfig& cfg);
+  // The same stream settings (size, rate, CBR, GOP, colour, global header) with other x264 tuning.
+  static Result<Encoder> h264(const EngineConfig& cfg, const H264Tuning& tuning);
   // AAC-LC stereo at cfg.sample_rate, planar float in.
   static Result<Encoder> audio(const EngineConfig& cfg);
 

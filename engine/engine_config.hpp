@@ -28,6 +28,8 @@ struct EngineConfig {
   double crossfade = 0.0;            // seconds of blend between old and new loop on a switch
   bool realtime = true;              // pace output against the wall clock
   double duration = 0.0;             // stop after this many output seconds; 0 = run forever
+  std::string video_mode = "encode";  // encode | splice | auto (splice when nothing draws per frame)
+  std::string cache_dir;             // pre-encoded loops for splice mode; empty = default_cache_dir()
   OverlayConfig overlay{};           // now-playing text on the picture
   Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30
   Backoff output_backoff{};

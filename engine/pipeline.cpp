@@ -12,17 +12,22 @@ namespace {
 int64_t now_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 }  // namespace
 
-Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, TitleHandler on_title) {
+Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, TitleHandler on_title, std::unique_ptr<CachedLoop> cached) {
   std::unique_ptr<Pipeline> p(new Pipeline(cfg));
-  auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P});
-  if (!loop) return Error{loop.error(), loop.code()};
-  p->loop_ = std::move(*loop);
-  p->loop_->set_cancel(&p->stop_);
   p->loop_path_ = cfg.loop;
-
-  auto venc = Encoder::video(cfg);
-  if (!venc) return Error{venc.error(), venc.code()};
-  p->venc_ = std::move(*venc);
+  if (cached) {
+    auto path = SplicePath::create(std::move(cached), cfg);
+    if (!path) return Error{path.error(), path.code()};
+    p->splice_ = std::move(*path);
+  } else {
+    auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P});
+    if (!loop) return Error{loop.error(), loop.code()};
+    p->loop_ = std::move(*loop);
+    p->loop_->set_cancel(&p->stop_);
+    auto venc = Encoder::video(cfg);
+    if (!venc) return Error{venc.error(), venc.code()};
+    p->venc_ = std::move(*venc);
+  }
   auto aenc = Encoder::audio(cfg);
   if (!aenc) return Error{aenc.error(), aenc.code()};
   p->aenc_ = std::move(*aenc);
@@ -37,7 +42,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
   if (cfg.outputs.empty()) return Error{"no output given", Errc::invalid};
   Pipeline* self = p.get();
   for (const auto& url : cfg.outputs) {
-    auto out = std::make_unique<Output>(url, OutputStreams{p->venc_.ctx(), p->aenc_.ctx()}, cfg,
+    const AVCodecContext* video = p->splice_ ? p->splice_->params() : p->venc_.ctx();
+    auto out = std::make_unique<Output>(url, OutputStreams{video, p->aenc_.ctx()}, cfg,
                                         [self] { self->request_keyframe(); });
     if (Status st = out->open(); !st) {
       // A wrong URL or an unwritable file is the operator's mistake: fail now. An ingest that is
@@ -82,6 +88,11 @@ void Pipeline::switch_to(std::unique_ptr<LoopSource> next) {
   pending_ = std::move(next);  // a newer request replaces one not yet on air
 }
 
+Status Pipeline::switch_to(std::unique_ptr<CachedLoop> next) {
+  if (!splice_) return Error{"switch to a cached loop: this stream encodes its video", Errc::conflict};
+  return splice_->queue(std::move(next));
+}
+
 void Pipeline::send(int stream, AVPacket* pkt) {
   (stream == 0 ? vbytes_ : abytes_) += static_cast<uint64_t>(pkt->size);
   last_packet_ns_ = now_ns();
@@ -118,7 +129,25 @@ const AVFrame* Pipeline::compose(const AVFrame* current) {
   return blend_.get();
 }
 
+// Splice mode: the cached packet for this frame (keyframes come from the cache, at most one
+// keyframe interval apart, so a reconnecting output waits for the next one instead of forcing it).
+Status Pipeline::emit_spliced_frame() {
+  bool switched = false;
+  AVPacket* pkt = splice_->next(&switched);
+  if (switched) {
+    ++switches_;
+    std::lock_guard sk(stats_mu_);
+    loop_path_ = splice_->on_air();
+    log::info("pipeline", "spliced to loop '{}' at frame {}", loop_path_, video_frames_);
+  }
+  send(0, pkt);
+  ++video_frames_;
+  vframes_out_ = video_frames_;
+  return Status::ok();
+}
+
 Status Pipeline::emit_video_frame() {
+  if (splice_) return emit_spliced_frame();
   bool idr = force_idr_.exchange(false);
   {
     std::lock_guard lk(switch_mu_);
@@ -164,7 +193,8 @@ Status Pipeline::tick() {
   const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count() -
                      pacing::audio_seconds(audio_samples_, cfg_.sample_rate);
   while (video_frames_ < due) {
-    if (cfg_.realtime && lag > 1.0 && video_frames_ + 1 < due) {
+    // (Spliced packets depend on each other and cost nothing: never skipped.)
+    if (!splice_ && cfg_.realtime && lag > 1.0 && video_frames_ + 1 < due) {
       ++video_frames_;
       ++dropped_;
       continue;
@@ -175,8 +205,8 @@ Status Pipeline::tick() {
 }
 
 void Pipeline::run() {
-  log::info("pipeline", "on air: {}x{}@{} {} kb/s video, {} Hz {} kb/s audio", cfg_.width, cfg_.height, cfg_.fps,
-            cfg_.video_bitrate / 1000, cfg_.sample_rate, cfg_.audio_bitrate / 1000);
+  log::info("pipeline", "on air: {}x{}@{} {} kb/s video ({}), {} Hz {} kb/s audio", cfg_.width, cfg_.height, cfg_.fps,
+            cfg_.video_bitrate / 1000, splice_ ? "spliced from cache" : "encoded", cfg_.sample_rate, cfg_.audio_bitrate / 1000);
   while (!stop_) {
     const double media_t = pacing::audio_seconds(audio_samples_, cfg_.sample_rate);
     if (cfg_.duration > 0 && media_t >= cfg_.duration) break;
@@ -189,7 +219,7 @@ void Pipeline::run() {
     }
   }
   // Flush what the encoders still hold so the recording ends cleanly.
-  venc_.encode(nullptr, false, [this](AVPacket* p) { send(0, p); });
+  if (!splice_) venc_.encode(nullptr, false, [this](AVPacket* p) { send(0, p); });
   aenc_.encode(nullptr, false, [this](AVPacket* p) { send(1, p); });
   teardown();
   finished_ = true;
@@ -213,6 +243,7 @@ PipelineStats Pipeline::stats() const {
   s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
   s.finished = finished_;
   s.last_packet_age = static_cast<double>(now_ns() - last_packet_ns_.load()) / 1e9;
+  s.video_mode = splice_ ? "splice" : "encode";
   std::lock_guard lk(stats_mu_);
   s.loop = loop_path_;
   s.error = error_;

@@ -15,6 +15,7 @@
 #include "engine/engine_config.hpp"
 #include "engine/input/loop_source.hpp"
 #include "engine/output/output.hpp"
+#include "engine/splice/splice_path.hpp"
 #include "engine/video/overlay.hpp"
 #include "base/result.hpp"
 
@@ -34,13 +35,17 @@ struct PipelineStats {
   bool finished = false;      // ended by itself (duration reached or fatal error)
   std::string error;          // the fatal error, if any
   double last_packet_age = 0; // seconds since the last packet left the encoders
+  std::string video_mode;     // encode | splice (fixed for the pipeline's life)
 };
 
 class Pipeline {
  public:
   using TitleHandler = std::function<void(const std::string&)>;
   // Opens the first loop, the encoders, the audio feed and (synchronously, once) the outputs.
-  static Result<std::unique_ptr<Pipeline>> create(const EngineConfig& cfg, TitleHandler on_title = {});
+  // With `cached` (the first loop pre-encoded), video is spliced from caches for the pipeline's
+  // whole life: no video decode or encode, one SPS/PPS for the session.
+  static Result<std::unique_ptr<Pipeline>> create(const EngineConfig& cfg, TitleHandler on_title = {},
+                                                  std::unique_ptr<CachedLoop> cached = nullptr);
   ~Pipeline();
 
   void start();
@@ -48,6 +53,9 @@ class Pipeline {
   void stop();
   // Put `next` on air at the next video frame (IDR there; crossfade if configured).
   void switch_to(std::unique_ptr<LoopSource> next);
+  // Splice mode: put a cached loop on air at the next clean cut (at most 3 frames late).
+  Status switch_to(std::unique_ptr<CachedLoop> next);
+  bool splicing() const { return splice_ != nullptr; }
   void request_keyframe() { force_idr_ = true; }
   // Now-playing text and cover art for the overlay (ignored when the overlay is disabled).
   void set_now_playing(std::string text, ArtPtr art) { overlay_.set(std::move(text), std::move(art)); }
@@ -61,6 +69,7 @@ class Pipeline {
   void run();
   Status tick();  // one audio frame and the video frames it makes due
   Status emit_video_frame();
+  Status emit_spliced_frame();
   void send(int stream, AVPacket* pkt);
   void teardown();
   const AVFrame* compose(const AVFrame* current);
@@ -70,7 +79,8 @@ class Pipeline {
   Encoder venc_;
   Encoder aenc_;
   std::vector<std::unique_ptr<Output>> outputs_;
-  std::unique_ptr<LoopSource> loop_;
+  std::unique_ptr<LoopSource> loop_;         // encode mode
+  std::unique_ptr<SplicePath> splice_;       // splice mode
   std::unique_ptr<LoopSource> fading_out_;  // previous loop during a crossfade
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
 

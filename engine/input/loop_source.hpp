@@ -36,6 +36,9 @@ class LoopSource {
 
   const std::string& path() const { return path_; }
   int wraps() const { return wraps_; }
+  // Local time where the pass being decoded (read ahead of the frame on air) started: after the
+  // first wrap, the length of one pass of the file.
+  double pass_start() const { return offset_; }
   uint64_t decoded_frames() const { return decoded_; }
   uint64_t errors() const { return errors_; }
   bool repeated() const { return repeated_; }  // the last frame_at() showed the previous picture again

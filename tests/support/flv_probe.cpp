@@ -270,4 +270,19 @@ int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, doubl
   return best;
 }
 
+std::vector<std::pair<int, double>> loop_runs(const MediaReport& rep, const std::vector<std::vector<Thumb>>& loops) {
+  std::vector<std::pair<int, double>> runs;
+  for (size_t i = 0; i < rep.thumbs.size(); ++i) {
+    const int id = classify(rep.thumbs[i], loops);
+    if (runs.empty() || runs.back().first != id) runs.emplace_back(id, rep.thumb_pts[i]);
+  }
+  return runs;
+}
+
+bool keyframe_near(const StreamReport& video, double t, double tolerance) {
+  for (double kf : video.keyframes)
+    if (std::abs(kf - t) < tolerance) return true;
+  return false;
+}
+
 }  // namespace loopcast::test

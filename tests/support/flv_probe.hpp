@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -50,5 +51,10 @@ Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames);
 double thumb_distance(const Thumb& a, const Thumb& b);  // mean absolute difference, 0..255
 // Which loop (index into `loops`) has the frame closest to `t`; -1 when `loops` is empty.
 int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, double* best_distance = nullptr);
+
+// Runs of decoded frames showing the same loop: (index into `loops`, pts of the run's first frame).
+std::vector<std::pair<int, double>> loop_runs(const MediaReport& rep, const std::vector<std::vector<Thumb>>& loops);
+// A keyframe within `tolerance` seconds of `t`.
+bool keyframe_near(const StreamReport& video, double t, double tolerance);
 
 }  // namespace loopcast::test

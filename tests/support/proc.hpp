@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,6 +52,17 @@ bool tcp_port_free(int port);   // 127.0.0.1:port can be bound
 bool tcp_connects(int port);    // something accepts connections on 127.0.0.1:port
 std::string read_text(const std::string& path);
 std::string make_temp_dir(const std::string& prefix);
+// A make_temp_dir() removed with all it holds at scope exit (caches and recordings add up).
+struct TempDir {
+  explicit TempDir(const std::string& prefix) : path(make_temp_dir(prefix)) {}
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string path;
+};
 // Peak resident set (VmHWM) and current RSS of a running process, in kB; 0 when unknown.
 long vm_kb(pid_t pid, const char* field);
 

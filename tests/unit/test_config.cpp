@@ -119,12 +119,31 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
   expect([](AppConfig& c) { c.engine.overlay.size = -3; }, "overlay_size -3");
   expect([](AppConfig& c) { c.engine.overlay.position = "middle"; }, "overlay_position 'middle'");
   expect([](AppConfig& c) { c.engine.overlay.art = true, c.engine.overlay.art_size = 400; }, "overlay_art_size 400: must be 16..360");
+  expect([](AppConfig& c) { c.engine.video_mode = "splice", c.engine.overlay.enabled = true; }, "video_mode splice");
+  expect([](AppConfig& c) { c.engine.video_mode = "splice", c.engine.crossfade = 0.5; }, "video_mode splice");
+  AppConfig drawing_auto = base();  // auto simply encodes when something draws
+  drawing_auto.engine.video_mode = "auto", drawing_auto.engine.crossfade = 0.5;
+  CHECK(validate(drawing_auto));
   AppConfig small = base();  // a small picture is fine while the art is off
   small.engine.width = 320, small.engine.height = 180;
   CHECK(validate(small));
   AppConfig c = base();
   c.engine.outputs = {"http://ingest.example/live/abcdef-key"};
   CHECK(validate(c).error().find("abcdef-key") == std::string::npos);  // redacted in the message
+}
+
+TEST_CASE("video mode and cache dir: flags and JSON, bad modes refused") {
+  AppConfig c;
+  CHECK(c.engine.video_mode == "encode");
+  REQUIRE(apply_cli_flags(c, {"--video-mode", "auto", "--cache-dir", "/srv/cache"}));
+  CHECK(c.engine.video_mode == "auto");
+  CHECK(c.engine.cache_dir == "/srv/cache");
+  REQUIRE(apply_config_json(c, R"({"video_mode": "splice", "cache_dir": "/c"})"));
+  CHECK(c.engine.video_mode == "splice");
+  CHECK(c.engine.cache_dir == "/c");
+  Status st = apply_cli_flags(c, {"--video-mode", "copy"});
+  REQUIRE_FALSE(st);
+  CHECK(st.error().find("encode|splice|auto") != std::string::npos);
 }
 
 TEST_CASE("the stream key comes from the environment and is redacted everywhere") {

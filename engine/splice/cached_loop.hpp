@@ -1,0 +1,46 @@
+// One loop pre-encoded to the stream's exact profile, held in memory: its H.264 packets in decode
+// order with their local frame numbers, the shared SPS/PPS (extradata), and where a cut is clean.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/av.hpp"
+#include "base/result.hpp"
+
+namespace loopcast {
+
+struct CachedPacket {
+  PacketPtr pkt;      // data only; timestamps are rebuilt at splice time
+  int64_t pts = 0;    // local frame number, 0..frames-1
+  bool key = false;   // IDR
+};
+
+class CachedLoop {
+ public:
+  // Checks what splicing relies on: packet PTS are exactly 0..N-1, the first packet is the frame-0
+  // IDR, and keyframes are at most `max_gop` frames apart (also across the wrap).
+  static Result<std::unique_ptr<CachedLoop>> create(std::string source, std::vector<CachedPacket> packets,
+                                                    std::vector<uint8_t> extradata, int max_gop);
+
+  const std::string& source() const { return source_; }  // the loop file it was made from
+  int64_t frames() const { return static_cast<int64_t>(packets_.size()); }
+  const CachedPacket& packet(int64_t k) const { return packets_[static_cast<size_t>(k)]; }
+  // Clean to leave this loop after its first k packets (k = frames(): the end of a pass).
+  bool clean_after(int64_t k) const { return clean_[static_cast<size_t>(k)]; }
+  int64_t reorder_delay() const { return delay_; }
+  const std::vector<uint8_t>& extradata() const { return extradata_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  CachedLoop() = default;
+  std::string source_;
+  std::vector<CachedPacket> packets_;
+  std::vector<bool> clean_;  // frames() + 1 entries
+  std::vector<uint8_t> extradata_;
+  int64_t delay_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace loopcast

@@ -1,0 +1,109 @@
+#include "engine/splice/loop_cache.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "base/log.hpp"
+#include "engine/splice/cache_builder.hpp"
+#include "engine/splice/cache_file.hpp"
+#include "engine/splice/cache_key.hpp"
+
+namespace loopcast {
+
+LoopCache::LoopCache(EngineConfig cfg, std::string dir) : cfg_(std::move(cfg)), dir_(std::move(dir)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+LoopCache::~LoopCache() {
+  quit_ = true;
+  cv_.notify_all();
+  thread_.join();
+}
+
+Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
+  auto path = cache_path(dir_, loop, cfg_);
+  if (!path) return Error{path.error(), path.code() == Errc::not_found ? Errc::unavailable : path.code()};
+  auto cached = read_cache(*path, CacheMeta{loop, cache_profile(cfg_), cfg_.fps, gop_frames(cfg_)});
+  if (!cached && cached.code() == Errc::invalid) {
+    log::warn("cache", "{}: rebuilding it", cached.error());
+    std::error_code ec;
+    std::filesystem::remove(*path, ec);
+    std::lock_guard lk(mu_);
+    failed_.erase(loop);
+    enqueue_locked(loop, false);
+  }
+  return cached;
+}
+
+void LoopCache::prepare(const std::vector<std::string>& loops) {
+  std::lock_guard lk(mu_);
+  for (const auto& l : loops) {
+    failed_.erase(l);
+    enqueue_locked(l, false);
+  }
+}
+
+bool LoopCache::busy_locked(const std::string& loop) const {
+  return building_ == loop || std::find(queue_.begin(), queue_.end(), loop) != queue_.end();
+}
+
+void LoopCache::enqueue_locked(const std::string& loop, bool front) {
+  if (loop.empty() || building_ == loop) return;
+  queue_.erase(std::remove(queue_.begin(), queue_.end(), loop), queue_.end());
+  if (front) queue_.push_front(loop);
+  else queue_.push_back(loop);
+  cv_.notify_all();
+}
+
+Result<std::unique_ptr<CachedLoop>> LoopCache::ensure(const std::string& loop) {
+  auto cached = load(loop);
+  if (cached || (cached.code() != Errc::not_found && cached.code() != Errc::invalid)) return cached;
+  {
+    std::unique_lock lk(mu_);
+    if (!failed_.count(loop)) enqueue_locked(loop, true);
+    cv_.wait(lk, [&] { return quit_ || !busy_locked(loop); });
+    if (auto f = failed_.find(loop); f != failed_.end()) return Error{f->second, Errc::unavailable};
+  }
+  return load(loop);
+}
+
+void LoopCache::wait_idle() {
+  std::unique_lock lk(mu_);
+  cv_.wait(lk, [&] { return quit_ || (queue_.empty() && building_.empty()); });
+}
+
+void LoopCache::run() {
+  // Below the live pipeline: a build takes the CPU only when the stream leaves some.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  std::unique_lock lk(mu_);
+  while (!quit_) {
+    cv_.wait(lk, [&] { return quit_ || !queue_.empty(); });
+    if (quit_) break;
+    building_ = queue_.front();
+    queue_.pop_front();
+    const std::string loop = building_;
+    lk.unlock();
+    std::string error;
+    auto path = cache_path(dir_, loop, cfg_);
+    if (!path) {
+      error = path.error();
+    } else if (!std::filesystem::exists(*path)) {  // (an entry is verified when it is loaded, not twice)
+      log::info("cache", "encoding loop '{}' once for splice mode → {}", loop, *path);
+      const auto t0 = std::chrono::steady_clock::now();
+      auto built = build_cache(loop, *path, cfg_, &quit_);
+      if (built) log::info("cache", "loop '{}' cached: {} frames in {:.1f} s", loop, (*built)->frames(),
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      else error = built.error();
+    }
+    if (!error.empty() && !quit_) log::warn("cache", "{} (the loop can only be encoded)", error);
+    lk.lock();
+    if (!error.empty()) failed_[loop] = error;
+    building_.clear();
+    cv_.notify_all();
+  }
+}
+
+}  // namespace loopcast

@@ -1,0 +1,54 @@
+// The loops' caches for one stream profile: loads entries, replaces bad ones, and builds missing
+// ones on one background thread (nice 10, one x264 thread), so preparing costs the live stream at
+// most one low-priority core. Thread-safe.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/result.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/splice/cached_loop.hpp"
+
+namespace loopcast {
+
+class LoopCache {
+ public:
+  LoopCache(EngineConfig cfg, std::string dir);
+  ~LoopCache();  // cancels a build in progress
+
+  // The valid entry for `loop`. Errc::not_found while it is not built yet; a partial, corrupt or
+  // foreign entry is removed, queued for a rebuild, and reported as Errc::invalid.
+  Result<std::unique_ptr<CachedLoop>> load(const std::string& loop);
+  // Queue background builds (deduplicated; loops already cached are skipped quickly).
+  void prepare(const std::vector<std::string>& loops);
+  // Load, or build ahead of the queue and wait for it. A loop that failed to build fails again
+  // without rebuilding (until prepare() is asked for it anew).
+  Result<std::unique_ptr<CachedLoop>> ensure(const std::string& loop);
+  // Blocks until the queue is empty and nothing is building (for `loopcast prepare`).
+  void wait_idle();
+  const std::string& dir() const { return dir_; }
+
+ private:
+  void run();
+  void enqueue_locked(const std::string& loop, bool front);  // mu_ held
+  bool busy_locked(const std::string& loop) const;
+
+  const EngineConfig cfg_;
+  const std::string dir_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;           // guarded by mu_
+  std::string building_;                    // guarded by mu_
+  std::map<std::string, std::string> failed_;  // loop → build error; guarded by mu_
+  std::atomic<bool> quit_{false};
+  std::thread thread_;
+};
+
+}  // namespace loopcast

@@ -1,0 +1,38 @@
+// The splice video path of a pipeline: the next cached H.264 packet for each output frame instead
+// of decode + encode. Owns the splicer, the stream's codec parameters (the caches' SPS/PPS, sent
+// once per session) and the loop waiting to go on air.
+#pragma once
+#include <mutex>
+#include <string>
+
+#include "base/av.hpp"
+#include "base/result.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/splice/splicer.hpp"
+
+namespace loopcast {
+
+class SplicePath {
+ public:
+  static Result<std::unique_ptr<SplicePath>> create(std::unique_ptr<CachedLoop> first, const EngineConfig& cfg);
+
+  // Stream parameters for the outputs: H.264 at the output size and rate, extradata = SPS/PPS.
+  const AVCodecContext* params() const { return params_.get(); }
+  // Queue a loop for the next clean cut (thread-safe; replaces one not yet on air). Refuses a loop
+  // whose SPS/PPS differ from the stream's: that would need a new sequence header mid-session.
+  Status queue(std::unique_ptr<CachedLoop> next);
+  // The packet of the next output frame (timestamps in 1/fps); `switched` when a queued loop
+  // went on air with it. Valid until the next call.
+  AVPacket* next(bool* switched);
+  const std::string& on_air() const { return splicer_.current().source(); }  // pipeline thread only
+
+ private:
+  SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params);
+  CodecCtxPtr params_;
+  Splicer splicer_;
+  PacketPtr out_ = make_packet();
+  std::mutex mu_;
+  std::unique_ptr<CachedLoop> pending_;  // guarded by mu_
+};
+
+}  // namespace loopcast

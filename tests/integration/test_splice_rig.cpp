@@ -1,0 +1,147 @@
+// Issue 13 on the real rig: a splice stream (pre-encoded loops copied, only audio encoded) through
+// loop wraps and two switches is one RTMP session with monotonic DTS, keyframes <= 2 s apart, one
+// sequence header, the picture changing at each switch, and decodes cleanly from any keyframe.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "base/av.hpp"
+#include "tests/integration/run_loopcast.hpp"
+#include "tests/integration/switch_checks.hpp"
+#include "tests/support/flv_probe.hpp"
+#include "tests/support/rig.hpp"
+
+using namespace loopcast;
+using namespace loopcast::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+// AVC sequence headers in the recording that differ from its first one (the FLV demuxer hands
+// every later header over as NEW_EXTRADATA side data; nginx-rtmp's recorder repeats the first one
+// at the start of every recording, in encode mode too). -1 when the file does not open.
+int changed_sequence_headers(const std::string& flv) {
+  AVFormatContext* raw = nullptr;
+  if (avformat_open_input(&raw, flv.c_str(), nullptr, nullptr) < 0) return -1;
+  InputPtr in(raw);
+  PacketPtr pkt = make_packet();
+  std::string first;
+  int changed = 0;
+  while (av_read_frame(in.get(), pkt.get()) >= 0) {
+    const AVCodecParameters* par = in->streams[pkt->stream_index]->codecpar;
+    if (par->codec_type == AVMEDIA_TYPE_VIDEO && first.empty() && par->extradata_size > 0)
+      first.assign(reinterpret_cast<const char*>(par->extradata), static_cast<size_t>(par->extradata_size));
+    size_t size = 0;
+    const uint8_t* x = av_packet_get_side_data(pkt.get(), AV_PKT_DATA_NEW_EXTRADATA, &size);
+    if (x && par->codec_type == AVMEDIA_TYPE_VIDEO && std::string(reinterpret_cast<const char*>(x), size) != first) ++changed;
+    av_packet_unref(pkt.get());
+  }
+  return first.empty() ? -1 : changed;
+}
+
+bool switch_to(httplib::Client& cli, const char* loop) {
+  const httplib::Headers auth = {{"Authorization", "Bearer t0k-spl"}};
+  auto r = cli.Post("/api/v1/track", auth, fmt::format(R"({{"loop":"{}"}})", loop), "application/json");
+  return r && r->status == 202;
+}
+}  // namespace
+
+TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one sequence header, decodable from every keyframe") {
+  Rig rig;
+  const loopcast::test::TempDir cache_tmp("splice-cache");
+  const std::string& cache = cache_tmp.path;
+  // Encode both loops once (the small size keeps the test short; the same flags go to run).
+  const std::vector<std::string> profile{"--size", "640x360", "--vbitrate", "1000k", "--cache-dir", cache};
+  std::vector<std::string> prep{LOOPCAST_BINARY, "prepare", "--loops-dir", rig.loops_dir()};
+  prep.insert(prep.end(), profile.begin(), profile.end());
+  const std::string prep_log = cache + "/prepare.log";
+  KilledAtExit preparing(spawn(prep, prep_log));
+  REQUIRE_MESSAGE(wait_exit(preparing.pid, 120) == 0, read_text(prep_log));
+  preparing.pid = -1;
+
+  const int port = free_tcp_port();
+  std::vector<std::string> args{"--video-mode", "splice", "--loop", "a.mp4", "--loops-dir", rig.loops_dir(), "--audio", rig.icecast_url(),
+                                "--output", rig.rtmp_url("splice"), "--duration", "20", "--http-port", std::to_string(port),
+                                "--api-token", "t0k-spl"};
+  args.insert(args.end(), profile.begin(), profile.end());
+  Loopcast lc(args);
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] {
+    auto r = cli.Get("/api/v1/status");
+    return r && r->body.find("\"video_frames\":0,") == std::string::npos && r->body.find("\"running\":true") != std::string::npos;
+  }, 20), lc.log());
+  const auto on_air = Clock::now();
+  auto st = cli.Get("/api/v1/status");
+  REQUIRE(st);
+  CHECK(st->body.find("\"video_mode\":\"splice\"") != std::string::npos);
+  auto metrics = cli.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("loopcast_video_mode{mode=\"splice\"} 1") != std::string::npos);
+
+  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(11500));  // after the first wrap (10 s)
+  const auto t_b = Clock::now();
+  REQUIRE(switch_to(cli, "b"));
+  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(16000));
+  const auto t_a = Clock::now();
+  REQUIRE(switch_to(cli, "a"));
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 1);  // one RTMP session through the wraps and both switches
+  auto rep = probe_media(recs[0], true, false);
+  REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+  CHECK(rep->video.width == 640);
+  CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);
+  CHECK(rep->video.max_dts_gap <= 1.0 / 30 + 0.002);
+  CHECK(rep->video.max_keyframe_interval <= 2.0 + 0.002);
+  CHECK_MESSAGE(rep->audio.dts_monotonic, rep->audio.first_violation);
+  CHECK(changed_sequence_headers(recs[0]) == 0);
+
+  REQUIRE(rep->thumbs.size() > 500);
+  const auto runs = check_a_b_a(*rep, rig, 640, 360, on_air, t_b, t_a, 0.02);  // a (wrapping at 10 s) → b → a
+
+  // Decodes without a single error from the start and from keyframes around the wrap and switches.
+  // (Not "-ss 0": ffmpeg's seek to 0 lands before the first B-frames' references, in encode mode too.)
+  for (double from : {-1.0, 1.0, 9.0, runs[1].second - 0.5, runs[1].second + 1.0, runs[2].second - 0.2, 18.5}) {
+    const std::string seek = from < 0 ? "" : fmt::format("-ss {:.3f}", from);
+    auto r = run_cmd(fmt::format("ffmpeg -nostdin -v error -xerror {} -i {} -f null - 2>&1", seek, shell_quote(recs[0])));
+    CHECK_MESSAGE(r.code == 0, "from " << from << ": " << r.output);
+    CHECK_MESSAGE(r.output.empty(), "from " << from << ": " << r.output);
+  }
+}
+
+TEST_CASE("video mode auto: encodes until the start loop is cached, splices from the next start, drawing keeps it encoding") {
+  const loopcast::test::TempDir dir_tmp("splice-auto");
+  const std::string& dir = dir_tmp.path;
+  const std::string loop = std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/loop_1s_25fps.mp4";
+  auto mode_of_run = [&](const std::string& name, bool await_build, std::vector<std::string> extra) {
+    const int port = free_tcp_port();
+    std::vector<std::string> args{"--video-mode", "auto", "--cache-dir", dir + "/cache", "--loop", loop, "--size", "320x180",
+                                  "--vbitrate", "300k", "--output", dir + "/" + name + ".flv", "--http-port", std::to_string(port)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Loopcast lc(args);
+    auto cli = api(port);
+    std::string mode;
+    REQUIRE_MESSAGE(wait_for([&] {
+      auto d = status(cli);
+      if (!d.IsObject() || !d.HasMember("video_frames") || d["video_frames"].GetUint64() == 0) return false;
+      mode = d["video_mode"].GetString();
+      return true;
+    }, 20), lc.log());
+    // The background build of the start loop finishes while this session keeps its path.
+    if (await_build) CHECK_MESSAGE(wait_for([&] { return lc.log().find("cached:") != std::string::npos; }, 60), lc.log());
+    CHECK(std::string(status(cli)["video_mode"].GetString()) == mode);
+    CHECK(lc.terminate() == 0);
+    return mode;
+  };
+  CHECK(mode_of_run("first", true, {}) == "encode");    // not cached yet: this session encodes
+  CHECK(mode_of_run("second", false, {}) == "splice");  // cached meanwhile: the next start splices
+  CHECK(mode_of_run("fade", false, {"--crossfade", "0.5"}) == "encode");  // per-frame drawing needs pixels
+  auto rep = probe_media(dir + "/second.flv", false, false);
+  REQUIRE(rep);
+  CHECK(rep->video.dts_monotonic);
+  CHECK(rep->video.max_keyframe_interval <= 2.0 + 0.002);
+}
