@@ -28,6 +28,7 @@ struct StatusSnapshot {
   std::string pending_loop;       // loop waiting for its switch delay
   double pending_in = 0;          // seconds until the pending switch
   uint64_t switches = 0;
+  uint64_t track_changes = 0;     // new songs accepted (repeats of the same song are not counted)
   uint64_t video_frames = 0;
   uint64_t audio_frames = 0;
   uint64_t dropped_frames = 0;    // video frames dropped to keep up with the clock
