@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -157,10 +159,94 @@ TEST_CASE("a corrupt or deleted loop at switch time: the current loop stays on a
   auto d = status(cli);
   CHECK(std::string(d["loop"].GetString()).find("good.mp4") != std::string::npos);
   CHECK(d["switches"].GetUint64() == 0);
-  // Deleted between the request and the switch: resolved, then gone at prepare time.
+  // Already gone when asked for: refused at once.
   run_cmd("rm '" + loops + "/vanishing.mp4'");
   CHECK(cli.Post("/api/v1/track", R"({"loop":"vanishing"})", "application/json")->status == 404);
   CHECK(std::string(status(cli)["loop"].GetString()).find("good.mp4") != std::string::npos);
   CHECK(status(cli)["state"] == "running");
+  CHECK(lc.terminate() == 0);
+}
+
+TEST_CASE("a loop deleted while its switch is being prepared: refused and reported, or on air from the open file — never a gap") {
+  Rig rig;
+  const std::string loops = make_temp_dir("loopcast-loops");
+  run_cmd("cp '" + rig.loop_a() + "' '" + loops + "/good.mp4'");
+  const int port = free_tcp_port();
+  const std::string out = make_temp_dir("loopcast-out") + "/o.flv";
+  Loopcast lc({"--loop", "good.mp4", "--loops-dir", loops, "--output", out, "--http-port", std::to_string(port), "--size", "320x180",
+               "--vbitrate", "300k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 10), lc.log());
+  // The request resolves the name, the supervisor opens the file on its prepare thread a moment
+  // later: the delete lands before, during or after that open, at a different offset each round.
+  int refused = 0, switched = 0, not_found = 0;
+  for (int round = 0; round < 8; ++round) {
+    const std::string name = "vanishing" + std::to_string(round);
+    run_cmd("cp '" + rig.loop_b() + "' '" + loops + "/" + name + ".mp4'");
+    const std::string before = status(cli)["loop"].GetString();
+    std::thread remover([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(round * 3));
+      std::filesystem::remove(loops + "/" + name + ".mp4");
+    });
+    auto r = cli.Post("/api/v1/track", "{\"loop\":\"" + name + "\"}", "application/json");
+    remover.join();
+    REQUIRE(r);
+    CAPTURE(round);
+    if (r->status == 404) {  // deleted before the request: nothing was queued
+      ++not_found;
+      continue;
+    }
+    REQUIRE(r->status == 202);
+    // The switch is settled one way or the other: nothing stays pending.
+    REQUIRE_MESSAGE(wait_for([&] {
+      auto d = status(cli);
+      const std::string loop = d["loop"].GetString(), err = d["last_error"].GetString();
+      return std::string(d["pending_loop"].GetString()).empty() && (loop != before || err.find(name + ".mp4") != std::string::npos);
+    }, 10), lc.log());
+    auto d = status(cli);
+    const std::string loop = d["loop"].GetString();
+    if (loop == before) {
+      ++refused;  // gone before the open: refused with the file named, the old loop still on air
+      CHECK(std::string(d["last_error"].GetString()).find("switch refused") != std::string::npos);
+    } else {
+      ++switched;  // opened first: the open file outlives its name and plays on
+      CHECK(loop.find(name + ".mp4") != std::string::npos);
+    }
+    CHECK(d["state"] == "running");
+  }
+  MESSAGE("404 " << not_found << ", refused at prepare " << refused << ", switched from the open file " << switched);
+  // The picture never stopped: frames keep coming whatever the rounds did.
+  const auto frames = status(cli)["video_frames"].GetUint64();
+  CHECK(wait_for([&] { return status(cli)["video_frames"].GetUint64() > frames + 10; }, 10));
+  CHECK(lc.terminate() == 0);
+  auto rep = probe_media(out, false, false);
+  REQUIRE(rep);
+  CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);
+  CHECK(missing_frames(rep->video, 30) == dropped_frames_in_log(lc.log()));  // no gap but reported drops
+}
+
+TEST_CASE("a mapped loop missing (not corrupt) at switch time: refused with 'No such file', the current loop stays on air") {
+  const std::string loops = make_temp_dir("loopcast-loops");
+  const std::string assets = std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops";
+  run_cmd("cp '" + assets + "/sunset.mp4' '" + loops + "/good.mp4' && cp '" + assets + "/ocean.mp4' '" + loops + "/gone.mp4'");
+  std::ofstream(loops + "/mapping.json") << R"({"default": "good.mp4", "rules": [{"artist": "Gone", "loop": "gone.mp4"}]})";
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", "good.mp4", "--loops-dir", loops, "--mapping", loops + "/mapping.json", "--output",
+               make_temp_dir("loopcast-out") + "/o.flv", "--http-port", std::to_string(port), "--size", "320x180", "--vbitrate", "300k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 10), lc.log());
+  run_cmd("rm '" + loops + "/gone.mp4'");  // the mapping still names it: only the switch can find out
+  auto r = cli.Post("/api/v1/track", R"({"artist":"Gone","title":"Away"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 202);
+  REQUIRE_MESSAGE(wait_for([&] { return std::string(status(cli)["last_error"].GetString()).find("gone.mp4") != std::string::npos; }, 10),
+                  lc.log());
+  auto d = status(cli);
+  CHECK(std::string(d["last_error"].GetString()).find("No such file") != std::string::npos);
+  CHECK(std::string(d["loop"].GetString()).find("good.mp4") != std::string::npos);
+  CHECK(std::string(d["pending_loop"].GetString()).empty());
+  CHECK(d["switches"].GetUint64() == 0);
+  const auto frames = d["video_frames"].GetUint64();
+  CHECK(wait_for([&] { return status(cli)["video_frames"].GetUint64() > frames + 10; }, 10));  // still on air
   CHECK(lc.terminate() == 0);
 }
