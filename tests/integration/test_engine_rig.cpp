@@ -24,7 +24,7 @@ TEST_CASE("20 s from the Icecast mount to nginx-rtmp: a recording YouTube would 
   REQUIRE_MESSAGE(lc.wait(45) == 0, lc.log());
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(wall >= 20.0);  // paced in real time, never a faster-than-real-time burst
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(rig.wait_recordings_closed());
 
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // one publish session

@@ -36,6 +36,7 @@ TEST_CASE("two outputs, one dead and one alive: the dead one retries on its own,
   CHECK(d["outputs"][1]["bytes"].GetUint64() == 0);
   REQUIRE_MESSAGE(lc.wait(40) == 0, lc.log());
   CHECK(lc.log().find("dead-key-77") == std::string::npos);
+  CHECK(rig.wait_recordings_closed());
 
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // the live ingest saw one publish session, never a reconnect

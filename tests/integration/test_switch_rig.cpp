@@ -65,7 +65,7 @@ TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with
   REQUIRE(r3);
   CHECK(r3->status == 202);
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(rig.wait_recordings_closed());
 
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // the RTMP session survived both switches

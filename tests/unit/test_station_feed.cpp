@@ -113,13 +113,20 @@ TEST_CASE("credentials in the station URL never appear in status") {
   feed.stop();
 }
 
-TEST_CASE("while the station is down, the fallback file plays — status says so") {
+namespace {
+// A station that is down (nothing listens on its port) with `fallback_file` to play meanwhile.
+std::unique_ptr<StationFeed> down_with_fallback(const char* fallback_file) {
   SilentListener probe;
-  const int port = probe.port;
   probe.close_now();
   auto cfg = cfg_with_timeout(1);
-  auto fallback = std::make_unique<StationFeed>(fixture("tone_3s.mp3"), cfg, nullptr);
-  StationFeed feed("http://127.0.0.1:" + std::to_string(port) + "/radio.mp3", cfg, nullptr, std::move(fallback));
+  return std::make_unique<StationFeed>("http://127.0.0.1:" + std::to_string(probe.port) + "/radio.mp3", cfg, nullptr,
+                                       std::make_unique<StationFeed>(fixture(fallback_file), cfg, nullptr));
+}
+}  // namespace
+
+TEST_CASE("while the station is down, the fallback file plays — status says so") {
+  auto station = down_with_fallback("tone_3s.mp3");
+  StationFeed& feed = *station;
   feed.start();
   REQUIRE(wait_until([&] { return feed.status().state == "fallback"; }, 5000ms));
   CHECK(feed.status().reconnects >= 1);
@@ -129,13 +136,9 @@ TEST_CASE("while the station is down, the fallback file plays — status says so
   feed.stop();
 }
 
-TEST_CASE("a fallback that cannot play is not reported as playing: the state says silence") {
-  SilentListener probe;
-  const int port = probe.port;
-  probe.close_now();
-  auto cfg = cfg_with_timeout(1);
-  auto fallback = std::make_unique<StationFeed>(fixture("no-such-fallback.mp3"), cfg, nullptr);
-  StationFeed feed("http://127.0.0.1:" + std::to_string(port) + "/radio.mp3", cfg, nullptr, std::move(fallback));
+TEST_CASE("a fallback that cannot play is not reported as playing: the station's own state, and silence") {
+  auto station = down_with_fallback("no-such-fallback.mp3");
+  StationFeed& feed = *station;
   feed.start();
   REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 5000ms));
   CHECK(feed.status().state == "connecting");  // not "fallback": nothing of it is heard
