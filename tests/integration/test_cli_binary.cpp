@@ -98,23 +98,20 @@ TEST_CASE("POST /api/v1/track with text or song_id goes through the mapping") {
                "--http-port", std::to_string(port), "--size", "320x180", "--vbitrate", "300k"});
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return running(cli); }, 15), lc.log());
-  auto on_air = [&](const char* loop) { return wait_for([&] { return str(status(cli)["loop"]).find(loop) != std::string::npos; }, 10); };
-
-  auto r = cli.Post("/api/v1/track", R"({"song_id":"9f33bbc912c19603e51be8e0987d076b"})", "application/json");
-  REQUIRE(r);
-  CHECK(r->status == 202);
-  CHECK_MESSAGE(on_air("/ocean.mp4"), lc.log());
+  // One request, then wait until the pipeline itself has swapped to `loop` (its switch counter).
+  auto track = [&](const std::string& body, const char* loop, uint64_t switches) {
+    auto r = cli.Post("/api/v1/track", body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 202);
+    CHECK_MESSAGE(wait_for([&] {
+      auto d = status(cli);
+      return str(d["loop"]).find(loop) != std::string::npos && d["switches"].GetUint64() == switches;
+    }, 15), lc.log());
+  };
+  track(R"({"song_id":"9f33bbc912c19603e51be8e0987d076b"})", "/ocean.mp4", 1);
   CHECK(str(status(cli)["track"]["song_id"]) == "9f33bbc912c19603e51be8e0987d076b");
-
-  r = cli.Post("/api/v1/track", R"({"text":"Nobody - Nothing"})", "application/json");  // no rule: the default
-  REQUIRE(r);
-  CHECK(r->status == 202);
-  CHECK(on_air("/sunset.mp4"));
-
-  r = cli.Post("/api/v1/track", R"({"text":"  air - SEXY boy "})", "application/json");  // trimmed, any case
-  REQUIRE(r);
-  CHECK(r->status == 202);
-  CHECK(on_air("/ocean.mp4"));
+  track(R"({"text":"Nobody - Nothing"})", "/sunset.mp4", 2);      // no rule: the default
+  track(R"({"text":"  air - SEXY boy "})", "/ocean.mp4", 3);  // trimmed, any case
   auto d = status(cli);
   CHECK(str(d["track"]["source"]) == "api");
   CHECK(d["track_changes"].GetUint64() == 3);

@@ -37,18 +37,23 @@ TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with
   }, 15), lc.log());
   const auto on_air = Clock::now();
   const httplib::Headers basic = {httplib::make_basic_authentication_header("azuracast", "hook-pw")};
-
+  // "On time" in stream time, which a starved machine may run behind the wall clock: a switch goes
+  // on air after the media time at its request and no later than when status first reports it.
+  auto media_time = [&] { return status(cli)["output_seconds"].GetDouble(); };
+  auto switched = [&](uint64_t n) { return wait_for([&] { return status(cli)["switches"].GetUint64() == n; }, 10); };
 
   std::this_thread::sleep_until(on_air + std::chrono::seconds(5));
   auto no_auth = cli.Post("/webhook/azuracast", read_text(fixture("azuracast_song_b.json")), "application/json");
   REQUIRE(no_auth);
   CHECK(no_auth->status == 401);
+  const double b_asked = media_time();
   const auto t_b = Clock::now();
   auto r1 = cli.Post("/webhook/azuracast", basic, read_text(fixture("azuracast_song_b.json")), "application/json");
   REQUIRE(r1);
   CHECK(r1->status == 202);
   CHECK(std::chrono::duration<double>(Clock::now() - t_b).count() < 0.5);  // answers fast
-  REQUIRE_MESSAGE(wait_for([&] { return status(cli)["switches"].GetUint64() == 1; }, 5), lc.log());
+  REQUIRE_MESSAGE(switched(1), lc.log());
+  const double b_seen = media_time();
   // AzuraCast may POST the same song every cycle: the repeat is recognised, nothing is queued.
   auto r2 = cli.Post("/webhook/azuracast", basic, read_text(fixture("azuracast_song_b.json")), "application/json");
   REQUIRE(r2);
@@ -60,10 +65,12 @@ TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with
   CHECK(std::string(st["track"]["artist"].GetString()) == "Röyksopp");
 
   std::this_thread::sleep_until(on_air + std::chrono::seconds(11));
-  const auto t_a = Clock::now();
+  const double a_asked = media_time();
   auto r3 = cli.Post("/webhook/azuracast", basic, read_text(fixture("azuracast_song_a.json")), "application/json");
   REQUIRE(r3);
   CHECK(r3->status == 202);
+  REQUIRE_MESSAGE(switched(2), lc.log());
+  const double a_seen = media_time();
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
   CHECK(rig.wait_recordings_closed());
 
@@ -90,11 +97,13 @@ TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with
   CHECK(runs[0].first == 0);
   CHECK(runs[1].first == 1);
   CHECK(runs[2].first == 0);
-  // Switch times in the recording match the webhook times (stream time 0 ≈ on_air).
-  const double want_b = std::chrono::duration<double>(t_b - on_air).count();
-  const double want_a = std::chrono::duration<double>(t_a - on_air).count();
-  CHECK(std::abs(runs[1].second - runs[0].second - want_b) < 1.5);
-  CHECK(std::abs(runs[2].second - runs[0].second - want_a) < 1.5);
+  // Switch times in the recording fall between the request and its report (one frame of slack).
+  MESSAGE("b: asked at " << b_asked << " s, on air at " << runs[1].second << " s; a: asked at " << a_asked << " s, on air at "
+                         << runs[2].second << " s (stream time)");
+  CHECK(runs[1].second >= b_asked - 0.04);
+  CHECK(runs[1].second <= b_seen + 0.04);
+  CHECK(runs[2].second >= a_asked - 0.04);
+  CHECK(runs[2].second <= a_seen + 0.04);
   // Each switch lands on a keyframe (IDR forced), so a viewer sees the new picture at once.
   for (int k = 1; k <= 2; ++k) {
     bool key = false;
