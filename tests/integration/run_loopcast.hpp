@@ -59,4 +59,7 @@ inline rapidjson::Document status(httplib::Client& cli) {
   return d;
 }
 
+// Stream time produced so far (status output_seconds): the clock of the recording.
+inline double media_time(httplib::Client& cli) { return status(cli)["output_seconds"].GetDouble(); }
+
 }  // namespace loopcast::test
