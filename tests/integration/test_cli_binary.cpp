@@ -60,7 +60,7 @@ TEST_CASE("an HTTP port already in use: exit code 1 with the port in the message
   CHECK_MESSAGE(lc.log().find(std::to_string(taken.port)) != std::string::npos, lc.log());
 }
 
-TEST_CASE("LOOPCAST_API_TOKEN from the environment guards the API; start while running is 409 on the real supervisor") {
+TEST_CASE("LOOPCAST_API_TOKEN from the environment guards the API, and start while running is 409 on the real supervisor") {
   const std::string dir = make_temp_dir("loopcast-env");
   const int port = free_tcp_port();
   setenv("LOOPCAST_API_TOKEN", "env-tok-9f3", 1);  // the child inherits it; the flag is not given
