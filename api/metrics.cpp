@@ -60,6 +60,7 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   metric(o, "loopcast_fps", "gauge", "Video frames per second over the last second.", s.fps);
   metric(o, "loopcast_speed", "gauge", "Media seconds produced per wall second (encoder speed).", s.speed);
   metric(o, "loopcast_switches_total", "counter", "Background loop switches.", static_cast<double>(s.switches));
+  metric(o, "loopcast_track_changes_total", "counter", "New songs accepted (repeats ignored).", static_cast<double>(s.track_changes));
   metric(o, "loopcast_restarts_total", "counter", "Pipeline restarts (API, control file, watchdog).", static_cast<double>(s.restarts));
   metric(o, "loopcast_audio_reconnects_total", "counter", "Station input reconnection attempts.", static_cast<double>(s.audio_reconnects));
   metric(o, "loopcast_audio_underruns_total", "counter", "Times the audio buffer ran dry (silence).", static_cast<double>(s.audio_underruns));

@@ -9,7 +9,7 @@ struct Backoff {
   double factor = 1.5;
   double max = 30.0;
   int attempts = 0;
-  double delay(int attempt) const;  // attempt 0 → initial; includes ±10 % jitter
+  double delay(int attempt) const;  // attempt 0 → initial, ×factor each; ±10 % jitter; never above max
 };
 
 }  // namespace loopcast

@@ -396,6 +396,12 @@ Status validate(const AppConfig& cfg) {
   return Status::ok();
 }
 
+std::vector<std::string> config_key_names() {
+  std::vector<std::string> names;
+  for (const auto& k : keys()) names.emplace_back(k.name);
+  return names;
+}
+
 std::string cli_usage() {
   std::string s = "loopcast run flags (a JSON config file takes the same keys with '_'):\n";
   for (const auto& k : keys()) {

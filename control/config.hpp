@@ -50,5 +50,7 @@ void resolve_stream_key(AppConfig& cfg);
 // Cross-field checks after everything is applied (sizes, fps, bitrates, at least one output...).
 Status validate(const AppConfig& cfg);
 std::string cli_usage();
+// Every key of the table (JSON names, e.g. "switch_delay"; the flag is "--switch-delay").
+std::vector<std::string> config_key_names();
 
 }  // namespace loopcast

@@ -57,6 +57,7 @@ struct StatusSnapshot {
   std::string timezone;                     // the schedule's zone
   std::optional<ScheduleChange> next_change;  // none: nothing scheduled
   uint64_t switches = 0;
+  uint64_t track_changes = 0;     // new songs accepted (repeats of the same song are not counted)
   uint64_t video_frames = 0;
   uint64_t audio_frames = 0;
   uint64_t dropped_frames = 0;    // video frames dropped to keep up with the clock

@@ -100,6 +100,7 @@ std::string status_to_json(const StatusSnapshot& s) {
   kv(w, "pending_loop", s.pending_loop);
   kv(w, "pending_in", s.pending_in);
   kv(w, "switches", s.switches);
+  kv(w, "track_changes", s.track_changes);
   kv(w, "video_frames", s.video_frames);
   kv(w, "audio_frames", s.audio_frames);
   kv(w, "dropped_frames", s.dropped_frames);

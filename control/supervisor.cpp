@@ -175,6 +175,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     std::lock_guard lk(mu_);
     if (same_track(track, track_) && !track_.source.empty()) return Status::ok();  // idempotent repeat
     track_ = track;
+    ++track_changes_;
     map = map_;
   }
   // Only station metadata runs ahead of the audio; ICY titles and manual requests apply at once.
@@ -529,6 +530,7 @@ StatusSnapshot Supervisor::status() const {
     s.bitrate_kbps = kbps_;
     s.speed = speed_;
     s.switches = switches_before_;
+    s.track_changes = track_changes_;
     if (state_ == "running") s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
   }
   s.timezone = zone_.display_name();

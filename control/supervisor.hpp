@@ -109,6 +109,7 @@ class Supervisor final : public Controller {
   uint64_t restarts_ = 0;
   Clock::time_point next_retry_{};  // after a failed automatic restart
   uint64_t switches_before_ = 0;  // switches done by earlier pipelines
+  uint64_t track_changes_ = 0;    // new songs accepted by track_changed()
   double fps_ = 0, kbps_ = 0, speed_ = 0;
   std::atomic<bool> finished_{false};
   std::atomic<bool> quit_{false};

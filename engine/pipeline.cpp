@@ -222,6 +222,9 @@ void Pipeline::run() {
   if (!splice_) venc_.encode(nullptr, false, [this](AVPacket* p) { send(0, p); });
   aenc_.encode(nullptr, false, [this](AVPacket* p) { send(1, p); });
   teardown();
+  // Dropped frames are a fact of a starved machine, never a secret: tests and operators read it here.
+  log::info("pipeline", "off air after {:.1f}s of media: {} video frames, {} dropped to keep real time, {} duplicated",
+            pacing::audio_seconds(audio_samples_, cfg_.sample_rate), video_frames_, dropped_.load(), duplicated_.load());
   finished_ = true;
 }
 

@@ -74,8 +74,11 @@ AudioFeedStatus StationFeed::status() const {
   s.source = redact_url(url_);
   s.buffer = buffer_.level();
   s.underruns = buffer_.underruns();
-  if (s.state == "connected" && !buffer_.playing()) s.state = "silence";
-  if (s.state != "connected" && fallback_) s.state = "fallback";
+  const bool station_plays = buffer_.playing();
+  if (s.state == "connected" && !station_plays) s.state = "silence";
+  // "fallback" only while listeners hear it: read() plays it when the station's buffer does not,
+  // and a fallback that cannot play itself (missing file, still buffering) is silence.
+  if (!station_plays && fallback_ && fallback_->buffer_.playing()) s.state = "fallback";
   return s;
 }
 

@@ -44,6 +44,15 @@ inline httplib::Client api(int port) {
   return c;
 }
 
+// Video frames the pipeline reported dropping (its "off air" log line); -1 when it never said.
+inline int64_t dropped_frames_in_log(const std::string& log) {
+  const std::string tail = " dropped to keep real time";
+  const auto at = log.rfind(tail);
+  if (at == std::string::npos) return -1;
+  const auto start = log.find_last_not_of("0123456789", at - 1) + 1;
+  return std::stoll(log.substr(start, at - start));
+}
+
 // GET /api/v1/status as a document ({} when the server does not answer).
 inline rapidjson::Document status(httplib::Client& cli) {
   rapidjson::Document d;
@@ -65,5 +74,8 @@ inline std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetS
 inline bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+
+// Stream time produced so far (status output_seconds): the clock of the recording.
+inline double media_time(httplib::Client& cli) { return status(cli)["output_seconds"].GetDouble(); }
 
 }  // namespace loopcast::test

@@ -24,7 +24,7 @@ TEST_CASE("20 s from the Icecast mount to nginx-rtmp: a recording YouTube would 
   REQUIRE_MESSAGE(lc.wait(45) == 0, lc.log());
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(wall >= 20.0);  // paced in real time, never a faster-than-real-time burst
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(rig.wait_recordings_closed());
 
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // one publish session
@@ -41,13 +41,17 @@ TEST_CASE("20 s from the Icecast mount to nginx-rtmp: a recording YouTube would 
   CHECK(a.channels == 2);
   CHECK_MESSAGE(v.dts_monotonic, v.first_violation);
   CHECK_MESSAGE(a.dts_monotonic, a.first_violation);
-  CHECK(v.max_dts_gap <= 1.0 / 30 + 0.002);  // 20 loop wraps and not one timestamp jump
+  // 20 loop wraps and not one timestamp jump: every step is one frame, except where a starved
+  // machine dropped pictures to keep real time, and then exactly as many as it reported.
+  const int64_t dropped = dropped_frames_in_log(lc.log());
+  REQUIRE_MESSAGE(dropped >= 0, lc.log());
+  CHECK(missing_frames(v, 30) == dropped);
   CHECK(a.max_dts_gap <= 1024.0 / 44100 + 0.002);
   CHECK(v.max_keyframe_interval <= 2.0 + 0.001);
   CHECK(v.keyframes.size() >= 10);
   CHECK(std::abs(v.end - a.end) <= 0.1);  // audio and video end together
   CHECK(rep->duration == doctest::Approx(20).epsilon(0.03));
-  CHECK(v.dts.size() == doctest::Approx(600).epsilon(0.01));
+  CHECK(static_cast<int64_t>(v.dts.size()) + dropped == doctest::Approx(600).epsilon(0.01));  // 20 s at 30 fps, drops counted
   // The station's music is in there: almost every second has signal (the first may be buffering).
   int loud = 0;
   for (double r : rep->audio_rms) loud += r > 0.01;

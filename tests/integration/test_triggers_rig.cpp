@@ -39,8 +39,11 @@ TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay �
   REQUIRE(r);
   CHECK(r->status == 202);
   d = status(cli);
-  CHECK(ends_with(str(d["pending_loop"]), "/b.mp4") == false);  // Röyksopp has custom_fields.loop = "b"...
-  CHECK(ends_with(str(d["loop"]), "/b.mp4"));                   // ...which is on air already: text only
+  CHECK(str(d["track"]["artist"]) == "Röyksopp");
+  // Röyksopp matches no rule (the default is a) but has custom_fields.loop = "b", which is on air
+  // already: nothing pending. Were the custom field ignored, a.mp4 would be pending now.
+  CHECK(str(d["pending_loop"]) == "");
+  CHECK(ends_with(str(d["loop"]), "/b.mp4"));
   r = cli.Post("/webhook/azuracast", R"({"now_playing":{"sh_id":77,"song":{"artist":"Air","title":"Sexy Boy"}}})", "application/json");
   REQUIRE(r);
   CHECK(r->status == 202);
@@ -52,12 +55,20 @@ TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay �
 
   // New rules, reloaded by SIGHUP: Air now maps to b.
   std::ofstream(mapping, std::ios::trunc) << R"({"default": "a.mp4", "rules": [{"artist": "Air", "loop": "b.mp4"}]})";
+  auto loads = [&] {
+    const std::string log = lc.log();
+    size_t n = 0;
+    for (auto at = log.find("track mapping loaded"); at != std::string::npos; at = log.find("track mapping loaded", at + 1)) ++n;
+    return n;
+  };
+  const size_t loads_before = loads();
   send_signal(lc.pid, SIGHUP);
-  CHECK(wait_for([&] { return lc.log().find("track mapping loaded") != lc.log().rfind("track mapping loaded") ||
-                              lc.log().find("SIGHUP") != std::string::npos; }, 3));
+  REQUIRE_MESSAGE(wait_for([&] { return loads() == loads_before + 1; }, 5), lc.log());  // loaded, not a "SIGHUP: ..." warning
   r = cli.Post("/api/v1/track", R"({"artist":"Air","title":"Kelly Watch the Stars"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 202);
   CHECK(status(cli)["pending_in"].GetDouble() < 0.5);                         // manual: no switch delay,
-  CHECK(wait_for([&] { return status(cli)["switches"].GetUint64() == 3; }, 2));  // on air at once
+  CHECK(wait_for([&] { return status(cli)["switches"].GetUint64() == 3; }, 5));  // and it goes on air (no delay: see pending_in)
   CHECK(ends_with(str(status(cli)["loop"]), "/b.mp4"));
   // A broken mapping is refused over the API and the old one stays.
   std::ofstream(mapping, std::ios::trunc) << R"({"rules": [{"artist": "Air"}]})";
@@ -70,4 +81,26 @@ TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay �
   auto rep = probe_media(dir + "/out.flv");
   REQUIRE(rep);
   CHECK(rep->video.dts_monotonic);
+}
+
+TEST_CASE("without --icy-switch the station's ICY title is shown in status but switches nothing") {
+  Rig rig;
+  const std::string dir = make_temp_dir("loopcast-icy");
+  std::ofstream(dir + "/mapping.json") << R"({"default": "a.mp4", "rules": [{"artist": "Daft Punk", "loop": "b.mp4"}]})";
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", "a.mp4", "--loops-dir", rig.loops_dir(), "--mapping", dir + "/mapping.json", "--audio", rig.icecast_url(),
+               "--output", dir + "/out.flv", "--http-port", std::to_string(port), "--size", "320x180", "--vbitrate", "300k"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return str(status(cli)["audio"]["state"]) == "connected"; }, 15), lc.log());
+  rig.set_title("Daft Punk - Around the World");  // would map to b.mp4, were it a trigger
+  REQUIRE_MESSAGE(wait_for([&] { return str(status(cli)["audio"]["icy_title"]) == "Daft Punk - Around the World"; }, 10), lc.log());
+  rig.set_title("Air - Sexy Boy");
+  REQUIRE(wait_for([&] { return str(status(cli)["audio"]["icy_title"]) == "Air - Sexy Boy"; }, 10));  // kept current
+  auto d = status(cli);
+  CHECK(ends_with(str(d["loop"]), "/a.mp4"));
+  CHECK(str(d["pending_loop"]) == "");
+  CHECK(d["track_changes"].GetUint64() == 0);
+  CHECK(d["switches"].GetUint64() == 0);
+  CHECK(str(d["track"]["source"]) == "");
+  CHECK(lc.terminate() == 0);
 }

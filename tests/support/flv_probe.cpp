@@ -251,6 +251,17 @@ Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int h
 
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames) { return loop_thumbs(path, 0, 0, max_frames); }
 
+int64_t missing_frames(const StreamReport& s, double fps) {
+  int64_t missing = 0;
+  for (size_t i = 1; i < s.dts.size(); ++i) {
+    const double steps = (s.dts[i] - s.dts[i - 1]) * fps;
+    const double whole = std::round(steps);
+    if (whole < 1 || std::abs(steps - whole) > 0.1) return -1;  // FLV keeps ms: 1/30 s is 33 or 34 ms
+    missing += static_cast<int64_t>(whole) - 1;
+  }
+  return missing;
+}
+
 double thumb_distance(const Thumb& a, const Thumb& b) {
   int d = 0;
   for (size_t i = 0; i < a.size(); ++i) d += std::abs(int(a[i]) - int(b[i]));

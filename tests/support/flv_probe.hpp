@@ -48,6 +48,10 @@ Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int h
 // Same, at the loop's own size.
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames);
 
+// Frames left out of a constant-rate stream: every DTS step must be a whole number k of frame
+// durations (k - 1 frames skipped, e.g. dropped by a starved encoder); -1 when a step is not.
+int64_t missing_frames(const StreamReport& s, double fps);
+
 double thumb_distance(const Thumb& a, const Thumb& b);  // mean absolute difference, 0..255
 // Which loop (index into `loops`) has the frame closest to `t`; -1 when `loops` is empty.
 int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, double* best_distance = nullptr);

@@ -117,6 +117,13 @@ std::vector<std::string> Rig::recordings() const {
 
 std::string Rig::stat_xml() const { return run_cmd(fmt::format("curl -sf -m 2 http://127.0.0.1:{}/stat", stat_port())).output; }
 
+bool Rig::wait_recordings_closed(double timeout_s) const {
+  return wait_for([&] {
+    const std::string xml = stat_xml();
+    return xml.find("<rtmp>") != std::string::npos && xml.find("<publishing/>") == std::string::npos;
+  }, timeout_s, 0.1);
+}
+
 bool Rig::set_title(const std::string& artist_title) const {
   return run_cmd(fmt::format("bash {} {} {}", shell_quote(rig_src_ + "/title.sh"), shell_quote(artist_title), ice_port_)).code == 0;
 }

@@ -23,6 +23,9 @@ class Rig {
   std::string dir() const { return dir_; }
   std::vector<std::string> recordings() const;  // DIR/rec/*.flv sorted by name (nginx names them by time)
   std::string stat_xml() const;                 // nginx-rtmp /stat on port P+1; "" when down
+  // After the publisher has gone: waits until nginx has closed every session (its recordings are
+  // complete); false when one is still open after timeout_s.
+  bool wait_recordings_closed(double timeout_s = 10) const;
   bool set_title(const std::string& artist_title) const;  // in-band ICY StreamTitle via title.sh
 
   // The station goes away (icecast2 and its source client) and comes back (waits until it serves).

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <string>
 
 #include "control/config.hpp"
@@ -162,10 +163,25 @@ TEST_CASE("the stream key comes from the environment and is redacted everywhere"
   unsetenv("LOOPCAST_STREAM_KEY");
 }
 
-TEST_CASE("usage lists every flag") {
+TEST_CASE("usage lists every flag of the key table, each with its help, and both forms accept it") {
   const std::string u = cli_usage();
-  for (const char* f : {"--loop", "--audio", "--output", "--size", "--vbitrate", "--switch-delay", "--icy-switch", "--mapping", "--control-dir"})
-    CHECK(u.find(f) != std::string::npos);
+  const auto names = config_key_names();
+  CHECK(names.size() >= 35);  // the table, not a handful
+  for (const auto& name : names) {
+    CAPTURE(name);
+    std::string flag = "--" + name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    const auto line_at = u.find("\n  " + flag + " ");
+    REQUIRE(line_at != std::string::npos);
+    const std::string line = u.substr(line_at + 1, u.find('\n', line_at + 1) - line_at - 1);
+    CHECK(line.size() > flag.size() + 28);  // a help text after the flag column
+    // The flag and the JSON key are known (their values may be refused, but not the name).
+    AppConfig c;
+    auto st = apply_cli_flags(c, {flag, "1"});
+    CHECK((st || st.error().find("unknown flag") == std::string::npos));
+    auto js = apply_config_json(c, "{\"" + name + "\": 1}");
+    CHECK((js || js.error().find("unknown config key") == std::string::npos));
+  }
 }
 
 TEST_CASE("timezone and schedule: JSON list or text form — bad values name the window") {

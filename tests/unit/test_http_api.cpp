@@ -2,6 +2,7 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -242,12 +243,13 @@ TEST_CASE("server-sent events deliver status at once, and stop() is prompt with 
   REQUIRE(d.IsObject());
   CHECK(std::string(d["state"].GetString()) == "running");
 
+  std::atomic<bool> listening{false};
   std::thread hanging([&] {
     httplib::Client c("127.0.0.1", a.server->port());
     c.set_read_timeout(10, 0);
-    c.Get("/api/v1/events", [&](const char*, size_t) { return true; });
+    c.Get("/api/v1/events", [&](const char*, size_t) { return listening = true; });
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(wait_for([&] { return listening.load(); }, 10));  // a listener is really attached
   const auto t0 = std::chrono::steady_clock::now();
   a.server->stop();
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));

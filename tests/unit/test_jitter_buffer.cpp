@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/input/jitter_buffer.hpp"
+#include "tests/support/proc.hpp"
 
 using loopcast::JitterBuffer;
 
@@ -59,11 +60,14 @@ TEST_CASE("a file producer blocks at the maximum until the consumer reads, and a
   std::thread producer([&] {
     while (jb.write(in.p, 100, true, abort)) ++written;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(written.load() == 2);  // 200 samples = max: the third write waits
+  // However slow the producer thread is to run, it gets to the maximum and stops there.
+  REQUIRE(loopcast::test::wait_for([&] { return written.load() == 2; }, 10));  // 200 samples = max
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // (a chance to overshoot; it must not)
+  CHECK(written.load() == 2);                                   // the third write waits
+  CHECK(jb.level() == doctest::Approx(0.2));
   jb.read(out.p, 100);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(written.load() == 3);
+  CHECK(loopcast::test::wait_for([&] { return written.load() == 3; }, 10));  // room for one more
+  CHECK(jb.level() == doctest::Approx(0.2));
   abort = true;
   jb.wake();
   producer.join();

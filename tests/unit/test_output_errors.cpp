@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/pipeline.hpp"
+#include "tests/support/proc.hpp"
 
 using namespace loopcast;
 
@@ -68,7 +69,8 @@ TEST_CASE("a dead RTMP ingest does not stop the engine: it keeps encoding and re
   auto p = Pipeline::create(cfg);
   REQUIRE_MESSAGE(p, (p ? "" : p.error()));
   (*p)->start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Wait for the facts, not for a time: a loaded machine gets there later, never differently.
+  REQUIRE(loopcast::test::wait_for([&] { return (*p)->stats().video_frames >= 30 && (*p)->outputs().at(0).attempt >= 1; }, 20));
   const auto stats = (*p)->stats();
   const auto outs = (*p)->outputs();
   CHECK(stats.video_frames >= 30);  // the clock kept running

@@ -45,18 +45,22 @@ TEST_CASE("the now-playing text is drawn bottom-left and changes without a rebui
   CHECK(ov.apply(in.get()) == in.get());
 }
 
-TEST_CASE("a missing font falls back (fontconfig) and the picture still flows") {
+TEST_CASE("a missing font falls back (fontconfig): the text is still drawn") {
   OverlayConfig cfg;
   cfg.enabled = true;
+  cfg.box = false;  // only the glyphs can brighten the picture
+  cfg.size = 24;
   cfg.font = "/nonexistent/font.ttf";
   Overlay ov(cfg, 320, 180);
   FramePtr in = gray_frame(320, 180);
   ov.set("Artist - Title");
   const AVFrame* out = ov.apply(in.get());
-  REQUIRE(out != nullptr);
+  REQUIRE(out != in.get());  // a graph was built: the overlay did not give up on the frame
+  CHECK(ov.last_error().empty());
   CHECK(out->width == 320);
   CHECK(out->height == 180);
-  CHECK(out->data[0] != nullptr);
+  CHECK(mean_y(out, 20, 125, 230, 165) > mean_y(in.get(), 20, 125, 230, 165) + 5);  // white glyphs bottom-left
+  CHECK(mean_y(out, 0, 0, 320, 60) == doctest::Approx(60));                      // nothing elsewhere
 }
 
 namespace {
