@@ -4,9 +4,12 @@
 # DTS monotonicity and the A/V end offset of the result. Not part of CI (it takes a while).
 # SOAK_ART=1: every switch is an AzuraCast webhook for a new song with cover art (served on
 # loopback), the overlay drawing title + art: the overlay graph is rebuilt at each song.
-# Usage: [SOAK_ART=1] bench/soak.sh [MEDIA_SECONDS=3600] [SWITCH_EVERY=5]
+# SOAK_FAULTS=1: on the loopback rig with a switch every 30 s of media, the station dropped every
+# 10 min and the ingest every 30 min (bench/soak_faults.sh; its env vars set the cadence).
+# Usage: [SOAK_ART=1 | SOAK_FAULTS=1] bench/soak.sh [MEDIA_SECONDS=3600] [SWITCH_EVERY=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ "${SOAK_FAULTS:-0}" = 1 ] && exec bash "$(dirname "$0")/soak_faults.sh" "$@"  # faults on the rig: see there
 MEDIA=${1:-3600}; EVERY=${2:-5}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
 OUT=$(mktemp -d /tmp/loopcast-soak.XXXXXX)
