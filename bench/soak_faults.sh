@@ -13,9 +13,21 @@ SWITCH_EVERY=${SWITCH_EVERY:-30}; STATION_EVERY=${STATION_EVERY:-600}; INGEST_EV
 STATION_DOWN=${STATION_DOWN:-5}; INGEST_DOWN=${INGEST_DOWN:-5}; SIZE=${SIZE:-1280x720}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
 RIG_SRC=${LOOPCAST_RIG_DIR:-../shared/rig}
-RIG=$(mktemp -d /tmp/loopcast-soakrig.XXXXXX); RTMP=19750; ICE=19760; PORT=19770
-bash "$RIG_SRC/up.sh" "$RIG" $RTMP $ICE >/dev/null
-trap 'kill $pid 2>/dev/null; bash "$RIG_SRC/down.sh" "$RIG"; rm -rf "$RIG"' EXIT
+RIG=$(mktemp -d /tmp/loopcast-soakrig.XXXXXX); chmod 755 "$RIG"  # nginx and icecast workers run as other users
+# Three free ports P, P+1 (nginx: RTMP and stats), P+2 (icecast), and P+3 for the API.
+RTMP=$(python3 -c '
+import random, socket
+while True:
+    p = random.randint(20000, 60000); ok = True
+    for q in range(p, p + 4):
+        s = socket.socket()
+        try: s.bind(("127.0.0.1", q))
+        except OSError: ok = False
+        s.close()
+    if ok: print(p); break')
+ICE=$((RTMP + 2)); PORT=$((RTMP + 3))
+bash "$RIG_SRC/up.sh" "$RIG" $RTMP $ICE >/dev/null || true  # its mount probe times out by design (curl -m 2)
+pid=; trap 'kill ${pid:-0} 2>/dev/null; bash "$RIG_SRC/down.sh" "$RIG"; [ -n "${KEEP:-}" ] || rm -rf "$RIG"' EXIT
 "$BIN" run --no-realtime --duration "$MEDIA" --audio "http://127.0.0.1:$ICE/radio.mp3" --output "rtmp://127.0.0.1:$RTMP/live/soak" \
   --loops-dir "$RIG/loops" --loop a.mp4 --size "$SIZE" --preset ultrafast --http-port $PORT --io-timeout 3 --watchdog 0 2>"$RIG/log" &
 pid=$!
@@ -44,9 +56,13 @@ while kill -0 $pid 2>/dev/null; do
     nginx -c "$RIG/nginx.conf" -p "$RIG" >"$RIG/nginx.out" 2>&1 & echo $! >"$RIG/nginx.launch.pid"
     drops_i=$((drops_i + 1)); next_ingest=$((next_ingest + INGEST_EVERY))
   fi
-  if [ "$media" -ge $((MEDIA - 20)) ] && [ -z "${rss1:-}" ]; then  # just before the end, while it still runs
-    rss1=$(awk '/VmRSS/ {print $2}' /proc/$pid/status); fds1=$(metric loopcast_open_fds); thr1=$(metric loopcast_threads)
-    areco=$(num 'd["audio"]["reconnects"]'); oreco=$(num 'd["outputs"][0]["reconnects"]'); dropped=$(num 'd["dropped_frames"]')
+  if kill -0 $pid 2>/dev/null; then  # the latest figures while it still runs: the end of the run
+    r=$(awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || true); [ -n "$r" ] && rss1=$r
+    f=$(metric loopcast_open_fds || true); [ -n "$f" ] && fds1=$f
+    t=$(metric loopcast_threads || true); [ -n "$t" ] && thr1=$t
+    a=$(num 'd["audio"]["reconnects"]'); [ "$a" != 0 ] && areco=$a
+    o=$(num 'd["outputs"][0]["reconnects"]'); [ "$o" != 0 ] && oreco=$o
+    dropped=$(num 'd["dropped_frames"]')
   fi
   sleep 0.5
 done
