@@ -25,6 +25,7 @@ cleanup() {
   if [ -n "${DEMO_UP:-}" ]; then
     podman-compose -p "$DEMO" down >/dev/null 2>&1 || true
     podman volume rm "${DEMO}_stream-control" >/dev/null 2>&1 || true
+    podman network rm "${DEMO}_default" >/dev/null 2>&1 || true
     podman rmi "${DEMO}_loopcast-demo" >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
@@ -112,13 +113,15 @@ wait_healthy() {  # the image's HEALTHCHECK command, polled until it passes (30 
   done
   podman logs "$NAME" | tail -n 20; fail "HEALTHCHECK never passed: $HEALTH"
 }
+codecs_of() { ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$1" | sort | tr '\n' ' '; }
+duration_of() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
 check_flv() {  # FILE MIN-SECONDS MAX-SECONDS: h264 + aac, written by uid 10001, duration in range
   local f="$WORK/out/$1"
   [ -s "$f" ] || fail "$1 missing"
   [ "$(stat -c %u "$f")" = 10001 ] || fail "$1 written by uid $(stat -c %u "$f"), not 10001"
   local codecs dur
-  codecs=$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$f" | sort | tr '\n' ' ')
-  dur=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$f")
+  codecs=$(codecs_of "$f")
+  dur=$(duration_of "$f")
   [ "$codecs" = "aac h264 " ] || fail "$1 streams: $codecs"
   awk -v d="$dur" -v lo="$2" -v hi="$3" 'BEGIN { exit !(d >= lo && d <= hi) }' || fail "$1 lasts $dur s"
   say "$1: h264 + aac, $dur s, owner uid 10001"
@@ -129,7 +132,7 @@ exit_code() { podman inspect --format '{{.State.ExitCode}}' "$NAME"; }
 t=$(date +%s)
 start timed.flv --duration "$SECONDS_STREAMED"
 wait_healthy
-podman wait "$NAME" >/dev/null
+timeout 60 podman wait "$NAME" >/dev/null || fail "--duration run still running after 60 s"
 [ "$(exit_code)" = 0 ] || { podman logs "$NAME" | tail -n 20; fail "--duration run exited $(exit_code)"; }
 say "--duration $SECONDS_STREAMED run: exit 0 after $(since "$t") s"
 check_flv timed.flv $((SECONDS_STREAMED - 1)) $((SECONDS_STREAMED + 1))
@@ -145,12 +148,12 @@ podman stop -t 10 "$NAME" >/dev/null 2>>"$WORK/podman.log"
 [ "$(exit_code)" = 0 ] || { podman logs "$NAME" | tail -n 20; fail "SIGTERM: exit $(exit_code)"; }
 say "SIGTERM: exit 0 after $(( ($(date +%s%N) - t) / 1000000 )) ms"
 check_flv stopped.flv 1 60
-podman rm -f "$NAME" >/dev/null
+podman rm -f "$NAME" >/dev/null 2>>"$WORK/podman.log"
 
 # --- compose.yaml's demo profile. Debian's podman-compose 1.0.3 has no --profile (and ignores
 # profiles): the demo services are named instead. The image is tagged with the name podman-compose
 # gives a `build:` service (PROJECT_SERVICE), so it is not built again. Host port 8080 must be free.
-newest_rec() { ls -t demo-rec/*.flv 2>/dev/null | head -n 1; }
+newest_rec() { ls -t demo-rec/*.flv 2>/dev/null | head -n 1 || true; }
 if command -v podman-compose >/dev/null; then
   t=$(date +%s)
   podman tag "$IMAGE" "${DEMO}_loopcast-demo"
@@ -158,21 +161,29 @@ if command -v podman-compose >/dev/null; then
   mkdir -p demo-rec && touch "$WORK/demo-start"
   podman-compose -p "$DEMO" up -d demo-rtmp demo-icecast loopcast-demo >"$WORK/compose.log" 2>&1 \
     || { tail -n 20 "$WORK/compose.log"; fail "podman-compose up"; }
-  for _ in $(seq 300); do  # the demo services apt-get their packages first (300 s deadline)
-    rec=$(newest_rec)
-    [ -n "$rec" ] && [ "$rec" -nt "$WORK/demo-start" ] && [ "$(stat -c %s "$rec")" -gt 5000000 ] && break
+  NAME=${DEMO}_loopcast-demo_1
+  # The demo services apt-get their packages first: wait (300 s deadline) until loopcast hears the
+  # station, then until the ingest has recorded ~6 s more (2 MB at 2.6 Mb/s) to check the tone.
+  for _ in $(seq 300); do
+    podman exec "$NAME" curl -fsS http://127.0.0.1:8080/api/v1/status 2>/dev/null \
+      | grep -q '"audio":{"state":"connected"' && break
     sleep 1
   done
-  NAME=${DEMO}_loopcast-demo_1
+  rec=$(newest_rec)
+  target=$(( $(stat -c %s "${rec:-/dev/null}") + 2000000 ))
+  for _ in $(seq 60); do
+    [ -n "$rec" ] && [ "$(stat -c %s "$rec")" -gt "$target" ] && break
+    sleep 0.5; rec=$(newest_rec)
+  done
   podman stop -t 10 "$NAME" >/dev/null 2>>"$WORK/podman.log"
   [ "$(exit_code)" = 0 ] || { podman logs "$NAME" | tail -n 20; fail "demo loopcast: exit $(exit_code)"; }
   rec=$(newest_rec)
   [ -n "$rec" ] && [ "$rec" -nt "$WORK/demo-start" ] || { podman logs "$NAME" | tail -n 20; fail "no demo recording"; }
-  codecs=$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$rec" | sort | tr '\n' ' ')
+  codecs=$(codecs_of "$rec")
   [ "$codecs" = "aac h264 " ] || fail "demo recording streams: $codecs"
   mean=$(ffmpeg -nostats -sseof -5 -i "$rec" -vn -af volumedetect -f null - 2>&1 | sed -n 's/.*mean_volume: \(.*\) dB/\1/p')
   awk -v m="$mean" 'BEGIN { exit !(m > -40) }' || fail "demo recording: no station tone (mean $mean dB)"
-  say "compose demo: $(ffprobe -v error -show_entries format=duration -of csv=p=0 "$rec") s of h264 + aac at the demo ingest, station tone at $mean dB, $(since "$t") s"
+  say "compose demo: $(duration_of "$rec") s of h264 + aac at the demo ingest, station tone at $mean dB, $(since "$t") s"
   NAME=loopcast-check-$$
 else
   say "podman-compose not installed: compose demo skipped"
