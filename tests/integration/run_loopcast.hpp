@@ -69,6 +69,12 @@ inline std::string utc_hms(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+// True once the stream is running and has produced video (the start of "on air" in these tests).
+inline bool streaming(httplib::Client& cli) {
+  auto r = cli.Get("/api/v1/status");
+  return r && r->body.find("\"video_frames\":0,") == std::string::npos && r->body.find("\"running\":true") != std::string::npos;
+}
+
 // A string in a status document ("" when absent or not a string).
 inline std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
 inline bool ends_with(const std::string& s, const std::string& suffix) {

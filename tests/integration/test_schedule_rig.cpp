@@ -43,10 +43,7 @@ TEST_CASE("schedule: a loop window switches a→b on time — a stream window st
                schedule, "--audio", rig.icecast_url(), "--output", rig.rtmp_url("week"), "--http-port", std::to_string(port), "--size",
                "1280x720", "--vbitrate", "2000k"});
   auto cli = api(port);
-  REQUIRE_MESSAGE(wait_for([&] {
-    auto r = cli.Get("/api/v1/status");
-    return r && r->body.find("\"video_frames\":0,") == std::string::npos && r->body.find("\"running\":true") != std::string::npos;
-  }, 15), lc.log());
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
   const auto on_air = SysClock::now();
   REQUIRE(on_air < loop_edge - chr::seconds(2));  // the window opens well after the start
 

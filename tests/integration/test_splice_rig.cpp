@@ -68,10 +68,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   args.insert(args.end(), profile.begin(), profile.end());
   Loopcast lc(args);
   auto cli = api(port);
-  REQUIRE_MESSAGE(wait_for([&] {
-    auto r = cli.Get("/api/v1/status");
-    return r && r->body.find("\"video_frames\":0,") == std::string::npos && r->body.find("\"running\":true") != std::string::npos;
-  }, 20), lc.log());
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), lc.log());
   const auto on_air = Clock::now();
   auto st = cli.Get("/api/v1/status");
   REQUIRE(st);

@@ -26,10 +26,7 @@ TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with
                "--output", rig.rtmp_url("switch"), "--duration", "18", "--http-port", std::to_string(port), "--api-token", "t0k-123",
                "--webhook-user", "azuracast", "--webhook-password", "hook-pw", "--size", "1280x720", "--vbitrate", "2000k"});
   auto cli = api(port);
-  REQUIRE_MESSAGE(wait_for([&] {
-    auto r = cli.Get("/api/v1/status");
-    return r && r->body.find("\"video_frames\":0,") == std::string::npos && r->body.find("\"running\":true") != std::string::npos;
-  }, 15), lc.log());
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
   const auto on_air = Clock::now();
   const httplib::Headers basic = {httplib::make_basic_authentication_header("azuracast", "hook-pw")};
   // "On time" in stream time, which a starved machine may run behind the wall clock: a switch goes
