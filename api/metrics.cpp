@@ -80,9 +80,11 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
     o += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
     for (const auto& out : s.outputs) o += fmt::format("{}{{output=\"{}\"}} {}\n", name, label(out.url), value(out));
   };
-  per_output("loopcast_output_up", "gauge", "1 while the output is connected.", [](const OutputStatus& x) { return x.state == "live" ? 1 : 0; });
+  per_output("loopcast_output_up", "gauge", "1 while the output is connected.", [](const OutputStatus& x) { return x.state == OutputState::live ? 1 : 0; });
   per_output("loopcast_output_reconnects_total", "counter", "Completed reconnections per output.", [](const OutputStatus& x) { return x.reconnects; });
   per_output("loopcast_output_bytes_total", "counter", "Bytes written per output.", [](const OutputStatus& x) { return x.bytes; });
+  per_output("loopcast_output_dropped_packets_total", "counter", "Packets the backlog policy dropped per output.", [](const OutputStatus& x) { return x.dropped_packets; });
+  per_output("loopcast_output_backlog_seconds", "gauge", "Media time queued and not yet written per output.", [](const OutputStatus& x) { return x.backlog_seconds; });
   return o;
 }
 

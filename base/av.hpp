@@ -15,6 +15,13 @@ extern "C" {
 namespace loopcast {
 
 struct FormatInputDeleter { void operator()(AVFormatContext* c) const { avformat_close_input(&c); } };
+// An output context owns its AVIOContext unless the format writes no file (AVFMT_NOFILE).
+struct FormatOutputDeleter {
+  void operator()(AVFormatContext* c) const {
+    if (c->oformat && !(c->oformat->flags & AVFMT_NOFILE)) avio_closep(&c->pb);
+    avformat_free_context(c);
+  }
+};
 struct CodecCtxDeleter { void operator()(AVCodecContext* c) const { avcodec_free_context(&c); } };
 struct FrameDeleter { void operator()(AVFrame* f) const { av_frame_free(&f); } };
 struct PacketDeleter { void operator()(AVPacket* p) const { av_packet_free(&p); } };
@@ -24,6 +31,7 @@ struct AudioFifoDeleter { void operator()(AVAudioFifo* f) const { av_audio_fifo_
 struct DictDeleter { void operator()(AVDictionary* d) const { av_dict_free(&d); } };
 
 using InputPtr = std::unique_ptr<AVFormatContext, FormatInputDeleter>;
+using OutputCtxPtr = std::unique_ptr<AVFormatContext, FormatOutputDeleter>;
 using CodecCtxPtr = std::unique_ptr<AVCodecContext, CodecCtxDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;

@@ -124,13 +124,16 @@ std::string status_to_json(const StatusSnapshot& s) {
   for (const auto& o : s.outputs) {
     w.StartObject();
     kv(w, "url", o.url);
-    kv(w, "state", o.state);
+    kv(w, "state", to_string(o.state));
     kv(w, "reconnects", o.reconnects);
     kv(w, "attempt", o.attempt);
     kv(w, "bytes", o.bytes);
     kv(w, "packets", o.packets);
     kv(w, "dropped_packets", o.dropped_packets);
     kv(w, "last_error", o.last_error);
+    kv(w, "backlog_seconds", o.backlog_seconds);
+    kv(w, "dropped_disposable_packets", o.dropped_disposable_packets);
+    kv(w, "dropped_audio_packets", o.dropped_audio_packets);
     w.EndObject();
   }
   w.EndArray();

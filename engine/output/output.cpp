@@ -11,41 +11,51 @@
 
 namespace loopcast {
 namespace {
+constexpr AVRational kMicros{1, 1000000};
 bool is_network_url(const std::string& url) { return url.find("://") != std::string::npos && url.rfind("file:", 0) != 0; }
 }  // namespace
 
-Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe)
+Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe,
+               BacklogLimits limits)
     : url_(std::move(url)),
-      shown_(redact_url(url_, true)),
-      file_(!is_network_url(url_)),
+      redacted_url_(redact_url(url_, true)),
+      is_file_(!is_network_url(url_)),
       streams_(streams),
       io_timeout_(cfg.io_timeout),
       backoff_(cfg.output_backoff),
-      // ~10 s of packets at 30 fps + 43 AAC frames/s: beyond that the ingest is not keeping up.
-      max_queue_(static_cast<size_t>(10 * (cfg.fps + cfg.sample_rate / 1024 + 1))),
+      limits_(limits),
       request_keyframe_(std::move(request_keyframe)) {
-  st_.url = shown_;
-  st_.state = "stopped";
+  st_.url = redacted_url_;
 }
 
 Output::~Output() {
   stop(0);
   clear_queue();
-  for (AVPacket* p : pool_) av_packet_free(&p);
+}
+
+Status Output::add_streams() {
+  for (const AVCodecContext* enc : {streams_.video, streams_.audio}) {
+    AVStream* st = avformat_new_stream(oc_.get(), nullptr);
+    if (!st) return Error{fmt::format("output '{}': cannot add a stream (out of memory)", redacted_url_), Errc::internal};
+    if (int err = avcodec_parameters_from_context(st->codecpar, enc); err < 0)
+      return Error{fmt::format("output '{}': stream parameters: {}", redacted_url_, av_error_string(err)), Errc::internal};
+    st->time_base = enc->time_base;
+  }
+  return Status::ok();
 }
 
 Status Output::connect() {
-  const char* fmt_name = "flv";
-  int err = avformat_alloc_output_context2(&oc_, nullptr, fmt_name, url_.c_str());
-  if (err < 0) return Error{fmt::format("output '{}': {}", shown_, av_error_string(err)), Errc::invalid};
+  AVFormatContext* raw = nullptr;
+  int err = avformat_alloc_output_context2(&raw, nullptr, "flv", url_.c_str());
+  if (err < 0 || !raw) return Error{fmt::format("output '{}': {}", redacted_url_, av_error_string(err)), Errc::invalid};
+  oc_.reset(raw);
   oc_->interrupt_callback = deadline_.callback();
-  for (const AVCodecContext* enc : {streams_.video, streams_.audio}) {
-    AVStream* st = avformat_new_stream(oc_, nullptr);
-    avcodec_parameters_from_context(st->codecpar, enc);
-    st->time_base = enc->time_base;
+  if (Status s = add_streams(); !s) {
+    oc_.reset();
+    return s;
   }
   AVDictionary* opts = nullptr;
-  if (!file_) {
+  if (!is_file_) {
     av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
     apply_tls_policy(&opts);  // rtmps: the stream key goes only to a verified ingest
   }
@@ -55,21 +65,20 @@ Status Output::connect() {
   av_dict_free(&opts);
   if (err < 0) {
     const bool timed_out = deadline_.timed_out();
-    avformat_free_context(oc_);
-    oc_ = nullptr;
-    Errc code = file_ || err == AVERROR_PROTOCOL_NOT_FOUND || err == AVERROR(EINVAL) ? Errc::invalid : Errc::unavailable;
+    oc_.reset();
+    Errc code = is_file_ || err == AVERROR_PROTOCOL_NOT_FOUND || err == AVERROR(EINVAL) ? Errc::invalid : Errc::unavailable;
     // libav's return code says "Input/output error" for a refused certificate: say what happened.
-    return Error{fmt::format("output '{}': {}", shown_, timed_out ? "connect timed out" : describe_av_failure(err)), code};
+    return Error{fmt::format("output '{}': {}", redacted_url_, timed_out ? "connect timed out" : describe_av_failure(err)), code};
   }
   AVDictionary* mux_opts = nullptr;
   // A live ingest cannot seek back to patch duration/filesize into the header.
-  if (!file_) av_dict_set(&mux_opts, "flvflags", "no_duration_filesize", 0);
+  if (!is_file_) av_dict_set(&mux_opts, "flvflags", "no_duration_filesize", 0);
   deadline_.arm(io_timeout_);
-  err = avformat_write_header(oc_, &mux_opts);
+  err = avformat_write_header(oc_.get(), &mux_opts);
   av_dict_free(&mux_opts);
   if (err < 0) {
     disconnect(false);
-    return Error{fmt::format("output '{}': write header: {}", shown_, av_error_string(err)), Errc::unavailable};
+    return Error{fmt::format("output '{}': write header: {}", redacted_url_, av_error_string(err)), Errc::unavailable};
   }
   return Status::ok();
 }
@@ -78,28 +87,30 @@ void Output::disconnect(bool trailer) {
   if (!oc_) return;
   if (trailer) {
     deadline_.arm(io_timeout_);
-    av_write_trailer(oc_);
+    av_write_trailer(oc_.get());
   }
   if (oc_->pb) {
     std::lock_guard lk(mu_);
-    bytes_before_ += avio_tell(oc_->pb) > 0 ? static_cast<uint64_t>(avio_tell(oc_->pb)) : 0;
+    bytes_before_ += static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb)));
   }
-  avio_closep(&oc_->pb);
-  avformat_free_context(oc_);
-  oc_ = nullptr;
+  oc_.reset();  // closes the AVIOContext, then frees the context
+}
+
+void Output::set_state_locked(OutputState s, const std::string& error) {
+  st_.state = s;
+  if (!error.empty()) st_.last_error = error;
 }
 
 Status Output::open() {
   Status s = connect();
   std::lock_guard lk(mu_);
   if (s) {
-    st_.state = "live";
+    set_state_locked(OutputState::live);
     accepting_ = true;
     need_keyframe_ = true;
-    log::info("output", "connected to {}", shown_);
+    log::info("output", "{}: {}", redacted_url_, to_string(OutputState::live));
   } else {
-    st_.state = "reconnecting";
-    st_.last_error = s.error();
+    set_state_locked(OutputState::reconnecting, s.error());
   }
   return s;
 }
@@ -110,44 +121,116 @@ void Output::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+PacketPtr Output::take_packet_locked() {
+  if (pool_.empty()) return make_packet();
+  PacketPtr p = std::move(pool_.back());
+  pool_.pop_back();
+  return p;
+}
+
+void Output::recycle_locked(PacketPtr p) {
+  if (!p) return;
+  av_packet_unref(p.get());
+  pool_.push_back(std::move(p));
+}
+
+// Session entry (first keyframe), the pre-entry packets, and the wait for a keyframe after the
+// backlog policy cut a GOP. Fills `info` for a packet that may be queued.
+bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& info) {
+  const bool video = stream == 0;
+  const bool key = video && (pkt->flags & AV_PKT_FLAG_KEY);
+  if (need_keyframe_) {
+    if (!key) return false;  // wait for a clean entry point
+    need_keyframe_ = false;
+    video_waits_key_ = false;
+    offset_us_ = av_rescale_q(pkt->dts, streams_.video->time_base, kMicros);
+  }
+  const AVRational tb = video ? streams_.video->time_base : streams_.audio->time_base;
+  info = {av_rescale_q(pkt->dts, tb, kMicros), video, key, video && (pkt->flags & AV_PKT_FLAG_DISPOSABLE)};
+  if (info.dts_us < offset_us_) return false;  // before the entry point
+  if (video && video_waits_key_) {
+    if (!key) {
+      ++st_.dropped_packets;
+      return false;
+    }
+    video_waits_key_ = false;
+  }
+  return true;
+}
+
 void Output::push(int stream, const AVPacket* pkt) {
   {
     std::lock_guard lk(mu_);
     if (!accepting_ || stop_) return;
-    if (need_keyframe_) {
-      if (stream != 0 || !(pkt->flags & AV_PKT_FLAG_KEY)) return;  // wait for a clean entry point
-      need_keyframe_ = false;
-      offset_us_ = av_rescale_q(pkt->dts, streams_.video->time_base, AVRational{1, 1000000});
-    }
-    const AVRational tb = stream == 0 ? streams_.video->time_base : streams_.audio->time_base;
-    if (av_rescale_q(pkt->dts, tb, AVRational{1, 1000000}) < offset_us_) return;  // before the entry point
-    if (queue_.size() >= max_queue_) {
-      // The ingest is not keeping up: drop the backlog, restart at the next keyframe.
-      st_.dropped_packets += queue_.size();
-      drop_queue_locked();
-      need_keyframe_ = true;
-      log::warn("output", "{}: backlog overflow, dropped queued packets", shown_);
-      if (request_keyframe_) request_keyframe_();
+    QueuedPacketInfo info;
+    if (!admit_locked(stream, pkt, info)) return;
+    PacketPtr p = take_packet_locked();
+    if (!p || av_packet_ref(p.get(), pkt) < 0) {
+      ++st_.dropped_packets;  // out of memory: this packet is lost, the stream goes on
+      st_.dropped_audio_packets += stream != 0;
+      recycle_locked(std::move(p));
+      if (stream == 0) video_waits_key_ = true;
       return;
     }
-    AVPacket* p = nullptr;
-    if (pool_.empty()) {
-      p = av_packet_alloc();
-    } else {
-      p = pool_.back();
-      pool_.pop_back();
-    }
-    av_packet_ref(p, pkt);
-    queue_.emplace_back(stream, p);
+    queue_.push_back({stream, info, std::move(p)});
+    apply_backlog_policy_locked();
   }
   cv_.notify_one();
 }
 
-Status Output::write(AVPacket* pkt) {
+const std::vector<QueuedPacketInfo>& Output::refresh_backlog_locked() {
+  infos_.clear();
+  for (const Queued& q : queue_) infos_.push_back(q.info);
+  st_.backlog_seconds = buffered_s(infos_);
+  return infos_;
+}
+
+void Output::apply_backlog_policy_locked() {
+  const DropPlan plan = plan_drops(refresh_backlog_locked(), limits_);
+  if (plan.level == DropLevel::none) {
+    logged_level_ = DropLevel::none;
+    return;
+  }
+  std::deque<Queued> kept;
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    Queued& q = queue_[i];
+    if (!plan.drop[i]) {
+      kept.push_back(std::move(q));
+      continue;
+    }
+    ++st_.dropped_packets;
+    st_.dropped_disposable_packets += q.info.disposable;
+    st_.dropped_audio_packets += !q.info.video;
+    recycle_locked(std::move(q.pkt));
+  }
+  queue_.swap(kept);
+  if (plan.wait_keyframe) video_waits_key_ = true;
+  refresh_backlog_locked();
+  if (plan.level > logged_level_) {
+    static constexpr const char* kWhat[] = {"", "non-reference frames", "video up to the newest keyframe", "the whole queue"};
+    log::warn("output", "{}: ingest is behind, dropping {} ({:.1f}s queued after the drop)", redacted_url_,
+              kWhat[static_cast<int>(plan.level)], st_.backlog_seconds);
+    logged_level_ = plan.level;
+  }
+}
+
+Status Output::write(int stream, AVPacket* pkt) {
+  const AVRational enc_tb = stream == 0 ? streams_.video->time_base : streams_.audio->time_base;
+  int64_t offset_us = 0;
+  {
+    std::lock_guard lk(mu_);
+    offset_us = offset_us_;
+  }
+  const int64_t off = av_rescale_q(offset_us, kMicros, enc_tb);
+  pkt->pts -= off;
+  pkt->dts -= off;
+  pkt->stream_index = stream;
+  av_packet_rescale_ts(pkt, enc_tb, oc_->streams[stream]->time_base);
   deadline_.arm(io_timeout_);
-  int err = av_interleaved_write_frame(oc_, pkt);
+  int err = av_interleaved_write_frame(oc_.get(), pkt);
   if (err < 0)
-    return Error{fmt::format("output '{}': write: {}", shown_, deadline_.timed_out() ? fmt::format("stalled for {:.0f}s", io_timeout_) : av_error_string(err)),
+    return Error{fmt::format("output '{}': write: {}", redacted_url_,
+                             deadline_.timed_out() ? fmt::format("stalled for {:.0f}s", io_timeout_) : av_error_string(err)),
                  Errc::unavailable};
   std::lock_guard lk(mu_);
   ++st_.packets;
@@ -155,78 +238,86 @@ Status Output::write(AVPacket* pkt) {
   return Status::ok();
 }
 
+// One reconnect attempt after the backoff delay; the engine keeps encoding meanwhile (packets are
+// not queued). Returns false when the output stops or has used up its attempts.
+bool Output::reconnect(int& attempt) {
+  if (stop_) return false;
+  {
+    std::unique_lock lk(mu_);
+    st_.attempt = attempt + 1;
+    cv_.wait_for(lk, std::chrono::duration<double>(backoff_.delay(attempt)), [&] { return stop_.load(); });
+  }
+  if (stop_) return false;
+  if (Status s = connect(); !s) {
+    ++attempt;
+    log::warn("output", "{} (attempt {})", s.error(), attempt);
+    std::lock_guard lk(mu_);
+    st_.last_error = s.error();
+    if (backoff_.attempts > 0 && attempt >= backoff_.attempts) {
+      set_state_locked(OutputState::failed);
+      log::error("output", "{}: {} after {} attempt(s)", redacted_url_, to_string(OutputState::failed), attempt);
+      return false;
+    }
+    return true;
+  }
+  log::info("output", "{}: {} again after {} attempt(s)", redacted_url_, to_string(OutputState::live), attempt + 1);
+  attempt = 0;
+  {
+    std::lock_guard lk(mu_);
+    set_state_locked(OutputState::live);
+    st_.attempt = 0;
+    ++st_.reconnects;
+    accepting_ = true;
+    need_keyframe_ = true;
+  }
+  if (request_keyframe_) request_keyframe_();
+  return true;
+}
+
+bool Output::next_packet(AVPacket* out, int& stream) {
+  std::unique_lock lk(mu_);
+  cv_.wait(lk, [&] { return stop_.load() || !queue_.empty(); });
+  if (queue_.empty()) return false;  // stopping and drained
+  Queued q = std::move(queue_.front());
+  queue_.pop_front();
+  stream = q.stream;
+  av_packet_move_ref(out, q.pkt.get());
+  recycle_locked(std::move(q.pkt));
+  refresh_backlog_locked();
+  return true;
+}
+
 void Output::run() {
   int attempt = 0;
-  AVPacket* scratch = av_packet_alloc();
+  PacketPtr scratch = make_packet();
+  if (!scratch) {
+    std::lock_guard lk(mu_);
+    set_state_locked(OutputState::failed, fmt::format("output '{}': out of memory", redacted_url_));
+    accepting_ = false;
+    return;
+  }
   while (true) {
     if (!oc_) {
-      // Reconnect with backoff; the engine keeps encoding meanwhile (packets are not queued).
-      if (stop_) break;
-      const double wait = backoff_.delay(attempt);
-      {
-        std::unique_lock lk(mu_);
-        st_.attempt = attempt + 1;
-        cv_.wait_for(lk, std::chrono::duration<double>(wait), [&] { return stop_.load(); });
-      }
-      if (stop_) break;
-      Status s = connect();
-      if (!s) {
-        ++attempt;
-        log::warn("output", "{} (attempt {})", s.error(), attempt);
-        std::lock_guard lk(mu_);
-        st_.last_error = s.error();
-        if (backoff_.attempts > 0 && attempt >= backoff_.attempts) {
-          st_.state = "failed";
-          break;
-        }
-        continue;
-      }
-      log::info("output", "reconnected to {} after {} attempt(s)", shown_, attempt + 1);
-      attempt = 0;
-      {
-        std::lock_guard lk(mu_);
-        st_.state = "live";
-        st_.attempt = 0;
-        ++st_.reconnects;
-        accepting_ = true;
-        need_keyframe_ = true;
-      }
-      if (request_keyframe_) request_keyframe_();
+      if (!reconnect(attempt)) break;
+      if (!oc_) continue;
     }
     int stream = 0;
-    {
-      std::unique_lock lk(mu_);
-      cv_.wait(lk, [&] { return stop_.load() || !queue_.empty(); });
-      if (queue_.empty()) break;  // stopping and drained
-      auto [s, p] = queue_.front();
-      queue_.pop_front();
-      stream = s;
-      av_packet_move_ref(scratch, p);
-      pool_.push_back(p);
-    }
-    const AVRational enc_tb = stream == 0 ? streams_.video->time_base : streams_.audio->time_base;
-    const int64_t off = av_rescale_q(offset_us_, AVRational{1, 1000000}, enc_tb);
-    scratch->pts -= off;
-    scratch->dts -= off;
-    scratch->stream_index = stream;
-    av_packet_rescale_ts(scratch, enc_tb, oc_->streams[stream]->time_base);
-    Status s = write(scratch);
-    av_packet_unref(scratch);
+    if (!next_packet(scratch.get(), stream)) break;
+    Status s = write(stream, scratch.get());
+    av_packet_unref(scratch.get());
     if (!s) {
-      log::warn("output", "{}; reconnecting", s.error());
+      log::warn("output", "{}; {}", s.error(), to_string(OutputState::reconnecting));
       disconnect(false);
       std::lock_guard lk(mu_);
-      st_.state = "reconnecting";
-      st_.last_error = s.error();
+      set_state_locked(OutputState::reconnecting, s.error());
       accepting_ = false;
       drop_queue_locked();
     }
   }
-  av_packet_free(&scratch);
   if (oc_) disconnect(true);
   std::lock_guard lk(mu_);
   accepting_ = false;
-  if (st_.state != "failed") st_.state = "stopped";
+  if (st_.state != OutputState::failed) set_state_locked(OutputState::stopped);
 }
 
 void Output::clear_queue() {
@@ -235,11 +326,9 @@ void Output::clear_queue() {
 }
 
 void Output::drop_queue_locked() {
-  for (auto& [s, p] : queue_) {
-    av_packet_unref(p);
-    pool_.push_back(p);
-  }
+  for (Queued& q : queue_) recycle_locked(std::move(q.pkt));
   queue_.clear();
+  st_.backlog_seconds = 0.0;
 }
 
 void Output::stop(double drain_s) {
@@ -259,7 +348,7 @@ void Output::stop(double drain_s) {
     while (std::chrono::steady_clock::now() < until) {
       {
         std::lock_guard lk(mu_);
-        if (st_.state == "stopped" || st_.state == "failed") return;
+        if (st_.state == OutputState::stopped || st_.state == OutputState::failed) return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

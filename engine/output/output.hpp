@@ -1,6 +1,7 @@
 // One destination of the encoded stream (RTMP/RTMPS ingest or a local .flv file) with its own
 // queue, thread and reconnect loop: a slow or dead ingest never stalls the encoders or the other
-// outputs. Every session starts on a video keyframe with timestamps rebased to zero.
+// outputs. Every session starts on a video keyframe with timestamps rebased to zero. The queue is
+// bounded in media time: past BacklogLimits it drops by priority (engine/output/backlog.hpp).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -13,6 +14,7 @@
 
 #include "base/av.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/output/backlog.hpp"
 #include "base/interrupt.hpp"
 #include "engine/output/output_status.hpp"
 #include "base/result.hpp"
@@ -26,7 +28,8 @@ struct OutputStreams {
 
 class Output {
  public:
-  Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe);
+  Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe,
+         BacklogLimits limits = {});
   ~Output();
 
   // First connection attempt, synchronous, so a bad URL or unwritable file fails the start.
@@ -40,34 +43,53 @@ class Output {
   OutputStatus status() const;
 
  private:
+  struct Queued {
+    int stream = 0;
+    QueuedPacketInfo info;
+    PacketPtr pkt;
+  };
+
   Status connect();
+  Status add_streams();
   void disconnect(bool trailer);
   void run();
-  Status write(AVPacket* pkt);
+  bool reconnect(int& attempt);       // false: stopping or out of attempts
+  bool next_packet(AVPacket* out, int& stream);  // false: stopping and drained
+  Status write(int stream, AVPacket* pkt);
+  void set_state_locked(OutputState s, const std::string& error = {});
+  bool admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& info);
+  void apply_backlog_policy_locked();
+  const std::vector<QueuedPacketInfo>& refresh_backlog_locked();  // also sets st_.backlog_seconds
+  PacketPtr take_packet_locked();
+  void recycle_locked(PacketPtr p);
   void clear_queue();
   void drop_queue_locked();  // mu_ held
 
   const std::string url_;
-  const std::string shown_;  // redacted
-  const bool file_;
+  const std::string redacted_url_;
+  const bool is_file_;
   OutputStreams streams_;
   const double io_timeout_;
   const Backoff backoff_;
-  const size_t max_queue_;
+  const BacklogLimits limits_;
   std::function<void()> request_keyframe_;
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> abort_io_{false};
   IoDeadline deadline_{abort_io_};
-  AVFormatContext* oc_ = nullptr;  // owned; freed in disconnect()
+  OutputCtxPtr oc_;  // writer thread only (and open()/stop() before/after it runs)
   std::thread thread_;
 
+  // mu_ guards everything below; push() holds it briefly, the writer never holds it during I/O.
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<int, AVPacket*>> queue_;
-  std::vector<AVPacket*> pool_;  // recycled packet shells: no allocation in steady state
+  std::deque<Queued> queue_;
+  std::vector<PacketPtr> pool_;             // recycled packet shells: no allocation in steady state
+  std::vector<QueuedPacketInfo> infos_;     // scratch for the backlog policy, reused
   bool accepting_ = false;       // connected and ready for packets
   bool need_keyframe_ = true;    // a new session starts on a video keyframe
+  bool video_waits_key_ = false; // the backlog policy cut a GOP: video resumes at a keyframe
+  DropLevel logged_level_ = DropLevel::none;  // last drop level logged (one line per episode)
   int64_t offset_us_ = 0;        // subtracted from every timestamp of this session
   OutputStatus st_;
   uint64_t bytes_before_ = 0;    // bytes of previous sessions

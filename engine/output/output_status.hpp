@@ -5,15 +5,31 @@
 
 namespace loopcast {
 
+enum class OutputState { live, reconnecting, stopped, failed };
+
+// The one spelling of each state: status.json, metrics and logs all use it.
+inline std::string to_string(OutputState s) {
+  switch (s) {
+    case OutputState::live: return "live";
+    case OutputState::reconnecting: return "reconnecting";
+    case OutputState::stopped: return "stopped";
+    case OutputState::failed: return "failed";
+  }
+  return "unknown";
+}
+
 struct OutputStatus {
   std::string url;          // redacted
-  std::string state;        // connecting | live | reconnecting | stopped | failed
+  OutputState state = OutputState::stopped;
   int reconnects = 0;       // completed reconnections
   int attempt = 0;          // current reconnect attempt (0 when live)
   uint64_t bytes = 0;       // bytes written to this output
   uint64_t packets = 0;
-  uint64_t dropped_packets = 0;
+  uint64_t dropped_packets = 0;             // every packet the backlog policy dropped
   std::string last_error;
+  double backlog_seconds = 0.0;             // media time queued, not yet written (engine/output/backlog.hpp)
+  uint64_t dropped_disposable_packets = 0;  // of dropped_packets: non-reference video frames
+  uint64_t dropped_audio_packets = 0;       // of dropped_packets: audio (only past BacklogLimits::drop_all_s)
 };
 
 }  // namespace loopcast

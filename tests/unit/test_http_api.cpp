@@ -189,7 +189,7 @@ TEST_CASE("unknown paths are JSON 404s — metrics are Prometheus text") {
   a.ctl.snapshot.audio_state = "connected";
   OutputStatus o;
   o.url = "rtmp://127.0.0.1/live/****";
-  o.state = "live";
+  o.state = OutputState::live;
   o.reconnects = 3;
   a.ctl.snapshot.outputs = {o};
   r = a.client->Get("/metrics");

@@ -75,7 +75,7 @@ TEST_CASE("a dead RTMP ingest does not stop the engine: it keeps encoding and re
   const auto outs = (*p)->outputs();
   CHECK(stats.video_frames >= 30);  // the clock kept running
   REQUIRE(outs.size() == 1);
-  CHECK(outs[0].state == "reconnecting");
+  CHECK(outs[0].state == OutputState::reconnecting);
   CHECK(outs[0].attempt >= 1);
   CHECK(outs[0].last_error.find("Connection refused") != std::string::npos);
   CHECK(outs[0].url.find("secret-key-123") == std::string::npos);
