@@ -225,7 +225,7 @@ void Supervisor::on_icy_title(const std::string& title) {
   } else {
     t.title = title;
   }
-  track_changed(t);
+  (void)track_changed(t);  // never fails: it records the song and queues its switch (if any)
 }
 
 Status Supervisor::reload_mapping() {
