@@ -67,10 +67,10 @@ AzuraCastFeed::~AzuraCastFeed() { stop(); }
 
 void AzuraCastFeed::start() {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     publish_locked();
+    log::info("azuracast", "following station '{}' at {}", opts_.station, st_.url);
   }
-  log::info("azuracast", "following station '{}' at {}", opts_.station, st_.url);
   poll_once();
   wait_for_switch();
   sse_thread_ = std::thread([this] { follow_loop(); });
@@ -79,13 +79,13 @@ void AzuraCastFeed::start() {
 
 void AzuraCastFeed::stop() {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     stop_ = true;
   }
   cv_.notify_all();
   if (sse_thread_.joinable()) sse_thread_.join();
   if (rest_thread_.joinable()) rest_thread_.join();
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (st_.state == "off") return;
   live_ = Live::down;
   poll_ok_ = false;
@@ -94,7 +94,7 @@ void AzuraCastFeed::stop() {
 }
 
 TriggerStatus AzuraCastFeed::status() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return st_;
 }
 
@@ -105,7 +105,7 @@ void AzuraCastFeed::publish_locked() {
 }
 
 void AzuraCastFeed::set_live(Live l, const std::string& error) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (!error.empty()) st_.last_error = redact_text(error);
   if (l == Live::down && live_ != Live::down) ++st_.reconnects;
   if (l == Live::up) up_since_ = std::chrono::steady_clock::now();
@@ -115,7 +115,7 @@ void AzuraCastFeed::set_live(Live l, const std::string& error) {
 }
 
 void AzuraCastFeed::set_poll(bool ok, const std::string& error) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (!error.empty()) st_.last_error = redact_text(error);
   poll_ok_ = ok;
   publish_locked();
@@ -124,7 +124,7 @@ void AzuraCastFeed::set_poll(bool ok, const std::string& error) {
 // Hands a song over like the webhook does (the Supervisor ignores repeats and applies the switch
 // delay and played_at); a REST answer older than the song on air is dropped.
 void AzuraCastFeed::deliver(NowPlaying np, const char* source) {
-  std::lock_guard dk(deliver_mu_);
+  MutexLock dk(deliver_mu_);
   np.track.source = source;
   // The live feed is in order; only a (cached) REST answer can lag behind the song on air.
   if (np.track.source == "azuracast-rest" && older_than(np.track, ctl_.status().track)) {
@@ -132,7 +132,7 @@ void AzuraCastFeed::deliver(NowPlaying np, const char* source) {
   } else if (Status st = ctl_.track_changed(np.track); !st) {
     log::warn("azuracast", "track change refused: {}", st.error());
   }
-  std::lock_guard lk(mu_);  // counted once handed over: a test seeing the count sees its effect
+  MutexLock lk(mu_);  // counted once handed over: a test seeing the count sees its effect
   ++st_.updates;
   st_.last_update = iso_now();
   publish_locked();
@@ -172,8 +172,8 @@ void AzuraCastFeed::poll_loop() {
   while (!stop_) {
     bool down;  // (not while the first connection is being made: that is bounded by io_timeout)
     {
-      std::unique_lock lk(mu_);
-      cv_.wait_for(lk, std::chrono::duration<double>(opts_.restart_check), [this] { return stop_.load(); });
+      MutexLock lk(mu_);
+      cv_.wait_for(lk.native(), std::chrono::duration<double>(opts_.restart_check), [this] { return stop_.load(); });
       down = live_ == Live::down;
     }
     if (stop_) break;
@@ -195,7 +195,7 @@ void AzuraCastFeed::follow_loop() {
     if (stop_) break;
     bool worked;
     {
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       worked = live_ == Live::up && seconds_since(up_since_) >= opts_.backoff.max;
     }
     // A session that lasted starts the backoff afresh; one cut right after its connect message
@@ -204,8 +204,8 @@ void AzuraCastFeed::follow_loop() {
     const double wait = opts_.backoff.delay(attempt++);
     log::warn("azuracast", "{}; polling REST every {:g}s, live feed again in {:.1f}s", st.error(), opts_.poll_interval, wait);
     set_live(Live::down, st.error());
-    std::unique_lock lk(mu_);
-    cv_.wait_for(lk, std::chrono::duration<double>(wait), [this] { return stop_.load(); });
+    MutexLock lk(mu_);
+    cv_.wait_for(lk.native(), std::chrono::duration<double>(wait), [this] { return stop_.load(); });
   }
 }
 

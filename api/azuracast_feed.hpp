@@ -7,12 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "api/azuracast.hpp"
 #include "base/backoff.hpp"
+#include "base/thread_annotations.hpp"
 #include "control/controller.hpp"
 
 namespace loopcast {
@@ -57,19 +57,19 @@ class AzuraCastFeed {
   void wait_for_switch();
   void set_live(Live l, const std::string& error = {});
   void set_poll(bool ok, const std::string& error = {});
-  void publish_locked();  // mu_ held: state → controller (status "trigger")
+  void publish_locked() REQUIRES(mu_);  // state → controller (status "trigger")
 
   Controller& ctl_;
   const FeedOptions opts_;
   const std::string channel_, rest_url_, sse_url_;
   std::atomic<bool> stop_{false};
-  std::mutex deliver_mu_;  // one song at a time: the staleness check and the hand-over are one step
-  mutable std::mutex mu_;  // guards the four below; report_trigger is called with it held
+  Mutex deliver_mu_ ACQUIRED_BEFORE(mu_);  // one song at a time: the staleness check and the hand-over are one step
+  mutable Mutex mu_;  // guards the four below; report_trigger is called with it held
   std::condition_variable cv_;
-  TriggerStatus st_;
-  Live live_ = Live::connecting;
-  std::chrono::steady_clock::time_point up_since_;
-  bool poll_ok_ = false;
+  TriggerStatus st_ GUARDED_BY(mu_);
+  Live live_ GUARDED_BY(mu_) = Live::connecting;
+  std::chrono::steady_clock::time_point up_since_ GUARDED_BY(mu_);
+  bool poll_ok_ GUARDED_BY(mu_) = false;
   std::thread sse_thread_, rest_thread_;
 };
 

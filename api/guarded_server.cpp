@@ -28,7 +28,7 @@ GuardedServer::GuardedServer(ConnectionLimits limits) : limits_(limits) {
 int GuardedServer::current_socket() { return t_socket; }
 
 bool GuardedServer::admit(const std::string& addr) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   size_t& n = open_[addr];
   if (n >= limits_.per_address) return false;
   ++n;
@@ -36,7 +36,7 @@ bool GuardedServer::admit(const std::string& addr) {
 }
 
 void GuardedServer::release(const std::string& addr) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (auto it = open_.find(addr); it != open_.end() && --it->second == 0) open_.erase(it);
 }
 

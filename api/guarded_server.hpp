@@ -9,8 +9,9 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
+
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
@@ -33,12 +34,12 @@ class GuardedServer : public httplib::Server {
   // Overrides httplib's per-connection entry point (a private virtual, overridable by design of
   // C++): admit or refuse by address, then serve exactly as httplib's own version does.
   bool process_and_close_socket(socket_t sock) override;
-  bool admit(const std::string& addr);
-  void release(const std::string& addr);
+  bool admit(const std::string& addr) EXCLUDES(mu_);
+  void release(const std::string& addr) EXCLUDES(mu_);
 
   const ConnectionLimits limits_;
-  std::mutex mu_;
-  std::map<std::string, size_t> open_;  // per client address
+  Mutex mu_;
+  std::map<std::string, size_t> open_ GUARDED_BY(mu_);  // per client address
   std::atomic<uint64_t> refused_{0};
 };
 

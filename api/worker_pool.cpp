@@ -9,7 +9,7 @@ WorkerPool::WorkerPool(size_t max_threads, size_t max_queued, size_t keep_thread
     : max_threads_(max_threads), max_queued_(max_queued), keep_threads_(keep_threads) {}
 
 bool WorkerPool::enqueue(std::function<void()> fn) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (shutdown_ || jobs_.size() >= max_queued_) return false;
   jobs_.push_back(std::move(fn));
   if (jobs_.size() > idle_ && threads_ < max_threads_) {
@@ -21,12 +21,15 @@ bool WorkerPool::enqueue(std::function<void()> fn) {
 }
 
 void WorkerPool::worker() {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   for (;;) {
     ++idle_;
     // Threads beyond the kept ones leave after 10 s without work: the thread count falls back
     // after a burst.
-    const bool woke = work_cv_.wait_for(lk, std::chrono::seconds(10), [&] { return !jobs_.empty() || shutdown_; });
+    const bool woke = work_cv_.wait_for(lk.native(), std::chrono::seconds(10), [&] {
+      mu_.assert_held();
+      return !jobs_.empty() || shutdown_;
+    });
     --idle_;
     if (jobs_.empty() && (shutdown_ || (!woke && threads_ > keep_threads_))) break;
     if (jobs_.empty()) continue;
@@ -41,10 +44,13 @@ void WorkerPool::worker() {
 }
 
 void WorkerPool::shutdown() {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   shutdown_ = true;
   work_cv_.notify_all();
-  exit_cv_.wait(lk, [&] { return threads_ == 0; });
+  exit_cv_.wait(lk.native(), [&] {
+    mu_.assert_held();
+    return threads_ == 0;
+  });
 }
 
 }  // namespace loopcast

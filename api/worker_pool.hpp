@@ -9,7 +9,8 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
+
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
@@ -21,14 +22,15 @@ class WorkerPool final : public httplib::TaskQueue {
   void shutdown() override;                          // runs what is queued, waits for every worker
 
  private:
-  void worker();
+  void worker() EXCLUDES(mu_);
 
   const size_t max_threads_, max_queued_, keep_threads_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable work_cv_, exit_cv_;
-  std::deque<std::function<void()>> jobs_;
-  size_t threads_ = 0, idle_ = 0;
-  bool shutdown_ = false;
+  std::deque<std::function<void()>> jobs_ GUARDED_BY(mu_);
+  size_t threads_ GUARDED_BY(mu_) = 0;
+  size_t idle_ GUARDED_BY(mu_) = 0;
+  bool shutdown_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace loopcast

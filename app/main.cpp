@@ -185,7 +185,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
   if (http) http->stop();
   if (feed) feed->stop();
-  sup.stop();
+  (void)sup.stop();  // conflict ("not running") at shutdown is fine: nothing left to stop
   if (files) {
     files->poll_once();  // leave a final status.json that says "stopped"
     files->stop();

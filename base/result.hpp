@@ -16,7 +16,7 @@ struct Error {
 };
 
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}
   Result(Error e) : v_(std::move(e)) {}
@@ -33,7 +33,7 @@ class Result {
 };
 
 // Result<void> equivalent: empty message means success.
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Error e) : msg_(std::move(e.message)), code_(e.code), failed_(true) {}

@@ -30,8 +30,11 @@ Status FileProtocol::start() {
     return Error{fmt::format("control dir '{}': {}", dir_, st.error()), st.code()};
   // A command left over from before this process started is history, not an order: a stale
   // "stop" must not take the stream down after a container restart.
-  check_control(false);
-  if (Status st = queue_.open(); !st) return st;
+  {
+    MutexLock lk(poll_mu_);  // uncontended (no thread yet); keeps the analysis simple
+    check_control(false);
+    if (Status st = queue_.open(); !st) return st;
+  }
   stop_ = false;
   thread_ = std::thread([this] { run(); });
   return Status::ok();
@@ -39,7 +42,7 @@ Status FileProtocol::start() {
 
 void FileProtocol::stop() {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     stop_ = true;
   }
   cv_.notify_all();
@@ -49,15 +52,15 @@ void FileProtocol::stop() {
 void FileProtocol::run() {
   while (true) {
     {
-      std::unique_lock lk(mu_);
-      if (cv_.wait_for(lk, std::chrono::duration<double>(period_), [&] { return stop_.load(); })) break;
+      MutexLock lk(mu_);
+      if (cv_.wait_for(lk.native(), std::chrono::duration<double>(period_), [&] { return stop_.load(); })) break;
     }
     poll_once();
   }
 }
 
 void FileProtocol::poll_once() {
-  std::lock_guard lk(poll_mu_);  // the thread and a final poll at shutdown may overlap
+  MutexLock lk(poll_mu_);  // the thread and a final poll at shutdown may overlap
   check_control(true);
   queue_.poll();
   write_status();

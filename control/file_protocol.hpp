@@ -17,7 +17,6 @@
 #pragma once
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -26,6 +25,7 @@
 #include "control/command_queue.hpp"
 #include "control/controller.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
@@ -39,21 +39,21 @@ class FileProtocol {
 
  private:
   void run();
-  void check_control(bool execute);  // execute=false: only remember what is there
-  void write_status();
+  void check_control(bool execute) REQUIRES(poll_mu_);  // execute=false: only remember what is there
+  void write_status() REQUIRES(poll_mu_);
 
   Controller& ctl_;
   const std::string dir_;
   const double period_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::mutex poll_mu_;
+  Mutex mu_;  // with cv_: wakes the thread for stop()
+  Mutex poll_mu_;  // the thread and a final poll at shutdown may overlap
   std::condition_variable cv_;
-  std::string last_signature_;  // of the last command executed or reported
-  std::string unparsable_;      // content that failed to parse once (retried before reporting)
-  CommandQueue queue_;  // DIR/control.d
-  FilesHealth health_;
+  std::string last_signature_ GUARDED_BY(poll_mu_);  // of the last command executed or reported
+  std::string unparsable_ GUARDED_BY(poll_mu_);  // content that failed to parse once (retried before reporting)
+  CommandQueue queue_ GUARDED_BY(poll_mu_);  // DIR/control.d
+  FilesHealth health_ GUARDED_BY(poll_mu_);
 };
 
 }  // namespace loopcast

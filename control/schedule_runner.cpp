@@ -10,13 +10,13 @@ ScheduleRunner::ScheduleRunner(std::vector<TimeWindow> stream_windows, TimeZone 
     : stream_(std::move(stream_windows)), zone_(std::move(zone)), act_(std::move(actions)), lead_(lead) {}
 
 void ScheduleRunner::set_map(std::shared_ptr<const TrackMap> map) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   map_ = std::move(map);
   map_changed_ = stale_ = true;
 }
 
 void ScheduleRunner::invalidate() {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   stale_ = true;
 }
 
@@ -26,7 +26,7 @@ void ScheduleRunner::tick(SysSeconds now) {
   std::shared_ptr<const TrackMap> map;
   bool recompute;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     map = map_;
     if (map_changed_) loop_edge_.reset(), loop_prepared_ = false;
     map_changed_ = false;
@@ -42,7 +42,7 @@ void ScheduleRunner::tick(SysSeconds now) {
   for (auto e : {stream_edge_, loop_edge_})
     if (e && *e < due) due = *e;
   next_change_due_ = due;
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   next_change_ = next.empty() ? std::nullopt : std::optional<ScheduleChange>(next.front());
 }
 
@@ -74,7 +74,7 @@ void ScheduleRunner::tick_loop(SysSeconds now, const std::shared_ptr<const Track
 std::vector<ScheduleChange> ScheduleRunner::changes(SysSeconds now, chr::days days) const {
   std::shared_ptr<const TrackMap> map;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     map = map_;
   }
   const SysSeconds end = now + days;
@@ -101,7 +101,7 @@ std::vector<ScheduleChange> ScheduleRunner::changes(SysSeconds now, chr::days da
 }
 
 std::optional<ScheduleChange> ScheduleRunner::next_change() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return next_change_;
 }
 

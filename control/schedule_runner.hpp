@@ -6,11 +6,11 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/thread_annotations.hpp"
 #include "control/status.hpp"
 #include "control/time_window.hpp"
 #include "control/track_map.hpp"
@@ -51,11 +51,11 @@ class ScheduleRunner {
   bool loop_prepared_ = false;
   SysSeconds next_change_due_{};  // recompute next_change_ from here on
 
-  mutable std::mutex mu_;  // guards the members below
-  std::shared_ptr<const TrackMap> map_;
-  bool map_changed_ = false;
-  bool stale_ = true;
-  std::optional<ScheduleChange> next_change_;
+  mutable Mutex mu_;  // guards the members below
+  std::shared_ptr<const TrackMap> map_ GUARDED_BY(mu_);
+  bool map_changed_ GUARDED_BY(mu_) = false;
+  bool stale_ GUARDED_BY(mu_) = true;
+  std::optional<ScheduleChange> next_change_ GUARDED_BY(mu_);
 };
 
 }  // namespace loopcast

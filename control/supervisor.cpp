@@ -57,18 +57,18 @@ Supervisor::~Supervisor() {
   quit_ = true;
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard lk(life_mu_);
+  MutexLock lk(life_mu_);
   stop_locked();
 }
 
 
 Status Supervisor::start() {
-  std::lock_guard lk(life_mu_);
+  MutexLock lk(life_mu_);
   return start_locked();
 }
 
 std::shared_ptr<Pipeline> Supervisor::pipeline() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return pipeline_;
 }
 
@@ -76,25 +76,25 @@ Status Supervisor::start_locked() {
   if (pipeline()) return Error{"already running", Errc::conflict};
   EngineConfig ec = cfg_.engine;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     ec.loop = loop_;
     state_ = "starting";
   }
   auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
   if (!p) {
     set_error(p.error());
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     state_ = "error";
     return Error{p.error(), p.code()};
   }
   std::shared_ptr<Pipeline> pipe = std::move(*p);
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     pipe->set_now_playing(overlay_text(track_), art_);
   }
   pipe->start();
   finished_ = false;
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   pipeline_ = std::move(pipe);
   state_ = "running";
   started_ = Clock::now();
@@ -122,9 +122,9 @@ std::unique_ptr<CachedLoop> Supervisor::cached_for_start(const std::string& loop
 }
 
 Status Supervisor::stop() {
-  std::lock_guard lk(life_mu_);
+  MutexLock lk(life_mu_);
   if (!pipeline()) {
-    std::lock_guard sk(mu_);
+    MutexLock sk(mu_);
     next_retry_ = {};  // a stop also cancels a pending automatic restart
     return Error{"not running", Errc::conflict};
   }
@@ -135,14 +135,14 @@ Status Supervisor::stop() {
 void Supervisor::stop_locked() {
   std::shared_ptr<Pipeline> pipe;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (!pipeline_) return;
     pipe = pipeline_;
     state_ = "stopping";
   }
   pipe->stop();
   const auto st = pipe->stats();
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   pipeline_.reset();
   switches_before_ += st.switches;
   state_ = "stopped";
@@ -152,10 +152,10 @@ void Supervisor::stop_locked() {
 }
 
 Status Supervisor::restart() {
-  std::lock_guard lk(life_mu_);
+  MutexLock lk(life_mu_);
   stop_locked();
   {
-    std::lock_guard sk(mu_);
+    MutexLock sk(mu_);
     ++restarts_;
   }
   return start_locked();
@@ -172,7 +172,7 @@ Status Supervisor::switch_loop(const std::string& loop_name) {
 Status Supervisor::track_changed(const TrackInfo& track) {
   std::shared_ptr<const TrackMap> map;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (same_track(track, track_) && !track_.source.empty()) return Status::ok();  // idempotent repeat
     track_ = track;
     ++track_changes_;
@@ -195,7 +195,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
 }
 
 void Supervisor::report_trigger(const TriggerStatus& t) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   trigger_ = t;
 }
 
@@ -203,7 +203,7 @@ Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track,
   // A loop seen for the first time gets its cache built in the background (an encoding session
   // of auto mode splices it from the next start; a splicing one waits for it at the switch).
   if (cache_) cache_->prepare({loop});
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   // A newer request supersedes any switch still waiting.
   jobs_.clear();
   const bool new_text = !overlay_text(track).empty();
@@ -225,7 +225,7 @@ void Supervisor::on_icy_title(const std::string& title) {
   } else {
     t.title = title;
   }
-  track_changed(t);
+  (void)track_changed(t);  // never fails: it records the song and queues its switch (if any)
 }
 
 Status Supervisor::reload_mapping() {
@@ -235,27 +235,27 @@ Status Supervisor::reload_mapping() {
   auto shared = std::make_shared<const TrackMap>(std::move(*m));
   schedule_->set_map(shared);
   if (cache_) cache_->prepare(shared->loops());
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   map_ = std::move(shared);
   log::info("control", "track mapping loaded from {}", cfg_.control.mapping_file);
   return Status::ok();
 }
 
 void Supervisor::record_command(const CommandAck& ack) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   last_command_ = ack;
   commands_.push_back(ack);
   if (commands_.size() > kCommandHistory) commands_.pop_front();
 }
 
 void Supervisor::report_files(const FilesHealth& health) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   files_ = health;
 }
 
 void Supervisor::set_error(const std::string& e) {
   log::error("control", "{}", e);
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   last_error_ = e;
 }
 
@@ -267,7 +267,7 @@ std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& pat
   const auto now = Clock::now();
   for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
     auto& p = *it->second.first;
-    std::lock_guard pk(p.mu);
+    MutexLock pk(p.mu);
     const bool used = p.done && !p.src && !p.cached && p.error.empty();
     it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
   }
@@ -290,7 +290,7 @@ std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& pat
       else error = o.error();
     }
     Result<ArtPtr> art = error.empty() && !art_url.empty() ? load_cover_art(art_url, ov.art_size, ov.art_timeout) : Result<ArtPtr>(nullptr);
-    std::lock_guard pk(prep->mu);
+    MutexLock pk(prep->mu);
     prep->src = std::move(src);
     prep->cached = std::move(cached);
     prep->error = error;
@@ -308,7 +308,7 @@ void Supervisor::process_switches() {
   const auto running = pipeline();
   const bool splice = running && running->splicing();
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (jobs_.empty()) return;
     SwitchJob& job = jobs_.front();
     new_loop = job.loop != loop_;
@@ -326,10 +326,10 @@ void Supervisor::process_switches() {
   std::unique_ptr<CachedLoop> ready_cached;
   ArtPtr art;
   if (prep) {
-    std::lock_guard pk(prep->mu);
+    MutexLock pk(prep->mu);
     if (!prep->done) return;  // still opening
     if (new_loop && !prep->src && !prep->cached) {
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
       last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
       log::warn("control", "{}", last_error_);
@@ -347,10 +347,10 @@ void Supervisor::process_switches() {
     return;
   }
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) {  // superseded meanwhile
       if (prep && (ready || ready_cached)) {  // a newer job may share this prepare: give the loop back
-        std::lock_guard pk(prep->mu);
+        MutexLock pk(prep->mu);
         if (ready) prep->src = std::move(ready);
         if (ready_cached) prep->cached = std::move(ready_cached);
       }
@@ -381,7 +381,7 @@ std::unique_ptr<ScheduleRunner> Supervisor::make_schedule() {
     log::info("control", "schedule: a stream window opens, starting");
     if (Status st = start(); !st && st.code() != Errc::conflict) {
       log::warn("control", "schedule: start failed: {} (retrying)", st.error());
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       next_retry_ = Clock::now() + std::chrono::seconds(5);  // retried like a failed automatic restart
     }
   };
@@ -391,14 +391,14 @@ std::unique_ptr<ScheduleRunner> Supervisor::make_schedule() {
   };
   act.loop_edge = [this](SysSeconds edge) { apply_loop_edge(edge); };
   act.track = [this] {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     return track_;
   };
   return std::make_unique<ScheduleRunner>(cfg_.control.schedule, zone_, std::move(act));
 }
 
 void Supervisor::apply_loop_edge(SysSeconds edge) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   const std::string loop = map_->resolve(track_, edge);
   const auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(edge - std::chrono::system_clock::now());
   // What will be on air at the edge: the last job due by then, else the loop on air now.
@@ -437,24 +437,30 @@ void Supervisor::restart_after_fault(const std::string& why) {
   stopped = true;
   guard.join();
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     ++restarts_;
   }
-  if (Status st = start_locked(); !st) next_retry_ = Clock::now() + std::chrono::seconds(5);
+  if (Status st = start_locked(); !st) {
+    MutexLock lk(mu_);
+    next_retry_ = Clock::now() + std::chrono::seconds(5);
+  }
 }
 
 void Supervisor::watch_pipeline() {
-  std::unique_lock life(life_mu_, std::try_to_lock);
-  if (!life.owns_lock()) return;
+  if (!life_mu_.try_lock()) return;
+  MutexLock life(life_mu_, std::adopt_lock);
   auto pipe = pipeline();
   if (!pipe) {
     // An automatic restart that failed (e.g. the loop file vanished) is retried, calmly.
     bool retry;
     {
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       retry = state_ == "error" && next_retry_ != Clock::time_point{} && Clock::now() >= next_retry_;
     }
-    if (retry && !start_locked()) next_retry_ = Clock::now() + std::chrono::seconds(5);
+    if (retry && !start_locked()) {
+      MutexLock lk(mu_);
+      next_retry_ = Clock::now() + std::chrono::seconds(5);
+    }
     return;
   }
   const auto s = pipe->stats();
@@ -475,9 +481,9 @@ void Supervisor::run() {
   auto last_sample = Clock::now();
   while (!quit_) {
     {
-      std::unique_lock lk(mu_);
+      MutexLock lk(mu_);
       // 25 ms: a prepared switch goes on air within a tick of its due time.
-      cv_.wait_for(lk, std::chrono::milliseconds(25));
+      cv_.wait_for(lk.native(), std::chrono::milliseconds(25));
     }
     if (quit_) break;
     schedule_->tick(sys_now());
@@ -495,7 +501,7 @@ void Supervisor::run() {
       }
       const auto s = pipe->stats();
       const uint64_t bytes = s.video_bytes + s.audio_bytes;
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       fps_ = (s.video_frames - std::min(last_frames, s.video_frames)) / dt;
       kbps_ = (bytes - std::min(last_bytes, bytes)) * 8 / 1000.0 / dt;
       speed_ = (s.output_seconds - std::min(last_media, s.output_seconds)) / dt;
@@ -510,7 +516,7 @@ StatusSnapshot Supervisor::status() const {
   StatusSnapshot s;
   s.pid = static_cast<int>(getpid());
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     s.state = state_;
     s.track = track_;
     s.trigger = trigger_;

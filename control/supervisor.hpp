@@ -6,12 +6,12 @@
 #include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <map>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "base/thread_annotations.hpp"
 #include "control/config.hpp"
 #include "control/controller.hpp"
 #include "control/schedule_runner.hpp"
@@ -46,13 +46,13 @@ class Supervisor final : public Controller {
  private:
   // Filled by a detached prepare thread, so a loop on a hung mount can block nothing but itself.
   struct Prepared {
-    std::mutex mu;
-    bool done = false;
-    std::unique_ptr<LoopSource> src;  // null when the job keeps the loop on air
-    std::unique_ptr<CachedLoop> cached;  // instead of src when the stream splices
-    std::string error;                // the loop could not be opened: the switch is refused
-    ArtPtr art;                       // null: no art wanted, or it failed (art_error)
-    std::string art_error;
+    Mutex mu;  // guards every member below
+    bool done GUARDED_BY(mu) = false;
+    std::unique_ptr<LoopSource> src GUARDED_BY(mu);  // null when the job keeps the loop on air
+    std::unique_ptr<CachedLoop> cached GUARDED_BY(mu);  // instead of src when the stream splices
+    std::string error GUARDED_BY(mu);  // the loop could not be opened: the switch is refused
+    ArtPtr art GUARDED_BY(mu);  // null: no art wanted, or it failed (art_error)
+    std::string art_error GUARDED_BY(mu);
   };
   struct SwitchJob {
     std::string loop;
@@ -63,16 +63,16 @@ class Supervisor final : public Controller {
   using Clock = std::chrono::steady_clock;
 
   void run();  // housekeeping thread: prepare and apply switches, measure rates, watchdog
-  void process_switches();
-  // mu_ held; splice: load (or build) the loop's cache instead of opening it for encoding.
-  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice);
+  void process_switches() EXCLUDES(mu_);
+  // splice: load (or build) the loop's cache instead of opening it for encoding.
+  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice) REQUIRES(mu_);
   // The start loop's cache when this session can splice; null: the session encodes.
   std::unique_ptr<CachedLoop> cached_for_start(const std::string& loop);
   void watch_pipeline();
-  Status start_locked();  // life_mu_ held
-  void stop_locked();
-  void restart_after_fault(const std::string& why);  // life_mu_ held
-  std::shared_ptr<Pipeline> pipeline() const;
+  Status start_locked() REQUIRES(life_mu_);
+  void stop_locked() REQUIRES(life_mu_);
+  void restart_after_fault(const std::string& why) REQUIRES(life_mu_);
+  std::shared_ptr<Pipeline> pipeline() const EXCLUDES(mu_);
   Status queue_switch(const std::string& loop, const TrackInfo& track, double delay);
   void on_icy_title(const std::string& title);
   void set_error(const std::string& e);
@@ -82,35 +82,40 @@ class Supervisor final : public Controller {
   AppConfig cfg_;
   TimeZone zone_;                            // the configured zone (time rules, schedule)
   std::unique_ptr<ScheduleRunner> schedule_;  // ticked by run(); internally locked
-  std::mutex life_mu_;  // serialises start/stop/restart (may block on I/O)
+  Mutex life_mu_ ACQUIRED_BEFORE(mu_);  // serialises start/stop/restart (may block on I/O)
 
-  mutable std::mutex mu_;  // state below; never held across blocking calls
-  std::shared_ptr<Pipeline> pipeline_;  // replaced only with life_mu_ held; readers copy it
-  std::shared_ptr<const TrackMap> map_;
-  std::shared_ptr<LoopCache> cache_;  // splice and auto modes; shared with prepare threads
+  // Set by the constructor, read-only after: splice and auto modes; shared with prepare threads.
+  std::shared_ptr<LoopCache> cache_;
+  // run()'s thread only: switches apply at most once per kMinSwitchInterval.
+  Clock::time_point last_switch_{};
+
+  mutable Mutex mu_;  // state below; never held across blocking calls
+  std::shared_ptr<Pipeline> pipeline_ GUARDED_BY(mu_);  // replaced only with life_mu_ held; readers copy it
+  std::shared_ptr<const TrackMap> map_ GUARDED_BY(mu_);
   std::condition_variable cv_;
-  std::string state_ = "stopped";
-  std::string loop_;         // on air (or to be used at the next start)
-  TrackInfo track_;
-  TriggerStatus trigger_;    // the AzuraCast feed's state, as it last reported it
-  ArtPtr art_;               // cover art on air (shown again after a restart)
-  std::deque<SwitchJob> jobs_;
+  std::string state_ GUARDED_BY(mu_) = "stopped";
+  std::string loop_ GUARDED_BY(mu_);         // on air (or to be used at the next start)
+  TrackInfo track_ GUARDED_BY(mu_);
+  TriggerStatus trigger_ GUARDED_BY(mu_);    // the AzuraCast feed's state, as it last reported it
+  ArtPtr art_ GUARDED_BY(mu_);               // cover art on air (shown again after a restart)
+  std::deque<SwitchJob> jobs_ GUARDED_BY(mu_);
   // Recent prepares by loop + art URL, running or ready and not yet on air (kept kPrepareReuse):
   // a flood of requests alternating between a few loops reuses them instead of opening the same
   // file again on every tick.
-  std::map<std::string, std::pair<std::shared_ptr<Prepared>, Clock::time_point>> prepared_;
-  Clock::time_point last_switch_{};  // switches apply at most once per kMinSwitchInterval
-  std::string last_error_;
-  CommandAck last_command_;
-  std::deque<CommandAck> commands_;  // the last kCommandHistory acknowledgements
-  FilesHealth files_;
-  Clock::time_point started_;
-  std::string started_at_;
-  uint64_t restarts_ = 0;
-  Clock::time_point next_retry_{};  // after a failed automatic restart
-  uint64_t switches_before_ = 0;  // switches done by earlier pipelines
-  uint64_t track_changes_ = 0;    // new songs accepted by track_changed()
-  double fps_ = 0, kbps_ = 0, speed_ = 0;
+  std::map<std::string, std::pair<std::shared_ptr<Prepared>, Clock::time_point>> prepared_ GUARDED_BY(mu_);
+  std::string last_error_ GUARDED_BY(mu_);
+  CommandAck last_command_ GUARDED_BY(mu_);
+  std::deque<CommandAck> commands_ GUARDED_BY(mu_);  // the last kCommandHistory acknowledgements
+  FilesHealth files_ GUARDED_BY(mu_);
+  Clock::time_point started_ GUARDED_BY(mu_);
+  std::string started_at_ GUARDED_BY(mu_);
+  uint64_t restarts_ GUARDED_BY(mu_) = 0;
+  Clock::time_point next_retry_ GUARDED_BY(mu_) {};  // after a failed automatic restart
+  uint64_t switches_before_ GUARDED_BY(mu_) = 0;  // switches done by earlier pipelines
+  uint64_t track_changes_ GUARDED_BY(mu_) = 0;    // new songs accepted by track_changed()
+  double fps_ GUARDED_BY(mu_) = 0;
+  double kbps_ GUARDED_BY(mu_) = 0;
+  double speed_ GUARDED_BY(mu_) = 0;
   std::atomic<bool> finished_{false};
   std::atomic<bool> quit_{false};
   std::thread thread_;

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +17,7 @@
 #include "engine/splice/splice_path.hpp"
 #include "engine/video/overlay.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
@@ -65,7 +65,7 @@ class Pipeline {
   AudioFeedStatus audio() const { return audio_->status(); }
 
  private:
-  explicit Pipeline(const EngineConfig& cfg) : cfg_(cfg) {}
+  explicit Pipeline(const EngineConfig& cfg) : cfg_(cfg), loop_path_(cfg.loop) {}
   void run();
   Status tick();  // one audio frame and the video frames it makes due
   Status emit_video_frame();
@@ -84,8 +84,8 @@ class Pipeline {
   std::unique_ptr<LoopSource> fading_out_;  // previous loop during a crossfade
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
 
-  std::mutex switch_mu_;
-  std::unique_ptr<LoopSource> pending_;
+  Mutex switch_mu_;
+  std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);
 
   FramePtr aframe_ = make_frame();
   FramePtr vframe_ = make_frame();
@@ -103,9 +103,9 @@ class Pipeline {
   std::atomic<bool> finished_{false};
   std::atomic<uint64_t> dropped_{0}, duplicated_{0}, switches_{0}, vbytes_{0}, abytes_{0};
   std::atomic<int64_t> vframes_out_{0}, asamples_out_{0}, last_packet_ns_{0};
-  mutable std::mutex stats_mu_;
-  std::string loop_path_;
-  std::string error_;
+  mutable Mutex stats_mu_;
+  std::string loop_path_ GUARDED_BY(stats_mu_);
+  std::string error_ GUARDED_BY(stats_mu_);
 };
 
 }  // namespace loopcast

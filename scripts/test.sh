@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
+# Compile-time checks: a clang build of the libraries + binary with -Wthread-safety as errors.
+bash scripts/clang_check.sh -j2
 cd build
 ctest --output-on-failure --timeout 300 "$@"

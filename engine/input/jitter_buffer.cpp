@@ -16,9 +16,12 @@ JitterBuffer::JitterBuffer(int rate, int channels, double target_s, double max_s
       fifo_(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, channels, max_ + rate)) {}
 
 bool JitterBuffer::write(uint8_t* const* planes, int samples, bool blocking, const std::atomic<bool>& abort) {
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   if (blocking) {
-    space_.wait(lk, [&] { return abort.load() || av_audio_fifo_size(fifo_.get()) + samples <= max_; });
+    space_.wait(lk.native(), [&] {
+      mu_.assert_held();
+      return abort.load() || av_audio_fifo_size(fifo_.get()) + samples <= max_;
+    });
     if (abort.load()) return false;
   }
   av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(const_cast<uint8_t**>(planes)), samples);
@@ -34,7 +37,7 @@ bool JitterBuffer::write(uint8_t* const* planes, int samples, bool blocking, con
 int JitterBuffer::read(uint8_t* const* out, int samples) {
   int got = 0;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     int level = av_audio_fifo_size(fifo_.get());
     if (buffering_ && level >= target_) buffering_ = false;
     if (!buffering_) {
@@ -52,22 +55,33 @@ int JitterBuffer::read(uint8_t* const* out, int samples) {
 }
 
 double JitterBuffer::level() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return static_cast<double>(av_audio_fifo_size(fifo_.get())) / rate_;
 }
 
 bool JitterBuffer::playing() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return !buffering_ || av_audio_fifo_size(fifo_.get()) >= target_;
 }
 
 void JitterBuffer::clear() {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     av_audio_fifo_reset(fifo_.get());
     buffering_ = true;
   }
   space_.notify_all();
+}
+
+// Counters are written under the lock by the feed and read by status snapshots on other threads.
+uint64_t JitterBuffer::underruns() const {
+  MutexLock lk(mu_);
+  return underruns_;
+}
+
+uint64_t JitterBuffer::dropped_samples() const {
+  MutexLock lk(mu_);
+  return dropped_;
 }
 
 void JitterBuffer::wake() { space_.notify_all(); }

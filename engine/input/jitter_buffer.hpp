@@ -5,8 +5,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <mutex>
 
+#include "base/thread_annotations.hpp"
 #include "base/av.hpp"
 
 namespace loopcast {
@@ -27,8 +27,8 @@ class JitterBuffer {
   double level() const;  // seconds buffered
   bool playing() const;  // false while (re)buffering: the pipeline hears silence
   void clear();          // drop everything (source changed), rebuffer before playing
-  uint64_t underruns() const { return underruns_; }
-  uint64_t dropped_samples() const { return dropped_; }
+  uint64_t underruns() const;
+  uint64_t dropped_samples() const;
   void wake();           // release a blocked producer (shutdown)
 
  private:
@@ -36,12 +36,12 @@ class JitterBuffer {
   int channels_;
   int target_;
   int max_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable space_;
-  AudioFifoPtr fifo_;
-  bool buffering_ = true;
-  uint64_t underruns_ = 0;
-  uint64_t dropped_ = 0;
+  AudioFifoPtr fifo_ GUARDED_BY(mu_);  // the pointer is set once; the FIFO behind it is guarded
+  bool buffering_ GUARDED_BY(mu_) = true;
+  uint64_t underruns_ GUARDED_BY(mu_) = 0;
+  uint64_t dropped_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace loopcast

@@ -65,7 +65,7 @@ void StationFeed::read(uint8_t* const* planes, int samples) {
 AudioFeedStatus StationFeed::status() const {
   AudioFeedStatus s;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     s.state = state_;
     s.last_error = last_error_;
     s.icy_title = icy_title_;
@@ -83,7 +83,7 @@ AudioFeedStatus StationFeed::status() const {
 }
 
 void StationFeed::set_state(const std::string& s, const std::string& err) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   state_ = s;
   if (!err.empty()) last_error_ = err;
 }
@@ -106,7 +106,7 @@ void StationFeed::run() {
     log::warn("audio", "{}; retrying in {:.1f}s (attempt {})", st.error(), wait, attempt + 1);
     set_state(ever_connected_ ? "reconnecting" : "connecting", st.error());
     {
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       ++reconnects_;
     }
     ++attempt;
@@ -243,7 +243,7 @@ void StationFeed::check_icy(AVFormatContext* fmt) {
   auto title = icy_stream_title(packet);
   if (!title) return;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (*title == icy_title_) return;
     icy_title_ = *title;
   }

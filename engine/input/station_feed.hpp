@@ -5,7 +5,6 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -15,6 +14,7 @@
 #include "base/interrupt.hpp"
 #include "engine/input/jitter_buffer.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
@@ -63,12 +63,13 @@ class StationFeed final : public AudioFeed {
   int conv_cap_ = 0;
   std::string last_icy_;
 
-  mutable std::mutex mu_;
-  std::string state_ = "connecting";
-  std::string last_error_;
-  std::string icy_title_;
-  int reconnects_ = 0;
-  bool ever_connected_ = false;
+  bool ever_connected_ = false;  // feed thread only
+
+  mutable Mutex mu_;
+  std::string state_ GUARDED_BY(mu_) = "connecting";
+  std::string last_error_ GUARDED_BY(mu_);
+  std::string icy_title_ GUARDED_BY(mu_);
+  int reconnects_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace loopcast
