@@ -31,6 +31,7 @@ class WorkerPool final : public httplib::TaskQueue {
   size_t threads_ GUARDED_BY(mu_) = 0;
   size_t idle_ GUARDED_BY(mu_) = 0;
   bool shutdown_ GUARDED_BY(mu_) = false;
+  bool busy_since_trim_ GUARDED_BY(mu_) = false;  // work ran since the last malloc_trim
 };
 
 }  // namespace loopcast

@@ -6,11 +6,12 @@
 # violations in every recorded session and the A/V end offset. Not part of CI.
 # Usage: bench/soak_faults.sh [MEDIA_SECONDS=21600] (or bench/soak.sh with SOAK_FAULTS=1)
 # Env: SWITCH_EVERY=30 STATION_EVERY=600 INGEST_EVERY=1800 STATION_DOWN=5 INGEST_DOWN=5 SIZE=1280x720
+#      VIDEO_MODE=encode|splice (splice: the loops are prepared into a fresh cache first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEDIA=${1:-21600}
 SWITCH_EVERY=${SWITCH_EVERY:-30}; STATION_EVERY=${STATION_EVERY:-600}; INGEST_EVERY=${INGEST_EVERY:-1800}
-STATION_DOWN=${STATION_DOWN:-5}; INGEST_DOWN=${INGEST_DOWN:-5}; SIZE=${SIZE:-1280x720}
+STATION_DOWN=${STATION_DOWN:-5}; INGEST_DOWN=${INGEST_DOWN:-5}; SIZE=${SIZE:-1280x720}; VIDEO_MODE=${VIDEO_MODE:-encode}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
 RIG_SRC=${LOOPCAST_RIG_DIR:-../shared/rig}
 RIG=$(mktemp -d /tmp/loopcast-soakrig.XXXXXX); chmod 755 "$RIG"  # nginx and icecast workers run as other users
@@ -28,15 +29,20 @@ while True:
 ICE=$((RTMP + 2)); PORT=$((RTMP + 3))
 bash "$RIG_SRC/up.sh" "$RIG" $RTMP $ICE >/dev/null || true  # its mount probe times out by design (curl -m 2)
 pid=; trap 'kill ${pid:-0} 2>/dev/null; bash "$RIG_SRC/down.sh" "$RIG"; [ -n "${KEEP:-}" ] || rm -rf "$RIG"' EXIT
+PROFILE=(--loops-dir "$RIG/loops" --loop a.mp4 --size "$SIZE" --preset ultrafast)
+MODE=(--video-mode "$VIDEO_MODE")
+if [ "$VIDEO_MODE" = splice ]; then  # encode each loop once, before the clock starts
+  MODE+=(--cache-dir "$RIG/cache"); "$BIN" prepare "${PROFILE[@]}" "${MODE[@]}" 2>"$RIG/prepare.log"
+fi
 "$BIN" run --no-realtime --duration "$MEDIA" --audio "http://127.0.0.1:$ICE/radio.mp3" --output "rtmp://127.0.0.1:$RTMP/live/soak" \
-  --loops-dir "$RIG/loops" --loop a.mp4 --size "$SIZE" --preset ultrafast --http-port $PORT --io-timeout 3 --watchdog 0 2>"$RIG/log" &
+  "${PROFILE[@]}" "${MODE[@]}" --http-port $PORT --io-timeout 3 --watchdog 0 2>"$RIG/log" &
 pid=$!
 api() { curl -sf -m 3 "http://127.0.0.1:$PORT$1"; }
 num() { api /api/v1/status | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>/dev/null || echo 0; }
 metric() { api /metrics | awk -v m="$1" '$1 == m {print $2}'; }
 until api /api/v1/status >/dev/null; do sleep 0.2; done
 sleep 3
-rss0=$(awk '/VmRSS/ {print $2}' /proc/$pid/status); fds0=$(metric loopcast_open_fds); thr0=$(metric loopcast_threads)
+rss0=$(awk '/VmRSS/ {print $2}' /proc/$pid/status); fds0=$(metric loopcast_open_fds); thr0=$(metric loopcast_threads); vmode=$(num 'd["video_mode"]')
 t0=$(date +%s); next_switch=$SWITCH_EVERY; next_station=$STATION_EVERY; next_ingest=$INGEST_EVERY; n=0; drops_s=0; drops_i=0
 while kill -0 $pid 2>/dev/null; do
   media=$(num 'int(d["output_seconds"])')
@@ -64,11 +70,11 @@ while kill -0 $pid 2>/dev/null; do
     o=$(num 'd["outputs"][0]["reconnects"]'); [ "$o" != 0 ] && oreco=$o
     dropped=$(num 'd["dropped_frames"]')
   fi
-  sleep 0.5
+  sleep 0.1  # faster than real time: poll often so faults land near their media time
 done
 wait $pid || true
 wall=$(( $(date +%s) - t0 + 3 ))
-echo "soak (faults): $MEDIA s of media in $wall s wall ($(python3 -c "print(round($MEDIA/$wall,1))")x), $SIZE ultrafast"
+echo "soak (faults): $MEDIA s of media in $wall s wall ($(python3 -c "print(round($MEDIA/$wall,1))")x), $SIZE, video mode $VIDEO_MODE (status: $vmode)"
 echo "faults: $n switch requests, station dropped $drops_s x, ingest dropped $drops_i x; reconnects: audio ${areco:-?}, output ${oreco:-?}"
 echo "RSS: $((rss0 / 1024)) MB at start, $((${rss1:-0} / 1024)) MB at the end; open fds ${fds0} → ${fds1:-?}; threads ${thr0} → ${thr1:-?}"
 bad=0; sessions=0

@@ -76,8 +76,11 @@ TEST_CASE("1000 webhook POSTs a second for 10 s, half malformed: no dropped fram
     return d["track"]["sh_id"].GetInt64() == 999999 && std::string(d["loop"].GetString()).find("sunset") != std::string::npos &&
            std::string(d["pending_loop"].GetString()).empty();
   }, 5));
-  std::this_thread::sleep_for(std::chrono::seconds(11));  // the API's extra worker threads leave after 10 s idle
-  const long rss_after = vm_kb(lc.pid, "VmRSS");
+  // The API's extra worker threads leave after 10 s idle and the last one hands the burst's freed
+  // memory back to the system: RSS returns to within a few MB of where it was.
+  constexpr long kSlackKb = 8 * 1024;
+  long rss_after = 0;
+  wait_for([&] { rss_after = vm_kb(lc.pid, "VmRSS"); return rss_after < rss_before + kSlackKb; }, 25);
   auto d = status(cli);
   MESSAGE(fmt::format("{} requests in {:.1f} s; RSS {} → {} kB; switches during the storm {}", sent.load(), took, rss_before, rss_after,
                       d["switches"].GetUint64() - switches_before));
@@ -88,6 +91,6 @@ TEST_CASE("1000 webhook POSTs a second for 10 s, half malformed: no dropped fram
   CHECK(valid_202 == sent / 2);
   CHECK(d["dropped_frames"].GetUint64() == dropped_before);
   CHECK(d["switches"].GetUint64() - switches_before <= 2 * kSeconds + 5);  // at most ~1 a second, not 5000
-  CHECK(rss_after < rss_before + 20 * 1024);
+  CHECK(rss_after < rss_before + kSlackKb);
   CHECK(lc.terminate() == 0);
 }
