@@ -7,11 +7,14 @@
 # Usage: bench/soak_faults.sh [MEDIA_SECONDS=21600] (or bench/soak.sh with SOAK_FAULTS=1)
 # Env: SWITCH_EVERY=30 STATION_EVERY=600 INGEST_EVERY=1800 STATION_DOWN=5 INGEST_DOWN=5 SIZE=1280x720
 #      VIDEO_MODE=encode|splice (splice: the loops are prepared into a fresh cache first)
+#      SPEED=0 (as fast as it goes) or N: paced at N media seconds per wall second, so that a
+#      switch every 30 s of media stays within the engine's one-switch-a-second limit and a 5 s
+#      outage is 5*N s of media (splice mode runs ~200x unpaced: faults would barely land)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEDIA=${1:-21600}
 SWITCH_EVERY=${SWITCH_EVERY:-30}; STATION_EVERY=${STATION_EVERY:-600}; INGEST_EVERY=${INGEST_EVERY:-1800}
-STATION_DOWN=${STATION_DOWN:-5}; INGEST_DOWN=${INGEST_DOWN:-5}; SIZE=${SIZE:-1280x720}; VIDEO_MODE=${VIDEO_MODE:-encode}
+STATION_DOWN=${STATION_DOWN:-5}; INGEST_DOWN=${INGEST_DOWN:-5}; SIZE=${SIZE:-1280x720}; VIDEO_MODE=${VIDEO_MODE:-encode}; SPEED=${SPEED:-0}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
 RIG_SRC=${LOOPCAST_RIG_DIR:-../shared/rig}
 RIG=$(mktemp -d /tmp/loopcast-soakrig.XXXXXX); chmod 755 "$RIG"  # nginx and icecast workers run as other users
@@ -34,7 +37,8 @@ MODE=(--video-mode "$VIDEO_MODE")
 if [ "$VIDEO_MODE" = splice ]; then  # encode each loop once, before the clock starts
   MODE+=(--cache-dir "$RIG/cache"); "$BIN" prepare "${PROFILE[@]}" "${MODE[@]}" 2>"$RIG/prepare.log"
 fi
-"$BIN" run --no-realtime --duration "$MEDIA" --audio "http://127.0.0.1:$ICE/radio.mp3" --output "rtmp://127.0.0.1:$RTMP/live/soak" \
+PACE=(--no-realtime); [ "$SPEED" = 0 ] || PACE=(--speed "$SPEED")
+"$BIN" run "${PACE[@]}" --duration "$MEDIA" --audio "http://127.0.0.1:$ICE/radio.mp3" --output "rtmp://127.0.0.1:$RTMP/live/soak" \
   "${PROFILE[@]}" "${MODE[@]}" --http-port $PORT --io-timeout 3 --watchdog 0 2>"$RIG/log" &
 pid=$!
 api() { curl -sf -m 3 "http://127.0.0.1:$PORT$1"; }
@@ -62,7 +66,7 @@ while kill -0 $pid 2>/dev/null; do
     nginx -c "$RIG/nginx.conf" -p "$RIG" >"$RIG/nginx.out" 2>&1 & echo $! >"$RIG/nginx.launch.pid"
     drops_i=$((drops_i + 1)); next_ingest=$((next_ingest + INGEST_EVERY))
   fi
-  if kill -0 $pid 2>/dev/null; then  # the latest figures while it still runs: the end of the run
+  if kill -0 $pid 2>/dev/null && [ "$media" -lt $((MEDIA - 2)) ]; then  # the latest figures before it winds down: the end of the run
     r=$(awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || true); [ -n "$r" ] && rss1=$r
     f=$(metric loopcast_open_fds || true); [ -n "$f" ] && fds1=$f
     t=$(metric loopcast_threads || true); [ -n "$t" ] && thr1=$t
@@ -74,7 +78,7 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid || true
 wall=$(( $(date +%s) - t0 + 3 ))
-echo "soak (faults): $MEDIA s of media in $wall s wall ($(python3 -c "print(round($MEDIA/$wall,1))")x), $SIZE, video mode $VIDEO_MODE (status: $vmode)"
+echo "soak (faults): $MEDIA s of media in $wall s wall ($(python3 -c "print(round($MEDIA/$wall,1))")x), $SIZE, video mode $VIDEO_MODE (status: $vmode), speed ${SPEED/#0/unpaced}"
 echo "faults: $n switch requests, station dropped $drops_s x, ingest dropped $drops_i x; reconnects: audio ${areco:-?}, output ${oreco:-?}"
 echo "RSS: $((rss0 / 1024)) MB at start, $((${rss1:-0} / 1024)) MB at the end; open fds ${fds0} → ${fds1:-?}; threads ${thr0} → ${thr1:-?}"
 bad=0; sessions=0

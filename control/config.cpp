@@ -110,6 +110,7 @@ const std::vector<Key>& keys() {
       {"crossfade", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("crossfade", v), c.engine.crossfade); }, "seconds of blend between loops on a switch (default 0)"},
       {"realtime", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("realtime", v), c.engine.realtime); }, "pace against the wall clock (default true)"},
       {"no_realtime", Kind::flag_false, [](AppConfig& c, const std::string&) { c.engine.realtime = false; return Status::ok(); }, "encode as fast as possible (files, tests)"},
+      {"speed", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("speed", v), c.engine.speed); }, "media seconds per wall second when pacing, for soaks (default 1)"},
       {"duration", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("duration", v), c.engine.duration); }, "stop after this many seconds (default 0 = forever)"},
       {"overlay", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay", v), c.engine.overlay.enabled); }, "draw 'Artist - Title' on the video (default false)"},
       {"overlay_font", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.font = v; return Status::ok(); }, "overlay TTF font file"},
@@ -367,6 +368,7 @@ Status validate(const AppConfig& cfg) {
   if (e.keyframe_interval < 0.5 || e.keyframe_interval > 4) return invalid(fmt::format("keyframe_interval {}: must be 0.5..4 s (YouTube)", e.keyframe_interval));
   if (e.io_timeout <= 0 || e.io_timeout > 300) return invalid(fmt::format("io_timeout {}: must be (0, 300] s", e.io_timeout));
   if (e.audio_buffer < 0.05 || e.audio_buffer > 10) return invalid(fmt::format("audio_buffer {}: must be 0.05..10 s", e.audio_buffer));
+  if (!(e.speed >= 1 && e.speed <= 1000)) return invalid(fmt::format("speed {}: must be 1..1000", e.speed));
   if (e.crossfade < 0 || e.crossfade > 5) return invalid(fmt::format("crossfade {}: must be 0..5 s", e.crossfade));
   if (e.duration < 0) return invalid("duration: must be >= 0");
   if (e.video_mode == "splice" && (e.overlay.enabled || e.crossfade > 0))

@@ -27,6 +27,7 @@ struct EngineConfig {
   double audio_buffer = 0.5;         // target jitter-buffer level for live audio, seconds
   double crossfade = 0.0;            // seconds of blend between old and new loop on a switch
   bool realtime = true;              // pace output against the wall clock
+  double speed = 1;                  // ... at this many media seconds per wall second (soaks)
   double duration = 0.0;             // stop after this many output seconds; 0 = run forever
   std::string video_mode = "encode";  // encode | splice | auto (splice when nothing draws per frame)
   std::string cache_dir;             // pre-encoded loops for splice mode; empty = default_cache_dir()

@@ -189,7 +189,7 @@ Status Pipeline::tick() {
   asamples_out_ = audio_samples_;
   const int64_t due = pacing::video_frames_due(audio_samples_, cfg_.sample_rate, cfg_.fps);
   // Behind the wall clock by more than a second (CPU starved)? Skip pictures, never audio.
-  const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count() -
+  const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count() * cfg_.speed -
                      pacing::audio_seconds(audio_samples_, cfg_.sample_rate);
   while (video_frames_ < due) {
     // (Spliced packets depend on each other and cost nothing: never skipped.)
@@ -209,7 +209,7 @@ void Pipeline::run() {
   while (!stop_) {
     const double media_t = pacing::audio_seconds(audio_samples_, cfg_.sample_rate);
     if (cfg_.duration > 0 && media_t >= cfg_.duration) break;
-    if (cfg_.realtime) std::this_thread::sleep_until(t0_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(media_t)));
+    if (cfg_.realtime) std::this_thread::sleep_until(t0_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(media_t / cfg_.speed)));
     if (Status st = tick(); !st) {
       log::error("pipeline", "{}", st.error());
       MutexLock lk(stats_mu_);

@@ -117,6 +117,7 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
   expect([](AppConfig& c) { c.engine.outputs.clear(); }, "no output");
   expect([](AppConfig& c) { c.engine.loop.clear(); }, "no loop");
   expect([](AppConfig& c) { c.engine.outputs = {"http://ingest.example/live/abcdef-key"}; }, "expected rtmp://");
+  expect([](AppConfig& c) { c.engine.speed = 0.5; }, "speed 0.5: must be 1..1000");
   expect([](AppConfig& c) { c.engine.overlay.size = -3; }, "overlay_size -3");
   expect([](AppConfig& c) { c.engine.overlay.position = "middle"; }, "overlay_position 'middle'");
   expect([](AppConfig& c) { c.engine.overlay.art = true, c.engine.overlay.art_size = 400; }, "overlay_art_size 400: must be 16..360");
