@@ -21,6 +21,13 @@ struct TrackInfo {
   std::string source;     // "webhook", "azuracast-rest", "azuracast-sse", "icy", "api", "control-file"
 };
 
+// The song as the overlay shows it: "Artist – Title" (one en dash) when both are known, else the
+// station's own text; empty for a manual loop switch (the overlay keeps its text).
+inline std::string display_text(const TrackInfo& t) {
+  if (!t.artist.empty() && !t.title.empty()) return t.artist + " \u2013 " + t.title;
+  return t.text;
+}
+
 // AzuraCast's own now-playing data (webhook, REST or live feed) runs ahead of the audio the
 // listeners hear: the switch delay and played_at apply to it, not to ICY titles or manual requests.
 inline bool is_station_metadata(const TrackInfo& t) { return t.source == "webhook" || t.source.rfind("azuracast", 0) == 0; }
