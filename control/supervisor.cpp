@@ -18,8 +18,7 @@ namespace {
 bool same_track(const TrackInfo& a, const TrackInfo& b) {
   if (a.sh_id && b.sh_id) return a.sh_id == b.sh_id;
   if (!a.song_id.empty() && !b.song_id.empty()) return a.song_id == b.song_id;
-  auto key = [](const TrackInfo& t) { return t.text.empty() ? t.artist + " - " + t.title : t.text; };
-  return key(a) == key(b);
+  return station_text(a) == station_text(b);
 }
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
@@ -75,13 +74,13 @@ Status Supervisor::start_locked() {
   ec.loop = switches_->on_air();
   {
     MutexLock lk(mu_);
-    state_ = "starting";
+    state_ = StreamState::starting;
   }
   auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
   if (!p) {
     set_error(p.error());
     MutexLock lk(mu_);
-    state_ = "error";
+    state_ = StreamState::error;
     return Error{p.error(), p.code()};
   }
   std::shared_ptr<Pipeline> pipe = std::move(*p);
@@ -93,7 +92,7 @@ Status Supervisor::start_locked() {
   finished_ = false;
   MutexLock lk(mu_);
   pipeline_ = std::move(pipe);
-  state_ = "running";
+  state_ = StreamState::running;
   started_ = Clock::now();
   started_at_ = iso_now();
   log::info("control", "stream started (loop '{}')", ec.loop);
@@ -134,14 +133,14 @@ void Supervisor::stop_locked() {
     MutexLock lk(mu_);
     if (!pipeline_) return;
     pipe = pipeline_;
-    state_ = "stopping";
+    state_ = StreamState::stopping;
   }
   pipe->stop();
   const auto st = pipe->stats();
   MutexLock lk(mu_);
   pipeline_.reset();
   switches_before_ += st.switches;
-  state_ = "stopped";
+  state_ = StreamState::stopped;
   started_at_.clear();
   fps_ = kbps_ = speed_ = 0;
   log::info("control", "stream stopped after {:.1f}s of media", st.output_seconds);
@@ -161,7 +160,7 @@ Status Supervisor::switch_loop(const std::string& loop_name) {
   auto path = resolve_loop_name(cfg_.control.loops_dir, loop_name);
   if (!path) return Error{path.error(), path.code()};
   TrackInfo t;
-  t.source = "api";
+  t.source = TrackSource::api;
   return queue_switch(*path, t, 0.0);
 }
 
@@ -169,7 +168,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   std::shared_ptr<const TrackMap> map;
   {
     MutexLock lk(mu_);
-    if (same_track(track, track_) && !track_.source.empty()) return Status::ok();  // idempotent repeat
+    if (same_track(track, track_) && track_.source != TrackSource::none) return Status::ok();  // idempotent repeat
     track_ = track;
     ++track_changes_;
     map = map_;
@@ -185,8 +184,8 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   // Time rules hold at the moment the switch goes on air.
   const std::string loop = map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay)));
   schedule_->invalidate();
-  log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", track.source,
-            track.text.empty() ? track.artist + " - " + track.title : track.text, loop, delay);
+  log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", to_string(track.source),
+            display_text(track), loop, delay);
   return queue_switch(loop, track, delay);
 }
 
@@ -207,14 +206,9 @@ Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track,
 void Supervisor::on_icy_title(const std::string& title) {
   if (!cfg_.control.icy_switch) return;  // shown in status as icy_title, but not a trigger
   TrackInfo t;
-  t.source = "icy";
+  t.source = TrackSource::icy;
   t.text = title;
-  if (auto dash = title.find(" - "); dash != std::string::npos) {
-    t.artist = title.substr(0, dash);
-    t.title = title.substr(dash + 3);
-  } else {
-    t.title = title;
-  }
+  split_station_text(t);
   (void)track_changed(t);  // never fails: it records the song and queues its switch (if any)
 }
 
@@ -365,7 +359,7 @@ void Supervisor::watch_pipeline() {
     bool failed;
     {
       MutexLock lk(mu_);
-      failed = state_ == "error";
+      failed = state_ == StreamState::error;
     }
     if (failed && watchdog_.retry_due() && !start_locked()) watchdog_.retry_later();
     return;
@@ -440,7 +434,7 @@ StatusSnapshot Supervisor::status() const {
     s.speed = speed_;
     s.switches = switches_before_;
     s.track_changes = track_changes_;
-    if (state_ == "running") s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
+    if (state_ == StreamState::running) s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
   }
   s.loop = switches_->on_air();
   if (auto pending = switches_->pending()) {

@@ -81,7 +81,7 @@ class Supervisor final : public Controller {
   std::shared_ptr<Pipeline> pipeline_ GUARDED_BY(mu_);  // replaced only with life_mu_ held; readers copy it
   std::shared_ptr<const TrackMap> map_ GUARDED_BY(mu_);
   std::condition_variable cv_;
-  std::string state_ GUARDED_BY(mu_) = "stopped";
+  StreamState state_ GUARDED_BY(mu_) = StreamState::stopped;
   TrackInfo track_ GUARDED_BY(mu_);
   TriggerStatus trigger_ GUARDED_BY(mu_);    // the AzuraCast feed's state, as it last reported it
   ArtPtr art_ GUARDED_BY(mu_);               // cover art on air (shown again after a restart)

@@ -25,7 +25,7 @@ bool SwitchScheduler::add_edge(const std::string& loop, Clock::time_point due) {
     if (j.due <= due + std::chrono::seconds(1)) at_edge = j.loop;
   if (at_edge == loop) return false;
   TrackInfo t;
-  t.source = "schedule";  // no text: the overlay keeps the song
+  t.source = TrackSource::schedule;  // no text: the overlay keeps the song
   auto pos = std::find_if(jobs_.begin(), jobs_.end(), [&](const Job& j) { return j.due > due; });
   jobs_.insert(pos, Job{loop, t, due, nullptr});
   return true;

@@ -48,7 +48,7 @@ TrackInfo song(const std::string& artist, const std::string& title, const std::s
   t.artist = artist;
   t.title = title;
   t.art = art;
-  t.source = "webhook";
+  t.source = TrackSource::webhook;
   return t;
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("switch scheduler: a loop handed over is not handed over twice") {
 TEST_CASE("switch scheduler: the same loop with a new song changes only the text, without a prepare") {
   Rig r;
   TrackInfo manual;
-  manual.source = "api";
+  manual.source = TrackSource::api;
   r.sched.request("a", manual, 0s);  // the loop on air, no text: nothing to do
   CHECK_FALSE(r.sched.pending());
   CHECK(std::holds_alternative<std::monostate>(r.sched.poll(false)));
