@@ -7,6 +7,7 @@
 #include "base/av.hpp"
 #include "base/redact.hpp"
 #include "base/tls.hpp"
+#include "base/version.hpp"
 
 namespace loopcast {
 
@@ -22,7 +23,7 @@ Result<std::unique_ptr<HttpStream>> HttpStream::open(const std::string& url, con
   av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(std::max(timeout_s, longest_read_s) * 1e6), 0);
   av_dict_set(&opts, "seekable", "0", 0);
   av_dict_set(&opts, "icy", "0", 0);
-  av_dict_set(&opts, "user_agent", "loopcast", 0);
+  av_dict_set(&opts, "user_agent", user_agent().c_str(), 0);
   av_dict_set(&opts, "headers", fmt::format("Accept: {}\r\n", accept).c_str(), 0);
   apply_tls_policy(&opts);
   AVIOInterruptCB cb = s->deadline_.callback();

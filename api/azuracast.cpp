@@ -68,7 +68,7 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (songit == cur.MemberEnd() || !songit->value.IsObject()) return invalid("now_playing.song is missing or not an object");
   const Value& song = songit->value;
   TrackInfo& t = np.track;
-  t.source = "webhook";
+  t.source = TrackSource::webhook;
   const std::string sp = "now_playing.song";
   for (auto [key, field] : {std::pair{"id", &t.song_id}, {"artist", &t.artist}, {"title", &t.title}, {"text", &t.text},
                             {"album", &t.album}, {"art", &t.art}}) {
@@ -87,14 +87,7 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (Status s = get_int(cur, "played_at", "now_playing", t.played_at); !s) return Error{s.error(), Errc::invalid};
   if (Status s = get_string(cur, "playlist", "now_playing", t.playlist); !s) return Error{s.error(), Errc::invalid};
   if (t.text.empty() && !(t.artist.empty() && t.title.empty())) t.text = t.artist.empty() ? t.title : t.artist + " - " + t.title;
-  if (t.artist.empty() && t.title.empty() && !t.text.empty()) {
-    if (auto dash = t.text.find(" - "); dash != std::string::npos) {
-      t.artist = t.text.substr(0, dash);
-      t.title = t.text.substr(dash + 3);
-    } else {
-      t.title = t.text;
-    }
-  }
+  if (t.artist.empty() && t.title.empty() && !t.text.empty()) split_station_text(t);
   if (t.text.empty() && t.song_id.empty()) return invalid("now_playing.song has neither id nor text/artist/title");
   return np;
 }

@@ -123,12 +123,12 @@ void AzuraCastFeed::set_poll(bool ok, const std::string& error) {
 
 // Hands a song over like the webhook does (the Supervisor ignores repeats and applies the switch
 // delay and played_at); a REST answer older than the song on air is dropped.
-void AzuraCastFeed::deliver(NowPlaying np, const char* source) {
+void AzuraCastFeed::deliver(NowPlaying np, TrackSource source) {
   MutexLock dk(deliver_mu_);
   np.track.source = source;
   // The live feed is in order; only a (cached) REST answer can lag behind the song on air.
-  if (np.track.source == "azuracast-rest" && older_than(np.track, ctl_.status().track)) {
-    log::debug("azuracast", "{}: '{}' is older than the song on air; ignored", source, np.track.text);
+  if (source == TrackSource::azuracast_rest && older_than(np.track, ctl_.status().track)) {
+    log::debug("azuracast", "{}: '{}' is older than the song on air; ignored", to_string(source), np.track.text);
   } else if (Status st = ctl_.track_changed(np.track); !st) {
     log::warn("azuracast", "track change refused: {}", st.error());
   }
@@ -152,7 +152,7 @@ void AzuraCastFeed::poll_once() {
     return set_poll(false, fmt::format("REST {}: {}", redact_url(rest_url_), np.error()));
   }
   set_poll(true);
-  deliver(std::move(*np), "azuracast-rest");
+  deliver(std::move(*np), TrackSource::azuracast_rest);
 }
 
 // Before the stream opens: the loop the REST answer asked for is being opened off-thread; give it
@@ -247,7 +247,7 @@ Status AzuraCastFeed::on_event(const std::string& data, Session& s) {
     log::info("azuracast", "live feed connected (pings every {:g}s)", s.silence - opts_.io_timeout);
     set_live(Live::up);
   }
-  if (m->np) deliver(std::move(*m->np), "azuracast-sse");
+  if (m->np) deliver(std::move(*m->np), TrackSource::azuracast_sse);
   return Status::ok();
 }
 

@@ -53,7 +53,7 @@ class AzuraCastFeed {
   Status on_event(const std::string& data, Session& s);
   void poll_loop();
   void poll_once();
-  void deliver(NowPlaying np, const char* source);
+  void deliver(NowPlaying np, TrackSource source);
   void wait_for_switch();
   void set_live(Live l, const std::string& error = {});
   void set_poll(bool ok, const std::string& error = {});

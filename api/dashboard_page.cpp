@@ -37,7 +37,7 @@ const $ = id => document.getElementById(id);
 function show(s) {
   $('state').textContent = s.state; $('state').className = 'pill ' + s.state;
   $('uptime').textContent = s.uptime ? 'up ' + Math.round(s.uptime) + ' s' : '';
-  $('track').textContent = s.track.text || ((s.track.artist || '') + (s.track.title ? ' - ' + s.track.title : '')) || '–';
+  $('track').textContent = (s.track.artist && s.track.title ? s.track.artist + ' \u2013 ' + s.track.title : s.track.text) || '–';  // as the overlay shows it
   $('loop').textContent = s.loop || '–';
   $('pending').textContent = s.pending_loop ? s.pending_loop + ' in ' + s.pending_in.toFixed(1) + ' s' : '–';
   $('switches').textContent = s.switches;

@@ -56,7 +56,7 @@ Status track_request(Controller& ctl, const std::string& body) {
   doc.Parse(body.c_str(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) return Error{"body must be a JSON object", Errc::invalid};
   TrackInfo t;
-  t.source = "api";
+  t.source = TrackSource::api;
   std::string loop;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string k = it->name.GetString();
@@ -149,7 +149,7 @@ void HttpServer::lifecycle_routes() {
       if (!authorized(req, res)) return;
       Status st = (ctl_.*op)();
       if (!st) return reply_error(res, http_code(st.code()), st.error());
-      res.set_content(fmt::format("{{\"ok\":true,\"state\":{}}}", json_quote(ctl_.status().state)), "application/json");
+      res.set_content(fmt::format("{{\"ok\":true,\"state\":{}}}", json_quote(to_string(ctl_.status().state))), "application/json");
     };
   };
   svr_->Post("/api/v1/stream/start", lifecycle(&Controller::start));

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <utility>
 
+#include "base/version.hpp"
+
 namespace loopcast {
 namespace {
 // Label values: backslash, double quote and newline must be escaped.
@@ -50,7 +52,8 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   metric(o, "loopcast_status_file_ok", "gauge", "1 while status.json is written successfully.", s.files.write_error.empty() ? 1 : 0);
   metric(o, "loopcast_status_file_write_failures_total", "counter", "status.json writes that failed (disk full, read-only).", static_cast<double>(s.files.write_failures));
   metric(o, "loopcast_up", "gauge", "The loopcast process is up.", 1);
-  metric(o, "loopcast_running", "gauge", "1 while the pipeline streams.", s.state == "running" ? 1 : 0);
+  o += fmt::format("# HELP loopcast_build_info The running loopcast's version.\n# TYPE loopcast_build_info gauge\nloopcast_build_info{{version=\"{}\"}} 1\n", version());
+  metric(o, "loopcast_running", "gauge", "1 while the pipeline streams.", s.state == StreamState::running ? 1 : 0);
   metric(o, "loopcast_uptime_seconds", "gauge", "Seconds since the pipeline started.", s.uptime);
   metric(o, "loopcast_video_frames_total", "counter", "Video frames encoded.", static_cast<double>(s.video_frames));
   metric(o, "loopcast_audio_frames_total", "counter", "AAC frames encoded.", static_cast<double>(s.audio_frames));
@@ -68,7 +71,7 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   o += "# HELP loopcast_video_mode Video path of the stream (1 for the current one): encode or splice.\n# TYPE loopcast_video_mode gauge\n";
   o += fmt::format("loopcast_video_mode{{mode=\"{}\"}} 1\n", label(s.video_mode.empty() ? "encode" : s.video_mode));
   o += "# HELP loopcast_input_state Station input state (1 for the current one).\n# TYPE loopcast_input_state gauge\n";
-  o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state.empty() ? "stopped" : s.audio_state));
+  o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state ? to_string(*s.audio_state) : "stopped"));
   if (!s.trigger.source.empty()) {  // the AzuraCast feed, when one is configured
     o += "# HELP loopcast_trigger_state AzuraCast feed state (1 for the current one).\n# TYPE loopcast_trigger_state gauge\n";
     o += fmt::format("loopcast_trigger_state{{state=\"{}\"}} 1\n", label(s.trigger.state));

@@ -21,6 +21,7 @@
 #include "control/supervisor.hpp"
 #include "base/log.hpp"
 #include "base/tls.hpp"
+#include "base/version.hpp"
 #include "control/track_map.hpp"
 #include "engine/input/loop_source.hpp"
 #include "engine/splice/cache_key.hpp"
@@ -52,7 +53,7 @@ int usage(int code) {
 }
 
 int cmd_version() {
-  fmt::print("loopcast 0.1.0 (libavformat {}, libavcodec {}, libswresample {}, libswscale {})\n",
+  fmt::print("loopcast {} (libavformat {}, libavcodec {}, libswresample {}, libswscale {})\n", version(),
              AV_STRINGIFY(LIBAVFORMAT_VERSION), AV_STRINGIFY(LIBAVCODEC_VERSION), AV_STRINGIFY(LIBSWRESAMPLE_VERSION),
              AV_STRINGIFY(LIBSWSCALE_VERSION));
   return 0;

@@ -11,23 +11,35 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <sstream>
 
 #include "control/json_text.hpp"
 #include "base/redact.hpp"
+#include "base/url.hpp"
 
 namespace loopcast {
 namespace {
 
 enum class Kind { str, integer, number, boolean, bitrate, size, output, backoff, flag_true, flag_false, json };
 
-// One setting: its JSON key (flag = "--" + key with '_' → '-'), how to read it, where it goes.
+constexpr double kNoMax = std::numeric_limits<double>::infinity();
+
+// One setting: its JSON key (flag = "--" + key with '_' → '-'), how to read it, where it goes,
+// and what --help says of it. Its default and range live here and nowhere else: --help shows them,
+// validate() checks the range on the final config (file, flags and environment alike).
 struct Key {
   const char* name;
   Kind kind;
   std::function<Status(AppConfig&, const std::string&)> set;  // value as text (CLI form)
   const char* help;
+  const char* default_text;  // as --help shows it; the unit test holds it to AppConfig's defaults
+  ConfigRange range{};       // numeric keys with bounds; cross-field rules stay in validate()
 };
+
+ConfigRange range(std::function<double(const AppConfig&)> value, double min, double max, const char* text, bool min_open = false) {
+  return ConfigRange{std::move(value), min, max, min_open, text};
+}
 
 Error bad(const std::string& key, const std::string& value, const std::string& why) {
   return Error{fmt::format("{}: invalid value '{}': {}", key, value, why), Errc::invalid};
@@ -84,11 +96,11 @@ Status set_int(Result<int64_t> r, int& out) {
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
-      {"config", Kind::str, [](AppConfig& c, const std::string& v) { return apply_config_file(c, v); }, "JSON config file (applied first)"},
-      {"loop", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.loop = v; return Status::ok(); }, "first loop video (default: a loop from the loops dir)"},
-      {"audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.audio = v; return Status::ok(); }, "station stream URL or audio file (default: generated tone)"},
-      {"fallback_audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.fallback_audio = v; return Status::ok(); }, "audio file played while the station is down (default: silence)"},
-      {"output", Kind::output, [](AppConfig& c, const std::string& v) { c.engine.outputs.push_back(v); return Status::ok(); }, "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)"},
+      {"config", Kind::str, [](AppConfig& c, const std::string& v) { return apply_config_file(c, v); }, "JSON config file (applied first)", "none"},
+      {"loop", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.loop = v; return Status::ok(); }, "first loop video", "a loop from the loops dir"},
+      {"audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.audio = v; return Status::ok(); }, "station stream URL or audio file", "a generated tone"},
+      {"fallback_audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.fallback_audio = v; return Status::ok(); }, "audio file played while the station is down", "silence"},
+      {"output", Kind::output, [](AppConfig& c, const std::string& v) { c.engine.outputs.push_back(v); return Status::ok(); }, "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)", "YouTube's ingest with $LOOPCAST_STREAM_KEY"},
       {"size", Kind::size, [](AppConfig& c, const std::string& v) -> Status {
          int w = 0, h = 0;
          char x = 0, extra = 0;
@@ -97,77 +109,77 @@ const std::vector<Key>& keys() {
          c.engine.width = w;
          c.engine.height = h;
          return Status::ok();
-       }, "output size (default 1280x720)"},
-      {"fps", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("fps", v), c.engine.fps); }, "output frame rate (default 30)"},
-      {"vbitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("vbitrate", v), c.engine.video_bitrate); }, "video bitrate, CBR (default 2500k)"},
-      {"abitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("abitrate", v), c.engine.audio_bitrate); }, "AAC bitrate (default 128k)"},
-      {"sample_rate", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("sample_rate", v), c.engine.sample_rate); }, "44100 or 48000 (default 44100)"},
-      {"preset", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.preset = v; return Status::ok(); }, "x264 preset (default veryfast)"},
-      {"keyframe_interval", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("keyframe_interval", v), c.engine.keyframe_interval); }, "seconds between keyframes (default 2; YouTube: never > 4)"},
-      {"x264_threads", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("x264_threads", v), c.engine.x264_threads); }, "encoder threads (default 0 = auto)"},
-      {"io_timeout", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("io_timeout", v), c.engine.io_timeout); }, "seconds before a stalled network read/write fails (default 10)"},
-      {"audio_buffer", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("audio_buffer", v), c.engine.audio_buffer); }, "live audio jitter buffer, seconds (default 0.5)"},
-      {"crossfade", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("crossfade", v), c.engine.crossfade); }, "seconds of blend between loops on a switch (default 0)"},
-      {"realtime", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("realtime", v), c.engine.realtime); }, "pace against the wall clock (default true)"},
-      {"no_realtime", Kind::flag_false, [](AppConfig& c, const std::string&) { c.engine.realtime = false; return Status::ok(); }, "encode as fast as possible (files, tests)"},
-      {"speed", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("speed", v), c.engine.speed); }, "media seconds per wall second when pacing, for soaks (default 1)"},
-      {"duration", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("duration", v), c.engine.duration); }, "stop after this many seconds (default 0 = forever)"},
-      {"overlay", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay", v), c.engine.overlay.enabled); }, "draw 'Artist - Title' on the video (default false)"},
-      {"overlay_font", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.font = v; return Status::ok(); }, "overlay TTF font file"},
-      {"overlay_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_size", v), c.engine.overlay.size); }, "overlay font size in pixels (default 36)"},
-      {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right"},
-      {"overlay_art", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay_art", v), c.engine.overlay.art); }, "show the webhook's cover art (song.art) beside the text (default false)"},
-      {"overlay_art_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_art_size", v), c.engine.overlay.art_size); }, "cover art square in pixels (default 160)"},
+       }, "output size, even, 16x16..3840x2160", "1280x720"},
+      {"fps", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("fps", v), c.engine.fps); }, "output frame rate", "30", range([](const AppConfig& c) { return static_cast<double>(c.engine.fps); }, 1, 60, "1..60")},
+      {"vbitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("vbitrate", v), c.engine.video_bitrate); }, "video bitrate, CBR", "2500k", range([](const AppConfig& c) { return static_cast<double>(c.engine.video_bitrate); }, 100000, 20000000, "100k..20M")},
+      {"abitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("abitrate", v), c.engine.audio_bitrate); }, "AAC bitrate", "128k", range([](const AppConfig& c) { return static_cast<double>(c.engine.audio_bitrate); }, 32000, 320000, "32k..320k")},
+      {"sample_rate", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("sample_rate", v), c.engine.sample_rate); }, "44100 or 48000", "44100"},
+      {"preset", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.preset = v; return Status::ok(); }, "x264 preset", "veryfast"},
+      {"keyframe_interval", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("keyframe_interval", v), c.engine.keyframe_interval); }, "seconds between keyframes", "2", range([](const AppConfig& c) { return static_cast<double>(c.engine.keyframe_interval); }, 0.5, 4, "0.5..4 s (YouTube)")},
+      {"x264_threads", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("x264_threads", v), c.engine.x264_threads); }, "encoder threads, 0 = auto", "0"},
+      {"io_timeout", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("io_timeout", v), c.engine.io_timeout); }, "seconds before a stalled network read/write fails", "10", range([](const AppConfig& c) { return static_cast<double>(c.engine.io_timeout); }, 0, 300, "(0, 300] s", true)},
+      {"audio_buffer", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("audio_buffer", v), c.engine.audio_buffer); }, "live audio jitter buffer, seconds", "0.5", range([](const AppConfig& c) { return static_cast<double>(c.engine.audio_buffer); }, 0.05, 10, "0.05..10 s")},
+      {"crossfade", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("crossfade", v), c.engine.crossfade); }, "seconds of blend between loops on a switch", "0", range([](const AppConfig& c) { return static_cast<double>(c.engine.crossfade); }, 0, 5, "0..5 s")},
+      {"realtime", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("realtime", v), c.engine.realtime); }, "pace against the wall clock", "true"},
+      {"no_realtime", Kind::flag_false, [](AppConfig& c, const std::string&) { c.engine.realtime = false; return Status::ok(); }, "encode as fast as possible (files, tests)", "off"},
+      {"speed", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("speed", v), c.engine.speed); }, "media seconds per wall second when pacing (soaks)", "1", range([](const AppConfig& c) { return c.engine.speed; }, 1, 1000, "1..1000")},
+      {"duration", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("duration", v), c.engine.duration); }, "stop after this many seconds, 0 = forever", "0", range([](const AppConfig& c) { return static_cast<double>(c.engine.duration); }, 0, kNoMax, ">= 0")},
+      {"overlay", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay", v), c.engine.overlay.enabled); }, "draw 'Artist \u2013 Title' on the video", "false"},
+      {"overlay_font", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.font = v; return Status::ok(); }, "overlay TTF font file", "DejaVu Sans Bold"},
+      {"overlay_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_size", v), c.engine.overlay.size); }, "overlay font size in pixels", "36", range([](const AppConfig& c) { return static_cast<double>(c.engine.overlay.size); }, 8, 200, "8..200 px")},
+      {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right", "bottom-left"},
+      {"overlay_art", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay_art", v), c.engine.overlay.art); }, "show the webhook's cover art (song.art) beside the text", "false"},
+      {"overlay_art_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_art_size", v), c.engine.overlay.art_size); }, "cover art square in pixels, 16..half the picture height", "160"},
       {"video_mode", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          if (v != "encode" && v != "splice" && v != "auto") return bad("video_mode", v, "expected encode|splice|auto");
          c.engine.video_mode = v;
          return Status::ok();
-       }, "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade) (default encode)"},
-      {"cache_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.cache_dir = v; return Status::ok(); }, "pre-encoded loop cache for splice mode (default ~/.cache/loopcast)"},
-      {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address (default 127.0.0.1)"},
-      {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off (default 8080)"},
-      {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)"},
-      {"webhook_user", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_user = v; return Status::ok(); }, "Basic-auth user for /webhook/azuracast"},
-      {"webhook_password", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_password = v; register_secret(v); return Status::ok(); }, "Basic-auth password (prefer $LOOPCAST_WEBHOOK_PASSWORD)"},
-      {"control_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.control_dir = v; return Status::ok(); }, "directory for status.json/control.json (default off)"},
-      {"loops_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.loops_dir = v; return Status::ok(); }, "where loop names resolve (default assets/loops)"},
-      {"mapping", Kind::str, [](AppConfig& c, const std::string& v) { c.control.mapping_file = v; return Status::ok(); }, "track → loop rules, JSON (reload: SIGHUP or API)"},
-      {"switch_delay", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("switch_delay", v), c.control.switch_delay); }, "seconds from webhook to picture change (default 0)"},
+       }, "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)", "encode"},
+      {"cache_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.cache_dir = v; return Status::ok(); }, "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
+      {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address", "127.0.0.1"},
+      {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off", "8080", range([](const AppConfig& c) { return static_cast<double>(c.control.http_port); }, 0, 65535, "0..65535")},
+      {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)", "none: no auth"},
+      {"webhook_user", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_user = v; return Status::ok(); }, "Basic-auth user for /webhook/azuracast", "none: no auth"},
+      {"webhook_password", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_password = v; register_secret(v); return Status::ok(); }, "Basic-auth password (prefer $LOOPCAST_WEBHOOK_PASSWORD)", "none"},
+      {"control_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.control_dir = v; return Status::ok(); }, "directory for status.json/control.json", "off"},
+      {"loops_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.loops_dir = v; return Status::ok(); }, "where loop names resolve", "assets/loops"},
+      {"mapping", Kind::str, [](AppConfig& c, const std::string& v) { c.control.mapping_file = v; return Status::ok(); }, "track → loop rules, JSON (reload: SIGHUP or API)", "none: the default loop only"},
+      {"switch_delay", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("switch_delay", v), c.control.switch_delay); }, "seconds from webhook to picture change", "0", range([](const AppConfig& c) { return static_cast<double>(c.control.switch_delay); }, 0, 120, "0..120 s")},
       {"azuracast", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          const auto scheme = v.find("://");
          const bool web = v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
          if (!web || scheme + 3 >= v.size() || v[scheme + 3] == '/') return bad("azuracast", redact_url(v), "expected http(s)://HOST[:PORT][/PATH]");
          c.control.azuracast_url = v.substr(0, v.find_last_not_of('/') + 1);
          return Status::ok();
-       }, "AzuraCast base URL: follow its now-playing feed (needs --station)"},
+       }, "AzuraCast base URL: follow its now-playing feed (needs --station)", "off"},
       {"station", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          const bool slug = !v.empty() && v.size() <= 100 && std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '_' || ch == '-'; });
          if (!slug) return bad("station", v, "expected the station's shortcode (letters, digits, '_', '-')");
          c.control.station = v;
          return Status::ok();
-       }, "AzuraCast station shortcode for --azuracast"},
-      {"icy_switch", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.icy_switch = true; return Status::ok(); }, "switch loops on in-band ICY StreamTitle changes"},
-      {"watchdog", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("watchdog", v), c.control.watchdog_timeout); }, "restart when no packet for N s, 0 = off (default 30)"},
-      {"autostart", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("autostart", v), c.control.autostart); }, "start streaming at launch (default true)"},
-      {"no_autostart", Kind::flag_false, [](AppConfig& c, const std::string&) { c.control.autostart = false; return Status::ok(); }, "wait for a start command"},
-      {"ca_file", Kind::str, [](AppConfig& c, const std::string& v) { c.control.tls.ca_file = v; return Status::ok(); }, "PEM CA bundle for TLS peers (ingest, station, art, AzuraCast) instead of the system's"},
-      {"tls_insecure", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.tls.verify = false; return Status::ok(); }, "do NOT verify TLS certificates (tests only: the stream key may go to anyone)"},
+       }, "AzuraCast station shortcode for --azuracast", "none"},
+      {"icy_switch", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.icy_switch = true; return Status::ok(); }, "switch loops on in-band ICY StreamTitle changes", "off"},
+      {"watchdog", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("watchdog", v), c.control.watchdog_timeout); }, "restart when no packet for N s, 0 = off", "30", range([](const AppConfig& c) { return static_cast<double>(c.control.watchdog_timeout); }, 0, kNoMax, ">= 0")},
+      {"autostart", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("autostart", v), c.control.autostart); }, "start streaming at launch", "true"},
+      {"no_autostart", Kind::flag_false, [](AppConfig& c, const std::string&) { c.control.autostart = false; return Status::ok(); }, "wait for a start command", "off: autostart"},
+      {"ca_file", Kind::str, [](AppConfig& c, const std::string& v) { c.control.tls.ca_file = v; return Status::ok(); }, "PEM CA bundle for TLS peers (ingest, station, art, AzuraCast) instead of the system's", "the system's"},
+      {"tls_insecure", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.tls.verify = false; return Status::ok(); }, "do NOT verify TLS certificates (tests only: the stream key may go to anyone)", "off: verify"},
       {"log_level", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") return bad("log_level", v, "expected debug|info|warn|error");
          c.control.log_level = v;
          return Status::ok();
-       }, "debug|info|warn|error (default info)"},
+       }, "debug|info|warn|error", "info"},
       {"timezone", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          if (auto z = TimeZone::locate(v); !z) return bad("timezone", v, z.error());
          c.control.timezone = v;
          return Status::ok();
-       }, "IANA zone for time rules and the schedule, e.g. Europe/Berlin (default: the system's)"},
+       }, "IANA zone for time rules and the schedule, e.g. Europe/Berlin", "the system's"},
       {"schedule", Kind::json, [](AppConfig& c, const std::string& v) -> Status {
          auto w = parse_windows(v);
          if (!w) return Error{w.error(), w.code()};
          c.control.schedule = std::move(*w);
          return Status::ok();
-       }, "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list (default: always on)"},
+       }, "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list", "always on"},
   };
   return k;
 }
@@ -348,7 +360,7 @@ void resolve_stream_key(AppConfig& cfg) {
   }
   // Whatever ends an ingest URL is a key: keep it out of every log line.
   for (const auto& o : cfg.engine.outputs) {
-    if (o.find("://") == std::string::npos) continue;
+    if (!is_network_url(o)) continue;
     if (auto slash = o.rfind('/'); slash != std::string::npos && slash + 1 < o.size()) register_secret(o.substr(slash + 1));
   }
 }
@@ -358,23 +370,17 @@ Status validate(const AppConfig& cfg) {
   auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
   if (e.width < 16 || e.width > 3840 || e.height < 16 || e.height > 2160 || e.width % 2 || e.height % 2)
     return invalid(fmt::format("size {}x{}: width and height must be even, 16..3840 x 16..2160", e.width, e.height));
-  if (e.fps < 1 || e.fps > 60) return invalid(fmt::format("fps {}: must be 1..60", e.fps));
-  if (e.video_bitrate < 100'000 || e.video_bitrate > 20'000'000) return invalid(fmt::format("vbitrate {}: must be 100k..20M", e.video_bitrate));
-  if (e.audio_bitrate < 32'000 || e.audio_bitrate > 320'000) return invalid(fmt::format("abitrate {}: must be 32k..320k", e.audio_bitrate));
+  for (const auto& k : keys()) {  // every key's own range, from its row of the table
+    if (!k.range.value) continue;
+    if (const double v = k.range.value(cfg); !k.range.holds(v)) return invalid(fmt::format("{} {}: must be {}", k.name, v, k.range.text));
+  }
   if (e.sample_rate != 44100 && e.sample_rate != 48000) return invalid(fmt::format("sample_rate {}: must be 44100 or 48000", e.sample_rate));
   static const char* presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"};
   if (std::none_of(std::begin(presets), std::end(presets), [&](const char* p) { return e.preset == p; }))
     return invalid(fmt::format("preset '{}': not an x264 preset (ultrafast..placebo)", e.preset));
-  if (e.keyframe_interval < 0.5 || e.keyframe_interval > 4) return invalid(fmt::format("keyframe_interval {}: must be 0.5..4 s (YouTube)", e.keyframe_interval));
-  if (e.io_timeout <= 0 || e.io_timeout > 300) return invalid(fmt::format("io_timeout {}: must be (0, 300] s", e.io_timeout));
-  if (e.audio_buffer < 0.05 || e.audio_buffer > 10) return invalid(fmt::format("audio_buffer {}: must be 0.05..10 s", e.audio_buffer));
-  if (!(e.speed >= 1 && e.speed <= 1000)) return invalid(fmt::format("speed {}: must be 1..1000", e.speed));
-  if (e.crossfade < 0 || e.crossfade > 5) return invalid(fmt::format("crossfade {}: must be 0..5 s", e.crossfade));
-  if (e.duration < 0) return invalid("duration: must be >= 0");
   if (e.video_mode == "splice" && (e.overlay.enabled || e.crossfade > 0))
     return invalid("video_mode splice: the overlay and crossfade draw on every frame; use encode or auto");
   const auto& ov = e.overlay;
-  if (ov.size < 8 || ov.size > 200) return invalid(fmt::format("overlay_size {}: must be 8..200 px", ov.size));
   static const char* corners[] = {"bottom-left", "bottom-right", "top-left", "top-right"};
   if (std::none_of(std::begin(corners), std::end(corners), [&](const char* c) { return ov.position == c; }))
     return invalid(fmt::format("overlay_position '{}': must be bottom-left, bottom-right, top-left or top-right", ov.position));
@@ -391,9 +397,6 @@ Status validate(const AppConfig& cfg) {
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
   }
   const auto& c = cfg.control;
-  if (c.http_port < 0 || c.http_port > 65535) return invalid(fmt::format("http_port {}: must be 0..65535", c.http_port));
-  if (c.switch_delay < 0 || c.switch_delay > 120) return invalid(fmt::format("switch_delay {}: must be 0..120 s", c.switch_delay));
-  if (c.watchdog_timeout < 0) return invalid("watchdog: must be >= 0");
   if (c.azuracast_url.empty() != c.station.empty()) return invalid("azuracast and station go together: give both or neither");
   return Status::ok();
 }
@@ -404,13 +407,20 @@ std::vector<std::string> config_key_names() {
   return names;
 }
 
+std::vector<ConfigKeyInfo> config_keys() {
+  std::vector<ConfigKeyInfo> out;
+  for (const auto& k : keys()) out.push_back(ConfigKeyInfo{k.name, k.help, k.default_text, k.range});
+  return out;
+}
+
 std::string cli_usage() {
   std::string s = "loopcast run flags (a JSON config file takes the same keys with '_'):\n";
   for (const auto& k : keys()) {
     std::string flag = flag_name(k.name);
     const bool is_switch = k.kind == Kind::flag_true || k.kind == Kind::flag_false;
     if (!is_switch) flag += " V";
-    s += fmt::format("  {:<24} {}\n", flag, k.help);
+    const std::string bounds = k.range.value ? fmt::format(", {}", k.range.text) : std::string();
+    s += fmt::format("  {:<24} {}{} (default: {})\n", flag, k.help, bounds, k.default_text);
   }
   s += "environment: LOOPCAST_STREAM_KEY, LOOPCAST_OUTPUT, LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER,\n"
        "             LOOPCAST_WEBHOOK_PASSWORD, LOOPCAST_CONTROL_DIR, LOOPCAST_HTTP_PORT\n";

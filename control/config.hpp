@@ -1,5 +1,6 @@
 // Everything loopcast can be told, from a JSON config file and/or CLI flags (flags win).
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,23 @@ void resolve_stream_key(AppConfig& cfg);
 // Cross-field checks after everything is applied (sizes, fps, bitrates, at least one output...).
 Status validate(const AppConfig& cfg);
 std::string cli_usage();
+
+// A numeric key's accepted values: [min, max], or (min, max] when min_open.
+struct ConfigRange {
+  std::function<double(const AppConfig&)> value;  // null: the key has no range
+  double min = 0, max = 0;
+  bool min_open = false;
+  const char* text = "";  // as --help and errors write it: "1..60", "(0, 300] s"
+  bool holds(double v) const { return (min_open ? v > min : v >= min) && v <= max; }
+};
+// One row of the key table as --help shows it and validate() checks it.
+struct ConfigKeyInfo {
+  std::string name;          // JSON key; the flag is "--" + name with '-' for '_'
+  std::string help;
+  std::string default_text;
+  ConfigRange range;
+};
+std::vector<ConfigKeyInfo> config_keys();
 // Every key of the table (JSON names, e.g. "switch_delay"; the flag is "--switch-delay").
 std::vector<std::string> config_key_names();
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "control/track.hpp"
+#include "engine/input/audio_feed.hpp"
 #include "engine/output/output_status.hpp"
 
 namespace loopcast {
@@ -44,8 +45,23 @@ struct FilesHealth {
   uint64_t write_failures = 0;  // status.json writes that failed since start
 };
 
+// The stream's lifecycle (Supervisor): "state" in status.json, loopcast_running in metrics.
+enum class StreamState { stopped, starting, running, stopping, error };
+
+// The one spelling of each state: status.json, metrics and logs all use it.
+inline std::string to_string(StreamState s) {
+  switch (s) {
+    case StreamState::stopped: return "stopped";
+    case StreamState::starting: return "starting";
+    case StreamState::running: return "running";
+    case StreamState::stopping: return "stopping";
+    case StreamState::error: return "error";
+  }
+  return "unknown";
+}
+
 struct StatusSnapshot {
-  std::string state = "stopped";  // stopped | starting | running | stopping | error
+  StreamState state = StreamState::stopped;
   int pid = 0;
   double uptime = 0;              // seconds since the pipeline started (0 when stopped)
   std::string started_at;         // ISO-8601 UTC, empty when stopped
@@ -67,7 +83,7 @@ struct StatusSnapshot {
   double fps = 0;                 // measured over the last seconds
   double bitrate_kbps = 0;        // measured over the last seconds
   double speed = 0;               // media seconds per wall second (1.0 in real time)
-  std::string audio_state;        // connecting | connected | reconnecting | silence | tone | fallback
+  std::optional<AudioState> audio_state;  // none while stopped (status.json: "", metrics: stopped)
   std::string audio_source;       // redacted
   int audio_reconnects = 0;
   uint64_t audio_underruns = 0;

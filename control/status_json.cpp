@@ -34,7 +34,7 @@ void write_track(W& w, const TrackInfo& t) {
   kv(w, "art", t.art);
   kv(w, "sh_id", t.sh_id);
   kv(w, "played_at", t.played_at);
-  kv(w, "source", t.source);
+  kv(w, "source", to_string(t.source));
   w.Key("custom_fields");
   w.StartObject();
   for (const auto& [k, v] : t.custom_fields) kv(w, k.c_str(), v);
@@ -88,8 +88,8 @@ std::string status_to_json(const StatusSnapshot& s) {
   rapidjson::StringBuffer sb;
   W w(sb);
   w.StartObject();
-  kv(w, "state", s.state);
-  kv(w, "running", s.state == "running");
+  kv(w, "state", to_string(s.state));
+  kv(w, "running", s.state == StreamState::running);
   kv(w, "pid", s.pid);
   kv(w, "uptime", s.uptime);
   kv(w, "started_at", s.started_at);
@@ -112,7 +112,7 @@ std::string status_to_json(const StatusSnapshot& s) {
   kv(w, "speed", s.speed);
   w.Key("audio");
   w.StartObject();
-  kv(w, "state", s.audio_state);
+  kv(w, "state", s.audio_state ? to_string(*s.audio_state) : std::string());
   kv(w, "source", s.audio_source);
   kv(w, "reconnects", s.audio_reconnects);
   kv(w, "underruns", s.audio_underruns);

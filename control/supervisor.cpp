@@ -14,27 +14,17 @@
 
 namespace loopcast {
 namespace {
-constexpr auto kMinSwitchInterval = std::chrono::seconds(1);
-constexpr auto kPrepareReuse = std::chrono::seconds(5);
-
-// "Artist – Title" for the overlay; empty for a manual loop switch (the text stays as it is).
-std::string overlay_text(const TrackInfo& t) {
-  if (!t.artist.empty() && !t.title.empty()) return t.artist + " \u2013 " + t.title;
-  return t.text;
-}
-
 // Same song again (AzuraCast may POST every cycle): compare the most specific identity known.
 bool same_track(const TrackInfo& a, const TrackInfo& b) {
   if (a.sh_id && b.sh_id) return a.sh_id == b.sh_id;
   if (!a.song_id.empty() && !b.song_id.empty()) return a.song_id == b.song_id;
-  auto key = [](const TrackInfo& t) { return t.text.empty() ? t.artist + " - " + t.title : t.text; };
-  return key(a) == key(b);
+  return station_text(a) == station_text(b);
 }
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 }  // namespace
 
-Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.loop) {
+Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), watchdog_(cfg_.control.watchdog_timeout) {
   schedule_ = make_schedule();
   const auto& e = cfg_.engine;
   // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
@@ -48,7 +38,13 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.
     if (Status st = reload_mapping(); !st) set_error(fmt::format("{} (using the default loop only)", st.error()));
   }
   // A time rule holding at start-up decides the first loop (a night start begins on the night loop).
-  if (auto l = map_->rule_loop(track_, sys_now())) loop_ = *l;
+  std::string loop = cfg_.engine.loop;
+  if (auto l = map_->rule_loop(track_, sys_now())) loop = *l;
+  switches_ = std::make_unique<SwitchScheduler>(
+      loop, e.overlay.enabled && e.overlay.art,
+      [this](std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path, const std::string& art_url, bool splice) {
+        start_prepare(std::move(prep), path, art_url, splice);
+      });
   schedule_->tick(sys_now());  // the next change is known before anyone asks for status
   thread_ = std::thread([this] { run(); });
 }
@@ -75,31 +71,31 @@ std::shared_ptr<Pipeline> Supervisor::pipeline() const {
 Status Supervisor::start_locked() {
   if (pipeline()) return Error{"already running", Errc::conflict};
   EngineConfig ec = cfg_.engine;
+  ec.loop = switches_->on_air();
   {
     MutexLock lk(mu_);
-    ec.loop = loop_;
-    state_ = "starting";
+    state_ = StreamState::starting;
   }
   auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
   if (!p) {
     set_error(p.error());
     MutexLock lk(mu_);
-    state_ = "error";
+    state_ = StreamState::error;
     return Error{p.error(), p.code()};
   }
   std::shared_ptr<Pipeline> pipe = std::move(*p);
   {
     MutexLock lk(mu_);
-    pipe->set_now_playing(overlay_text(track_), art_);
+    pipe->set_now_playing(display_text(track_), art_);
   }
   pipe->start();
   finished_ = false;
   MutexLock lk(mu_);
   pipeline_ = std::move(pipe);
-  state_ = "running";
+  state_ = StreamState::running;
   started_ = Clock::now();
   started_at_ = iso_now();
-  log::info("control", "stream started (loop '{}')", loop_);
+  log::info("control", "stream started (loop '{}')", ec.loop);
   return Status::ok();
 }
 
@@ -124,8 +120,7 @@ std::unique_ptr<CachedLoop> Supervisor::cached_for_start(const std::string& loop
 Status Supervisor::stop() {
   MutexLock lk(life_mu_);
   if (!pipeline()) {
-    MutexLock sk(mu_);
-    next_retry_ = {};  // a stop also cancels a pending automatic restart
+    watchdog_.cancel_retry();  // a stop also cancels a pending automatic restart
     return Error{"not running", Errc::conflict};
   }
   stop_locked();
@@ -138,14 +133,14 @@ void Supervisor::stop_locked() {
     MutexLock lk(mu_);
     if (!pipeline_) return;
     pipe = pipeline_;
-    state_ = "stopping";
+    state_ = StreamState::stopping;
   }
   pipe->stop();
   const auto st = pipe->stats();
   MutexLock lk(mu_);
   pipeline_.reset();
   switches_before_ += st.switches;
-  state_ = "stopped";
+  state_ = StreamState::stopped;
   started_at_.clear();
   fps_ = kbps_ = speed_ = 0;
   log::info("control", "stream stopped after {:.1f}s of media", st.output_seconds);
@@ -165,7 +160,7 @@ Status Supervisor::switch_loop(const std::string& loop_name) {
   auto path = resolve_loop_name(cfg_.control.loops_dir, loop_name);
   if (!path) return Error{path.error(), path.code()};
   TrackInfo t;
-  t.source = "api";
+  t.source = TrackSource::api;
   return queue_switch(*path, t, 0.0);
 }
 
@@ -173,7 +168,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   std::shared_ptr<const TrackMap> map;
   {
     MutexLock lk(mu_);
-    if (same_track(track, track_) && !track_.source.empty()) return Status::ok();  // idempotent repeat
+    if (same_track(track, track_) && track_.source != TrackSource::none) return Status::ok();  // idempotent repeat
     track_ = track;
     ++track_changes_;
     map = map_;
@@ -189,8 +184,8 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   // Time rules hold at the moment the switch goes on air.
   const std::string loop = map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay)));
   schedule_->invalidate();
-  log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", track.source,
-            track.text.empty() ? track.artist + " - " + track.title : track.text, loop, delay);
+  log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", to_string(track.source),
+            display_text(track), loop, delay);
   return queue_switch(loop, track, delay);
 }
 
@@ -203,13 +198,7 @@ Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track,
   // A loop seen for the first time gets its cache built in the background (an encoding session
   // of auto mode splices it from the next start; a splicing one waits for it at the switch).
   if (cache_) cache_->prepare({loop});
-  MutexLock lk(mu_);
-  // A newer request supersedes any switch still waiting.
-  jobs_.clear();
-  const bool new_text = !overlay_text(track).empty();
-  if (loop == loop_ && !new_text) return Status::ok();  // already on air: nothing to switch
-  // Same loop but a new song: the job only changes the overlay text, on the same schedule.
-  jobs_.push_back(SwitchJob{loop, track, Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(delay * 1000)), nullptr});
+  switches_->request(loop, track, std::chrono::milliseconds(static_cast<int64_t>(delay * 1000)));
   cv_.notify_all();
   return Status::ok();
 }
@@ -217,14 +206,9 @@ Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track,
 void Supervisor::on_icy_title(const std::string& title) {
   if (!cfg_.control.icy_switch) return;  // shown in status as icy_title, but not a trigger
   TrackInfo t;
-  t.source = "icy";
+  t.source = TrackSource::icy;
   t.text = title;
-  if (auto dash = title.find(" - "); dash != std::string::npos) {
-    t.artist = title.substr(0, dash);
-    t.title = title.substr(dash + 3);
-  } else {
-    t.title = title;
-  }
+  split_station_text(t);
   (void)track_changed(t);  // never fails: it records the song and queues its switch (if any)
 }
 
@@ -261,20 +245,9 @@ void Supervisor::set_error(const std::string& e) {
 
 // Opens the loop (first frame decoded, or its cache loaded or built) and fetches the art off the
 // pipeline and off the supervisor thread: a bad file never goes on air, a slow one or a slow art
-// server delays only its own switch. A recent prepare for the same loop, art and path (encode or
-// splice), running or ready, is shared.
-std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& path, const std::string& art_url, bool splice) {
-  const auto now = Clock::now();
-  for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
-    auto& p = *it->second.first;
-    MutexLock pk(p.mu);
-    const bool used = p.done && !p.src && !p.cached && p.error.empty();
-    it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
-  }
-  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "");
-  if (auto it = prepared_.find(key); it != prepared_.end()) return it->second.first;
-  auto prep = std::make_shared<Prepared>();
-  prepared_[key] = {prep, now};
+// server delays only its own switch.
+void Supervisor::start_prepare(std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path,
+                               const std::string& art_url, bool splice) const {
   std::thread([prep, path, art_url, cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P},
                ov = cfg_.engine.overlay] {
     std::unique_ptr<LoopSource> src;
@@ -298,76 +271,31 @@ std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& pat
     else prep->art_error = art.error();
     prep->done = true;
   }).detach();
-  return prep;
 }
 
 void Supervisor::process_switches() {
-  std::string loop, text;
-  std::shared_ptr<Prepared> prep;
-  bool due = false, new_loop = false;
   const auto running = pipeline();
-  const bool splice = running && running->splicing();
-  {
+  auto step = switches_->poll(running && running->splicing());
+  if (auto* refused = std::get_if<SwitchScheduler::Refusal>(&step)) {
+    log::warn("control", "{}", refused->error);
     MutexLock lk(mu_);
-    if (jobs_.empty()) return;
-    SwitchJob& job = jobs_.front();
-    new_loop = job.loop != loop_;
-    const bool want_art = cfg_.engine.overlay.enabled && cfg_.engine.overlay.art && !job.track.art.empty();
-    if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice);
-    loop = job.loop;
-    text = overlay_text(job.track);
-    prep = job.prep;
-    due = Clock::now() >= job.due;
-  }
-  // A flood of track changes (a webhook storm) becomes at most one switch a second, each to the
-  // latest request: requests in between only replace the waiting job.
-  const bool too_soon = Clock::now() - last_switch_ < kMinSwitchInterval;
-  std::unique_ptr<LoopSource> ready;
-  std::unique_ptr<CachedLoop> ready_cached;
-  ArtPtr art;
-  if (prep) {
-    MutexLock pk(prep->mu);
-    if (!prep->done) return;  // still opening
-    if (new_loop && !prep->src && !prep->cached) {
-      MutexLock lk(mu_);
-      if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
-      last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
-      log::warn("control", "{}", last_error_);
-      return;
-    }
-    if (!due || too_soon) return;
-    if (!prep->art_error.empty()) {
-      log::warn("control", "{}; the song shows its text only", prep->art_error);
-      prep->art_error.clear();
-    }
-    ready = std::move(prep->src);
-    ready_cached = std::move(prep->cached);
-    art = prep->art;
-  } else if (!due || too_soon) {
+    last_error_ = refused->error;
     return;
   }
-  {
+  auto* sw = std::get_if<SwitchScheduler::Switch>(&step);
+  if (!sw) return;
+  if (!sw->art_error.empty()) log::warn("control", "{}; the song shows its text only", sw->art_error);
+  if (!sw->text.empty()) {
     MutexLock lk(mu_);
-    if (jobs_.empty() || jobs_.front().prep != prep || jobs_.front().loop != loop) {  // superseded meanwhile
-      if (prep && (ready || ready_cached)) {  // a newer job may share this prepare: give the loop back
-        MutexLock pk(prep->mu);
-        if (ready) prep->src = std::move(ready);
-        if (ready_cached) prep->cached = std::move(ready_cached);
-      }
-      return;
-    }
-    jobs_.pop_front();
-    last_switch_ = Clock::now();
-    loop_ = loop;
-    if (!text.empty()) art_ = art;  // a new song: its art, or none (never the last song's)
+    art_ = sw->art;  // a new song: its art, or none (never the last song's)
   }
-  // Not running (or starting right now): the next start uses loop_.
+  // Not running (or starting right now): the next start uses the scheduler's loop on air.
   if (auto pipe = pipeline()) {
-    if (ready) pipe->switch_to(std::move(ready));
-    if (ready_cached) {
-      if (Status st = pipe->switch_to(std::move(ready_cached)); !st) set_error(fmt::format("switch refused: {}", st.error()));
+    if (sw->src) pipe->switch_to(std::move(sw->src));
+    if (sw->cached) {
+      if (Status st = pipe->switch_to(std::move(sw->cached)); !st) set_error(fmt::format("switch refused: {}", st.error()));
     }
-    if (!text.empty()) pipe->set_now_playing(text, art);
+    if (!sw->text.empty()) pipe->set_now_playing(sw->text, sw->art);
   }
 }
 
@@ -381,8 +309,7 @@ std::unique_ptr<ScheduleRunner> Supervisor::make_schedule() {
     log::info("control", "schedule: a stream window opens, starting");
     if (Status st = start(); !st && st.code() != Errc::conflict) {
       log::warn("control", "schedule: start failed: {} (retrying)", st.error());
-      MutexLock lk(mu_);
-      next_retry_ = Clock::now() + std::chrono::seconds(5);  // retried like a failed automatic restart
+      watchdog_.retry_later();  // retried like a failed automatic restart
     }
   };
   act.stop = [this] {
@@ -398,19 +325,13 @@ std::unique_ptr<ScheduleRunner> Supervisor::make_schedule() {
 }
 
 void Supervisor::apply_loop_edge(SysSeconds edge) {
-  MutexLock lk(mu_);
-  const std::string loop = map_->resolve(track_, edge);
+  std::string loop;
+  {
+    MutexLock lk(mu_);
+    loop = map_->resolve(track_, edge);
+  }
   const auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(edge - std::chrono::system_clock::now());
-  // What will be on air at the edge: the last job due by then, else the loop on air now.
-  std::string at_edge = loop_;
-  for (const auto& j : jobs_)
-    if (j.due <= due + std::chrono::seconds(1)) at_edge = j.loop;
-  if (at_edge == loop) return;
-  TrackInfo t;
-  t.source = "schedule";  // no text: the overlay keeps the song
-  // Kept in due order beside the song's jobs: a time edge supersedes nothing.
-  auto pos = std::find_if(jobs_.begin(), jobs_.end(), [&](const SwitchJob& j) { return j.due > due; });
-  jobs_.insert(pos, SwitchJob{loop, t, due, nullptr});
+  if (!switches_->add_edge(loop, due)) return;
   log::info("control", "schedule: loop '{}' at {}", loop, zone_.iso(edge));
   cv_.notify_all();
 }
@@ -421,29 +342,12 @@ std::vector<ScheduleChange> Supervisor::schedule_changes(int days) const { retur
 
 void Supervisor::restart_after_fault(const std::string& why) {
   set_error(why);
-  // A pipeline thread stuck in a blocking read (a loop on a dead mount, a pipe) cannot be
-  // joined. Give the stop a bounded time; past it, exit so the service manager (Docker's restart
-  // policy, systemd) starts a fresh process: a stuck process streams nothing anyway.
-  std::atomic<bool> stopped{false};
-  std::thread guard([&stopped, timeout = cfg_.control.watchdog_timeout] {
-    const auto until = Clock::now() + std::chrono::duration<double>(std::max(5.0, timeout));
-    while (!stopped && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!stopped) {
-      log::error("control", "the stuck pipeline did not stop; exiting (code 70) for the service manager to restart loopcast");
-      std::_Exit(70);
-    }
-  });
-  stop_locked();
-  stopped = true;
-  guard.join();
+  watchdog_.stop_or_exit([this]() NO_THREAD_SAFETY_ANALYSIS { stop_locked(); });  // life_mu_ is held
   {
     MutexLock lk(mu_);
     ++restarts_;
   }
-  if (Status st = start_locked(); !st) {
-    MutexLock lk(mu_);
-    next_retry_ = Clock::now() + std::chrono::seconds(5);
-  }
+  if (Status st = start_locked(); !st) watchdog_.retry_later();
 }
 
 void Supervisor::watch_pipeline() {
@@ -452,27 +356,25 @@ void Supervisor::watch_pipeline() {
   auto pipe = pipeline();
   if (!pipe) {
     // An automatic restart that failed (e.g. the loop file vanished) is retried, calmly.
-    bool retry;
+    bool failed;
     {
       MutexLock lk(mu_);
-      retry = state_ == "error" && next_retry_ != Clock::time_point{} && Clock::now() >= next_retry_;
+      failed = state_ == StreamState::error;
     }
-    if (retry && !start_locked()) {
-      MutexLock lk(mu_);
-      next_retry_ = Clock::now() + std::chrono::seconds(5);
-    }
+    if (failed && watchdog_.retry_due() && !start_locked()) watchdog_.retry_later();
     return;
   }
   const auto s = pipe->stats();
-  if (s.finished) {
-    if (!s.error.empty()) return restart_after_fault(fmt::format("pipeline died ({}); restarting", s.error));
-    stop_locked();
-    finished_ = true;
-    return;
+  switch (watchdog_.check(s)) {
+    case PipelineHealth::running: return;
+    case PipelineHealth::died: return restart_after_fault(fmt::format("pipeline died ({}); restarting", s.error));
+    case PipelineHealth::stalled:
+      return restart_after_fault(fmt::format("watchdog: no packet for {:.0f}s; restarting the pipeline", s.last_packet_age));
+    case PipelineHealth::ended:
+      stop_locked();
+      finished_ = true;
+      return;
   }
-  const double wd = cfg_.control.watchdog_timeout;
-  if (wd > 0 && s.wall_seconds > wd && s.last_packet_age > wd)
-    restart_after_fault(fmt::format("watchdog: no packet for {:.0f}s; restarting the pipeline", s.last_packet_age));
 }
 
 void Supervisor::run() {
@@ -520,12 +422,7 @@ StatusSnapshot Supervisor::status() const {
     s.state = state_;
     s.track = track_;
     s.trigger = trigger_;
-    s.loop = loop_;
     s.video_mode = cfg_.engine.video_mode;
-    if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
-      s.pending_loop = jobs_.front().loop;
-      s.pending_in = std::max(0.0, std::chrono::duration<double>(jobs_.front().due - Clock::now()).count());
-    }
     s.last_error = last_error_;
     s.last_command = last_command_;
     s.commands.assign(commands_.begin(), commands_.end());
@@ -537,7 +434,12 @@ StatusSnapshot Supervisor::status() const {
     s.speed = speed_;
     s.switches = switches_before_;
     s.track_changes = track_changes_;
-    if (state_ == "running") s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
+    if (state_ == StreamState::running) s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
+  }
+  s.loop = switches_->on_air();
+  if (auto pending = switches_->pending()) {
+    s.pending_loop = pending->loop;
+    s.pending_in = pending->in;
   }
   s.timezone = zone_.display_name();
   s.next_change = schedule_->next_change();

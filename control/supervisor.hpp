@@ -1,12 +1,12 @@
-// The one owner of the running pipeline and of the engine state that every view reports:
-// start/stop/restart, track → loop mapping, delayed and prepared switches, the watchdog.
+// The stream's lifecycle facade and the one owner of the running pipeline and of the state every
+// view reports: start/stop/restart, track → loop mapping, rates. Switch timing is the
+// SwitchScheduler's, stall judgement the Watchdog's; this class acts on what they decide.
 #pragma once
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
-#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -15,7 +15,9 @@
 #include "control/config.hpp"
 #include "control/controller.hpp"
 #include "control/schedule_runner.hpp"
+#include "control/switch_scheduler.hpp"
 #include "control/track_map.hpp"
+#include "control/watchdog.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/splice/loop_cache.hpp"
 
@@ -44,28 +46,14 @@ class Supervisor final : public Controller {
   bool finished() const { return finished_; }
 
  private:
-  // Filled by a detached prepare thread, so a loop on a hung mount can block nothing but itself.
-  struct Prepared {
-    Mutex mu;  // guards every member below
-    bool done GUARDED_BY(mu) = false;
-    std::unique_ptr<LoopSource> src GUARDED_BY(mu);  // null when the job keeps the loop on air
-    std::unique_ptr<CachedLoop> cached GUARDED_BY(mu);  // instead of src when the stream splices
-    std::string error GUARDED_BY(mu);  // the loop could not be opened: the switch is refused
-    ArtPtr art GUARDED_BY(mu);  // null: no art wanted, or it failed (art_error)
-    std::string art_error GUARDED_BY(mu);
-  };
-  struct SwitchJob {
-    std::string loop;
-    TrackInfo track;
-    std::chrono::steady_clock::time_point due;
-    std::shared_ptr<Prepared> prep;  // null for a same-loop job without cover art
-  };
   using Clock = std::chrono::steady_clock;
 
   void run();  // housekeeping thread: prepare and apply switches, measure rates, watchdog
   void process_switches() EXCLUDES(mu_);
-  // splice: load (or build) the loop's cache instead of opening it for encoding.
-  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice) REQUIRES(mu_);
+  // The switch scheduler's prepare job: a detached thread opens the loop (or loads its cache,
+  // splice) and fetches the art, so a loop on a hung mount blocks nothing but itself.
+  void start_prepare(std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path,
+                     const std::string& art_url, bool splice) const;
   // The start loop's cache when this session can splice; null: the session encodes.
   std::unique_ptr<CachedLoop> cached_for_start(const std::string& loop);
   void watch_pipeline();
@@ -86,23 +74,17 @@ class Supervisor final : public Controller {
 
   // Set by the constructor, read-only after: splice and auto modes; shared with prepare threads.
   std::shared_ptr<LoopCache> cache_;
-  // run()'s thread only: switches apply at most once per kMinSwitchInterval.
-  Clock::time_point last_switch_{};
+  std::unique_ptr<SwitchScheduler> switches_;  // set by the constructor; internally locked
+  Watchdog watchdog_;                          // internally locked
 
   mutable Mutex mu_;  // state below; never held across blocking calls
   std::shared_ptr<Pipeline> pipeline_ GUARDED_BY(mu_);  // replaced only with life_mu_ held; readers copy it
   std::shared_ptr<const TrackMap> map_ GUARDED_BY(mu_);
   std::condition_variable cv_;
-  std::string state_ GUARDED_BY(mu_) = "stopped";
-  std::string loop_ GUARDED_BY(mu_);         // on air (or to be used at the next start)
+  StreamState state_ GUARDED_BY(mu_) = StreamState::stopped;
   TrackInfo track_ GUARDED_BY(mu_);
   TriggerStatus trigger_ GUARDED_BY(mu_);    // the AzuraCast feed's state, as it last reported it
   ArtPtr art_ GUARDED_BY(mu_);               // cover art on air (shown again after a restart)
-  std::deque<SwitchJob> jobs_ GUARDED_BY(mu_);
-  // Recent prepares by loop + art URL, running or ready and not yet on air (kept kPrepareReuse):
-  // a flood of requests alternating between a few loops reuses them instead of opening the same
-  // file again on every tick.
-  std::map<std::string, std::pair<std::shared_ptr<Prepared>, Clock::time_point>> prepared_ GUARDED_BY(mu_);
   std::string last_error_ GUARDED_BY(mu_);
   CommandAck last_command_ GUARDED_BY(mu_);
   std::deque<CommandAck> commands_ GUARDED_BY(mu_);  // the last kCommandHistory acknowledgements
@@ -110,7 +92,6 @@ class Supervisor final : public Controller {
   Clock::time_point started_ GUARDED_BY(mu_);
   std::string started_at_ GUARDED_BY(mu_);
   uint64_t restarts_ GUARDED_BY(mu_) = 0;
-  Clock::time_point next_retry_ GUARDED_BY(mu_) {};  // after a failed automatic restart
   uint64_t switches_before_ GUARDED_BY(mu_) = 0;  // switches done by earlier pipelines
   uint64_t track_changes_ GUARDED_BY(mu_) = 0;    // new songs accepted by track_changed()
   double fps_ GUARDED_BY(mu_) = 0;

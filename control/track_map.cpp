@@ -128,7 +128,7 @@ std::string TrackMap::resolve(const TrackInfo& t, SysSeconds at) const {
 
 std::optional<std::string> TrackMap::rule_loop(const TrackInfo& t, SysSeconds at) const {
   const std::string artist = norm(t.artist), title = norm(t.title), playlist = norm(t.playlist);
-  const std::string text = norm(t.text.empty() ? t.artist + " - " + t.title : t.text);
+  const std::string text = norm(station_text(t));
   for (const auto& r : rules_) {
     if (!r.song_id.empty() && r.song_id != t.song_id) continue;
     if (!r.artist.empty() && r.artist != artist) continue;

@@ -98,36 +98,6 @@ void Pipeline::send(int stream, AVPacket* pkt) {
   for (auto& o : outputs_) o->push(stream, pkt);
 }
 
-const AVFrame* Pipeline::compose(const AVFrame* current) {
-  if (!fading_out_) return current;
-  const int64_t fade_frames = std::max<int64_t>(1, std::llround(cfg_.crossfade * cfg_.fps));
-  const int64_t k = video_frames_ - fade_start_frame_;
-  if (k >= fade_frames) {
-    fading_out_.reset();
-    return current;
-  }
-  const AVFrame* old = fading_out_->frame_at(static_cast<double>(video_frames_ - fade_old_start_) / cfg_.fps);
-  if (!blend_->data[0]) {
-    blend_->format = AV_PIX_FMT_YUV420P;
-    blend_->width = cfg_.width;
-    blend_->height = cfg_.height;
-    av_frame_get_buffer(blend_.get(), 0);
-  }
-  av_frame_make_writable(blend_.get());
-  const int w = (k + 1) * 256 / (fade_frames + 1);  // weight of the new loop, 0..256
-  for (int plane = 0; plane < 3; ++plane) {
-    const int pw = plane ? cfg_.width / 2 : cfg_.width;
-    const int ph = plane ? cfg_.height / 2 : cfg_.height;
-    for (int y = 0; y < ph; ++y) {
-      const uint8_t* a = old->data[plane] + y * old->linesize[plane];
-      const uint8_t* b = current->data[plane] + y * current->linesize[plane];
-      uint8_t* d = blend_->data[plane] + y * blend_->linesize[plane];
-      for (int x = 0; x < pw; ++x) d[x] = static_cast<uint8_t>((a[x] * (256 - w) + b[x] * w) >> 8);
-    }
-  }
-  return blend_.get();
-}
-
 // Splice mode: the cached packet for this frame (keyframes come from the cache, at most one
 // keyframe interval apart, so a reconnecting output waits for the next one instead of forcing it).
 Status Pipeline::emit_spliced_frame() {
@@ -151,11 +121,7 @@ Status Pipeline::emit_video_frame() {
   {
     MutexLock lk(switch_mu_);
     if (pending_) {
-      if (cfg_.crossfade > 0) {
-        fading_out_ = std::move(loop_);
-        fade_start_frame_ = video_frames_;
-        fade_old_start_ = loop_start_frame_;
-      }
+      crossfade_.begin(std::move(loop_), video_frames_, loop_start_frame_);
       loop_ = std::move(pending_);
       loop_->set_cancel(&stop_);
       loop_start_frame_ = video_frames_;
@@ -167,7 +133,7 @@ Status Pipeline::emit_video_frame() {
     }
   }
   const double local_t = static_cast<double>(video_frames_ - loop_start_frame_) / cfg_.fps;
-  const AVFrame* pic = overlay_.apply(compose(loop_->frame_at(local_t)));
+  const AVFrame* pic = overlay_.apply(crossfade_.compose(loop_->frame_at(local_t), video_frames_));
   if (loop_->repeated() && video_frames_ > loop_start_frame_) ++duplicated_;
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);

@@ -15,6 +15,7 @@
 #include "engine/input/loop_source.hpp"
 #include "engine/output/output.hpp"
 #include "engine/splice/splice_path.hpp"
+#include "engine/video/crossfade.hpp"
 #include "engine/video/overlay.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
@@ -72,7 +73,6 @@ class Pipeline {
   Status emit_spliced_frame();
   void send(int stream, AVPacket* pkt);
   void teardown();
-  const AVFrame* compose(const AVFrame* current);
 
   EngineConfig cfg_;
   std::unique_ptr<AudioFeed> audio_;
@@ -81,7 +81,7 @@ class Pipeline {
   std::vector<std::unique_ptr<Output>> outputs_;
   std::unique_ptr<LoopSource> loop_;         // encode mode
   std::unique_ptr<SplicePath> splice_;       // splice mode
-  std::unique_ptr<LoopSource> fading_out_;  // previous loop during a crossfade
+  Crossfade crossfade_{cfg_.crossfade, cfg_.fps, cfg_.width, cfg_.height};  // encode mode
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
 
   Mutex switch_mu_;
@@ -89,12 +89,9 @@ class Pipeline {
 
   FramePtr aframe_ = make_frame();
   FramePtr vframe_ = make_frame();
-  FramePtr blend_ = make_frame();
   int64_t audio_samples_ = 0;
   int64_t video_frames_ = 0;
   int64_t loop_start_frame_ = 0;  // output frame at which the current loop went on air
-  int64_t fade_start_frame_ = 0;
-  int64_t fade_old_start_ = 0;    // when the loop fading out went on air
   std::chrono::steady_clock::time_point t0_;
 
   std::thread thread_;

@@ -6,8 +6,32 @@
 
 namespace loopcast {
 
+enum class AudioState {
+  tone,          // a generated tone, no station
+  connecting,    // not connected yet (first attempt, or every attempt so far failed)
+  connected,     // the station plays
+  reconnecting,  // lost after it had played; retrying with backoff
+  silence,       // connected, but nothing buffered to play (listeners hear silence)
+  fallback,      // the station is silent or gone; the fallback file plays
+  failed,        // gave up after the configured attempts
+};
+
+// The one spelling of each state: status.json, metrics and logs all use it.
+inline std::string to_string(AudioState s) {
+  switch (s) {
+    case AudioState::tone: return "tone";
+    case AudioState::connecting: return "connecting";
+    case AudioState::connected: return "connected";
+    case AudioState::reconnecting: return "reconnecting";
+    case AudioState::silence: return "silence";
+    case AudioState::fallback: return "fallback";
+    case AudioState::failed: return "failed";
+  }
+  return "unknown";
+}
+
 struct AudioFeedStatus {
-  std::string state;   // tone | connecting | connected | reconnecting | silence | fallback
+  AudioState state = AudioState::connecting;
   std::string source;  // redacted URL or path
   int reconnects = 0;
   uint64_t underruns = 0;

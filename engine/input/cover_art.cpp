@@ -12,6 +12,8 @@ extern "C" {
 #include "base/redact.hpp"
 #include "base/libav_log.hpp"
 #include "base/tls.hpp"
+#include "base/version.hpp"
+#include "engine/input/decoder.hpp"
 
 namespace loopcast {
 namespace {
@@ -20,15 +22,10 @@ constexpr int kMaxSide = 8192;  // a bigger "cover" is a mistake or an attack, n
 constexpr int kMaxPackets = 64; // an image is one packet; a stream posing as one is refused
 
 Result<FramePtr> decode_first_picture(AVFormatContext* in) {
-  int index = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (index < 0) return Error{"not an image"};
-  const AVCodecParameters* par = in->streams[index]->codecpar;
-  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
-  if (!codec) return Error{fmt::format("no decoder for {}", avcodec_get_name(par->codec_id))};
-  CodecCtxPtr dec(avcodec_alloc_context3(codec));
-  if (int err = avcodec_parameters_to_context(dec.get(), par); err < 0) return Error{av_error_string(err)};
-  dec->thread_count = 1;
-  if (int err = avcodec_open2(dec.get(), codec, nullptr); err < 0) return Error{av_error_string(err)};
+  auto opened = open_decoder(in, AVMEDIA_TYPE_VIDEO, 1);
+  if (!opened) return Error{opened.code() == Errc::not_found ? "not an image" : opened.error()};
+  const int index = opened->stream;
+  CodecCtxPtr dec = std::move(opened->ctx);
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();
   for (int n = 0; n < kMaxPackets; ++n) {
@@ -65,7 +62,7 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   // Redirects stay on http(s): no file://, no concat/subfile tricks from a webhook body.
   av_dict_set(&opts, "protocol_whitelist", "http,https,tcp,tls", 0);
   av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(timeout_s * 1e6), 0);
-  av_dict_set(&opts, "user_agent", "loopcast", 0);
+  av_dict_set(&opts, "user_agent", user_agent().c_str(), 0);
   apply_tls_policy(&opts);
   deadline.arm(timeout_s);  // the whole fetch, not each read
   // A read cut short by the deadline reports itself as "Immediate exit requested": say why.

@@ -4,6 +4,7 @@
 
 #include "base/log.hpp"
 #include "base/tls.hpp"
+#include "engine/input/decoder.hpp"
 
 namespace loopcast {
 
@@ -32,18 +33,14 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
     return fail(av_error_string(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
   fmt_.reset(raw);
   if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) return fail(av_error_string(err));
-  const AVCodec* codec = nullptr;
-  stream_ = av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (stream_ < 0) return fail(stream_ == AVERROR_DECODER_NOT_FOUND ? "no decoder for its video codec" : "no video stream");
   // Only the picture matters: audio and other tracks of the loop file are never read.
-  for (unsigned i = 0; i < fmt_->nb_streams; ++i)
-    if (static_cast<int>(i) != stream_) fmt_->streams[i]->discard = AVDISCARD_ALL;
+  // One thread: loops are small; the encoder needs the cores.
+  auto dec = open_decoder(fmt_.get(), AVMEDIA_TYPE_VIDEO, 1);
+  if (!dec) return fail(dec.error());
+  stream_ = dec->stream;
+  dec_ = std::move(dec->ctx);
   AVStream* st = fmt_->streams[stream_];
   tb_ = st->time_base;
-  dec_.reset(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(dec_.get(), st->codecpar);
-  dec_->thread_count = 1;  // loops are small; the encoder needs the cores
-  if (int err = avcodec_open2(dec_.get(), codec, nullptr); err < 0) return fail(av_error_string(err));
   AVRational rate = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
   if (rate.num > 0 && rate.den > 0) frame_dur_ = av_q2d(av_inv_q(rate));
   if (!decode_next()) return fail("no decodable video frame");

@@ -10,20 +10,19 @@
 #include "base/redact.hpp"
 #include "base/libav_log.hpp"
 #include "base/tls.hpp"
+#include "base/version.hpp"
+#include "base/url.hpp"
+#include "engine/input/decoder.hpp"
 
 namespace loopcast {
 namespace {
 constexpr int kChannels = 2;
 }
 
-bool StationFeed::is_network(const std::string& url) {
-  return url.find("://") != std::string::npos && url.rfind("file:", 0) != 0;
-}
-
 StationFeed::StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
                          std::unique_ptr<StationFeed> fallback)
     : url_(std::move(url)),
-      live_(is_network(url_)),
+      live_(is_network_url(url_)),
       rate_(cfg.sample_rate),
       io_timeout_(cfg.io_timeout),
       target_(cfg.audio_buffer),
@@ -75,14 +74,14 @@ AudioFeedStatus StationFeed::status() const {
   s.buffer = buffer_.level();
   s.underruns = buffer_.underruns();
   const bool station_plays = buffer_.playing();
-  if (s.state == "connected" && !station_plays) s.state = "silence";
+  if (s.state == AudioState::connected && !station_plays) s.state = AudioState::silence;
   // "fallback" only while listeners hear it: read() plays it when the station's buffer does not,
   // and a fallback that cannot play itself (missing file, still buffering) is silence.
-  if (!station_plays && fallback_ && fallback_->buffer_.playing()) s.state = "fallback";
+  if (!station_plays && fallback_ && fallback_->buffer_.playing()) s.state = AudioState::fallback;
   return s;
 }
 
-void StationFeed::set_state(const std::string& s, const std::string& err) {
+void StationFeed::set_state(AudioState s, const std::string& err) {
   MutexLock lk(mu_);
   state_ = s;
   if (!err.empty()) last_error_ = err;
@@ -104,7 +103,7 @@ void StationFeed::run() {
     }
     const double wait = backoff_.delay(attempt);
     log::warn("audio", "{}; retrying in {:.1f}s (attempt {})", st.error(), wait, attempt + 1);
-    set_state(ever_connected_ ? "reconnecting" : "connecting", st.error());
+    set_state(ever_connected_ ? AudioState::reconnecting : AudioState::connecting, st.error());
     {
       MutexLock lk(mu_);
       ++reconnects_;
@@ -112,7 +111,7 @@ void StationFeed::run() {
     ++attempt;
     if (backoff_.attempts > 0 && attempt >= backoff_.attempts) {
       log::error("audio", "giving up on {} after {} attempts; staying silent", redact_url(url_), attempt);
-      set_state("failed", st.error());
+      set_state(AudioState::failed, st.error());
       return;
     }
     sleep_interruptible(wait);
@@ -131,7 +130,7 @@ Status StationFeed::session() {
   AVDictionary* opts = nullptr;
   if (live_) {
     av_dict_set(&opts, "icy", "1", 0);
-    av_dict_set(&opts, "user_agent", "loopcast/0.1", 0);
+    av_dict_set(&opts, "user_agent", user_agent().c_str(), 0);
     av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
     apply_tls_policy(&opts);
   }
@@ -144,19 +143,14 @@ Status StationFeed::session() {
   deadline_.arm(io_timeout_);
   if ((err = avformat_find_stream_info(fmt.get(), nullptr)) < 0)
     return Error{fmt::format("probe audio '{}': {}", shown, av_error_string(err))};
-  const AVCodec* codec = nullptr;
-  int stream = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-  if (stream < 0) return Error{fmt::format("audio '{}': no decodable audio stream", shown), Errc::invalid};
-  for (unsigned i = 0; i < fmt->nb_streams; ++i)
-    if (static_cast<int>(i) != stream) fmt->streams[i]->discard = AVDISCARD_ALL;
-  CodecCtxPtr dec(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(dec.get(), fmt->streams[stream]->codecpar);
-  if ((err = avcodec_open2(dec.get(), codec, nullptr)) < 0)
-    return Error{fmt::format("audio '{}': open decoder: {}", shown, av_error_string(err))};
+  auto opened = open_decoder(fmt.get(), AVMEDIA_TYPE_AUDIO);
+  if (!opened) return Error{fmt::format("audio '{}': {}", shown, opened.error()), Errc::invalid};
+  const int stream = opened->stream;
+  CodecCtxPtr dec = std::move(opened->ctx);
 
-  log::info("audio", "connected to {} ({} {} Hz)", shown, codec->name, dec->sample_rate);
+  log::info("audio", "connected to {} ({} {} Hz)", shown, dec->codec->name, dec->sample_rate);
   ever_connected_ = true;
-  set_state("connected");
+  set_state(AudioState::connected);
   check_icy(fmt.get());
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();

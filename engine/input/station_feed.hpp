@@ -30,14 +30,12 @@ class StationFeed final : public AudioFeed {
   void read(uint8_t* const* planes, int samples) override;
   AudioFeedStatus status() const override;
 
-  static bool is_network(const std::string& url);
-
  private:
   void run();
   Status session();  // one connection: open, decode until error/EOF
   Status convert_and_buffer(AVFrame* frame);
   void check_icy(AVFormatContext* fmt);
-  void set_state(const std::string& s, const std::string& err = {});
+  void set_state(AudioState s, const std::string& err = {});
   void sleep_interruptible(double seconds);
 
   const std::string url_;
@@ -66,7 +64,7 @@ class StationFeed final : public AudioFeed {
   bool ever_connected_ = false;  // feed thread only
 
   mutable Mutex mu_;
-  std::string state_ GUARDED_BY(mu_) = "connecting";
+  AudioState state_ GUARDED_BY(mu_) = AudioState::connecting;
   std::string last_error_ GUARDED_BY(mu_);
   std::string icy_title_ GUARDED_BY(mu_);
   int reconnects_ GUARDED_BY(mu_) = 0;

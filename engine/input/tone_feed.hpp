@@ -9,7 +9,7 @@ class ToneFeed final : public AudioFeed {
  public:
   explicit ToneFeed(int rate) : rate_(rate) {}
   void read(uint8_t* const* planes, int samples) override;
-  AudioFeedStatus status() const override { return {"tone", "generated 440 Hz tone"}; }
+  AudioFeedStatus status() const override { return {AudioState::tone, "generated 440 Hz tone"}; }
 
  private:
   int rate_;

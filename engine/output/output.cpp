@@ -8,11 +8,11 @@
 #include "base/log.hpp"
 #include "base/redact.hpp"
 #include "base/tls.hpp"
+#include "base/url.hpp"
 
 namespace loopcast {
 namespace {
 constexpr AVRational kMicros{1, 1000000};
-bool is_network_url(const std::string& url) { return url.find("://") != std::string::npos && url.rfind("file:", 0) != 0; }
 }  // namespace
 
 Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe,

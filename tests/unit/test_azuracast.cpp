@@ -32,7 +32,7 @@ TEST_CASE("a full AzuraCast NowPlaying webhook body is parsed") {
   CHECK(t.playlist == "Daytime");
   CHECK(t.sh_id == 1201);
   CHECK(t.played_at == 1764040000);
-  CHECK(t.source == "webhook");
+  CHECK(to_string(t.source) == "webhook");
   CHECK(t.custom_fields.empty());  // AzuraCast sends [] when there are none
 }
 

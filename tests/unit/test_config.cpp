@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "control/config.hpp"
@@ -240,4 +243,62 @@ TEST_CASE("--azuracast takes an http(s) base URL and --station a shortcode — t
   Status st = apply_cli_flags(secret, {"--azuracast", "gopher://user:hunter2@radio.example"});
   REQUIRE_FALSE(st);
   CHECK(st.error().find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("every key's help, default and range come from its table row, and --help shows them") {
+  const std::string u = cli_usage();
+  const auto keys = config_keys();
+  int ranged = 0;
+  for (const auto& k : keys) {
+    CAPTURE(k.name);
+    CHECK_FALSE(k.help.empty());
+    REQUIRE_FALSE(k.default_text.empty());
+    std::string flag = "--" + k.name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    const auto at = u.find("\n  " + flag + " ");
+    REQUIRE(at != std::string::npos);
+    const std::string line = u.substr(at + 1, u.find('\n', at + 1) - at - 1);
+    CHECK(line.find(k.help) != std::string::npos);
+    CHECK(line.find("(default: " + k.default_text + ")") != std::string::npos);
+    if (!k.range.value) continue;
+    ++ranged;
+    CHECK(line.find(k.range.text) != std::string::npos);
+    // The default shown is AppConfig's own: applying its text changes nothing.
+    AppConfig fresh, applied;
+    REQUIRE(apply_cli_flags(applied, {flag, k.default_text}));
+    CHECK(k.range.value(applied) == k.range.value(fresh));
+  }
+  CHECK(ranged >= 12);
+}
+
+TEST_CASE("each ranged key refuses values just outside its range, naming the key, and takes its bounds") {
+  auto base = [] {
+    AppConfig c;
+    c.engine.loop = "x.mp4";
+    c.engine.outputs = {"out.flv"};
+    return c;
+  };
+  REQUIRE(validate(base()));
+  for (const auto& k : config_keys()) {
+    if (!k.range.value) continue;
+    CAPTURE(k.name);
+    std::string flag = "--" + k.name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    auto check = [&](double v, bool ok) {
+      CAPTURE(v);
+      AppConfig c = base();
+      REQUIRE(apply_cli_flags(c, {flag, fmt::format("{}", v)}));  // parsed: the range is validate()'s
+      Status st = validate(c);
+      CHECK(static_cast<bool>(st) == ok);
+      if (!ok) CHECK(st.error().rfind(k.name + " ", 0) == 0);
+      if (!ok) CHECK(st.error().find(k.range.text) != std::string::npos);
+    };
+    const double below = k.range.min == 0 ? -1 : k.range.min >= 1 ? k.range.min - 1 : k.range.min - 0.01;
+    if (!k.range.min_open) check(below, false);
+    check(k.range.min, !k.range.min_open);
+    if (std::isfinite(k.range.max)) {
+      check(k.range.max, true);
+      check(k.range.max + 1, false);
+    }
+  }
 }

@@ -34,7 +34,7 @@ rapidjson::Document status_doc(const std::string& dir) {
 TEST_CASE("control.json commands run exactly once and are acknowledged in status.json") {
   const std::string dir = make_temp_dir("loopcast-fp");
   FakeController ctl;
-  ctl.snapshot.state = "running";
+  ctl.snapshot.state = StreamState::running;
   FileProtocol fp(ctl, dir, 3600);  // no background polling: the test drives poll_once()
   REQUIRE(fp.start());
 

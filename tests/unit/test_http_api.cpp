@@ -41,7 +41,7 @@ const httplib::Headers kBearer = {{"Authorization", "Bearer s3cret-token"}};
 
 TEST_CASE("status is public JSON from the controller's snapshot") {
   Api a;
-  a.ctl.snapshot.state = "running";
+  a.ctl.snapshot.state = StreamState::running;
   a.ctl.snapshot.track.artist = "Daft Punk";
   a.ctl.snapshot.video_frames = 1234;
   auto r = a.client->Get("/api/v1/status");
@@ -128,7 +128,7 @@ TEST_CASE("manual track switch: by loop name or by artist/title — malformed in
   CHECK(r->status == 202);
   REQUIRE(a.ctl.tracks.size() == 1);
   CHECK(a.ctl.tracks[0].text == "Air - Sexy Boy");
-  CHECK(a.ctl.tracks[0].source == "api");
+  CHECK(to_string(a.ctl.tracks[0].source) == "api");
   CHECK(a.ctl.calls_copy() == std::vector<std::string>{"switch:b", "track"});
 
   for (const char* bad : {"", "{", "[]", "{}", R"({"loop":5})", R"({"colour":"red"})"}) {
@@ -163,7 +163,7 @@ TEST_CASE("the AzuraCast webhook: Basic auth, realistic body, malformed bodies, 
   REQUIRE(a.ctl.tracks.size() == 1);
   CHECK(a.ctl.tracks[0].song_id == "9f33bbc912c19603e51be8e0987d076b");
   CHECK(a.ctl.tracks[0].artist == "Daft Punk");
-  CHECK(a.ctl.tracks[0].source == "webhook");
+  CHECK(to_string(a.ctl.tracks[0].source) == "webhook");
 
   r = a.client->Post("/webhook/azuracast", basic, R"({"now_playing":{"song":{"title":42}}})", "application/json");
   CHECK(r->status == 400);
@@ -184,9 +184,9 @@ TEST_CASE("unknown paths are JSON 404s — metrics are Prometheus text") {
   REQUIRE(r);
   CHECK(r->status == 404);
   CHECK(error_of(r) == "not found");
-  a.ctl.snapshot.state = "running";
+  a.ctl.snapshot.state = StreamState::running;
   a.ctl.snapshot.video_frames = 42;
-  a.ctl.snapshot.audio_state = "connected";
+  a.ctl.snapshot.audio_state = AudioState::connected;
   OutputStatus o;
   o.url = "rtmp://127.0.0.1/live/****";
   o.state = OutputState::live;
@@ -225,7 +225,7 @@ TEST_CASE("metric label values are escaped") {
 
 TEST_CASE("server-sent events deliver status at once, and stop() is prompt with a listener attached") {
   Api a;
-  a.ctl.snapshot.state = "running";
+  a.ctl.snapshot.state = StreamState::running;
   std::string got;
   std::thread listener([&] {
     httplib::Client c("127.0.0.1", a.server->port());

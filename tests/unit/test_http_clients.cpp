@@ -75,7 +75,7 @@ TEST_CASE("curl -X POST with no -d, exactly as the dashboard docs write it: answ
 
 TEST_CASE("GET /api/v1/stream/status is the same document as /api/v1/status") {
   Api a;
-  a.ctl.snapshot.state = "running";
+  a.ctl.snapshot.state = StreamState::running;
   a.ctl.snapshot.track.title = "One More Time";
   a.ctl.snapshot.video_frames = 77;
   const auto get = [&](const char* path) { return raw_request(a.server->port(), fmt::format("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", path)); };

@@ -57,7 +57,7 @@ bool wait_until(const std::function<bool()>& f, std::chrono::milliseconds limit)
 TEST_CASE("a mono 48 kHz Ogg/Vorbis file is resampled to stereo 44.1 kHz and looped") {
   StationFeed feed(fixture("tone_3s_mono48k.ogg"), cfg_with_timeout(2), nullptr);
   feed.start();
-  REQUIRE(wait_until([&] { return feed.status().state == "connected" && feed.status().buffer >= 0.2; }, 5000ms));
+  REQUIRE(wait_until([&] { return feed.status().state == AudioState::connected && feed.status().buffer >= 0.2; }, 5000ms));
   Stereo out(4410);
   // Read 5 s of audio from a 3 s file: it loops and the tone goes on across the wrap. Each read
   // waits for the decoder (however slow a loaded machine makes it), so no read may come up short.
@@ -79,7 +79,7 @@ TEST_CASE("an unreachable station gives silence, an error and retries") {
   feed.start();
   REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 3000ms));
   const auto st = feed.status();
-  CHECK(st.state == "connecting");
+  CHECK(st.state == AudioState::connecting);
   CHECK(st.last_error.find("Connection refused") != std::string::npos);
   Stereo out(1024);
   out.l[0] = 1.f;
@@ -129,7 +129,7 @@ TEST_CASE("while the station is down, the fallback file plays — status says so
   StationFeed& feed = *station;
   feed.start();
   // The fallback may be heard before the station's first refusal is counted: wait for both.
-  REQUIRE(wait_until([&] { return feed.status().state == "fallback" && feed.status().reconnects >= 1; }, 5000ms));
+  REQUIRE(wait_until([&] { return feed.status().state == AudioState::fallback && feed.status().reconnects >= 1; }, 5000ms));
   Stereo out(4410);
   feed.read(out.p, 4410);
   CHECK(out.rms() > 0.05);  // the fallback's tone, not silence
@@ -141,7 +141,7 @@ TEST_CASE("a fallback that cannot play is not reported as playing: the station's
   StationFeed& feed = *station;
   feed.start();
   REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 5000ms));
-  CHECK(feed.status().state == "connecting");  // not "fallback": nothing of it is heard
+  CHECK(feed.status().state == AudioState::connecting);  // not "fallback": nothing of it is heard
   Stereo out(4410);
   out.l[0] = 1.f;
   feed.read(out.p, 4410);
@@ -186,7 +186,7 @@ TEST_CASE("a mount that is gone (404) and a mount that sends garbage: errors, re
     feed.start();
     REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 8000ms));
     CHECK(feed.status().last_error.find("404") != std::string::npos);
-    CHECK(feed.status().state == "connecting");
+    CHECK(feed.status().state == AudioState::connecting);
     CHECK(srv.served >= 2);
     Stereo out(1024);
     out.l[0] = 1.f;
@@ -203,7 +203,7 @@ TEST_CASE("a mount that is gone (404) and a mount that sends garbage: errors, re
     feed.start();
     REQUIRE(wait_until([&] { return feed.status().reconnects >= 2; }, 10000ms));
     CHECK_FALSE(feed.status().last_error.empty());
-    CHECK(feed.status().state != "connected");
+    CHECK(feed.status().state != AudioState::connected);
     Stereo out(1024);
     out.l[0] = 1.f;
     feed.read(out.p, 1024);  // never blocks, and noise is not music: silence

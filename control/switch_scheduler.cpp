@@ -1,0 +1,104 @@
+#include "control/switch_scheduler.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace loopcast {
+
+SwitchScheduler::SwitchScheduler(std::string on_air, bool art, PrepareFn prepare, NowFn now)
+    : art_(art), prepare_(std::move(prepare)), now_(std::move(now)), on_air_(std::move(on_air)) {}
+
+void SwitchScheduler::request(const std::string& loop, const TrackInfo& track, Clock::duration delay) {
+  MutexLock lk(mu_);
+  jobs_.clear();  // a newer request supersedes any switch still waiting
+  if (loop == on_air_ && display_text(track).empty()) return;  // already on air: nothing to switch
+  // Same loop but a new song: the job only changes the overlay text, on the same schedule.
+  jobs_.push_back(Job{loop, track, now_() + delay, nullptr});
+}
+
+bool SwitchScheduler::add_edge(const std::string& loop, Clock::time_point due) {
+  MutexLock lk(mu_);
+  // What will be on air at the edge: the last job due by then, else the loop on air now.
+  std::string at_edge = on_air_;
+  for (const auto& j : jobs_)
+    if (j.due <= due + std::chrono::seconds(1)) at_edge = j.loop;
+  if (at_edge == loop) return false;
+  TrackInfo t;
+  t.source = TrackSource::schedule;  // no text: the overlay keeps the song
+  auto pos = std::find_if(jobs_.begin(), jobs_.end(), [&](const Job& j) { return j.due > due; });
+  jobs_.insert(pos, Job{loop, t, due, nullptr});
+  return true;
+}
+
+// A recent prepare for the same loop, art and path (encode or splice), running or ready, is shared.
+std::shared_ptr<SwitchScheduler::Prepared> SwitchScheduler::prepare(const std::string& path, const std::string& art_url, bool splice) {
+  const auto now = now_();
+  for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
+    auto& p = *it->second.first;
+    MutexLock pk(p.mu);
+    const bool used = p.done && !p.src && !p.cached && p.error.empty();
+    it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
+  }
+  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "");
+  if (auto it = prepared_.find(key); it != prepared_.end()) return it->second.first;
+  auto prep = std::make_shared<Prepared>();
+  prepared_[key] = {prep, now};
+  prepare_(prep, path, art_url, splice);
+  return prep;
+}
+
+// Held under mu_ from look to hand-over, so a request cannot supersede the job halfway: a
+// superseded job's prepare keeps its loop, and a newer job for the same loop reuses it.
+SwitchScheduler::Step SwitchScheduler::poll(bool splice) {
+  MutexLock lk(mu_);
+  if (jobs_.empty()) return {};
+  Job& job = jobs_.front();
+  const bool new_loop = job.loop != on_air_;
+  const bool want_art = art_ && !job.track.art.empty();
+  if ((new_loop || want_art) && !job.prep)
+    job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice);
+  const auto now = now_();
+  const bool ready = now >= job.due && now - last_switch_ >= kMinSwitchInterval;
+  Switch sw;
+  sw.loop = job.loop;
+  sw.text = display_text(job.track);
+  if (job.prep) {
+    Prepared& p = *job.prep;
+    MutexLock pk(p.mu);
+    if (!p.done) return {};  // still opening
+    if (new_loop && !p.src && !p.cached) {
+      Refusal r{fmt::format("switch refused, keeping '{}': {}", on_air_, p.error)};
+      pk.unlock();
+      jobs_.pop_front();
+      return r;
+    }
+    if (!ready) return {};
+    sw.art_error = std::move(p.art_error);
+    p.art_error.clear();
+    sw.src = std::move(p.src);
+    sw.cached = std::move(p.cached);
+    sw.art = p.art;
+  } else if (!ready) {
+    return {};
+  }
+  jobs_.pop_front();
+  last_switch_ = now;
+  on_air_ = sw.loop;
+  if (sw.text.empty()) sw.art = nullptr;  // no new song: the art on air stays
+  return sw;
+}
+
+std::string SwitchScheduler::on_air() const {
+  MutexLock lk(mu_);
+  return on_air_;
+}
+
+std::optional<SwitchScheduler::Pending> SwitchScheduler::pending() const {
+  MutexLock lk(mu_);
+  // A same-loop job only changes the overlay text: nothing is pending for the loop.
+  if (jobs_.empty() || jobs_.front().loop == on_air_) return std::nullopt;
+  return Pending{jobs_.front().loop, std::max(0.0, std::chrono::duration<double>(jobs_.front().due - now_()).count())};
+}
+
+}  // namespace loopcast

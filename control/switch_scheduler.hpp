@@ -1,0 +1,103 @@
+// The loop switches between a request (webhook, ICY, API, a time rule) and the moment each goes
+// on air: delayed, prepared off the switching thread, coalesced to the latest request, at most one
+// applied per kMinSwitchInterval. It owns which loop is on air as far as switching knows; putting
+// a switch on the pipeline is the caller's job. Time comes in through `now`, so tests need no sleep.
+#pragma once
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "base/thread_annotations.hpp"
+#include "control/track.hpp"
+#include "engine/input/cover_art.hpp"
+#include "engine/input/loop_source.hpp"
+#include "engine/splice/cached_loop.hpp"
+
+namespace loopcast {
+
+class SwitchScheduler {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using NowFn = std::function<Clock::time_point()>;
+  // A webhook storm becomes at most one switch a second, each to the latest request.
+  static constexpr Clock::duration kMinSwitchInterval = std::chrono::seconds(1);
+  // A prepare (running or ready, not yet on air) is shared by requests for the same loop and art
+  // this long: a flood alternating between a few loops does not open the same file on every tick.
+  static constexpr Clock::duration kPrepareReuse = std::chrono::seconds(5);
+
+  // Filled by a prepare job off the switching thread (a loop on a hung mount blocks only itself).
+  struct Prepared {
+    Mutex mu;  // guards every member below
+    bool done GUARDED_BY(mu) = false;
+    std::unique_ptr<LoopSource> src GUARDED_BY(mu);     // null when the job keeps the loop on air
+    std::unique_ptr<CachedLoop> cached GUARDED_BY(mu);  // instead of src when the stream splices
+    std::string error GUARDED_BY(mu);  // the loop could not be opened: the switch is refused
+    ArtPtr art GUARDED_BY(mu);         // null: no art wanted, or it failed (art_error)
+    std::string art_error GUARDED_BY(mu);
+  };
+  // Starts filling `prep` and returns at once. `path` empty: the loop on air stays (art only);
+  // `art_url` empty: no art. `splice`: load the loop's cache instead of opening it for encoding.
+  using PrepareFn = std::function<void(std::shared_ptr<Prepared> prep, const std::string& path,
+                                       const std::string& art_url, bool splice)>;
+
+  // A switch due now, for the caller to put on air.
+  struct Switch {
+    std::string loop;                    // now on air
+    std::string text;                    // the song's overlay text; empty: the text stays
+    std::unique_ptr<LoopSource> src;     // null: same loop (or spliced)
+    std::unique_ptr<CachedLoop> cached;  // the loop's cache when the stream splices
+    ArtPtr art;                          // the song's art (null: none), when text is set
+    std::string art_error;               // the art failed: the song shows its text only
+  };
+  // The loop could not be opened: the switch is dropped and the loop on air stays.
+  struct Refusal {
+    std::string error;  // "switch refused, keeping 'x': why"
+  };
+  using Step = std::variant<std::monostate, Switch, Refusal>;
+
+  struct Pending {
+    std::string loop;
+    double in = 0;  // seconds until it is due
+  };
+
+  // `on_air`: the loop a start uses; `art`: cover art is wanted for songs that name it.
+  SwitchScheduler(std::string on_air, bool art, PrepareFn prepare, NowFn now = Clock::now);
+
+  // A song or manual request, due after `delay`: supersedes every waiting switch. Nothing is
+  // queued for the loop on air without new text.
+  void request(const std::string& loop, const TrackInfo& track, Clock::duration delay) EXCLUDES(mu_);
+  // A time rule's edge: queued in due order beside the song's switches, superseding nothing.
+  // False when `loop` is what will be on air at `due` anyway.
+  bool add_edge(const std::string& loop, Clock::time_point due) EXCLUDES(mu_);
+  // One tick of the switching thread: starts the front switch's prepare, and hands it over once
+  // it is prepared, due, and the last switch is kMinSwitchInterval old.
+  Step poll(bool splice) EXCLUDES(mu_);
+
+  std::string on_air() const EXCLUDES(mu_);
+  std::optional<Pending> pending() const EXCLUDES(mu_);  // a waiting switch to another loop
+
+ private:
+  struct Job {
+    std::string loop;
+    TrackInfo track;
+    Clock::time_point due;
+    std::shared_ptr<Prepared> prep;  // null until poll() starts it (or none is needed)
+  };
+  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice) REQUIRES(mu_);
+
+  const bool art_;
+  const PrepareFn prepare_;
+  const NowFn now_;
+  mutable Mutex mu_;  // never held across blocking calls; taken before a Prepared's mutex
+  std::string on_air_ GUARDED_BY(mu_);
+  std::deque<Job> jobs_ GUARDED_BY(mu_);  // in due order
+  std::map<std::string, std::pair<std::shared_ptr<Prepared>, Clock::time_point>> prepared_ GUARDED_BY(mu_);
+  Clock::time_point last_switch_ GUARDED_BY(mu_){};
+};
+
+}  // namespace loopcast
