@@ -45,6 +45,7 @@ struct FilesHealth {
 };
 
 struct StatusSnapshot {
+  std::string stream;             // the stream's id (channels); empty only outside the registry
   std::string state = "stopped";  // stopped | starting | running | stopping | error
   int pid = 0;
   double uptime = 0;              // seconds since the pipeline started (0 when stopped)
