@@ -44,18 +44,21 @@ field() { grep -o "\"$2\":[0-9.e+-]*" <<<"$1" | head -1 | cut -d: -f2; }
 wait
 read -r user sys peak wall <"$RIG/run.time"
 cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')
+# Media produced by every stream over the whole run (the pipelines' "off air after X s of media").
+media=$(grep -o 'off air after [0-9.]*s of media' "$RIG/run.log" | awk '{m += $4 + 0} END {print m + 0}')
 printf 'channels benchmark: %d stream(s) in one process, %s %s@30 2500k + AAC 128k, %d s, %d cores, load %s\n' \
   "$N" "$MODE" "$SIZE" "$DUR" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %10s %10s %10s %8s %9s\n' stream out_s dropped duplic speed realtime
+printf '%-6s %8s %8s %8s %8s %7s %9s\n' stream uptime out_s dropped duplic speed realtime
 all_rt=yes
 for i in $(seq "$N"); do
   s=$(cat "$RIG/ch$i.status" 2>/dev/null || true)
   out=$(field "$s" output_seconds); up=$(field "$s" uptime)
   rt=$(awk -v u="${up:-0}" -v o="${out:-0}" 'BEGIN {print (o > 0 && u - o <= 0.5) ? "yes" : "no"}')
   [ "$rt" = yes ] || all_rt=no
-  printf '%-6s %10.1f %10s %10s %8s %9s\n' "ch$i" "${out:-0}" "$(field "$s" dropped_frames)" "$(field "$s" duplicated_frames)" "$(field "$s" speed)" "$rt"
+  printf '%-6s %8.1f %8.1f %8s %8s %7.3f %9s\n' "ch$i" "${up:-0}" "${out:-0}" "$(field "$s" dropped_frames)" "$(field "$s" duplicated_frames)" "$(field "$s" speed)" "$rt"
 done
-awk -v c="$cpu" -v d="$DUR" -v n="$N" -v p="$peak" -v now="$(cat "$RIG/rss.now" 2>/dev/null || echo 0)" -v rt="$all_rt" 'BEGIN {
-  printf "total: %.3f CPU s per output second (%.3f per stream), peak RSS %.1f MB (%.1f MB at the end, %.1f MB per stream), every stream real time: %s\n",
-    c / d, c / d / n, p / 1024, now / 1024, p / 1024 / n, rt
+awk -v c="$cpu" -v m="$media" -v n="$N" -v p="$peak" -v now="$(cat "$RIG/rss.now" 2>/dev/null || echo 0)" -v rt="$all_rt" 'BEGIN {
+  if (m <= 0) m = 1
+  printf "CPU: %.1f s for %.1f s of media in all: %.3f CPU s per output second per stream, %.3f for all %d together\n", c, m, c / m, c / m * n, n
+  printf "RSS: peak %.1f MB (%.1f MB near the end), %.1f MB per stream; every stream kept real time: %s\n", p / 1024, now / 1024, p / 1024 / n, rt
 }'
