@@ -24,7 +24,9 @@ for _ in $(seq 50); do
   [ "$(curl -s -m 1 -o /dev/null -w '%{size_download}' "$AUDIO" || true)" -gt 1000 ] 2>/dev/null && break; sleep 0.3
 done
 PROFILE=(--size "$SIZE" --fps 30 --vbitrate 2500k --abitrate 128k --cache-dir "$RIG/cache")
-[ "$MODE" = splice ] && "$BIN" prepare --loops-dir "$RIG/loops" --loop a "${PROFILE[@]}" >"$RIG/prepare.log" 2>&1
+if [ "$MODE" = splice ] && ! "$BIN" prepare --loops-dir "$RIG/loops" "${PROFILE[@]}" >"$RIG/prepare.log" 2>&1; then
+  echo "loopcast prepare failed:" >&2; cat "$RIG/prepare.log" >&2; exit 1
+fi
 
 {
   printf '{"http_port": %d, "loop": "%s", "audio": "%s", "video_mode": "%s", "duration": %d, "streams": [\n' \

@@ -1,6 +1,7 @@
 // Channels on the real rig: several streams in one loopcast, each failing and recovering on its
 // own while its neighbours' recordings stay one clean session.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include <chrono>
