@@ -31,6 +31,7 @@ const std::string& dashboard_page() {
   <div><button id="start">Start</button><button id="stop">Stop</button><button id="restart">Restart</button></div>
   <div style="margin-top:10px"><input id="loopname" placeholder="loop name"><button id="switch">Switch</button></div>
   <div id="msg"></div></section>
+ <section id="streams"><h2>Streams</h2><div id="streamlist">–</div></section>
 </main>
 <script>
 const $ = id => document.getElementById(id);
@@ -59,6 +60,26 @@ $('switch').onclick = () => post('/api/v1/track', {loop: $('loopname').value});
 fetch('/api/v1/status').then(r => r.json()).then(show);
 const es = new EventSource('/api/v1/events');
 es.addEventListener('status', e => show(JSON.parse(e.data)));
+// Channels: every stream with its own controls (/api/v1/streams/{id}/...).
+async function streams() {
+  const r = await fetch('/api/v1/streams').catch(() => null);
+  if (!r || !r.ok) return;
+  const list = $('streamlist'); list.textContent = '';
+  for (const s of (await r.json()).streams) {
+    const row = document.createElement('div'); row.className = 'stream'; row.dataset.id = s.id;
+    const name = document.createElement('b'); name.textContent = s.id + ' ';
+    const st = document.createElement('span'); st.className = 'pill ' + s.state; st.textContent = s.state;
+    const info = document.createElement('span'); info.textContent = ' ' + (s.loop.split('/').pop() || '') + (s.last_error ? ' · ' + s.last_error : '');
+    row.append(name, st, info, document.createElement('br'));
+    for (const op of ['start', 'stop', 'restart']) {
+      const b = document.createElement('button'); b.textContent = op;
+      b.onclick = () => post('/api/v1/streams/' + s.id + '/' + op).then(streams);
+      row.append(b);
+    }
+    list.append(row);
+  }
+}
+streams(); setInterval(streams, 2000);
 </script></body></html>
 )HTML";
   return page;

@@ -9,10 +9,14 @@
 #include "api/dashboard_page.hpp"
 #include "api/event_stream.hpp"
 #include "api/guarded_server.hpp"
+#include "api/http_reply.hpp"
 #include "api/metrics.hpp"
+#include "api/stream_routes.hpp"
+#include "api/track_request.hpp"
 #include "base/log.hpp"
 #include "control/json_text.hpp"
 #include "control/status_json.hpp"
+#include "control/streams.hpp"
 
 #ifndef CPPHTTPLIB_THREAD_POOL_MAX_COUNT  // new in the vendored 0.5x; absent from Debian's 0.11
 #error "the vendored cpp-httplib (third_party/) must come first on the include path"
@@ -21,22 +25,6 @@
 namespace loopcast {
 namespace {
 constexpr size_t kMaxBody = 1 << 20;
-
-void reply_error(httplib::Response& res, int code, const std::string& msg) {
-  res.status = code;
-  res.set_content(fmt::format("{{\"error\":{}}}", json_quote(msg)), "application/json");
-}
-
-int http_code(Errc c) {
-  switch (c) {
-    case Errc::invalid: return 400;
-    case Errc::not_found: return 404;
-    case Errc::conflict: return 409;
-    case Errc::unavailable: return 503;
-    case Errc::internal: return 500;
-  }
-  return 500;
-}
 
 // Constant-time comparison: the time to reject a token says nothing about how much matched.
 bool same_secret(const std::string& a, const std::string& b) {
@@ -50,31 +38,6 @@ bool bearer_ok(const httplib::Request& req, const std::string& token) {
   return same_secret(req.get_header_value("Authorization"), "Bearer " + token);
 }
 
-// POST /api/v1/track body → a manual loop switch or a track that goes through the mapping.
-Status track_request(Controller& ctl, const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return Error{"body must be a JSON object", Errc::invalid};
-  TrackInfo t;
-  t.source = TrackSource::api;
-  std::string loop;
-  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-    const std::string k = it->name.GetString();
-    if (!it->value.IsString()) return Error{fmt::format("'{}' must be a string", k), Errc::invalid};
-    const std::string v = it->value.GetString();
-    if (k == "loop") loop = v;
-    else if (k == "artist") t.artist = v;
-    else if (k == "title") t.title = v;
-    else if (k == "text") t.text = v;
-    else if (k == "song_id") t.song_id = v;
-    else return Error{fmt::format("unknown field '{}' (loop, artist, title, text, song_id)", k), Errc::invalid};
-  }
-  if (!loop.empty()) return ctl.switch_loop(loop);
-  if (t.artist.empty() && t.title.empty() && t.text.empty() && t.song_id.empty())
-    return Error{"give \"loop\", or \"artist\"/\"title\", \"text\" or \"song_id\"", Errc::invalid};
-  if (t.text.empty() && !t.artist.empty()) t.text = t.artist + " - " + t.title;
-  return ctl.track_changed(t);
-}
 }  // namespace
 
 HttpServer::HttpServer(Controller& ctl, ControlConfig cfg)
@@ -82,6 +45,8 @@ HttpServer::HttpServer(Controller& ctl, ControlConfig cfg)
       cfg_(std::move(cfg)),
       svr_(std::make_unique<GuardedServer>(ConnectionLimits{})),
       events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); }, stopping_)) {}
+
+HttpServer::HttpServer(Streams& streams, ControlConfig cfg) : HttpServer(streams.first(), std::move(cfg)) { streams_ = &streams; }
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -136,6 +101,7 @@ void HttpServer::routes() {
   track_route();
   webhook_route();
   observe_routes();
+  if (streams_) add_stream_routes(*svr_, *streams_, [this](const httplib::Request& req, httplib::Response& res) { return authorized(req, res); });
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const char* msg = res.status == 404 ? "not found" : res.status == 413 ? "request body too large (max 1 MiB)" : res.status == 405 ? "method not allowed" : "request failed";
@@ -174,19 +140,49 @@ void HttpServer::track_route() {
   });
 }
 
+std::shared_ptr<Controller> HttpServer::webhook_target(const httplib::Request& req, const std::string& station, httplib::Response& res) {
+  // ctl_ outlives the server: shared without ownership (aliasing constructor, empty owner).
+  const std::shared_ptr<Controller> first(std::shared_ptr<Controller>{}, &ctl_);
+  if (!streams_) return first;
+  std::shared_ptr<Controller> target;
+  if (req.matches.size() > 1) {
+    target = streams_->find(req.matches[1]);
+    if (!target) {
+      reply_error(res, 404, fmt::format("no stream '{}'", std::string(req.matches[1])));
+      return nullptr;
+    }
+  } else {
+    target = streams_->for_station(station);
+  }
+  return target ? target : first;
+}
+
 void HttpServer::webhook_route() {
-  svr_->Post("/webhook/azuracast", [this](const httplib::Request& req, httplib::Response& res) {
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     if (!webhook_authorized(req, res)) return;
     auto np = parse_nowplaying(req.body);
     if (!np) return reply_error(res, 400, np.error());
-    Status st = ctl_.track_changed(np->track);
+    auto ctl = webhook_target(req, np->station, res);
+    if (!ctl) return;
+    Status st = ctl->track_changed(np->track);
     if (!st) return reply_error(res, http_code(st.code()), st.error());
-    const auto snap = ctl_.status();
+    const auto snap = ctl->status();
     res.status = 202;
-    res.set_content(fmt::format("{{\"ok\":true,\"track\":{},\"loop\":{},\"pending_loop\":{},\"pending_in\":{:.1f}}}",
-                                json_quote(np->track.text), json_quote(snap.loop), json_quote(snap.pending_loop), snap.pending_in),
+    res.set_content(fmt::format("{{\"ok\":true,\"stream\":{},\"track\":{},\"loop\":{},\"pending_loop\":{},\"pending_in\":{:.1f}}}",
+                                json_quote(snap.stream), json_quote(np->track.text), json_quote(snap.loop), json_quote(snap.pending_loop),
+                                snap.pending_in),
                     "application/json");
-  });
+  };
+  svr_->Post("/webhook/azuracast", handler);
+  svr_->Post("/webhook/azuracast/([a-z0-9-]{1,64})", handler);
+}
+
+std::vector<StatusSnapshot> HttpServer::all_status() const {
+  if (!streams_) return {ctl_.status()};
+  std::vector<StatusSnapshot> all;
+  for (const auto& id : streams_->ids())
+    if (auto c = streams_->find(id)) all.push_back(c->status());
+  return all;
 }
 
 void HttpServer::observe_routes() {
@@ -204,7 +200,7 @@ void HttpServer::observe_routes() {
   });
   svr_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     const ApiStats api{svr_->refused(), events_->clients(), events_->dropped()};
-    res.set_content(render_metrics(ctl_.status(), api), "text/plain; version=0.0.4");
+    res.set_content(render_metrics(all_status(), api), "text/plain; version=0.0.4");
   });
   svr_->Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) { events_->handle(req, res); });
   svr_->Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(dashboard_page(), "text/html; charset=utf-8"); });

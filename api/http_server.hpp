@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "base/result.hpp"
 #include "control/config.hpp"
@@ -18,10 +19,14 @@ namespace loopcast {
 
 class GuardedServer;
 class EventStream;
+class Streams;
 
 class HttpServer {
  public:
   HttpServer(Controller& ctl, ControlConfig cfg);
+  // Channels: ctl is the first stream (the single-stream routes); `streams` adds
+  // /api/v1/streams..., webhook routing by id or station shortcode and every stream's metrics.
+  HttpServer(Streams& streams, ControlConfig cfg);
   ~HttpServer();
   // Binds cfg.http_bind:cfg.http_port (0 = any free port) and serves on its own thread.
   Status start();
@@ -36,8 +41,13 @@ class HttpServer {
   void observe_routes();  // status, metrics, events, dashboard
   bool authorized(const httplib::Request& req, httplib::Response& res) const;  // bearer, or 401
   bool webhook_authorized(const httplib::Request& req, httplib::Response& res) const;
+  // The webhook's stream: /webhook/azuracast/{id}, else the stream declaring the payload's
+  // station shortcode, else the first; null (404 written) for an unknown id.
+  std::shared_ptr<Controller> webhook_target(const httplib::Request& req, const std::string& station, httplib::Response& res);
+  std::vector<StatusSnapshot> all_status() const;
 
   Controller& ctl_;
+  Streams* streams_ = nullptr;  // null: one stream, ctl_
   ControlConfig cfg_;
   std::unique_ptr<GuardedServer> svr_;
   std::unique_ptr<EventStream> events_;

@@ -39,9 +39,34 @@ std::pair<double, double> fds_and_threads() {
 void metric(std::string& out, const char* name, const char* type, const char* help, double value) {
   out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
 }
+
+// `stream="id",` (or nothing outside the registry): the first label of every per-stream series.
+std::string stream_label(const StatusSnapshot& s) { return s.stream.empty() ? "" : fmt::format("stream=\"{}\"", label(s.stream)); }
+
+// One family, one line per stream: {stream="id"} (no braces outside the registry).
+template <class F>
+void per_stream(std::string& out, const std::vector<StatusSnapshot>& all, const char* name, const char* type, const char* help, F value) {
+  out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
+  for (const auto& s : all) {
+    const std::string l = stream_label(s);
+    out += fmt::format("{}{} {}\n", name, l.empty() ? "" : "{" + l + "}", static_cast<double>(value(s)));
+  }
+}
+
+// A state family: {stream="id",KEY="value"} 1 per stream.
+template <class F>
+void per_stream_state(std::string& out, const std::vector<StatusSnapshot>& all, const char* name, const char* help, const char* key, F value) {
+  out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n", name, help);
+  for (const auto& s : all) {
+    const std::string l = stream_label(s);
+    out += fmt::format("{}{{{}{}{}=\"{}\"}} 1\n", name, l, l.empty() ? "" : ",", key, label(value(s)));
+  }
+}
 }  // namespace
 
-std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
+std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) { return render_metrics(std::vector<StatusSnapshot>{s}, api); }
+
+std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStats& api) {
   std::string o;
   const auto [fds, threads] = fds_and_threads();
   metric(o, "loopcast_open_fds", "gauge", "Open file descriptors of the process.", fds);
@@ -49,39 +74,45 @@ std::string render_metrics(const StatusSnapshot& s, const ApiStats& api) {
   metric(o, "loopcast_http_refused_connections_total", "counter", "Connections refused: over the per-address limit.", static_cast<double>(api.refused_connections));
   metric(o, "loopcast_event_clients", "gauge", "Server-Sent Events listeners connected.", static_cast<double>(api.event_clients));
   metric(o, "loopcast_event_clients_dropped_total", "counter", "Event listeners dropped for not reading.", static_cast<double>(api.event_clients_dropped));
-  metric(o, "loopcast_status_file_ok", "gauge", "1 while status.json is written successfully.", s.files.write_error.empty() ? 1 : 0);
-  metric(o, "loopcast_status_file_write_failures_total", "counter", "status.json writes that failed (disk full, read-only).", static_cast<double>(s.files.write_failures));
   metric(o, "loopcast_up", "gauge", "The loopcast process is up.", 1);
   o += fmt::format("# HELP loopcast_build_info The running loopcast's version.\n# TYPE loopcast_build_info gauge\nloopcast_build_info{{version=\"{}\"}} 1\n", version());
-  metric(o, "loopcast_running", "gauge", "1 while the pipeline streams.", s.state == StreamState::running ? 1 : 0);
-  metric(o, "loopcast_uptime_seconds", "gauge", "Seconds since the pipeline started.", s.uptime);
-  metric(o, "loopcast_video_frames_total", "counter", "Video frames encoded.", static_cast<double>(s.video_frames));
-  metric(o, "loopcast_audio_frames_total", "counter", "AAC frames encoded.", static_cast<double>(s.audio_frames));
-  metric(o, "loopcast_dropped_frames_total", "counter", "Video frames dropped to keep real time.", static_cast<double>(s.dropped_frames));
-  metric(o, "loopcast_bytes_sent_total", "counter", "Bytes written to all outputs.", static_cast<double>(s.bytes_sent));
-  metric(o, "loopcast_output_bitrate_kbps", "gauge", "Encoded bitrate over the last second.", s.bitrate_kbps);
-  metric(o, "loopcast_fps", "gauge", "Video frames per second over the last second.", s.fps);
-  metric(o, "loopcast_speed", "gauge", "Media seconds produced per wall second (encoder speed).", s.speed);
-  metric(o, "loopcast_switches_total", "counter", "Background loop switches.", static_cast<double>(s.switches));
-  metric(o, "loopcast_track_changes_total", "counter", "New songs accepted (repeats ignored).", static_cast<double>(s.track_changes));
-  metric(o, "loopcast_restarts_total", "counter", "Pipeline restarts (API, control file, watchdog).", static_cast<double>(s.restarts));
-  metric(o, "loopcast_audio_reconnects_total", "counter", "Station input reconnection attempts.", static_cast<double>(s.audio_reconnects));
-  metric(o, "loopcast_audio_underruns_total", "counter", "Times the audio buffer ran dry (silence).", static_cast<double>(s.audio_underruns));
-  metric(o, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", s.audio_buffer);
-  o += "# HELP loopcast_video_mode Video path of the stream (1 for the current one): encode or splice.\n# TYPE loopcast_video_mode gauge\n";
-  o += fmt::format("loopcast_video_mode{{mode=\"{}\"}} 1\n", label(s.video_mode.empty() ? "encode" : s.video_mode));
-  o += "# HELP loopcast_input_state Station input state (1 for the current one).\n# TYPE loopcast_input_state gauge\n";
-  o += fmt::format("loopcast_input_state{{state=\"{}\"}} 1\n", label(s.audio_state ? to_string(*s.audio_state) : "stopped"));
-  if (!s.trigger.source.empty()) {  // the AzuraCast feed, when one is configured
-    o += "# HELP loopcast_trigger_state AzuraCast feed state (1 for the current one).\n# TYPE loopcast_trigger_state gauge\n";
-    o += fmt::format("loopcast_trigger_state{{state=\"{}\"}} 1\n", label(s.trigger.state));
-    metric(o, "loopcast_trigger_updates_total", "counter", "Now-playing objects received from AzuraCast.", static_cast<double>(s.trigger.updates));
-    metric(o, "loopcast_trigger_reconnects_total", "counter", "AzuraCast live-feed sessions retried.", s.trigger.reconnects);
+  using S = const StatusSnapshot&;
+  per_stream(o, all, "loopcast_status_file_ok", "gauge", "1 while status.json is written successfully.", [](S s) { return s.files.write_error.empty() ? 1 : 0; });
+  per_stream(o, all, "loopcast_status_file_write_failures_total", "counter", "status.json writes that failed (disk full, read-only).", [](S s) { return s.files.write_failures; });
+  per_stream(o, all, "loopcast_running", "gauge", "1 while the pipeline streams.", [](S s) { return s.state == StreamState::running ? 1 : 0; });
+  per_stream(o, all, "loopcast_uptime_seconds", "gauge", "Seconds since the pipeline started.", [](S s) { return s.uptime; });
+  per_stream(o, all, "loopcast_video_frames_total", "counter", "Video frames encoded.", [](S s) { return s.video_frames; });
+  per_stream(o, all, "loopcast_audio_frames_total", "counter", "AAC frames encoded.", [](S s) { return s.audio_frames; });
+  per_stream(o, all, "loopcast_dropped_frames_total", "counter", "Video frames dropped to keep real time.", [](S s) { return s.dropped_frames; });
+  per_stream(o, all, "loopcast_bytes_sent_total", "counter", "Bytes written to all outputs.", [](S s) { return s.bytes_sent; });
+  per_stream(o, all, "loopcast_output_bitrate_kbps", "gauge", "Encoded bitrate over the last second.", [](S s) { return s.bitrate_kbps; });
+  per_stream(o, all, "loopcast_fps", "gauge", "Video frames per second over the last second.", [](S s) { return s.fps; });
+  per_stream(o, all, "loopcast_speed", "gauge", "Media seconds produced per wall second (encoder speed).", [](S s) { return s.speed; });
+  per_stream(o, all, "loopcast_switches_total", "counter", "Background loop switches.", [](S s) { return s.switches; });
+  per_stream(o, all, "loopcast_track_changes_total", "counter", "New songs accepted (repeats ignored).", [](S s) { return s.track_changes; });
+  per_stream(o, all, "loopcast_restarts_total", "counter", "Pipeline restarts (API, control file, watchdog).", [](S s) { return s.restarts; });
+  per_stream(o, all, "loopcast_audio_reconnects_total", "counter", "Station input reconnection attempts.", [](S s) { return s.audio_reconnects; });
+  per_stream(o, all, "loopcast_audio_underruns_total", "counter", "Times the audio buffer ran dry (silence).", [](S s) { return s.audio_underruns; });
+  per_stream(o, all, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", [](S s) { return s.audio_buffer; });
+  per_stream_state(o, all, "loopcast_video_mode", "Video path of the stream (1 for the current one): encode or splice.", "mode",
+                   [](S s) { return s.video_mode.empty() ? std::string("encode") : s.video_mode; });
+  per_stream_state(o, all, "loopcast_input_state", "Station input state (1 for the current one).", "state",
+                   [](S s) { return s.audio_state ? std::string(to_string(*s.audio_state)) : std::string("stopped"); });
+  std::vector<StatusSnapshot> fed;  // streams that follow an AzuraCast feed
+  for (const auto& s : all)
+    if (!s.trigger.source.empty()) fed.push_back(s);
+  if (!fed.empty()) {
+    per_stream_state(o, fed, "loopcast_trigger_state", "AzuraCast feed state (1 for the current one).", "state", [](S s) { return s.trigger.state; });
+    per_stream(o, fed, "loopcast_trigger_updates_total", "counter", "Now-playing objects received from AzuraCast.", [](S s) { return s.trigger.updates; });
+    per_stream(o, fed, "loopcast_trigger_reconnects_total", "counter", "AzuraCast live-feed sessions retried.", [](S s) { return s.trigger.reconnects; });
   }
-  // Per-output series: one HELP/TYPE header, one line per output, labelled by the redacted URL.
+  // Per-output series: one HELP/TYPE header, one line per output, labelled by stream and the redacted URL.
   auto per_output = [&](const char* name, const char* type, const char* help, auto value) {
     o += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
-    for (const auto& out : s.outputs) o += fmt::format("{}{{output=\"{}\"}} {}\n", name, label(out.url), value(out));
+    for (const auto& s : all) {
+      const std::string l = stream_label(s);
+      for (const auto& out : s.outputs) o += fmt::format("{}{{{}{}output=\"{}\"}} {}\n", name, l, l.empty() ? "" : ",", label(out.url), value(out));
+    }
   };
   per_output("loopcast_output_up", "gauge", "1 while the output is connected.", [](const OutputStatus& x) { return x.state == OutputState::live ? 1 : 0; });
   per_output("loopcast_output_reconnects_total", "counter", "Completed reconnections per output.", [](const OutputStatus& x) { return x.reconnects; });

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "control/status.hpp"
 
@@ -16,5 +17,7 @@ struct ApiStats {
 
 // Engine status + API stats + the process's own open files and threads (flat over a soak).
 std::string render_metrics(const StatusSnapshot& s, const ApiStats& api = {});
+// Every stream's series in one family each, labelled stream="id" (channels).
+std::string render_metrics(const std::vector<StatusSnapshot>& streams, const ApiStats& api = {});
 
 }  // namespace loopcast

@@ -2,6 +2,7 @@
 // `prepare` pre-encodes loops for splice mode, `probe` checks a loop or audio source, `version`
 // prints versions.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,7 +18,10 @@
 #include "app/defaults.hpp"
 #include "base/libav_log.hpp"
 #include "control/config.hpp"
+#include "control/atomic_file.hpp"
 #include "control/file_protocol.hpp"
+#include "control/stream_config.hpp"
+#include "control/streams.hpp"
 #include "control/supervisor.hpp"
 #include "base/log.hpp"
 #include "base/tls.hpp"
@@ -118,75 +122,134 @@ int cmd_prepare(const std::vector<std::string>& args) {
   return rc;
 }
 
+// What runs beside one stream's Supervisor; on release: the feed stops, then the stream, then the
+// files write their last status ("stopped").
+struct Companions {
+  std::shared_ptr<Controller> ctl;
+  std::unique_ptr<AzuraCastFeed> feed;
+  std::unique_ptr<FileProtocol> files;
+  ~Companions() {
+    if (feed) feed->stop();
+    (void)ctl->stop();  // conflict ("not running") is fine
+    if (files) {
+      files->poll_once();
+      files->stop();
+    }
+  }
+};
+
+// One stream: its Supervisor, AzuraCast feed, DIR/{id}/ files, started when its config says so.
+Result<StreamRuntime> launch_stream(const StreamSpec& s, const std::string& control_dir) {
+  auto sup = std::make_shared<Supervisor>(s.cfg);
+  auto comp = std::make_shared<Companions>();
+  comp->ctl = StreamHandle::fixed(s.id, sup);
+  const auto& c = s.cfg.control;
+  // Before the stream opens: its REST answer picks the loop of the first frame. Its timeout is
+  // capped so that a slow AzuraCast delays the first frame by seconds, not by a long io_timeout.
+  if (!c.azuracast_url.empty()) {
+    comp->feed = std::make_unique<AzuraCastFeed>(*comp->ctl, FeedOptions{c.azuracast_url, c.station, std::min(s.cfg.engine.io_timeout, 10.0)});
+    comp->feed->start();
+  }
+  if (!control_dir.empty()) {
+    comp->files = std::make_unique<FileProtocol>(*comp->ctl, control_dir + "/" + s.id);
+    if (Status st = comp->files->start(); !st) return Error{st.error(), st.code()};
+  }
+  // With stream windows, autostart starts only inside one (the schedule starts it later).
+  if (c.autostart && !sup->scheduled_on()) log::info("main", "stream '{}': outside its schedule: waiting for the next window", s.id);
+  if (c.autostart && sup->scheduled_on())
+    if (Status st = sup->start(); !st) return Error{st.error(), st.code()};
+  return StreamRuntime{comp->ctl, comp, [sup] { return sup->finished(); }};
+}
+
+// The process-wide settings and the streams document from env, --config and flags. A config with
+// a "streams" array: its top and the flags are what every entry starts from. Without: one stream,
+// "main", exactly as before channels.
+Status load_run_config(const std::vector<std::string>& args, AppConfig& cfg, StreamsDocument& doc) {
+  apply_environment(cfg);
+  if (const std::string path = config_flag(args); !path.empty()) {
+    auto text = read_file(path, 16 << 20);
+    if (!text) return Error{fmt::format("config file '{}': {}", path, text.code() == Errc::not_found ? "cannot open" : text.error()), text.code()};
+    auto split = split_streams_document(*text);
+    if (!split) return Error{fmt::format("{}: {}", path, split.error()), split.code()};
+    doc = std::move(*split);
+  }
+  if (doc.has_streams) {
+    if (Status st = apply_config_json(cfg, doc.top_json); !st) return Error{fmt::format("{}: {}", config_flag(args), st.error()), st.code()};
+    return apply_cli_flags(cfg, without_config_flag(args));
+  }
+  doc.entries = {fmt::format("{{\"id\":\"{}\"}}", kDefaultStreamId)};
+  if (Status st = apply_cli_flags(cfg, args); !st) return st;
+  // One stream: checked here too, so its errors read as they always have (no "stream 'main': ").
+  AppConfig check = cfg;
+  resolve_stream_key(check);
+  apply_embedded_defaults(check);
+  return validate(check);
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   AppConfig cfg;
-  apply_environment(cfg);
-  if (Status st = apply_cli_flags(cfg, args); !st) {
+  StreamsDocument doc;
+  if (Status st = load_run_config(args, cfg, doc); !st) {
     fmt::print(stderr, "error: {}\n(see `loopcast run --help`)\n", st.error());
-    return 2;
-  }
-  resolve_stream_key(cfg);
-  apply_embedded_defaults(cfg);
-  if (Status st = validate(cfg); !st) {
-    fmt::print(stderr, "error: {}\n", st.error());
     return 2;
   }
   log::set_level(cfg.control.log_level == "debug"  ? log::Level::debug
                  : cfg.control.log_level == "warn" ? log::Level::warn
                  : cfg.control.log_level == "error" ? log::Level::error
                                                     : log::Level::info);
-  set_tls_policy(cfg.control.tls);
+  set_tls_policy(cfg.control.tls);  // process-wide, like the signals and the one HTTP server
   if (!cfg.control.tls.verify) log::warn("tls", "--tls-insecure: TLS certificates are NOT verified; the stream key may reach an impostor");
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGHUP, on_signal);
   std::signal(SIGPIPE, SIG_IGN);  // a dropped TCP peer is an error value, not a process kill
 
-  Supervisor sup(cfg);
-  // Before the stream opens: its REST answer picks the loop of the first frame. Its timeout is
-  // capped so that a slow AzuraCast delays the first frame by seconds, not by a long io_timeout.
-  std::unique_ptr<AzuraCastFeed> feed;
-  if (!cfg.control.azuracast_url.empty()) {
-    feed = std::make_unique<AzuraCastFeed>(
-        sup, FeedOptions{cfg.control.azuracast_url, cfg.control.station, std::min(cfg.engine.io_timeout, 10.0)});
-    feed->start();
+  const std::string control_dir = cfg.control.control_dir;
+  Streams streams(Streams::Options{cfg, doc, config_flag(args),
+                                   [](AppConfig& c) {
+                                     resolve_stream_key(c);
+                                     apply_embedded_defaults(c);
+                                   },
+                                   [control_dir](const StreamSpec& s) { return launch_stream(s, control_dir); }});
+  if (auto specs = streams.parse_all(); !specs) {
+    fmt::print(stderr, "error: {}\n", specs.error());
+    return 2;
+  }
+  if (Status st = streams.load(); !st) {
+    fmt::print(stderr, "error: {}\n", st.error());
+    return 1;
   }
   std::unique_ptr<HttpServer> http;
   if (cfg.control.http_port > 0) {
-    http = std::make_unique<HttpServer>(sup, cfg.control);
+    http = std::make_unique<HttpServer>(streams, cfg.control);
     if (Status st = http->start(); !st) {
       fmt::print(stderr, "error: {}\n", st.error());
       return 1;
     }
   }
-  std::unique_ptr<FileProtocol> files;
-  if (!cfg.control.control_dir.empty()) {
-    files = std::make_unique<FileProtocol>(sup, cfg.control.control_dir);
+  log::info("main", "{} stream(s): {}", streams.ids().size(), fmt::join(streams.ids(), ", "));
+  std::unique_ptr<FileProtocol> files;  // DIR/status.json and DIR/control.json: the first stream's
+  if (!control_dir.empty()) {
+    files = std::make_unique<FileProtocol>(streams.first(), control_dir);
     if (Status st = files->start(); !st) {
       fmt::print(stderr, "error: {}\n", st.error());
-      return 1;
-    }
-  }
-  // With stream windows, autostart starts only inside one (the schedule starts it later).
-  if (cfg.control.autostart && !sup.scheduled_on()) log::info("main", "outside the stream schedule: waiting for the next window");
-  if (cfg.control.autostart && sup.scheduled_on()) {
-    if (Status st = sup.start(); !st) {
-      fmt::print(stderr, "error: {}\n", st.error());
-      if (files) files->stop();
       if (http) http->stop();
       return 1;
     }
   }
-  while (!g_signal && !sup.finished()) {
+  while (!g_signal && !streams.all_finished()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (g_reload.exchange(false) && !cfg.control.mapping_file.empty()) {
-      if (Status st = sup.reload_mapping(); !st) log::warn("main", "SIGHUP: {}", st.error());
+    if (!g_reload.exchange(false)) continue;
+    for (const auto& s : streams.specs()) {
+      if (s.cfg.control.mapping_file.empty()) continue;
+      if (auto ctl = streams.find(s.id)) {
+        if (Status st = ctl->reload_mapping(); !st) log::warn("main", "SIGHUP: stream '{}': {}", s.id, st.error());
+      }
     }
   }
   if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
   if (http) http->stop();
-  if (feed) feed->stop();
-  (void)sup.stop();  // conflict ("not running") at shutdown is fine: nothing left to stop
+  streams.stop_all();
   if (files) {
     files->poll_once();  // leave a final status.json that says "stopped"
     files->stop();

@@ -61,6 +61,7 @@ inline std::string to_string(StreamState s) {
 }
 
 struct StatusSnapshot {
+  std::string stream;  // the stream's id (channels); empty only outside the registry
   StreamState state = StreamState::stopped;
   int pid = 0;
   double uptime = 0;              // seconds since the pipeline started (0 when stopped)

@@ -88,6 +88,7 @@ std::string status_to_json(const StatusSnapshot& s) {
   rapidjson::StringBuffer sb;
   W w(sb);
   w.StartObject();
+  if (!s.stream.empty()) kv(w, "stream", s.stream);
   kv(w, "state", to_string(s.state));
   kv(w, "running", s.state == StreamState::running);
   kv(w, "pid", s.pid);

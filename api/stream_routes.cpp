@@ -1,0 +1,160 @@
+#include "api/stream_routes.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "api/http_reply.hpp"
+#include "api/track_request.hpp"
+#include "base/redact.hpp"
+#include "control/json_text.hpp"
+#include "control/status_json.hpp"
+
+namespace loopcast {
+namespace {
+constexpr const char* kId = "/api/v1/streams/([a-z0-9-]{1,64})";
+
+// One line of the list: enough to see at a glance which stream is on air and healthy.
+void write_summary(rapidjson::Writer<rapidjson::StringBuffer>& w, const StatusSnapshot& s) {
+  size_t live = 0;
+  for (const auto& o : s.outputs) live += o.state == OutputState::live ? 1 : 0;
+  auto str = [&](const char* k, const std::string& v) {
+    w.Key(k);
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  str("id", s.stream);
+  str("state", to_string(s.state));
+  w.Key("running"), w.Bool(s.state == StreamState::running);
+  w.Key("uptime"), w.Double(s.uptime);
+  str("loop", s.loop);
+  str("track", s.track.text);
+  w.Key("video_frames"), w.Uint64(s.video_frames);
+  w.Key("dropped_frames"), w.Uint64(s.dropped_frames);
+  w.Key("speed"), w.Double(s.speed);
+  str("audio_state", s.audio_state ? to_string(*s.audio_state) : "");
+  w.Key("outputs"), w.Uint64(s.outputs.size());
+  w.Key("outputs_live"), w.Uint64(live);
+  w.Key("restarts"), w.Uint64(s.restarts);
+  str("last_error", s.last_error);
+  w.EndObject();
+}
+
+std::string change_json(const std::string& id, const Streams::Change& c, const std::string& state) {
+  return fmt::format("{{\"ok\":true,\"id\":{},\"created\":{},\"persisted\":{},\"note\":{},\"state\":{}}}", json_quote(id), c.created, c.persisted,
+                     json_quote(c.note), json_quote(state));
+}
+
+// The stream of the path's first match, or a 404 already written.
+std::shared_ptr<Controller> stream_of(Streams& streams, const httplib::Request& req, httplib::Response& res) {
+  auto ctl = streams.find(req.matches[1]);
+  if (!ctl) reply_error(res, 404, fmt::format("no stream '{}'", std::string(req.matches[1])));
+  return ctl;
+}
+
+void list_routes(httplib::Server& svr, Streams& streams) {
+  svr.Get("/api/v1/streams", [&streams](const httplib::Request&, httplib::Response& res) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.StartObject();
+    w.Key("streams");
+    w.StartArray();
+    for (const auto& id : streams.ids())
+      if (auto ctl = streams.find(id)) write_summary(w, ctl->status());
+    w.EndArray();
+    w.Key("persistent");
+    w.Bool(streams.persistent());
+    w.EndObject();
+    res.set_content(sb.GetString(), "application/json");
+  });
+  svr.Get(kId, [&streams](const httplib::Request& req, httplib::Response& res) {
+    auto entry = streams.entry(req.matches[1]);
+    if (!entry) return reply_error(res, 404, entry.error());
+    auto ctl = streams.find(req.matches[1]);
+    const std::string status = ctl ? status_to_json(ctl->status()) : "null";
+    res.set_content(fmt::format("{{\"id\":{},\"config\":{},\"status\":{}}}", json_quote(req.matches[1].str()), redacted_entry(*entry), status),
+                    "application/json");
+  });
+}
+
+void change_routes(httplib::Server& svr, Streams& streams, const Authorize& authorized) {
+  svr.Put(kId, [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    const std::string id = req.matches[1];
+    auto c = streams.put(id, req.body);
+    if (!c) return reply_error(res, http_code(c.code()), c.error());
+    auto ctl = streams.find(id);
+    res.status = c->created ? 201 : 200;
+    res.set_content(change_json(id, *c, to_string(ctl ? ctl->status().state : StreamState::stopped)), "application/json");
+  });
+  svr.Delete(kId, [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    const std::string id = req.matches[1];
+    auto c = streams.remove(id);
+    if (!c) return reply_error(res, http_code(c.code()), c.error());
+    res.set_content(change_json(id, *c, "deleted"), "application/json");
+  });
+}
+
+void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& authorized) {
+  const std::string base = kId;
+  svr.Get(base + "/status", [&streams](const httplib::Request& req, httplib::Response& res) {
+    if (auto ctl = stream_of(streams, req, res)) res.set_content(status_to_json(ctl->status()), "application/json");
+  });
+  auto lifecycle = [&streams, authorized](Status (Controller::*op)()) {
+    return [&streams, authorized, op](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
+      auto ctl = stream_of(streams, req, res);
+      if (!ctl) return;
+      if (Status st = ((*ctl).*op)(); !st) return reply_error(res, http_code(st.code()), st.error());
+      res.set_content(fmt::format("{{\"ok\":true,\"id\":{},\"state\":{}}}", json_quote(req.matches[1].str()), json_quote(to_string(ctl->status().state))),
+                      "application/json");
+    };
+  };
+  svr.Post(base + "/start", lifecycle(&Controller::start));
+  svr.Post(base + "/stop", lifecycle(&Controller::stop));
+  svr.Post(base + "/restart", lifecycle(&Controller::restart));
+  svr.Post(base + "/mapping/reload", lifecycle(&Controller::reload_mapping));
+  svr.Post(base + "/track", [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    auto ctl = stream_of(streams, req, res);
+    if (!ctl) return;
+    if (Status st = track_request(*ctl, req.body); !st) return reply_error(res, http_code(st.code()), st.error());
+    const auto snap = ctl->status();
+    res.status = 202;
+    res.set_content(fmt::format("{{\"ok\":true,\"id\":{},\"loop\":{},\"pending_loop\":{}}}", json_quote(snap.stream), json_quote(snap.loop),
+                                json_quote(snap.pending_loop)),
+                    "application/json");
+  });
+}
+}  // namespace
+
+std::string redacted_entry(const std::string& entry_json) {
+  rapidjson::Document doc;
+  doc.Parse(entry_json.c_str(), entry_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "{}";
+  auto& a = doc.GetAllocator();
+  auto hide = [&](rapidjson::Value& v, bool ingest) {
+    if (v.IsString()) v.SetString(redact_url(v.GetString(), ingest).c_str(), a);
+  };
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    const std::string k = it->name.GetString();
+    if (k == "output" && it->value.IsArray())
+      for (auto& o : it->value.GetArray()) hide(o, true);
+    else if (k == "output") hide(it->value, true);
+    else hide(it->value, false);  // URLs lose credentials and query values; other text is unchanged
+  }
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  doc.Accept(w);
+  return redact_text(sb.GetString());
+}
+
+void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized) {
+  list_routes(svr, streams);
+  change_routes(svr, streams, authorized);
+  per_stream_routes(svr, streams, authorized);
+}
+
+}  // namespace loopcast

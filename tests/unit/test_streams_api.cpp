@@ -1,0 +1,177 @@
+// The channels API over a registry of fake streams: list, get, put, delete, per-stream routes,
+// webhook routing by id and by station shortcode, stream labels on the metrics.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/http_server.hpp"
+#include "api/stream_routes.hpp"
+#include "base/redact.hpp"
+#include "control/streams.hpp"
+#include "tests/support/fake_controller.hpp"
+#include "tests/support/proc.hpp"
+
+using namespace loopcast;
+using loopcast::test::FakeController;
+
+namespace {
+const httplib::Headers kBearer = {{"Authorization", "Bearer chan-token"}};
+
+struct ChannelsApi {
+  ChannelsApi() {
+    auto doc = split_streams_document(R"({"streams": [
+      {"id": "jazz", "output": "rtmp://127.0.0.1/live/jazz-key-123"},
+      {"id": "talk", "output": "talk.flv", "station": "talk_fm"}]})");
+    REQUIRE(doc);
+    AppConfig base;
+    base.engine.loop = "a.mp4";
+    streams = std::make_unique<Streams>(Streams::Options{base, *doc, "",
+                                                         [](AppConfig& c) {
+                                                           for (const auto& o : c.engine.outputs)
+                                                             if (o.rfind("rtmp", 0) == 0) register_secret(o.substr(o.rfind('/') + 1));
+                                                         },
+                                                         [this](const StreamSpec& s) -> Result<StreamRuntime> {
+                                                           std::lock_guard lk(mu);
+                                                           auto ctl = std::make_shared<FakeController>();
+                                                           ctl->snapshot.state = StreamState::running;
+                                                           ctl->snapshot.loop = s.id + ".mp4";
+                                                           fakes[s.id] = ctl;
+                                                           return StreamRuntime{StreamHandle::fixed(s.id, ctl), nullptr, {}};
+                                                         }});
+    REQUIRE(streams->load());
+    ControlConfig cfg;
+    cfg.http_port = 0;
+    cfg.api_token = "chan-token";
+    server = std::make_unique<HttpServer>(*streams, cfg);
+    REQUIRE(server->start());
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+    client->set_read_timeout(5, 0);
+  }
+  std::shared_ptr<FakeController> fake(const std::string& id) {
+    std::lock_guard lk(mu);
+    return fakes[id];
+  }
+  std::mutex mu;
+  std::map<std::string, std::shared_ptr<FakeController>> fakes;
+  std::unique_ptr<Streams> streams;
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<httplib::Client> client;
+};
+
+rapidjson::Document json(const httplib::Result& r) {
+  rapidjson::Document d;
+  d.Parse(r ? r->body.c_str() : "{}");
+  return d;
+}
+
+std::string webhook_body(const std::string& shortcode, const std::string& title) {
+  return R"({"station": {"shortcode": ")" + shortcode + R"("}, "now_playing": {"song": {"id": "s1", "artist": "A", "title": ")" + title + R"("}}})";
+}
+}  // namespace
+
+TEST_CASE("GET /api/v1/streams lists every stream with a status summary") {
+  ChannelsApi a;
+  auto d = json(a.client->Get("/api/v1/streams"));
+  REQUIRE(d.IsObject());
+  REQUIRE(d["streams"].Size() == 2);
+  CHECK(std::string(d["streams"][0]["id"].GetString()) == "jazz");
+  CHECK(std::string(d["streams"][1]["id"].GetString()) == "talk");
+  CHECK(std::string(d["streams"][1]["loop"].GetString()) == "talk.mp4");
+  CHECK(d["streams"][1]["running"].GetBool());
+  CHECK_FALSE(d["persistent"].GetBool());
+}
+
+TEST_CASE("GET /api/v1/streams/{id}: the entry with its stream key redacted, and its status") {
+  ChannelsApi a;
+  auto r = a.client->Get("/api/v1/streams/jazz");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.find("jazz-key-123") == std::string::npos);
+  auto d = json(r);
+  CHECK(std::string(d["config"]["output"].GetString()) == "rtmp://127.0.0.1/live/****");
+  CHECK(std::string(d["status"]["stream"].GetString()) == "jazz");
+  CHECK(a.client->Get("/api/v1/streams/nope")->status == 404);
+  CHECK(a.client->Get("/api/v1/streams/Bad_Id")->status == 404);
+}
+
+TEST_CASE("per-stream routes act on that stream only, the old routes on the first") {
+  ChannelsApi a;
+  auto r = a.client->Post("/api/v1/streams/talk/restart", kBearer, "", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(a.fake("talk")->calls_copy() == std::vector<std::string>{"restart"});
+  CHECK(a.fake("jazz")->calls_copy().empty());
+  CHECK(a.client->Post("/api/v1/streams/talk/stop", "", "application/json")->status == 401);  // token required
+  REQUIRE(a.client->Post("/api/v1/streams/talk/track", kBearer, R"({"loop": "b"})", "application/json")->status == 202);
+  CHECK(a.fake("talk")->calls_copy().back() == "switch:b");
+  REQUIRE(a.client->Post("/api/v1/streams/talk/mapping/reload", kBearer, "", "application/json")->status == 200);
+  CHECK(a.fake("talk")->calls_copy().back() == "reload");
+  CHECK(json(a.client->Get("/api/v1/streams/talk/status"))["stream"].GetString() == std::string("talk"));
+  CHECK(a.client->Post("/api/v1/streams/none/start", kBearer, "", "application/json")->status == 404);
+
+  REQUIRE(a.client->Post("/api/v1/stream/stop", kBearer, "", "application/json")->status == 200);
+  CHECK(a.fake("jazz")->calls_copy() == std::vector<std::string>{"stop"});
+  CHECK(json(a.client->Get("/api/v1/status"))["stream"].GetString() == std::string("jazz"));
+}
+
+TEST_CASE("PUT creates or replaces a stream, validated, DELETE removes it") {
+  ChannelsApi a;
+  auto created = a.client->Put("/api/v1/streams/news", kBearer, R"({"output": "news.flv", "fps": 25})", "application/json");
+  REQUIRE(created);
+  CHECK(created->status == 201);
+  auto d = json(created);
+  CHECK(d["created"].GetBool());
+  CHECK_FALSE(d["persisted"].GetBool());
+  CHECK(std::string(d["note"].GetString()).find("lasts until exit") != std::string::npos);
+  CHECK(a.streams->ids().back() == "news");
+
+  auto bad = a.client->Put("/api/v1/streams/news", kBearer, R"({"output": "news.flv", "fps": 0})", "application/json");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(std::string(json(bad)["error"].GetString()) == "stream 'news': fps 0: must be 1..60");
+  CHECK(a.client->Put("/api/v1/streams/news", R"({"output": "n.flv"})", "application/json")->status == 401);
+
+  auto old = a.fake("talk");
+  auto replaced = a.client->Put("/api/v1/streams/talk", kBearer, R"({"output": "talk2.flv"})", "application/json");
+  REQUIRE(replaced);
+  CHECK(replaced->status == 200);
+  CHECK(old->calls_copy() == std::vector<std::string>{"stop"});
+  CHECK(a.fake("talk") != old);
+
+  auto del = a.client->Delete("/api/v1/streams/news", kBearer);
+  REQUIRE(del);
+  CHECK(del->status == 200);
+  CHECK(a.streams->ids() == std::vector<std::string>{"jazz", "talk"});
+  CHECK(a.client->Delete("/api/v1/streams/news", kBearer)->status == 404);
+}
+
+TEST_CASE("webhooks route by path id, then by station shortcode, else to the first stream") {
+  ChannelsApi a;
+  auto r = a.client->Post("/webhook/azuracast/talk", webhook_body("whatever", "One"), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 202);
+  CHECK(std::string(json(r)["stream"].GetString()) == "talk");
+  REQUIRE(a.client->Post("/webhook/azuracast", webhook_body("talk_fm", "Two"), "application/json")->status == 202);
+  REQUIRE(a.client->Post("/webhook/azuracast", webhook_body("unknown", "Three"), "application/json")->status == 202);
+  REQUIRE(a.fake("talk")->tracks.size() == 2);
+  CHECK(a.fake("talk")->tracks[0].title == "One");
+  CHECK(a.fake("talk")->tracks[1].title == "Two");
+  REQUIRE(a.fake("jazz")->tracks.size() == 1);
+  CHECK(a.fake("jazz")->tracks[0].title == "Three");
+  CHECK(a.client->Post("/webhook/azuracast/nope", webhook_body("x", "Four"), "application/json")->status == 404);
+}
+
+TEST_CASE("every per-stream metric carries stream=id") {
+  ChannelsApi a;
+  a.fake("talk")->snapshot.video_frames = 42;
+  const std::string m = a.client->Get("/metrics")->body;
+  CHECK(m.find("loopcast_video_frames_total{stream=\"talk\"} 42\n") != std::string::npos);
+  CHECK(m.find("loopcast_running{stream=\"jazz\"} 1\n") != std::string::npos);
+  CHECK(m.find("loopcast_input_state{stream=\"jazz\",state=\"stopped\"} 1\n") != std::string::npos);
+  CHECK(m.find("# TYPE loopcast_running gauge") == m.rfind("# TYPE loopcast_running gauge"));  // one family
+  CHECK(m.find("loopcast_up 1\n") != std::string::npos);  // process-wide: no stream label
+}
