@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 
 #include "control/time_text.hpp"
 #include "base/log.hpp"
@@ -30,6 +31,9 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
   auto key = [](const TrackInfo& t) { return t.text.empty() ? t.artist + " - " + t.title : t.text; };
   return key(a) == key(b);
 }
+
+// "ocean.mp4" for "/srv/loops/ocean.mp4": what an operator picked.
+std::string loop_name_of(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 }  // namespace
@@ -100,6 +104,7 @@ Status Supervisor::start_locked() {
   started_ = Clock::now();
   started_at_ = iso_now();
   log::info("control", "stream started (loop '{}')", loop_);
+  events_.add("start", fmt::format("stream started on loop '{}'", loop_name_of(loop_)));
   return Status::ok();
 }
 
@@ -149,6 +154,7 @@ void Supervisor::stop_locked() {
   started_at_.clear();
   fps_ = kbps_ = speed_ = 0;
   log::info("control", "stream stopped after {:.1f}s of media", st.output_seconds);
+  events_.add("stop", fmt::format("stream stopped after {:.0f} s of media", st.output_seconds));
 }
 
 Status Supervisor::restart() {
@@ -255,6 +261,7 @@ void Supervisor::report_files(const FilesHealth& health) {
 
 void Supervisor::set_error(const std::string& e) {
   log::error("control", "{}", e);
+  events_.add("error", e);
   MutexLock lk(mu_);
   last_error_ = e;
 }
@@ -302,7 +309,7 @@ std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& pat
 }
 
 void Supervisor::process_switches() {
-  std::string loop, text;
+  std::string loop, text, source;
   std::shared_ptr<Prepared> prep;
   bool due = false, new_loop = false;
   const auto running = pipeline();
@@ -316,6 +323,7 @@ void Supervisor::process_switches() {
     if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice);
     loop = job.loop;
     text = overlay_text(job.track);
+    source = job.track.source;
     prep = job.prep;
     due = Clock::now() >= job.due;
   }
@@ -333,6 +341,7 @@ void Supervisor::process_switches() {
       if (!jobs_.empty() && jobs_.front().prep == prep) jobs_.pop_front();
       last_error_ = fmt::format("switch refused, keeping '{}': {}", loop_, prep->error);
       log::warn("control", "{}", last_error_);
+      events_.add("error", last_error_);
       return;
     }
     if (!due || too_soon) return;
@@ -358,6 +367,7 @@ void Supervisor::process_switches() {
     }
     jobs_.pop_front();
     last_switch_ = Clock::now();
+    if (new_loop) events_.add("switch", fmt::format("loop '{}' on air ({})", loop_name_of(loop), source.empty() ? "request" : source));
     loop_ = loop;
     if (!text.empty()) art_ = art;  // a new song: its art, or none (never the last song's)
   }
@@ -495,11 +505,13 @@ void Supervisor::run() {
       last_sample = Clock::now();
       auto pipe = pipeline();
       if (!pipe) {
+        feed_watch_.reset();
         last_frames = last_bytes = 0;
         last_media = 0;
         continue;
       }
       const auto s = pipe->stats();
+      feed_watch_.observe(pipe->outputs(), pipe->audio(), events_);
       const uint64_t bytes = s.video_bytes + s.audio_bytes;
       MutexLock lk(mu_);
       fps_ = (s.video_frames - std::min(last_frames, s.video_frames)) / dt;
@@ -510,6 +522,11 @@ void Supervisor::run() {
       last_media = s.output_seconds;
     }
   }
+}
+
+TapShot Supervisor::preview() const {
+  auto pipe = pipeline();
+  return pipe ? pipe->tap().latest() : TapShot{};
 }
 
 StatusSnapshot Supervisor::status() const {
