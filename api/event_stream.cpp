@@ -28,22 +28,28 @@ void EventStream::handle(const httplib::Request&, httplib::Response& res) {
   res.set_header("Cache-Control", "no-cache");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this](size_t, httplib::DataSink& sink) {
-        if (!send_event(sink)) return false;
+      [this, log_seq = uint64_t{0}](size_t, httplib::DataSink& sink) mutable {
+        if (!send_event(sink, log_seq)) return false;
         for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         return !stopping_.load();
       },
       [this](bool) { --clients_; });
 }
 
-bool EventStream::send_event(httplib::DataSink& sink) {
+bool EventStream::send_event(httplib::DataSink& sink, uint64_t& log_seq) {
   const int sock = GuardedServer::current_socket();
   if (const int queued = unsent_bytes(sock); queued > kMaxBacklog) {
     ++dropped_;
     log::warn("http", "dropping an event listener that does not read ({} bytes waiting)", queued);
     return false;
   }
-  const std::string ev = "event: status\ndata: " + status_json_() + "\n\n";
+  std::string ev = "event: status\ndata: " + status_json_() + "\n\n";
+  if (recent_) {
+    if (const auto fresh = recent_(log_seq); !fresh.empty()) {
+      log_seq = fresh.back().seq;
+      ev += "event: log\ndata: " + events_to_json(fresh) + "\n\n";
+    }
+  }
   return sink.write(ev.data(), ev.size());
 }
 

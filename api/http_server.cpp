@@ -13,8 +13,10 @@
 #include "api/metrics.hpp"
 #include "api/stream_routes.hpp"
 #include "api/track_request.hpp"
+#include "api/snapshot.hpp"
 #include "base/log.hpp"
 #include "control/json_text.hpp"
+#include "control/loop_catalog.hpp"
 #include "control/status_json.hpp"
 #include "control/streams.hpp"
 
@@ -25,6 +27,7 @@
 namespace loopcast {
 namespace {
 constexpr size_t kMaxBody = 1 << 20;
+constexpr int kThumbWidth = 320, kThumbHeight = 180;  // loop picker thumbnails (16:9, like the stream)
 
 // Constant-time comparison: the time to reject a token says nothing about how much matched.
 bool same_secret(const std::string& a, const std::string& b) {
@@ -44,7 +47,10 @@ HttpServer::HttpServer(Controller& ctl, ControlConfig cfg)
     : ctl_(ctl),
       cfg_(std::move(cfg)),
       svr_(std::make_unique<GuardedServer>(ConnectionLimits{})),
-      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); }, stopping_)) {}
+      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); }, stopping_,
+                                            [this](uint64_t after) { return ctl_.recent_events(after); })),
+      snapshot_(std::make_unique<SnapshotCache>([this] { return ctl_.preview(); })),
+      loops_(std::make_unique<LoopCatalog>(cfg_.loops_dir, VideoFormat{kThumbWidth, kThumbHeight, AV_PIX_FMT_YUV420P})) {}
 
 HttpServer::HttpServer(Streams& streams, ControlConfig cfg) : HttpServer(streams.first(), std::move(cfg)) { streams_ = &streams; }
 
@@ -102,6 +108,7 @@ void HttpServer::routes() {
   webhook_route();
   observe_routes();
   if (streams_) add_stream_routes(*svr_, *streams_, [this](const httplib::Request& req, httplib::Response& res) { return authorized(req, res); });
+  dashboard_routes();
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const char* msg = res.status == 404 ? "not found" : res.status == 413 ? "request body too large (max 1 MiB)" : res.status == 405 ? "method not allowed" : "request failed";
@@ -204,6 +211,53 @@ void HttpServer::observe_routes() {
   });
   svr_->Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) { events_->handle(req, res); });
   svr_->Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(dashboard_page(), "text/html; charset=utf-8"); });
+}
+
+void HttpServer::dashboard_routes() {
+  svr_->Get("/api/v1/snapshot.jpg", [this](const httplib::Request&, httplib::Response& res) {
+    auto jpeg = snapshot_->jpeg();
+    if (!jpeg) return reply_error(res, http_code(jpeg.code()), jpeg.error());
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(**jpeg, "image/jpeg");
+  });
+  svr_->Get("/api/v1/loops", [this](const httplib::Request&, httplib::Response& res) {
+    const std::string on_air = ctl_.status().loop;
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.StartObject();
+    w.Key("loops");
+    w.StartArray();
+    for (const auto& l : loops_->list()) {
+      w.StartObject();
+      w.Key("name");
+      w.String(l.name.c_str());
+      w.Key("duration");
+      w.Double(l.duration);
+      w.Key("size");
+      w.Uint64(l.size);
+      w.Key("on_air");
+      w.Bool(l.path == on_air);
+      w.Key("thumbnail");
+      w.String(("/api/v1/loops/" + httplib::encode_uri_component(l.name) + "/thumb.jpg").c_str());
+      if (!l.error.empty()) {
+        w.Key("error");
+        w.String(l.error.c_str());
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    res.set_content(sb.GetString(), "application/json");
+  });
+  svr_->Get(R"(/api/v1/loops/([^/]+)/thumb\.jpg)", [this](const httplib::Request& req, httplib::Response& res) {
+    auto jpeg = loops_->thumbnail(req.matches[1].str());
+    if (!jpeg) return reply_error(res, http_code(jpeg.code()), jpeg.error());
+    res.set_header("Cache-Control", "max-age=60");
+    res.set_content(**jpeg, "image/jpeg");
+  });
+  svr_->Get("/api/v1/events/recent", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(fmt::format("{{\"events\":{}}}", events_to_json(ctl_.recent_events(0))), "application/json");
+  });
 }
 
 }  // namespace loopcast

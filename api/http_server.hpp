@@ -1,5 +1,6 @@
 // The HTTP control layer (cpp-httplib): status, start/stop/restart, manual switch, mapping
-// reload, the AzuraCast webhook, Prometheus metrics, Server-Sent Events and the dashboard page.
+// reload, the AzuraCast webhook, Prometheus metrics, Server-Sent Events and the dashboard page
+// with its preview, loop picker and recent events.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -20,6 +21,8 @@ namespace loopcast {
 class GuardedServer;
 class EventStream;
 class Streams;
+class LoopCatalog;
+class SnapshotCache;
 
 class HttpServer {
  public:
@@ -39,6 +42,7 @@ class HttpServer {
   void track_route();
   void webhook_route();
   void observe_routes();  // status, metrics, events, dashboard
+  void dashboard_routes();  // snapshot.jpg, loops + thumbnails, recent events
   bool authorized(const httplib::Request& req, httplib::Response& res) const;  // bearer, or 401
   bool webhook_authorized(const httplib::Request& req, httplib::Response& res) const;
   // The webhook's stream: /webhook/azuracast/{id}, else the stream declaring the payload's
@@ -51,6 +55,8 @@ class HttpServer {
   ControlConfig cfg_;
   std::unique_ptr<GuardedServer> svr_;
   std::unique_ptr<EventStream> events_;
+  std::unique_ptr<SnapshotCache> snapshot_;
+  std::unique_ptr<LoopCatalog> loops_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   int port_ = 0;

@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "control/event_log.hpp"
 #include "control/status.hpp"
 #include "control/track.hpp"
 #include "base/result.hpp"
+#include "engine/video/frame_tap.hpp"
 
 namespace loopcast {
 
@@ -30,6 +32,10 @@ class Controller {
   virtual std::vector<ScheduleChange> schedule_changes(int /*days*/) const { return {}; }
   // The AzuraCast feed's state, shown as status "trigger" (no-op where there is no status).
   virtual void report_trigger(const TriggerStatus&) {}
+  // The dashboard: the last on-air keyframe the pipeline kept (empty when not streaming), and the
+  // recent events (starts, stops, switches, reconnects, errors) after `after_seq`, oldest first.
+  virtual TapShot preview() const { return {}; }
+  virtual std::vector<EngineEvent> recent_events(uint64_t /*after_seq*/ = 0) const { return {}; }
 };
 
 }  // namespace loopcast

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 
 #include "control/time_text.hpp"
 #include "base/log.hpp"
@@ -20,6 +21,9 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
   if (!a.song_id.empty() && !b.song_id.empty()) return a.song_id == b.song_id;
   return station_text(a) == station_text(b);
 }
+
+// "ocean.mp4" for "/srv/loops/ocean.mp4": what an operator picked.
+std::string loop_name_of(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 }  // namespace
@@ -96,6 +100,7 @@ Status Supervisor::start_locked() {
   started_ = Clock::now();
   started_at_ = iso_now();
   log::info("control", "stream started (loop '{}')", ec.loop);
+  events_.add("start", fmt::format("stream started on loop '{}'", loop_name_of(ec.loop)));
   return Status::ok();
 }
 
@@ -144,6 +149,7 @@ void Supervisor::stop_locked() {
   started_at_.clear();
   fps_ = kbps_ = speed_ = 0;
   log::info("control", "stream stopped after {:.1f}s of media", st.output_seconds);
+  events_.add("stop", fmt::format("stream stopped after {:.0f} s of media", st.output_seconds));
 }
 
 Status Supervisor::restart() {
@@ -239,6 +245,7 @@ void Supervisor::report_files(const FilesHealth& health) {
 
 void Supervisor::set_error(const std::string& e) {
   log::error("control", "{}", e);
+  events_.add("error", e);
   MutexLock lk(mu_);
   last_error_ = e;
 }
@@ -280,11 +287,16 @@ void Supervisor::process_switches() {
     log::warn("control", "{}", refused->error);
     MutexLock lk(mu_);
     last_error_ = refused->error;
+    events_.add("error", refused->error);
     return;
   }
   auto* sw = std::get_if<SwitchScheduler::Switch>(&step);
   if (!sw) return;
   if (!sw->art_error.empty()) log::warn("control", "{}; the song shows its text only", sw->art_error);
+  if (sw->new_loop) {
+    const std::string by = to_string(sw->source);
+    events_.add("switch", fmt::format("loop '{}' on air ({})", loop_name_of(sw->loop), by.empty() ? "request" : by));
+  }
   if (!sw->text.empty()) {
     MutexLock lk(mu_);
     art_ = sw->art;  // a new song: its art, or none (never the last song's)
@@ -397,11 +409,13 @@ void Supervisor::run() {
       last_sample = Clock::now();
       auto pipe = pipeline();
       if (!pipe) {
+        feed_watch_.reset();
         last_frames = last_bytes = 0;
         last_media = 0;
         continue;
       }
       const auto s = pipe->stats();
+      feed_watch_.observe(pipe->outputs(), pipe->audio(), events_);
       const uint64_t bytes = s.video_bytes + s.audio_bytes;
       MutexLock lk(mu_);
       fps_ = (s.video_frames - std::min(last_frames, s.video_frames)) / dt;
@@ -412,6 +426,11 @@ void Supervisor::run() {
       last_media = s.output_seconds;
     }
   }
+}
+
+TapShot Supervisor::preview() const {
+  auto pipe = pipeline();
+  return pipe ? pipe->tap().latest() : TapShot{};
 }
 
 StatusSnapshot Supervisor::status() const {

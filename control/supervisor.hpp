@@ -14,6 +14,8 @@
 #include "base/thread_annotations.hpp"
 #include "control/config.hpp"
 #include "control/controller.hpp"
+#include "control/event_log.hpp"
+#include "control/feed_watch.hpp"
 #include "control/schedule_runner.hpp"
 #include "control/switch_scheduler.hpp"
 #include "control/track_map.hpp"
@@ -39,6 +41,8 @@ class Supervisor final : public Controller {
   void report_files(const FilesHealth& health) override;
   StatusSnapshot status() const override;
   std::vector<ScheduleChange> schedule_changes(int days) const override;
+  TapShot preview() const override;
+  std::vector<EngineEvent> recent_events(uint64_t after_seq) const override { return events_.recent(after_seq); }
   // Inside a stream window now (always true without a schedule): whether autostart starts.
   bool scheduled_on() const;
 
@@ -97,6 +101,8 @@ class Supervisor final : public Controller {
   double fps_ GUARDED_BY(mu_) = 0;
   double kbps_ GUARDED_BY(mu_) = 0;
   double speed_ GUARDED_BY(mu_) = 0;
+  EventLog events_;        // what the dashboard lists (internally locked)
+  FeedWatch feed_watch_;   // run()'s thread only: outputs' and station's changes → events_
   std::atomic<bool> finished_{false};
   std::atomic<bool> quit_{false};
   std::thread thread_;

@@ -63,6 +63,8 @@ SwitchScheduler::Step SwitchScheduler::poll(bool splice) {
   Switch sw;
   sw.loop = job.loop;
   sw.text = display_text(job.track);
+  sw.new_loop = new_loop;
+  sw.source = job.track.source;
   if (job.prep) {
     Prepared& p = *job.prep;
     MutexLock pk(p.mu);

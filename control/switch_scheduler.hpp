@@ -53,6 +53,8 @@ class SwitchScheduler {
     std::unique_ptr<CachedLoop> cached;  // the loop's cache when the stream splices
     ArtPtr art;                          // the song's art (null: none), when text is set
     std::string art_error;               // the art failed: the song shows its text only
+    bool new_loop = false;               // another loop than the one on air before
+    TrackSource source{};                // what asked for it (events list)
   };
   // The loop could not be opened: the switch is dropped and the loop on air stays.
   struct Refusal {

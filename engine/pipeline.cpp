@@ -40,8 +40,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
 
   if (cfg.outputs.empty()) return Error{"no output given", Errc::invalid};
   Pipeline* self = p.get();
+  const AVCodecContext* video = p->splice_ ? p->splice_->params() : p->venc_.ctx();
+  p->tap_.set_stream(video);
   for (const auto& url : cfg.outputs) {
-    const AVCodecContext* video = p->splice_ ? p->splice_->params() : p->venc_.ctx();
     auto out = std::make_unique<Output>(url, OutputStreams{video, p->aenc_.ctx()}, cfg,
                                         [self] { self->request_keyframe(); });
     if (Status st = out->open(); !st) {
@@ -94,6 +95,7 @@ Status Pipeline::switch_to(std::unique_ptr<CachedLoop> next) {
 
 void Pipeline::send(int stream, AVPacket* pkt) {
   (stream == 0 ? vbytes_ : abytes_) += static_cast<uint64_t>(pkt->size);
+  if (stream == 0) tap_.offer(pkt);
   last_packet_ns_ = now_ns();
   for (auto& o : outputs_) o->push(stream, pkt);
 }

@@ -16,6 +16,7 @@
 #include "engine/output/output.hpp"
 #include "engine/splice/splice_path.hpp"
 #include "engine/video/crossfade.hpp"
+#include "engine/video/frame_tap.hpp"
 #include "engine/video/overlay.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
@@ -64,6 +65,7 @@ class Pipeline {
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;
   AudioFeedStatus audio() const { return audio_->status(); }
+  const FrameTap& tap() const { return tap_; }  // the on-air keyframe for previews
 
  private:
   explicit Pipeline(const EngineConfig& cfg) : cfg_(cfg), loop_path_(cfg.loop) {}
@@ -83,6 +85,7 @@ class Pipeline {
   std::unique_ptr<SplicePath> splice_;       // splice mode
   Crossfade crossfade_{cfg_.crossfade, cfg_.fps, cfg_.width, cfg_.height};  // encode mode
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
+  FrameTap tap_;
 
   Mutex switch_mu_;
   std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);

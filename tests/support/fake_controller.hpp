@@ -41,6 +41,11 @@ struct FakeController : Controller {
     std::lock_guard lk(mu);
     return snapshot;
   }
+  TapShot preview() const override {
+    std::lock_guard lk(mu);
+    return shot;
+  }
+  std::vector<EngineEvent> recent_events(uint64_t after_seq) const override { return event_log.recent(after_seq); }
   std::vector<ScheduleChange> schedule_changes(int days) const override {
     std::lock_guard lk(mu);
     schedule_days = days;
@@ -63,6 +68,8 @@ struct FakeController : Controller {
   std::vector<CommandAck> acks;
   StatusSnapshot snapshot;
   std::vector<ScheduleChange> changes;  // what schedule_changes returns
+  TapShot shot;                         // what preview returns
+  EventLog event_log;                   // what recent_events reads
   mutable int schedule_days = 0;        // the last days asked for
 };
 
