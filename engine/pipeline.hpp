@@ -16,6 +16,7 @@
 #include "engine/output/output.hpp"
 #include "engine/splice/splice_path.hpp"
 #include "engine/video/overlay.hpp"
+#include "engine/video/visualizer.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
 
@@ -83,6 +84,7 @@ class Pipeline {
   std::unique_ptr<SplicePath> splice_;       // splice mode
   std::unique_ptr<LoopSource> fading_out_;  // previous loop during a crossfade
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
+  Visualizer visualizer_{cfg_.visualizer, cfg_.width, cfg_.height, cfg_.sample_rate};
 
   Mutex switch_mu_;
   std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);
