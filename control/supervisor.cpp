@@ -11,6 +11,7 @@
 #include "base/log.hpp"
 #include "base/redact.hpp"
 #include "engine/splice/cache_key.hpp"
+#include "engine/video/art_scene.hpp"
 
 namespace loopcast {
 namespace {
@@ -38,7 +39,7 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), loop_(cfg_.engine.
   schedule_ = make_schedule();
   const auto& e = cfg_.engine;
   // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
-  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && e.crossfade <= 0)) {
+  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && !e.visualizer.enabled() && e.background != "art" && e.crossfade <= 0)) {
     cache_ = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
     cache_->prepare({e.loop});
   }
@@ -77,7 +78,7 @@ Status Supervisor::start_locked() {
   EngineConfig ec = cfg_.engine;
   {
     MutexLock lk(mu_);
-    ec.loop = loop_;
+    ec.loop = is_art_scene(loop_) ? cfg_.engine.loop : loop_;  // a scene needs its song: start on the loop
     state_ = "starting";
   }
   auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
@@ -187,11 +188,19 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     if (since > 0 && since < 3600) delay = std::max(0.0, delay - since);
   }
   // Time rules hold at the moment the switch goes on air.
-  const std::string loop = map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay)));
+  const std::string loop = scene_for(map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay))), track);
   schedule_->invalidate();
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", track.source,
             track.text.empty() ? track.artist + " - " + track.title : track.text, loop, delay);
   return queue_switch(loop, track, delay);
+}
+
+// "@art" (a mapping rule, or the default loop under --background art) becomes this song's cover
+// scene; a song without art keeps the default loop.
+std::string Supervisor::scene_for(std::string loop, const TrackInfo& track) const {
+  if (cfg_.engine.background == "art" && loop == cfg_.engine.loop) loop = kArtScene;
+  if (loop != kArtScene) return loop;
+  return track.art.empty() ? cfg_.engine.loop : art_scene_key(track.art);
 }
 
 void Supervisor::report_trigger(const TriggerStatus& t) {
@@ -202,7 +211,7 @@ void Supervisor::report_trigger(const TriggerStatus& t) {
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
   // A loop seen for the first time gets its cache built in the background (an encoding session
   // of auto mode splices it from the next start; a splicing one waits for it at the switch).
-  if (cache_) cache_->prepare({loop});
+  if (cache_ && !is_art_scene(loop)) cache_->prepare({loop});
   MutexLock lk(mu_);
   // A newer request supersedes any switch still waiting.
   jobs_.clear();
@@ -263,7 +272,7 @@ void Supervisor::set_error(const std::string& e) {
 // pipeline and off the supervisor thread: a bad file never goes on air, a slow one or a slow art
 // server delays only its own switch. A recent prepare for the same loop, art and path (encode or
 // splice), running or ready, is shared.
-std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& path, const std::string& art_url, bool splice) {
+std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& path, const std::string& art_url, bool splice, const TrackInfo& track) {
   const auto now = Clock::now();
   for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
     auto& p = *it->second.first;
@@ -271,16 +280,26 @@ std::shared_ptr<Supervisor::Prepared> Supervisor::prepare(const std::string& pat
     const bool used = p.done && !p.src && !p.cached && p.error.empty();
     it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
   }
-  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "");
+  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "") + (is_art_scene(path) ? '\n' + overlay_text(track) : "");
   if (auto it = prepared_.find(key); it != prepared_.end()) return it->second.first;
   auto prep = std::make_shared<Prepared>();
   prepared_[key] = {prep, now};
   std::thread([prep, path, art_url, cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P},
-               ov = cfg_.engine.overlay] {
+               ov = cfg_.engine.overlay, scene = ArtSceneLayout{cfg_.engine.width, cfg_.engine.height, 0, cfg_.engine.overlay.font},
+               scene_text = ArtSceneText{track.artist, track.title, track.album}, fallback = cfg_.engine.loop] {
     std::unique_ptr<LoopSource> src;
     std::unique_ptr<CachedLoop> cached;
     std::string error;
-    if (!path.empty() && cache) {
+    if (is_art_scene(path) && cache) {
+      error = "the art scene draws the picture: it needs video_mode encode";
+    } else if (is_art_scene(path)) {
+      // No cover (unreachable, not an image): the default loop, never a black or stale picture.
+      auto o = open_art_scene(art_scene_url(path), scene_text, scene, ov.art_timeout);
+      if (!o) log::warn("control", "{}; showing the default loop", o.error());
+      if (!o) o = LoopSource::open(fallback, fmt);
+      if (o) src = std::move(*o);
+      else error = o.error();
+    } else if (!path.empty() && cache) {
       auto c = cache->ensure(path);
       if (c) cached = std::move(*c);
       else error = c.error() + " (a splice stream cannot encode it mid-session)";
@@ -313,7 +332,7 @@ void Supervisor::process_switches() {
     SwitchJob& job = jobs_.front();
     new_loop = job.loop != loop_;
     const bool want_art = cfg_.engine.overlay.enabled && cfg_.engine.overlay.art && !job.track.art.empty();
-    if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice);
+    if ((new_loop || want_art) && !job.prep) job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice, job.track);
     loop = job.loop;
     text = overlay_text(job.track);
     prep = job.prep;
@@ -520,10 +539,10 @@ StatusSnapshot Supervisor::status() const {
     s.state = state_;
     s.track = track_;
     s.trigger = trigger_;
-    s.loop = loop_;
+    s.loop = is_art_scene(loop_) ? kArtScene : loop_;
     s.video_mode = cfg_.engine.video_mode;
     if (!jobs_.empty() && jobs_.front().loop != loop_) {  // (a same-loop job only changes the overlay text)
-      s.pending_loop = jobs_.front().loop;
+      s.pending_loop = is_art_scene(jobs_.front().loop) ? kArtScene : jobs_.front().loop;
       s.pending_in = std::max(0.0, std::chrono::duration<double>(jobs_.front().due - Clock::now()).count());
     }
     s.last_error = last_error_;

@@ -65,7 +65,8 @@ class Supervisor final : public Controller {
   void run();  // housekeeping thread: prepare and apply switches, measure rates, watchdog
   void process_switches() EXCLUDES(mu_);
   // splice: load (or build) the loop's cache instead of opening it for encoding.
-  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice) REQUIRES(mu_);
+  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice, const TrackInfo& track) REQUIRES(mu_);
+  std::string scene_for(std::string loop, const TrackInfo& track) const;
   // The start loop's cache when this session can splice; null: the session encodes.
   std::unique_ptr<CachedLoop> cached_for_start(const std::string& loop);
   void watch_pipeline();
