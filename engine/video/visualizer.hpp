@@ -4,10 +4,12 @@
 // (the sample clock), so the picture moves with what viewers hear.
 //
 // Drawn by hand on the YUV420P frame, not with libavfilter's showfreqs/showwaves + overlay:
-// measured at 1280x720@30 (bench/scenes.sh, ffmpeg CLI with the same x264 settings) the filter
-// chain cost +22..35 % CPU over plain encode (an RGBA video rendered every frame, converted and
-// blended over the whole picture), this drawing +2..4 % (one 2048-point FFT and a blend of the
-// region only). Both look alike: log-spaced bars, a min/max waveform.
+// bench/scenes.sh (2026-11-26, 720p30 veryfast 2500k, 2 shared cores at load 15-17, two runs)
+// measured showfreqs + overlay at +10..13 % CPU over plain encode and showwaves + overlay at
+// +25..28 % (the ffmpeg CLI, same x264 settings: an RGBA video rendered per frame, converted and
+// blended), this drawing at -1..+1 % for bars, +1..3 % for spectrum and +9..11 % for wave (one
+// 2048-point FFT and a blend of the region only; the wave's extra is x264 coding a busy line
+// that changes every frame). Both look alike: log-spaced bars, a waveform.
 #pragma once
 #include <cstdint>
 #include <vector>
