@@ -17,6 +17,7 @@
 #include "control/json_text.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
+#include "engine/video/visualizer.hpp"
 
 namespace loopcast {
 namespace {
@@ -130,6 +131,21 @@ const std::vector<Key>& keys() {
       {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right", "bottom-left"},
       {"overlay_art", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay_art", v), c.engine.overlay.art); }, "show the webhook's cover art (song.art) beside the text", "false"},
       {"overlay_art_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_art_size", v), c.engine.overlay.art_size); }, "cover art square in pixels, 16..half the picture height", "160"},
+      {"visualizer", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (v != "bars" && v != "wave" && v != "spectrum" && v != "off" && !v.empty()) return bad("visualizer", v, "expected bars|wave|spectrum|off");
+         c.engine.visualizer.mode = v == "off" ? "" : v;
+         return Status::ok();
+       }, "bars|wave|spectrum|off: draw the audio over the loop (encode mode)", "off"},
+      {"visualizer_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.visualizer.position = v; return Status::ok(); }, "bottom|top|center", "bottom"},
+      {"visualizer_width", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("visualizer_width", v), c.engine.visualizer.width); }, "visualiser width in pixels, 0 = the picture's, up to the picture's", "0"},
+      {"visualizer_height", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("visualizer_height", v), c.engine.visualizer.height); }, "visualiser height in pixels, 16..the picture's", "120"},
+      {"visualizer_color", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.visualizer.color = v; return Status::ok(); }, "visualiser colour: a name or #rrggbb", "white"},
+      {"visualizer_opacity", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("visualizer_opacity", v), c.engine.visualizer.opacity); }, "visualiser opacity", "0.7", range([](const AppConfig& c) { return c.engine.visualizer.opacity; }, 0, 1, "0..1")},
+      {"background", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (v != "loop" && v != "art") return bad("background", v, "expected loop|art");
+         c.engine.background = v;
+         return Status::ok();
+       }, "loop|art: art = the song's cover (blurred, full frame) with the sharp cover and its text; no art = the loop", "loop"},
       {"video_mode", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
          if (v != "encode" && v != "splice" && v != "auto") return bad("video_mode", v, "expected encode|splice|auto");
          c.engine.video_mode = v;
@@ -380,6 +396,17 @@ Status validate(const AppConfig& cfg) {
     return invalid(fmt::format("preset '{}': not an x264 preset (ultrafast..placebo)", e.preset));
   if (e.video_mode == "splice" && (e.overlay.enabled || e.crossfade > 0))
     return invalid("video_mode splice: the overlay and crossfade draw on every frame; use encode or auto");
+  if (e.video_mode == "splice" && (e.visualizer.enabled() || e.background == "art"))
+    return invalid("video_mode splice: the visualizer and the art background draw the picture; use encode or auto");
+  if (const auto& vz = e.visualizer; vz.enabled()) {
+    if (vz.position != "bottom" && vz.position != "top" && vz.position != "center")
+      return invalid(fmt::format("visualizer_position '{}': must be bottom, top or center", vz.position));
+    if (vz.width < 0 || vz.width > e.width) return invalid(fmt::format("visualizer_width {}: must be 0..{} px", vz.width, e.width));
+    if (vz.height < 16 || vz.height > e.height) return invalid(fmt::format("visualizer_height {}: must be 16..{} px", vz.height, e.height));
+    if (vz.opacity < 0 || vz.opacity > 1) return invalid(fmt::format("visualizer_opacity {}: must be 0..1", vz.opacity));
+    uint8_t yuv[3], alpha;
+    if (!parse_yuv_color(vz.color, yuv, &alpha)) return invalid(fmt::format("visualizer_color '{}': not a colour (a name or #rrggbb)", vz.color));
+  }
   const auto& ov = e.overlay;
   static const char* corners[] = {"bottom-left", "bottom-right", "top-left", "top-right"};
   if (std::none_of(std::begin(corners), std::end(corners), [&](const char* c) { return ov.position == c; }))

@@ -12,6 +12,7 @@
 #include "base/log.hpp"
 #include "base/redact.hpp"
 #include "engine/splice/cache_key.hpp"
+#include "engine/video/art_scene.hpp"
 
 namespace loopcast {
 namespace {
@@ -32,7 +33,7 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), watchdog_(cfg_.con
   schedule_ = make_schedule();
   const auto& e = cfg_.engine;
   // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
-  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && e.crossfade <= 0)) {
+  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && !e.visualizer.enabled() && e.background != "art" && e.crossfade <= 0)) {
     cache_ = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
     cache_->prepare({e.loop});
   }
@@ -46,8 +47,8 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), watchdog_(cfg_.con
   if (auto l = map_->rule_loop(track_, sys_now())) loop = *l;
   switches_ = std::make_unique<SwitchScheduler>(
       loop, e.overlay.enabled && e.overlay.art,
-      [this](std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path, const std::string& art_url, bool splice) {
-        start_prepare(std::move(prep), path, art_url, splice);
+      [this](std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path, const std::string& art_url, bool splice, const TrackInfo& track) {
+        start_prepare(std::move(prep), path, art_url, splice, track);
       });
   schedule_->tick(sys_now());  // the next change is known before anyone asks for status
   thread_ = std::thread([this] { run(); });
@@ -76,6 +77,7 @@ Status Supervisor::start_locked() {
   if (pipeline()) return Error{"already running", Errc::conflict};
   EngineConfig ec = cfg_.engine;
   ec.loop = switches_->on_air();
+  if (is_art_scene(ec.loop)) ec.loop = cfg_.engine.loop;  // a scene needs its song: start on the loop
   {
     MutexLock lk(mu_);
     state_ = StreamState::starting;
@@ -188,11 +190,19 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     if (since > 0 && since < 3600) delay = std::max(0.0, delay - since);
   }
   // Time rules hold at the moment the switch goes on air.
-  const std::string loop = map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay)));
+  const std::string loop = scene_for(map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay))), track);
   schedule_->invalidate();
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", to_string(track.source),
             display_text(track), loop, delay);
   return queue_switch(loop, track, delay);
+}
+
+// "@art" (a mapping rule, or the default loop under --background art) becomes this song's cover
+// scene; a song without art keeps the default loop.
+std::string Supervisor::scene_for(std::string loop, const TrackInfo& track) const {
+  if (cfg_.engine.background == "art" && loop == cfg_.engine.loop) loop = kArtScene;
+  if (loop != kArtScene) return loop;
+  return track.art.empty() ? cfg_.engine.loop : art_scene_key(track.art);
 }
 
 void Supervisor::report_trigger(const TriggerStatus& t) {
@@ -203,7 +213,7 @@ void Supervisor::report_trigger(const TriggerStatus& t) {
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
   // A loop seen for the first time gets its cache built in the background (an encoding session
   // of auto mode splices it from the next start; a splicing one waits for it at the switch).
-  if (cache_) cache_->prepare({loop});
+  if (cache_ && !is_art_scene(loop)) cache_->prepare({loop});
   switches_->request(loop, track, std::chrono::milliseconds(static_cast<int64_t>(delay * 1000)));
   cv_.notify_all();
   return Status::ok();
@@ -254,13 +264,23 @@ void Supervisor::set_error(const std::string& e) {
 // pipeline and off the supervisor thread: a bad file never goes on air, a slow one or a slow art
 // server delays only its own switch.
 void Supervisor::start_prepare(std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path,
-                               const std::string& art_url, bool splice) const {
+                               const std::string& art_url, bool splice, const TrackInfo& track) const {
   std::thread([prep, path, art_url, cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P},
-               ov = cfg_.engine.overlay] {
+               ov = cfg_.engine.overlay, scene = ArtSceneLayout{cfg_.engine.width, cfg_.engine.height, 0, cfg_.engine.overlay.font},
+               scene_text = ArtSceneText{track.artist, track.title, track.album}, fallback = cfg_.engine.loop] {
     std::unique_ptr<LoopSource> src;
     std::unique_ptr<CachedLoop> cached;
     std::string error;
-    if (!path.empty() && cache) {
+    if (is_art_scene(path) && cache) {
+      error = "the art scene draws the picture: it needs video_mode encode";
+    } else if (is_art_scene(path)) {
+      // No cover (unreachable, not an image): the default loop, never a black or stale picture.
+      auto o = open_art_scene(art_scene_url(path), scene_text, scene, ov.art_timeout);
+      if (!o) log::warn("control", "{}; showing the default loop", o.error());
+      if (!o) o = LoopSource::open(fallback, fmt);
+      if (o) src = std::move(*o);
+      else error = o.error();
+    } else if (!path.empty() && cache) {
       auto c = cache->ensure(path);
       if (c) cached = std::move(*c);
       else error = c.error() + " (a splice stream cannot encode it mid-session)";
@@ -456,8 +476,9 @@ StatusSnapshot Supervisor::status() const {
     if (state_ == StreamState::running) s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
   }
   s.loop = switches_->on_air();
+  if (is_art_scene(s.loop)) s.loop = kArtScene;
   if (auto pending = switches_->pending()) {
-    s.pending_loop = pending->loop;
+    s.pending_loop = is_art_scene(pending->loop) ? kArtScene : pending->loop;
     s.pending_in = pending->in;
   }
   s.timezone = zone_.display_name();

@@ -57,7 +57,8 @@ class Supervisor final : public Controller {
   // The switch scheduler's prepare job: a detached thread opens the loop (or loads its cache,
   // splice) and fetches the art, so a loop on a hung mount blocks nothing but itself.
   void start_prepare(std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path,
-                     const std::string& art_url, bool splice) const;
+                     const std::string& art_url, bool splice, const TrackInfo& track) const;
+  std::string scene_for(std::string loop, const TrackInfo& track) const;
   // The start loop's cache when this session can splice; null: the session encodes.
   std::unique_ptr<CachedLoop> cached_for_start(const std::string& loop);
   void watch_pipeline();

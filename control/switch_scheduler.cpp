@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "control/track_map.hpp"
+
 namespace loopcast {
 
 SwitchScheduler::SwitchScheduler(std::string on_air, bool art, PrepareFn prepare, NowFn now)
@@ -32,7 +34,7 @@ bool SwitchScheduler::add_edge(const std::string& loop, Clock::time_point due) {
 }
 
 // A recent prepare for the same loop, art and path (encode or splice), running or ready, is shared.
-std::shared_ptr<SwitchScheduler::Prepared> SwitchScheduler::prepare(const std::string& path, const std::string& art_url, bool splice) {
+std::shared_ptr<SwitchScheduler::Prepared> SwitchScheduler::prepare(const std::string& path, const std::string& art_url, bool splice, const TrackInfo& track) {
   const auto now = now_();
   for (auto it = prepared_.begin(); it != prepared_.end();) {  // forget old ones and those already on air
     auto& p = *it->second.first;
@@ -40,11 +42,12 @@ std::shared_ptr<SwitchScheduler::Prepared> SwitchScheduler::prepare(const std::s
     const bool used = p.done && !p.src && !p.cached && p.error.empty();
     it = used || now - it->second.second > kPrepareReuse ? prepared_.erase(it) : std::next(it);
   }
-  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "");
+  // (An art scene is drawn for its song: another song's scene is another prepare.)
+  const std::string key = path + '\n' + art_url + (splice ? "\nsplice" : "") + (is_art_scene(path) ? '\n' + display_text(track) : "");
   if (auto it = prepared_.find(key); it != prepared_.end()) return it->second.first;
   auto prep = std::make_shared<Prepared>();
   prepared_[key] = {prep, now};
-  prepare_(prep, path, art_url, splice);
+  prepare_(prep, path, art_url, splice, track);
   return prep;
 }
 
@@ -57,7 +60,7 @@ SwitchScheduler::Step SwitchScheduler::poll(bool splice) {
   const bool new_loop = job.loop != on_air_;
   const bool want_art = art_ && !job.track.art.empty();
   if ((new_loop || want_art) && !job.prep)
-    job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice);
+    job.prep = prepare(new_loop ? job.loop : std::string(), want_art ? job.track.art : std::string(), splice, job.track);
   const auto now = now_();
   const bool ready = now >= job.due && now - last_switch_ >= kMinSwitchInterval;
   Switch sw;

@@ -42,8 +42,9 @@ class SwitchScheduler {
   };
   // Starts filling `prep` and returns at once. `path` empty: the loop on air stays (art only);
   // `art_url` empty: no art. `splice`: load the loop's cache instead of opening it for encoding.
+  // `track`: the song (an art scene draws its text).
   using PrepareFn = std::function<void(std::shared_ptr<Prepared> prep, const std::string& path,
-                                       const std::string& art_url, bool splice)>;
+                                       const std::string& art_url, bool splice, const TrackInfo& track)>;
 
   // A switch due now, for the caller to put on air.
   struct Switch {
@@ -90,7 +91,7 @@ class SwitchScheduler {
     Clock::time_point due;
     std::shared_ptr<Prepared> prep;  // null until poll() starts it (or none is needed)
   };
-  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice) REQUIRES(mu_);
+  std::shared_ptr<Prepared> prepare(const std::string& path, const std::string& art_url, bool splice, const TrackInfo& track) REQUIRES(mu_);
 
   const bool art_;
   const PrepareFn prepare_;

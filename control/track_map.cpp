@@ -27,7 +27,7 @@ Error invalid(std::string m) { return Error{std::move(m), Errc::invalid}; }
 }  // namespace
 
 std::string TrackMap::path_of(const std::string& name) const {
-  if (name.empty() || name.front() == '/') return name;
+  if (name.empty() || name.front() == '/' || name == kArtScene) return name;
   return (fs::path(loops_dir_) / name).string();
 }
 
@@ -144,7 +144,7 @@ std::optional<std::string> TrackMap::rule_loop(const TrackInfo& t, SysSeconds at
 std::vector<std::string> TrackMap::loops() const {
   std::vector<std::string> out;
   auto add = [&](const std::string& p) {
-    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    if (!p.empty() && p != kArtScene && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);  // files only
   };
   add(default_);
   for (const auto& r : rules_) add(r.loop);

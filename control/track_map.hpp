@@ -28,6 +28,13 @@
 
 namespace loopcast {
 
+// The mapping's name for the cover-art scene ("loop": "@art"): not a file, composed per song.
+inline const std::string kArtScene = "@art";
+// A switch's key for one song's scene: "@art:" + the cover URL (a new cover is a new scene).
+inline std::string art_scene_key(const std::string& url) { return kArtScene + ":" + url; }
+inline bool is_art_scene(const std::string& loop) { return loop.rfind(kArtScene, 0) == 0; }
+inline std::string art_scene_url(const std::string& key) { return key.size() > kArtScene.size() ? key.substr(kArtScene.size() + 1) : ""; }
+
 class TrackMap {
  public:
   static Result<TrackMap> parse(const std::string& json, const std::string& loops_dir, const TimeZone& zone = {});

@@ -6,6 +6,7 @@
 
 #include "base/backoff.hpp"
 #include "engine/video/overlay_config.hpp"
+#include "engine/video/visualizer_config.hpp"
 
 namespace loopcast {
 
@@ -32,6 +33,8 @@ struct EngineConfig {
   std::string video_mode = "encode";  // encode | splice | auto (splice when nothing draws per frame)
   std::string cache_dir;             // pre-encoded loops for splice mode; empty = default_cache_dir()
   OverlayConfig overlay{};           // now-playing text on the picture
+  VisualizerConfig visualizer{};     // the audio drawn over the loop
+  std::string background = "loop";   // loop | art (the song's cover scene; "@art" in the mapping)
   Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30
   Backoff output_backoff{};
 };

@@ -135,7 +135,9 @@ Status Pipeline::emit_video_frame() {
     }
   }
   const double local_t = static_cast<double>(video_frames_ - loop_start_frame_) / cfg_.fps;
-  const AVFrame* pic = overlay_.apply(crossfade_.compose(loop_->frame_at(local_t), video_frames_));
+  // The visualiser draws the audio muxed at this frame's time: the samples up to frame n / fps.
+  const int64_t heard = video_frames_ * cfg_.sample_rate / cfg_.fps;
+  const AVFrame* pic = overlay_.apply(visualizer_.apply(crossfade_.compose(loop_->frame_at(local_t), video_frames_), heard));
   if (loop_->repeated() && video_frames_ > loop_start_frame_) ++duplicated_;
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);
@@ -152,6 +154,7 @@ Status Pipeline::tick() {
   av_frame_make_writable(a);
   audio_->read(a->data, a->nb_samples);
   a->pts = audio_samples_;
+  visualizer_.push(a, audio_samples_);
   if (Status st = aenc_.encode(a, false, [this](AVPacket* p) { send(1, p); }); !st) return st;
   audio_samples_ += a->nb_samples;
   asamples_out_ = audio_samples_;

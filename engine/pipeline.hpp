@@ -18,6 +18,7 @@
 #include "engine/video/crossfade.hpp"
 #include "engine/video/frame_tap.hpp"
 #include "engine/video/overlay.hpp"
+#include "engine/video/visualizer.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
 
@@ -86,6 +87,7 @@ class Pipeline {
   Crossfade crossfade_{cfg_.crossfade, cfg_.fps, cfg_.width, cfg_.height};  // encode mode
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
   FrameTap tap_;
+  Visualizer visualizer_{cfg_.visualizer, cfg_.width, cfg_.height, cfg_.sample_rate};
 
   Mutex switch_mu_;
   std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);

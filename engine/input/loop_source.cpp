@@ -141,6 +141,14 @@ void LoopSource::convert_into_current(AVFrame* src) {
   current_->pict_type = AV_PICTURE_TYPE_NONE;  // the source's frame types must not steer the encoder
 }
 
+std::unique_ptr<LoopSource> LoopSource::still(std::string name, FramePtr picture) {
+  std::unique_ptr<LoopSource> s(new LoopSource());
+  s->path_ = std::move(name);
+  s->current_ = std::move(picture);
+  s->still_ = true;
+  return s;
+}
+
 const AVFrame* LoopSource::frame_at(double t) {
   // Decode at the file's rate, convert at most once per output frame: only the latest due
   // frame is converted, frames overtaken by the clock are skipped raw.

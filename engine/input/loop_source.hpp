@@ -22,6 +22,9 @@ class LoopSource {
   // Opens `path`, decodes and converts the first frame, so a prepared source can go on air at
   // once. Fails with context for a missing file, no video stream, or an undecodable stream.
   static Result<std::unique_ptr<LoopSource>> open(const std::string& path, const VideoFormat& out);
+  // A source that shows one picture forever (a composed scene such as the cover-art background):
+  // it switches and crossfades like a loop. `picture` must be output-sized YUV420P.
+  static std::unique_ptr<LoopSource> still(std::string name, FramePtr picture);
   ~LoopSource();
 
   // The frame to show `t` seconds after this loop went on air (t never decreases). The frame is
@@ -41,7 +44,7 @@ class LoopSource {
   double pass_start() const { return offset_; }
   uint64_t decoded_frames() const { return decoded_; }
   uint64_t errors() const { return errors_; }
-  bool repeated() const { return repeated_; }  // the last frame_at() showed the previous picture again
+  bool repeated() const { return repeated_ && !still_; }  // the last frame_at() showed the previous picture again
 
  private:
   LoopSource() = default;
@@ -73,6 +76,7 @@ class LoopSource {
   int wraps_ = 0;
   int empty_passes_ = 0;
   bool repeated_ = false;
+  bool still_ = false;  // one picture, no file
   uint64_t decoded_ = 0;
   uint64_t errors_ = 0;
 };

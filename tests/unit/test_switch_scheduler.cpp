@@ -29,7 +29,7 @@ struct FakePrepare {
   };
   std::vector<Call> calls;
   SwitchScheduler::PrepareFn fn() {
-    return [this](std::shared_ptr<Prepared> p, const std::string& path, const std::string& art, bool splice) {
+    return [this](std::shared_ptr<Prepared> p, const std::string& path, const std::string& art, bool splice, const TrackInfo&) {
       calls.push_back(Call{std::move(p), path, art, splice});
     };
   }

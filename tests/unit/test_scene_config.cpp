@@ -1,0 +1,64 @@
+// Issue 15: the visualiser and art-background settings, as flags and JSON keys, and their checks.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "control/config.hpp"
+#include "control/track_map.hpp"
+
+using namespace loopcast;
+
+namespace {
+AppConfig base() {
+  AppConfig c;
+  c.engine.loop = "a.mp4";
+  c.engine.outputs = {"out.flv"};
+  return c;
+}
+std::string error_of(const std::vector<std::string>& flags) {
+  AppConfig c = base();
+  if (Status st = apply_cli_flags(c, flags); !st) return st.error();
+  Status st = validate(c);
+  return st ? "" : st.error();
+}
+}  // namespace
+
+TEST_CASE("visualiser and background flags and keys set the engine's settings") {
+  AppConfig c = base();
+  REQUIRE(apply_cli_flags(c, {"--visualizer", "spectrum", "--visualizer-position", "top", "--visualizer-height", "200",
+                              "--visualizer-color", "#ff8800", "--visualizer-opacity", "0.5", "--background", "art"}));
+  CHECK(c.engine.visualizer.mode == "spectrum");
+  CHECK(c.engine.visualizer.position == "top");
+  CHECK(c.engine.visualizer.height == 200);
+  CHECK(c.engine.visualizer.color == "#ff8800");
+  CHECK(c.engine.visualizer.opacity == 0.5);
+  CHECK(c.engine.background == "art");
+  CHECK(validate(c));
+  REQUIRE(apply_config_json(c, R"({"visualizer": "off", "background": "loop"})"));
+  CHECK_FALSE(c.engine.visualizer.enabled());
+  CHECK(c.engine.background == "loop");
+}
+
+TEST_CASE("bad visualiser and background settings are clear errors") {
+  CHECK(error_of({"--visualizer", "fireworks"}).find("bars|wave|spectrum") != std::string::npos);
+  CHECK(error_of({"--background", "video"}).find("loop|art") != std::string::npos);
+  CHECK(error_of({"--visualizer", "bars", "--visualizer-color", "notacolour"}).find("visualizer_color") != std::string::npos);
+  CHECK(error_of({"--visualizer", "bars", "--visualizer-opacity", "2"}).find("0..1") != std::string::npos);
+  CHECK(error_of({"--visualizer", "bars", "--visualizer-position", "left"}).find("bottom, top or center") != std::string::npos);
+  CHECK(error_of({"--visualizer", "bars", "--visualizer-height", "5000"}).find("visualizer_height") != std::string::npos);
+  CHECK(error_of({"--visualizer", "wave", "--video-mode", "splice"}).find("use encode or auto") != std::string::npos);
+  CHECK(error_of({"--background", "art", "--video-mode", "splice"}).find("use encode or auto") != std::string::npos);
+}
+
+TEST_CASE("@art in a mapping is a scene, not a file: never reported missing, never cached") {
+  auto m = TrackMap::parse(R"({"default": "/loops/a.mp4", "rules": [{"artist": "Air", "loop": "@art"}]})", "/loops");
+  REQUIRE_MESSAGE(m, m.error());
+  TrackInfo air;
+  air.artist = "Air";
+  CHECK(m->resolve(air) == kArtScene);
+  CHECK(m->resolve(TrackInfo{}) == "/loops/a.mp4");
+  CHECK(m->loops() == std::vector<std::string>{"/loops/a.mp4"});  // the files to check and cache
+  CHECK(is_art_scene(art_scene_key("http://x/cover.jpg")));
+  CHECK(art_scene_url(art_scene_key("http://x/cover.jpg")) == "http://x/cover.jpg");
+  CHECK_FALSE(is_art_scene("/loops/a.mp4"));
+}
