@@ -18,7 +18,7 @@ int unsent_bytes(int sock) {
 }
 }  // namespace
 
-void EventStream::handle(const httplib::Request&, httplib::Response& res) {
+void EventStream::handle(const httplib::Request&, httplib::Response& res, StatusJson status, RecentEvents recent) {
   if (clients_.fetch_add(1) >= kMaxClients) {
     --clients_;
     res.status = 503;
@@ -28,24 +28,26 @@ void EventStream::handle(const httplib::Request&, httplib::Response& res) {
   res.set_header("Cache-Control", "no-cache");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, log_seq = uint64_t{0}](size_t, httplib::DataSink& sink) mutable {
-        if (!send_event(sink, log_seq)) return false;
+      [this, status = std::move(status), recent = std::move(recent), log_seq = uint64_t{0}](size_t, httplib::DataSink& sink) mutable {
+        if (!send_event(sink, status, recent, log_seq)) return false;
         for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         return !stopping_.load();
       },
       [this](bool) { --clients_; });
 }
 
-bool EventStream::send_event(httplib::DataSink& sink, uint64_t& log_seq) {
+bool EventStream::send_event(httplib::DataSink& sink, const StatusJson& status, const RecentEvents& recent, uint64_t& log_seq) {
   const int sock = GuardedServer::current_socket();
   if (const int queued = unsent_bytes(sock); queued > kMaxBacklog) {
     ++dropped_;
     log::warn("http", "dropping an event listener that does not read ({} bytes waiting)", queued);
     return false;
   }
-  std::string ev = "event: status\ndata: " + status_json_() + "\n\n";
-  if (recent_) {
-    if (const auto fresh = recent_(log_seq); !fresh.empty()) {
+  const std::string doc = status();
+  if (doc.empty()) return false;  // a channel deleted meanwhile
+  std::string ev = "event: status\ndata: " + doc + "\n\n";
+  if (recent) {
+    if (const auto fresh = recent(log_seq); !fresh.empty()) {
       log_seq = fresh.back().seq;
       ev += "event: log\ndata: " + events_to_json(fresh) + "\n\n";
     }

@@ -107,7 +107,7 @@ void HttpServer::routes() {
   track_route();
   webhook_route();
   observe_routes();
-  if (streams_) add_stream_routes(*svr_, *streams_, [this](const httplib::Request& req, httplib::Response& res) { return authorized(req, res); });
+  if (streams_) add_stream_routes(*svr_, *streams_, [this](const httplib::Request& req, httplib::Response& res) { return authorized(req, res); }, *events_);
   dashboard_routes();
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;

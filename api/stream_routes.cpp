@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "api/event_stream.hpp"
 #include "api/http_reply.hpp"
 #include "api/track_request.hpp"
 #include "base/redact.hpp"
@@ -97,10 +98,27 @@ void change_routes(httplib::Server& svr, Streams& streams, const Authorize& auth
   });
 }
 
-void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& authorized) {
+void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& authorized, EventStream& events) {
   const std::string base = kId;
   svr.Get(base + "/status", [&streams](const httplib::Request& req, httplib::Response& res) {
     if (auto ctl = stream_of(streams, req, res)) res.set_content(status_to_json(ctl->status()), "application/json");
+  });
+  // The channel's own SSE: its status (with its id) and its events. Held weakly: a channel deleted
+  // while a dashboard listens ends that listener's stream instead of living on in it.
+  svr.Get(base + "/events", [&streams, &events](const httplib::Request& req, httplib::Response& res) {
+    auto ctl = stream_of(streams, req, res);
+    if (!ctl) return;
+    std::weak_ptr<Controller> weak = ctl;
+    events.handle(
+        req, res,
+        [weak] {
+          auto c = weak.lock();
+          return c ? status_to_json(c->status()) : std::string();
+        },
+        [weak](uint64_t after) {
+          auto c = weak.lock();
+          return c ? c->recent_events(after) : std::vector<EngineEvent>{};
+        });
   });
   auto lifecycle = [&streams, authorized](Status (Controller::*op)()) {
     return [&streams, authorized, op](const httplib::Request& req, httplib::Response& res) {
@@ -151,10 +169,10 @@ std::string redacted_entry(const std::string& entry_json) {
   return redact_text(sb.GetString());
 }
 
-void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized) {
+void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized, EventStream& events) {
   list_routes(svr, streams);
   change_routes(svr, streams, authorized);
-  per_stream_routes(svr, streams, authorized);
+  per_stream_routes(svr, streams, authorized, events);
 }
 
 }  // namespace loopcast

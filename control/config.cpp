@@ -17,7 +17,7 @@
 #include "control/json_text.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
-#include "engine/video/visualizer.hpp"
+#include "engine/video/yuv_color.hpp"
 
 namespace loopcast {
 namespace {

@@ -28,14 +28,16 @@ class Controller {
   virtual void record_command(const CommandAck& ack) = 0;
   virtual void report_files(const FilesHealth& health) = 0;  // status.json writer's health
   virtual StatusSnapshot status() const = 0;
-  // The schedule's coming changes over `days` (stream windows and loop windows); none by default.
-  virtual std::vector<ScheduleChange> schedule_changes(int /*days*/) const { return {}; }
-  // The AzuraCast feed's state, shown as status "trigger" (no-op where there is no status).
-  virtual void report_trigger(const TriggerStatus&) {}
+  // Every method is pure: a forwarding Controller (StreamHandle) that missed one would otherwise
+  // compile and silently answer nothing.
+  // The schedule's coming changes over `days` (stream windows and loop windows).
+  virtual std::vector<ScheduleChange> schedule_changes(int days) const = 0;
+  // The AzuraCast feed's state, shown as status "trigger".
+  virtual void report_trigger(const TriggerStatus&) = 0;
   // The dashboard: the last on-air keyframe the pipeline kept (empty when not streaming), and the
   // recent events (starts, stops, switches, reconnects, errors) after `after_seq`, oldest first.
-  virtual TapShot preview() const { return {}; }
-  virtual std::vector<EngineEvent> recent_events(uint64_t /*after_seq*/ = 0) const { return {}; }
+  virtual TapShot preview() const = 0;
+  virtual std::vector<EngineEvent> recent_events(uint64_t after_seq = 0) const = 0;
 };
 
 }  // namespace loopcast

@@ -49,6 +49,14 @@ class StreamHandle final : public Controller {
     auto [id, c] = resolve_();
     return c ? c->schedule_changes(days) : std::vector<ScheduleChange>{};
   }
+  TapShot preview() const override {
+    auto [id, c] = resolve_();
+    return c ? c->preview() : TapShot{};
+  }
+  std::vector<EngineEvent> recent_events(uint64_t after_seq) const override {
+    auto [id, c] = resolve_();
+    return c ? c->recent_events(after_seq) : std::vector<EngineEvent>{};
+  }
 
  private:
   template <class F>

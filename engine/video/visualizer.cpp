@@ -3,11 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-extern "C" {
-#include <libavutil/parseutils.h>
-}
-
 #include "base/log.hpp"
+#include "engine/video/yuv_color.hpp"
 
 namespace loopcast {
 namespace {
@@ -16,17 +13,6 @@ constexpr int kRing = 4 * kWindow;
 constexpr int kBars = 32;
 constexpr int kColumnWidth = 2;  // one chroma sample wide: columns never share a chroma pixel
 }  // namespace
-
-bool parse_yuv_color(const std::string& name, uint8_t yuv[3], uint8_t* alpha) {
-  uint8_t rgba[4];
-  if (av_parse_color(rgba, name.c_str(), -1, nullptr) < 0) return false;
-  const double r = rgba[0], g = rgba[1], b = rgba[2];
-  yuv[0] = static_cast<uint8_t>(std::lround(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255));
-  yuv[1] = static_cast<uint8_t>(std::lround(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255));
-  yuv[2] = static_cast<uint8_t>(std::lround(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255));
-  *alpha = rgba[3];
-  return true;
-}
 
 Visualizer::Visualizer(VisualizerConfig cfg, int width, int height, int sample_rate)
     : cfg_(std::move(cfg)), width_(width), height_(height), sample_rate_(sample_rate), ring_(kRing, 0.f), window_(kWindow), fft_(kWindow) {

@@ -52,7 +52,4 @@ class Visualizer {
   FramePtr out_ = make_frame();
 };
 
-// The colour as limited-range BT.601 Y, Cb, Cr plus its alpha (0..255); false for an unknown name.
-bool parse_yuv_color(const std::string& name, uint8_t yuv[3], uint8_t* alpha);
-
 }  // namespace loopcast

@@ -75,7 +75,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   CHECK(st->body.find("\"video_mode\":\"splice\"") != std::string::npos);
   auto metrics = cli.Get("/metrics");
   REQUIRE(metrics);
-  CHECK(metrics->body.find("loopcast_video_mode{mode=\"splice\"} 1") != std::string::npos);
+  CHECK(metrics->body.find("loopcast_video_mode{stream=\"main\",mode=\"splice\"} 1") != std::string::npos);
 
   std::this_thread::sleep_until(on_air + std::chrono::milliseconds(11500));  // after the first wrap (10 s)
   auto switched = [&](uint64_t n) { return wait_for([&] { return status(cli)["switches"].GetUint64() == n; }, 10); };

@@ -162,7 +162,7 @@ TEST_CASE("the snapshot holds one JPEG for its max age, and none once the stream
   CHECK(stopped.code() == Errc::unavailable);
 }
 
-TEST_CASE("loops listing: video files only, sorted, with length and size; thumbnails cached; names never leave the dir") {
+TEST_CASE("loops listing: video files only, sorted, with length and size — thumbnails cached — names never leave the dir") {
   TempDir dir("loopcast-catalog");
   for (const char* f : {"still.mp4", "loop_1s_25fps.mp4", "corrupt.mp4"}) fs::copy_file(fixture(f), dir.path + "/" + f);
   std::ofstream(dir.path + "/notes.txt") << "not a loop";

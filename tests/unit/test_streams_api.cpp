@@ -4,9 +4,12 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "api/http_server.hpp"
 #include "api/stream_routes.hpp"
@@ -174,4 +177,52 @@ TEST_CASE("every per-stream metric carries stream=id") {
   CHECK(m.find("loopcast_input_state{stream=\"jazz\",state=\"stopped\"} 1\n") != std::string::npos);
   CHECK(m.find("# TYPE loopcast_running gauge") == m.rfind("# TYPE loopcast_running gauge"));  // one family
   CHECK(m.find("loopcast_up 1\n") != std::string::npos);  // process-wide: no stream label
+}
+
+TEST_CASE("each channel has its own event stream: its status and events only — 404 for an unknown id — deleting the channel ends it") {
+  ChannelsApi a;
+  a.fake("talk")->event_log.add("switch", "loop 'talk-night.mp4' on air (api)");
+  auto first_event = [&](const std::string& path) {
+    std::string got;
+    httplib::Client c("127.0.0.1", a.server->port());
+    c.set_read_timeout(5, 0);
+    auto r = c.Get(path, [&](const char* data, size_t n) {
+      got.append(data, n);
+      return got.find("\n\n") == std::string::npos;  // one status event, then hang up
+    });
+    return got;
+  };
+  const std::string talk = first_event("/api/v1/streams/talk/events");
+  CHECK(talk.rfind("event: status\ndata: {", 0) == 0);
+  CHECK(talk.find(R"("loop":"talk.mp4")") != std::string::npos);
+  CHECK(talk.find("jazz") == std::string::npos);
+  const std::string first = first_event("/api/v1/events");  // the root stream stays the first channel's
+  CHECK(first.find(R"("loop":"jazz.mp4")") != std::string::npos);
+  CHECK(a.client->Get("/api/v1/streams/nope/events")->status == 404);
+
+  // A listener of a channel that is deleted: its stream ends instead of living on.
+  std::string log_events;
+  std::atomic<bool> ended{false};
+  std::thread listener([&] {
+    httplib::Client c("127.0.0.1", a.server->port());
+    c.set_read_timeout(10, 0);
+    c.Get("/api/v1/streams/talk/events", [&](const char* data, size_t n) {
+      log_events.append(data, n);
+      return true;
+    });
+    ended = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CHECK_FALSE(ended.load());
+  {
+    std::lock_guard lk(a.mu);
+    a.fakes.erase("talk");  // the registry's handle is then the channel's last owner
+  }
+  CHECK(a.client->Delete("/api/v1/streams/talk", kBearer)->status == 200);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!ended && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(ended.load());
+  listener.join();
+  CHECK(log_events.find("event: log\ndata: [") != std::string::npos);  // the channel's own events came with it
+  CHECK(log_events.find("talk-night.mp4") != std::string::npos);
 }

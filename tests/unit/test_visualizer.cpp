@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/video/visualizer.hpp"
+#include "engine/video/yuv_color.hpp"
 
 using namespace loopcast;
 
