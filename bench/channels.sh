@@ -14,15 +14,8 @@ DUR=${2:-60}
 MODE=${3:-encode}
 SIZE=${4:-1280x720}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
-RIGSRC=${LOOPCAST_RIG_DIR:-$(cd .. && pwd)/shared/rig}
-RIG=$(mktemp -d /tmp/loopcast-channels-bench.XXXXXX); chmod 755 "$RIG"  # icecast2/nginx run as nobody
 RTMP=${BENCH_RTMP:-19650}; ICE=$((RTMP - 1250)); HTTP=$((RTMP - 1150))
-trap 'bash "$RIGSRC/down.sh" "$RIG" 2>/dev/null; [ -n "${LOOPCAST_KEEP_BENCH:-}" ] || rm -rf "$RIG"' EXIT
-bash "$RIGSRC/up.sh" "$RIG" $RTMP $ICE >/dev/null 2>&1 || true  # (its final curl fails by design)
-AUDIO="http://127.0.0.1:$ICE/radio.mp3"
-for _ in $(seq 50); do
-  [ "$(curl -s -m 1 -o /dev/null -w '%{size_download}' "$AUDIO" || true)" -gt 1000 ] 2>/dev/null && break; sleep 0.3
-done
+NAME=channels; source bench/rig_up.sh
 PROFILE=(--size "$SIZE" --fps 30 --vbitrate 2500k --abitrate 128k --cache-dir "$RIG/cache")
 if [ "$MODE" = splice ] && ! "$BIN" prepare --loops-dir "$RIG/loops" "${PROFILE[@]}" >"$RIG/prepare.log" 2>&1; then
   echo "loopcast prepare failed:" >&2; cat "$RIG/prepare.log" >&2; exit 1

@@ -10,15 +10,8 @@ cd "$(dirname "$0")/.."
 DUR=${1:-60}
 STREAMS=${2:-20}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
-RIGSRC=${LOOPCAST_RIG_DIR:-$(cd .. && pwd)/shared/rig}
-RIG=$(mktemp -d /tmp/loopcast-splice-bench.XXXXXX); chmod 755 "$RIG"  # icecast2/nginx run as nobody
 RTMP=19550; ICE=18300; HTTP=18390
-trap 'bash "$RIGSRC/down.sh" "$RIG" 2>/dev/null; [ -n "${LOOPCAST_KEEP_BENCH:-}" ] || rm -rf "$RIG"' EXIT
-bash "$RIGSRC/up.sh" "$RIG" $RTMP $ICE >/dev/null 2>&1 || true  # (its final curl fails by design)
-AUDIO="http://127.0.0.1:$ICE/radio.mp3"
-for _ in $(seq 50); do
-  [ "$(curl -s -m 1 -o /dev/null -w '%{size_download}' "$AUDIO" || true)" -gt 1000 ] 2>/dev/null && break; sleep 0.3
-done
+NAME=splice; source bench/rig_up.sh
 PROFILE=(--size 1280x720 --fps 30 --vbitrate 2500k --abitrate 128k --cache-dir "$RIG/cache")
 
 measure() {  # name, command...: prints "cpu_s rss_kb wall_s"

@@ -9,6 +9,7 @@
 #include "api/dashboard_page.hpp"
 #include "api/http_server.hpp"
 #include "engine/encoder.hpp"
+#include "tests/support/api_fixture.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/jpeg_probe.hpp"
 #include "tests/support/proc.hpp"
@@ -18,19 +19,14 @@ using namespace loopcast::test;
 namespace fs = std::filesystem;
 
 namespace {
-struct Api {
-  explicit Api(std::string loops_dir) {
+// The loops directory is the one setting these tests change.
+struct Api : loopcast::test::ApiFixture {
+  explicit Api(std::string loops_dir) : ApiFixture(with_loops(std::move(loops_dir))) {}
+  static ControlConfig with_loops(std::string dir) {
     ControlConfig cfg;
-    cfg.http_port = 0;
-    cfg.loops_dir = std::move(loops_dir);
-    server = std::make_unique<HttpServer>(ctl, cfg);
-    REQUIRE(server->start());
-    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
-    client->set_read_timeout(5, 0);
+    cfg.loops_dir = std::move(dir);
+    return cfg;
   }
-  FakeController ctl;
-  std::unique_ptr<HttpServer> server;
-  std::unique_ptr<httplib::Client> client;
 };
 
 std::string assets() { return std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops"; }

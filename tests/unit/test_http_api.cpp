@@ -9,6 +9,7 @@
 
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
+#include "tests/support/api_fixture.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
 
@@ -16,19 +17,7 @@ using namespace loopcast;
 using namespace loopcast::test;
 
 namespace {
-struct Api {
-  explicit Api(ControlConfig cfg = {}) {
-    cfg.http_port = 0;
-    cfg.http_bind = "127.0.0.1";
-    server = std::make_unique<HttpServer>(ctl, cfg);
-    REQUIRE(server->start());
-    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
-    client->set_read_timeout(5, 0);
-  }
-  FakeController ctl;
-  std::unique_ptr<HttpServer> server;
-  std::unique_ptr<httplib::Client> client;
-};
+using Api = loopcast::test::ApiFixture;
 
 std::string error_of(const httplib::Result& r) {
   rapidjson::Document d;
