@@ -18,7 +18,11 @@ namespace loopcast {
 struct ConnectionLimits {
   size_t per_address = 64;  // open connections one client address may hold (SSE dashboards included)
   size_t workers = 256;     // threads at most (api/worker_pool.hpp: 8 kept, the rest on demand)
-  size_t queue = 64;        // accepted connections waiting for a worker; beyond: closed at once
+  // Accepted connections waiting for a worker; beyond: closed at once. A flood's connections over
+  // the per-address cap are refused on a worker too (httplib hands over only a socket), so the
+  // queue must hold a burst of them while threads start on a loaded machine: at 64, a burst of 500
+  // filled it under stress-ng and closed an honest client's request unanswered. Each entry is one fd.
+  size_t queue = 1024;
   int header_timeout_s = 5; // idle keep-alive / silent-header socket is closed after this
 };
 

@@ -24,7 +24,9 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
 }
 
 // "ocean.mp4" for "/srv/loops/ocean.mp4": what an operator picked.
-std::string loop_name_of(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string loop_name_of(const std::string& path) {
+  return is_art_scene(path) ? kArtScene : std::filesystem::path(path).filename().string();
+}
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 }  // namespace
@@ -193,7 +195,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
   const std::string loop = scene_for(map->resolve(track, sys_now() + std::chrono::seconds(static_cast<int64_t>(delay))), track);
   schedule_->invalidate();
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", to_string(track.source),
-            display_text(track), loop, delay);
+            display_text(track), is_art_scene(loop) ? kArtScene + " " + art_scene_url(loop) : loop, delay);
   return queue_switch(loop, track, delay);
 }
 
@@ -202,7 +204,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
 std::string Supervisor::scene_for(std::string loop, const TrackInfo& track) const {
   if (cfg_.engine.background == "art" && loop == cfg_.engine.loop) loop = kArtScene;
   if (loop != kArtScene) return loop;
-  return track.art.empty() ? cfg_.engine.loop : art_scene_key(track.art);
+  return track.art.empty() ? cfg_.engine.loop : art_scene_key(track.art, display_text(track));
 }
 
 void Supervisor::report_trigger(const TriggerStatus& t) {

@@ -30,10 +30,16 @@ namespace loopcast {
 
 // The mapping's name for the cover-art scene ("loop": "@art"): not a file, composed per song.
 inline const std::string kArtScene = "@art";
-// A switch's key for one song's scene: "@art:" + the cover URL (a new cover is a new scene).
-inline std::string art_scene_key(const std::string& url) { return kArtScene + ":" + url; }
+// A switch's key for one song's scene: "@art:" + the cover URL + '\n' + the song's text. The text
+// is part of it because the scene draws it: the next song of the same album (same cover) is a new
+// scene, not a text-only change of the old one.
+inline std::string art_scene_key(const std::string& url, const std::string& song_text) { return kArtScene + ":" + url + '\n' + song_text; }
 inline bool is_art_scene(const std::string& loop) { return loop.rfind(kArtScene, 0) == 0; }
-inline std::string art_scene_url(const std::string& key) { return key.size() > kArtScene.size() ? key.substr(kArtScene.size() + 1) : ""; }
+inline std::string art_scene_url(const std::string& key) {
+  if (key.size() <= kArtScene.size()) return "";
+  const std::string rest = key.substr(kArtScene.size() + 1);
+  return rest.substr(0, rest.find('\n'));
+}
 
 class TrackMap {
  public:
