@@ -3,7 +3,7 @@
 # (LOOPCAST_KEEP_BENCH=1 keeps the dir).
 RIGSRC=${LOOPCAST_RIG_DIR:-$(cd .. && pwd)/shared/rig}
 RIG=$(mktemp -d "/tmp/loopcast-$NAME-bench.XXXXXX"); chmod 755 "$RIG"  # icecast2/nginx run as nobody
-trap 'bash "$RIGSRC/down.sh" "$RIG" 2>/dev/null; [ -n "${LOOPCAST_KEEP_BENCH:-}" ] || rm -rf "$RIG"' EXIT
+trap 'bash "$RIGSRC/down.sh" "$RIG" 2>/dev/null || true; [ -n "${LOOPCAST_KEEP_BENCH:-}" ] || rm -rf "$RIG"' EXIT
 bash "$RIGSRC/up.sh" "$RIG" "$RTMP" "$ICE" >/dev/null 2>&1 || true  # (its final curl fails by design)
 AUDIO="http://127.0.0.1:$ICE/radio.mp3"
 for _ in $(seq 50); do

@@ -31,7 +31,8 @@ while True:
     if ok: print(p); break')
 ICE=$((RTMP + 2)); PORT=$((RTMP + 3))
 bash "$RIG_SRC/up.sh" "$RIG" $RTMP $ICE >/dev/null || true  # its mount probe times out by design (curl -m 2)
-pid=; trap 'kill ${pid:-0} 2>/dev/null; bash "$RIG_SRC/down.sh" "$RIG"; [ -n "${KEEP:-}" ] || rm -rf "$RIG"' EXIT
+# (pkill: the nginx/icecast/source the fault loop restarted are not in down.sh's pid files)
+pid=; trap 'kill ${pid:-0} 2>/dev/null || true; pkill -f "$RIG/" 2>/dev/null || true; bash "$RIG_SRC/down.sh" "$RIG" || true; [ -n "${KEEP:-}" ] || rm -rf "$RIG"' EXIT
 PROFILE=(--loops-dir "$RIG/loops" --loop a.mp4 --size "$SIZE" --preset ultrafast)
 MODE=(--video-mode "$VIDEO_MODE")
 if [ "$VIDEO_MODE" = splice ]; then  # encode each loop once, before the clock starts
