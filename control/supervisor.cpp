@@ -25,7 +25,7 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
 
 // "ocean.mp4" for "/srv/loops/ocean.mp4": what an operator picked.
 std::string loop_name_of(const std::string& path) {
-  return is_art_scene(path) ? kArtScene : std::filesystem::path(path).filename().string();
+  return is_art_scene(path) ? shown_loop(path) : std::filesystem::path(path).filename().string();
 }
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
@@ -477,10 +477,9 @@ StatusSnapshot Supervisor::status() const {
     s.track_changes = track_changes_;
     if (state_ == StreamState::running) s.uptime = std::chrono::duration<double>(Clock::now() - started_).count();
   }
-  s.loop = switches_->on_air();
-  if (is_art_scene(s.loop)) s.loop = kArtScene;
+  s.loop = shown_loop(switches_->on_air());
   if (auto pending = switches_->pending()) {
-    s.pending_loop = is_art_scene(pending->loop) ? kArtScene : pending->loop;
+    s.pending_loop = shown_loop(pending->loop);
     s.pending_in = pending->in;
   }
   s.timezone = zone_.display_name();

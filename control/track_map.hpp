@@ -35,6 +35,8 @@ inline const std::string kArtScene = "@art";
 // scene, not a text-only change of the old one.
 inline std::string art_scene_key(const std::string& url, const std::string& song_text) { return kArtScene + ":" + url + '\n' + song_text; }
 inline bool is_art_scene(const std::string& loop) { return loop.rfind(kArtScene, 0) == 0; }
+// What status and events show for a loop: a song's scene key is internal, "@art" is what was mapped.
+inline std::string shown_loop(const std::string& loop) { return is_art_scene(loop) ? kArtScene : loop; }
 inline std::string art_scene_url(const std::string& key) {
   if (key.size() <= kArtScene.size()) return "";
   const std::string rest = key.substr(kArtScene.size() + 1);
