@@ -33,8 +33,8 @@ measure() {  # name, command...: prints "cpu_s rss_kb wall_s"
 
 # loopcast, with its HTTP API so the switch latency can be measured meanwhile.
 (
+  start_ns=$(date +%s%N)  # this subshell starts just before loopcast does: the figure includes start-up
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$HTTP/api/v1/status" >/dev/null && break; sleep 0.05; done
-  start_ns=$(date +%s%N)
   for _ in $(seq 400); do
     f=$(curl -sf "http://127.0.0.1:$HTTP/api/v1/status" | grep -o '"video_frames":[0-9]*' | cut -d: -f2)
     [ "${f:-0}" -gt 0 ] && break; sleep 0.01
