@@ -1,5 +1,7 @@
 #include "engine/input/loop_source.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "base/log.hpp"
@@ -151,9 +153,13 @@ std::unique_ptr<LoopSource> LoopSource::still(std::string name, FramePtr picture
 
 const AVFrame* LoopSource::frame_at(double t) {
   // Decode at the file's rate, convert at most once per output frame: only the latest due
-  // frame is converted, frames overtaken by the clock are skipped raw.
+  // frame is converted, frames overtaken by the clock are skipped raw. A frame is due at the
+  // output frame nearest its time (as libavfilter's fps filter rounds): "at or before t" would
+  // let a frame whose time is a hair past the grid (a 1/1000 or 1/15360 time base, float sums
+  // across wraps) wait one frame, then be overtaken: a repeat and a skip, visible judder.
+  const double due = t + 0.5 / std::max(1, out_.fps);
   bool staged = false;
-  while (have_next_ && next_t_ <= t) {
+  while (have_next_ && next_t_ < due) {
     av_frame_unref(staged_.get());
     av_frame_move_ref(staged_.get(), next_.get());
     staged = true;

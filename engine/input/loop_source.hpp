@@ -15,6 +15,7 @@ struct VideoFormat {
   int width = 1280;
   int height = 720;
   AVPixelFormat pix_fmt = AV_PIX_FMT_YUV420P;
+  int fps = 30;  // the output rate: a source frame goes on air at the output frame nearest its time
 };
 
 class LoopSource {

@@ -2,7 +2,10 @@
 // the recording is checked with libavformat the way YouTube's ingest would judge it.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <cmath>
 #include <string>
 
 #include "tests/integration/run_loopcast.hpp"
@@ -103,4 +106,37 @@ TEST_CASE("bad input is a clean, explained, non-zero exit") {
     CHECK(lc.wait(10) == 2);
     CHECK(lc.log().find("unknown flag '--fsp'") != std::string::npos);
   }
+}
+
+// Every picture of a loop at the output rate goes on air once, in order, across wraps. The
+// fixture's frame i is flat grey at luma 16 + 3i, so each recorded picture says which loop frame it
+// is; its Matroska millisecond time base puts frame times a hair past the output grid, which used to
+// repeat one frame in three and skip the next (judder no timestamp check can see).
+TEST_CASE("a loop at the output rate is on air frame for frame: each picture once, in order, across wraps") {
+  Rig rig;
+  Loopcast lc({"--loop", fixture("ramp_2s_30fps.mkv"), "--audio", rig.icecast_url(), "--output", rig.rtmp_url("ramp"), "--duration",
+               "7", "--http-port", "0", "--size", "320x180", "--fps", "30", "--vbitrate", "1000k"});
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+  CHECK(lc.log().find(" 0 duplicated") != std::string::npos);
+  CHECK(rig.wait_recordings_closed());
+  const auto recs = rig.recordings();
+  REQUIRE(recs.size() == 1);
+  auto rep = probe_media(recs[0], true, false);
+  REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+  REQUIRE(rep->luma.size() > 180);
+  // Picture i of the loop belongs at output frame n with i == n mod 60 (plus one constant offset,
+  // whatever the muxer did to the first timestamp); frames a starved machine dropped are simply absent.
+  auto loop_index = [&](size_t k) { return static_cast<int>(std::lround((rep->luma[k] - 16) / 3)); };
+  auto frame_no = [&](size_t k) { return static_cast<int>(std::lround(rep->thumb_pts[k] * 30)); };
+  const int offset = ((loop_index(0) - frame_no(0)) % 60 + 60) % 60;
+  int wrong = 0, wraps = 0;
+  std::string first_wrong;
+  for (size_t k = 0; k < rep->luma.size(); ++k) {
+    const int expected = (frame_no(k) + offset) % 60;
+    if (loop_index(k) != expected && wrong++ == 0)
+      first_wrong = fmt::format("frame {} shows loop picture {} (luma {:.1f}), expected {}", frame_no(k), loop_index(k), rep->luma[k], expected);
+    if (k > 0 && loop_index(k) < loop_index(k - 1)) ++wraps;
+  }
+  CHECK_MESSAGE(wrong == 0, wrong << " pictures out of place; first: " << first_wrong);
+  CHECK(wraps >= 3);  // 7 s of a 2 s loop
 }

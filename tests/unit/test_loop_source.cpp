@@ -88,3 +88,23 @@ TEST_CASE("a 25 fps loop at 30 fps output repeats exactly 5 pictures a second") 
   }
   CHECK(repeats == 50);  // 10 s × (30 − 25)
 }
+
+// A source frame goes on air at the output frame nearest its time. Frame times off the output grid
+// by rounding (a 1/15360 or 1/1000 time base, float accumulation across wraps) must not make a
+// frame wait one output frame, to be shown once and then skipped: that repeat-and-skip is judder.
+TEST_CASE("a loop at the output rate never repeats a picture: not across wraps, not with a millisecond time base") {
+  for (const std::string& path : {std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops/ocean.mp4", fixture("loop_1s_30fps.mkv")}) {
+    CAPTURE(path);
+    auto src = LoopSource::open(path, kOut);
+    REQUIRE_MESSAGE(src, (src ? "" : src.error()));
+    int repeats = 0;
+    (*src)->frame_at(0);
+    for (int n = 1; n <= 30 * 20; ++n) {  // 20 s: over two wraps of the 8 s asset, 19 of the 1 s fixture
+      (*src)->frame_at(n / 30.0);
+      repeats += (*src)->repeated();
+    }
+    CHECK((*src)->wraps() >= 2);
+    CHECK(repeats == 0);
+    CHECK((*src)->errors() == 0);
+  }
+}
