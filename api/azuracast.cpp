@@ -29,6 +29,20 @@ Status get_int(const Value& obj, const char* key, const std::string& path, int64
   return Status::ok();
 }
 
+// Song fields reach the picture, every status document, each SSE listener and the log: bounded, and
+// without control characters (a newline in a title would forge a log line; a 1 MiB title would be
+// shaped on every frame and sent to every dashboard every second).
+constexpr size_t kMaxField = 1024, kMaxUrl = 4096, kMaxCustomFields = 32;
+void clean_field(std::string& s, size_t max) {
+  if (s.size() > max) {
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // never inside a UTF-8 sequence
+    s.resize(cut);
+  }
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+}
+
 std::string scalar_text(const Value& v) {
   if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
   if (v.IsBool()) return v.GetBool() ? "true" : "false";
@@ -77,8 +91,13 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (auto cf = song.FindMember("custom_fields"); cf != song.MemberEnd() && !cf->value.IsNull()) {
     // AzuraCast sends {} or [] when there are none.
     if (cf->value.IsObject()) {
-      for (auto it = cf->value.MemberBegin(); it != cf->value.MemberEnd(); ++it)
-        if (!it->value.IsNull()) t.custom_fields[it->name.GetString()] = scalar_text(it->value);
+      for (auto it = cf->value.MemberBegin(); it != cf->value.MemberEnd() && t.custom_fields.size() < kMaxCustomFields; ++it) {
+        if (it->value.IsNull()) continue;
+        std::string key(it->name.GetString(), it->name.GetStringLength()), value = scalar_text(it->value);
+        clean_field(key, 64);
+        clean_field(value, kMaxField);
+        t.custom_fields[key] = value;
+      }
     } else if (!cf->value.IsArray()) {
       return invalid("now_playing.song.custom_fields must be an object");
     }
@@ -88,6 +107,8 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (Status s = get_string(cur, "playlist", "now_playing", t.playlist); !s) return Error{s.error(), Errc::invalid};
   if (t.text.empty() && !(t.artist.empty() && t.title.empty())) t.text = t.artist.empty() ? t.title : t.artist + " - " + t.title;
   if (t.artist.empty() && t.title.empty() && !t.text.empty()) split_station_text(t);
+  for (std::string* f : {&t.song_id, &t.artist, &t.title, &t.text, &t.album, &t.playlist, &np.station, &np.streamer}) clean_field(*f, kMaxField);
+  clean_field(t.art, kMaxUrl);
   if (t.text.empty() && t.song_id.empty()) return invalid("now_playing.song has neither id nor text/artist/title");
   return np;
 }

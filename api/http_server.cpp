@@ -1,6 +1,9 @@
 #include "api/http_server.hpp"
 
 #include <fmt/format.h>
+extern "C" {
+#include <libavutil/base64.h>
+}
 #include <rapidjson/document.h>
 
 #include <chrono>
@@ -39,6 +42,19 @@ bool same_secret(const std::string& a, const std::string& b) {
 bool bearer_ok(const httplib::Request& req, const std::string& token) {
   if (token.empty()) return true;
   return same_secret(req.get_header_value("Authorization"), "Bearer " + token);
+}
+
+// "Basic base64(user:password)" with `token` as the password, whatever the user: what AzuraCast's
+// web hook form can send when only an API token is configured.
+bool basic_password_ok(const httplib::Request& req, const std::string& token) {
+  const std::string h = req.get_header_value("Authorization");
+  if (h.rfind("Basic ", 0) != 0 || h.size() > 4096) return false;
+  std::string plain(h.size(), '\0');
+  const int n = av_base64_decode(reinterpret_cast<uint8_t*>(plain.data()), h.c_str() + 6, static_cast<int>(plain.size()));
+  if (n <= 0) return false;
+  plain.resize(static_cast<size_t>(n));
+  const auto colon = plain.find(':');
+  return colon != std::string::npos && same_secret(plain.substr(colon + 1), token);
 }
 
 }  // namespace
@@ -87,7 +103,10 @@ bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res)
   return false;
 }
 
-// AzuraCast sends Basic auth when configured; the API token is accepted too.
+// AzuraCast sends Basic auth when configured; the API token is accepted too. With no webhook user
+// but an API token, the token guards the webhook as well (Bearer, or Basic with it as password):
+// an open webhook would let anyone put text on the live picture and make loopcast fetch any URL as
+// cover art. With neither configured, it is open, like the rest of the API.
 bool HttpServer::webhook_authorized(const httplib::Request& req, httplib::Response& res) const {
   if (!cfg_.webhook_user.empty()) {
     const auto expected = httplib::make_basic_authentication_header(cfg_.webhook_user, cfg_.webhook_password).second;
@@ -97,12 +116,27 @@ bool HttpServer::webhook_authorized(const httplib::Request& req, httplib::Respon
     reply_error(res, 401, "webhook credentials required");
     return false;
   }
-  if (bearer_ok(req, cfg_.api_token) || !req.has_header("Authorization")) return true;
-  reply_error(res, 401, "wrong credentials");
+  if (bearer_ok(req, cfg_.api_token) || basic_password_ok(req, cfg_.api_token)) return true;
+  res.set_header("WWW-Authenticate", "Basic realm=\"loopcast\"");
+  reply_error(res, 401, "webhook credentials required: the API token (Bearer, or Basic auth with it as the password)");
   return false;
 }
 
 void HttpServer::routes() {
+  // Without a token, a web page the operator happens to visit could drive the stream: a browser
+  // sends a cross-site "simple" POST without asking first, but it always says where it comes from
+  // (Origin). Changes whose Origin is not this server are refused. curl, AzuraCast and scripts send
+  // no Origin; the dashboard's own requests send this server's. (With a token there is nothing to
+  // guard: a cross-site page cannot attach the bearer header without a CORS preflight, never granted.)
+  if (cfg_.api_token.empty())
+    svr_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.method == "GET" || req.method == "HEAD" || !req.has_header("Origin")) return httplib::Server::HandlerResponse::Unhandled;
+      const std::string origin = req.get_header_value("Origin");
+      const auto scheme = origin.find("://");
+      if (scheme != std::string::npos && origin.substr(scheme + 3) == req.get_header_value("Host")) return httplib::Server::HandlerResponse::Unhandled;
+      reply_error(res, 403, "cross-origin request refused: Origin is not this server (set an API token to use the API from another site)");
+      return httplib::Server::HandlerResponse::Handled;
+    });
   lifecycle_routes();
   track_route();
   webhook_route();

@@ -150,8 +150,7 @@ void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& 
 
 std::string redacted_entry(const std::string& entry_json) {
   rapidjson::Document doc;
-  doc.Parse(entry_json.c_str(), entry_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return "{}";
+  if (!parse_json(doc, entry_json) || !doc.IsObject()) return "{}";
   auto& a = doc.GetAllocator();
   auto hide = [&](rapidjson::Value& v, bool ingest) {
     if (v.IsString()) v.SetString(redact_url(v.GetString(), ingest).c_str(), a);

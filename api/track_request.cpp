@@ -3,12 +3,13 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include "control/json_text.hpp"
+
 namespace loopcast {
 
 Status track_request(Controller& ctl, const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return Error{"body must be a JSON object", Errc::invalid};
+  if (!parse_json(doc, body) || !doc.IsObject()) return Error{"body must be a JSON object", Errc::invalid};
   TrackInfo t;
   t.source = TrackSource::api;
   std::string loop;

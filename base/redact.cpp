@@ -14,7 +14,7 @@ std::string redact_url(std::string_view url, bool ingest) {
   if (scheme_end == std::string_view::npos) return std::string(url);
   std::string out(url.substr(0, scheme_end + 3));
   std::string_view rest = url.substr(scheme_end + 3);
-  auto slash = rest.find('/');
+  auto slash = rest.find_first_of("/?");  // "rtmp://host?key=K" has a query and no path
   std::string_view authority = rest.substr(0, slash);
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
     out += "****@";
@@ -32,11 +32,15 @@ std::string redact_url(std::string_view url, bool ingest) {
   // Ingest URLs (rtmp, rtmps, srt, anything not http/file): /app/KEY — the last path segment is
   // the stream key. HTTP paths are mount names and stay readable.
   const bool web = !ingest && (out.rfind("http://", 0) == 0 || out.rfind("https://", 0) == 0 || out.rfind("file://", 0) == 0);
-  auto last = path.rfind('/');
+  // The last non-empty segment: "/live2/KEY/" hides KEY too.
+  std::string_view trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+  auto last = trimmed.rfind('/');
   // (A one-segment path followed by a query is the app name of YouTube's "?backup=1/KEY" form.)
-  if (last != std::string_view::npos && last + 1 < path.size() && !web && (last != 0 || query.empty())) {
+  if (last != std::string_view::npos && last + 1 < trimmed.size() && !web && (last != 0 || query.empty())) {
     out += path.substr(0, last + 1);
     out += "****";
+    out += path.substr(trimmed.size());
   } else {
     out += path;
   }

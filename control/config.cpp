@@ -377,8 +377,24 @@ void resolve_stream_key(AppConfig& cfg) {
   // Whatever ends an ingest URL is a key: keep it out of every log line.
   for (const auto& o : cfg.engine.outputs) {
     if (!is_network_url(o)) continue;
-    if (auto slash = o.rfind('/'); slash != std::string::npos && slash + 1 < o.size()) register_secret(o.substr(slash + 1));
+    std::string_view u = o;
+    while (u.size() > 1 && u.back() == '/') u.remove_suffix(1);  // ".../live2/KEY/": KEY
+    if (auto slash = u.rfind('/'); slash != std::string_view::npos && slash + 1 < u.size()) register_secret(std::string(u.substr(slash + 1)));
   }
+}
+
+Status check_key_template_hosts(const AppConfig& cfg) {
+  for (const auto& o : cfg.engine.outputs) {
+    if (o.find("{key}") == std::string::npos) continue;
+    const std::string host = url_host(o);
+    const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0);
+    if (!youtube)
+      return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it would hand "
+                               "the stream key to '{}'); name that output in the config file instead",
+                               redact_url(o, true), host),
+                   Errc::invalid};
+  }
+  return Status::ok();
 }
 
 Status validate(const AppConfig& cfg) {

@@ -48,6 +48,10 @@ void apply_environment(AppConfig& cfg);
 // After env, file and flags: substitute {key} in outputs with LOOPCAST_STREAM_KEY (or default to
 // YouTube's primary RTMPS ingest when only the key is given) and register every key as a secret.
 void resolve_stream_key(AppConfig& cfg);
+// For a stream that comes through the API: "{key}" (LOOPCAST_STREAM_KEY) may only be filled into an
+// output on YouTube's ingest, else anyone allowed to PUT a stream could send the key to their own
+// server. The config file, written by the operator, may use it anywhere.
+Status check_key_template_hosts(const AppConfig& cfg);
 // Cross-field checks after everything is applied (sizes, fps, bitrates, at least one output...).
 Status validate(const AppConfig& cfg);
 std::string cli_usage();

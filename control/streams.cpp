@@ -7,6 +7,7 @@
 
 #include "base/log.hpp"
 #include "control/atomic_file.hpp"
+#include "control/config.hpp"
 #include "control/json_text.hpp"
 
 namespace loopcast {
@@ -100,6 +101,11 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
   if (!valid_stream_id(id)) return Error{fmt::format("stream id '{}': expected 1..64 of a-z, 0-9, '-'", id), Errc::invalid};
   auto text = entry_with_id(id, body);
   if (!text) return Error{text.error(), text.code()};
+  if (auto raw = parse_stream_entry(opts_.base, *text); !raw) {
+    return Error{raw.error(), raw.code()};
+  } else if (Status st = check_key_template_hosts(raw->cfg); !st) {
+    return Error{fmt::format("stream '{}': {}", id, st.error()), st.code()};
+  }
   MutexLock change(change_mu_);
   auto spec = parse(*text);
   if (!spec) return Error{spec.error(), spec.code()};

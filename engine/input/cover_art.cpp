@@ -14,6 +14,7 @@ extern "C" {
 #include "base/tls.hpp"
 #include "base/version.hpp"
 #include "engine/input/decoder.hpp"
+#include "engine/video/colorspace.hpp"
 
 namespace loopcast {
 namespace {
@@ -89,19 +90,15 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   out->width = w;
   out->height = h;
   if ((err = av_frame_get_buffer(out.get(), 0)) < 0) return fail(av_error_string(err));
-  // JPEG decodes to the deprecated full-range "yuvj" formats: name the range instead.
+  // JPEG decodes to the deprecated full-range "yuvj" formats: name the range instead (the
+  // conversion below takes it, and the BT.601 matrix JPEG uses, from the frame).
   auto in_fmt = static_cast<AVPixelFormat>(src->format);
-  const bool full_range = in_fmt == AV_PIX_FMT_YUVJ420P || in_fmt == AV_PIX_FMT_YUVJ422P || in_fmt == AV_PIX_FMT_YUVJ444P ||
-                          src->color_range == AVCOL_RANGE_JPEG;
   if (in_fmt == AV_PIX_FMT_YUVJ420P) in_fmt = AV_PIX_FMT_YUV420P;
   if (in_fmt == AV_PIX_FMT_YUVJ422P) in_fmt = AV_PIX_FMT_YUV422P;
   if (in_fmt == AV_PIX_FMT_YUVJ444P) in_fmt = AV_PIX_FMT_YUV444P;
   SwsPtr sws(sws_getContext(src->width, src->height, in_fmt, w, h, AV_PIX_FMT_YUVA420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   if (!sws) return fail(fmt::format("cannot convert from {}", av_get_pix_fmt_name(in_fmt)));
-  if (full_range) {
-    const int* coefs = sws_getCoefficients(SWS_CS_DEFAULT);
-    sws_setColorspaceDetails(sws.get(), coefs, 1, coefs, 0, 0, 1 << 16, 1 << 16);
-  }
+  convert_to_output_colorspace(sws.get(), src);
   if ((err = sws_scale(sws.get(), src->data, src->linesize, 0, src->height, out->data, out->linesize)) < 0) return fail(av_error_string(err));
   return ArtPtr(out.release(), FrameDeleter{});
 }

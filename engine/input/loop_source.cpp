@@ -1,12 +1,14 @@
 #include "engine/input/loop_source.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "base/log.hpp"
 #include "base/tls.hpp"
 #include "engine/input/decoder.hpp"
+#include "engine/video/colorspace.hpp"
 
 namespace loopcast {
 
@@ -66,7 +68,13 @@ bool LoopSource::rewind() {
     return false;
   }
   avcodec_flush_buffers(dec_.get());
-  offset_ = pass_end_ > offset_ ? pass_end_ : offset_ + frame_dur_;
+  // A pass is a whole number of frames: the last frame's duration rounded to the time base (16 or
+  // 17 ms at 60 fps in Matroska) would otherwise move every later pass off the output grid, a
+  // little further each time, until a frame is repeated and the next skipped.
+  double pass = pass_end_ - offset_;
+  if (const double frames = std::round(pass / frame_dur_); frames >= 1 && std::abs(pass - frames * frame_dur_) < frame_dur_ / 2)
+    pass = frames * frame_dur_;
+  offset_ += pass > 0 ? pass : frame_dur_;
   eof_ = false;
   ++wraps_;
   return true;
@@ -121,7 +129,7 @@ bool LoopSource::decode_next() {
 }
 
 void LoopSource::convert_into_current(AVFrame* src) {
-  const bool same = src->width == out_.width && src->height == out_.height && src->format == out_.pix_fmt;
+  const bool same = src->width == out_.width && src->height == out_.height && src->format == out_.pix_fmt && is_output_colorspace(src);
   if (same) {
     av_frame_unref(current_.get());
     av_frame_move_ref(current_.get(), src);
@@ -137,6 +145,7 @@ void LoopSource::convert_into_current(AVFrame* src) {
     av_frame_make_writable(current_.get());
     sws_.reset(sws_getCachedContext(sws_.release(), src->width, src->height, static_cast<AVPixelFormat>(src->format),
                                     out_.width, out_.height, out_.pix_fmt, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    convert_to_output_colorspace(sws_.get(), src);
     sws_scale(sws_.get(), src->data, src->linesize, 0, src->height, current_->data, current_->linesize);
     av_frame_unref(src);
   }
@@ -153,13 +162,17 @@ std::unique_ptr<LoopSource> LoopSource::still(std::string name, FramePtr picture
 
 const AVFrame* LoopSource::frame_at(double t) {
   // Decode at the file's rate, convert at most once per output frame: only the latest due
-  // frame is converted, frames overtaken by the clock are skipped raw. A frame is due at the
-  // output frame nearest its time (as libavfilter's fps filter rounds): "at or before t" would
-  // let a frame whose time is a hair past the grid (a 1/1000 or 1/15360 time base, float sums
-  // across wraps) wait one frame, then be overtaken: a repeat and a skip, visible judder.
-  const double due = t + 0.5 / std::max(1, out_.fps);
+  // frame is converted, frames overtaken by the clock are skipped raw. A frame is due when its
+  // time is at most 1 ms after t. Strictly "at or before t" let a frame whose time is a hair past
+  // the grid (a 1/1000 time base rounds 66.67 ms up to 67) wait one frame, then be overtaken: a
+  // repeat and a skip, visible judder. Rounding to the nearest output frame instead puts the
+  // boundary half-way, exactly where every odd frame of 60 fps into 30 (and of 24 into 30) lies,
+  // so the same rounding noise flips the choice from frame to frame. 1 ms is above any time base's
+  // rounding and far below the gap to the next frame: 60 → 30 shows 0, 2, 4..., 24 → 30 keeps one cadence.
+  constexpr double kGridSlack = 0.001;
+  const double due = t + kGridSlack;
   bool staged = false;
-  while (have_next_ && next_t_ < due) {
+  while (have_next_ && next_t_ <= due) {
     av_frame_unref(staged_.get());
     av_frame_move_ref(staged_.get(), next_.get());
     staged = true;

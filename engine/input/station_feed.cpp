@@ -197,6 +197,9 @@ Status StationFeed::convert_and_buffer(AVFrame* frame) {
     int err = swr_alloc_set_opts2(&s, &out_layout, AV_SAMPLE_FMT_FLTP, rate_, &in_layout,
                                   static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0, nullptr);
     swr_.reset(s);
+    // A 5.1 or 7.1 source folded to stereo sums up to six channels: cap the matrix's gain so a
+    // loud surround stream is downmixed, not clipped (mono and stereo sources are unaffected).
+    if (err >= 0) err = av_opt_set_double(swr_.get(), "rematrix_maxval", 1.0, 0);
     if (err < 0 || (err = swr_init(swr_.get())) < 0) {
       av_channel_layout_uninit(&in_layout);
       return Error{fmt::format("audio resampler: {}", av_error_string(err))};

@@ -40,6 +40,9 @@ Status Output::add_streams() {
     if (int err = avcodec_parameters_from_context(st->codecpar, enc); err < 0)
       return Error{fmt::format("output '{}': stream parameters: {}", redacted_url_, av_error_string(err)), Errc::internal};
     st->time_base = enc->time_base;
+    // flvenc writes onMetaData's framerate from the stream's average rate: without it ingest
+    // dashboards and probes see no frame rate.
+    if (enc->codec_type == AVMEDIA_TYPE_VIDEO) st->avg_frame_rate = st->r_frame_rate = enc->framerate;
   }
   return Status::ok();
 }

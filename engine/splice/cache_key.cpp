@@ -43,11 +43,12 @@ H264Tuning cache_tuning(const EngineConfig& cfg) {
 }
 
 // The leading number is the cache's own version: it changes when what goes into an entry changes.
-// 2: source frames picked at the nearest output frame (1 cached a repeat-and-skip where a file's
-// frame times sat a hair past the output grid), so entries made by 1 are rebuilt.
+// 3: a source frame goes on air at the output frame at or just before it, whole-frame passes (1 cached a
+// repeat-and-skip where a file's frame times sat a hair past the output grid; 2 let rounding noise
+// pick among frames exactly half-way, e.g. 60 fps loops), so entries made before are rebuilt.
 std::string cache_profile(const EngineConfig& cfg) {
   const H264Tuning t = cache_tuning(cfg);
-  return fmt::format("loopcast-splice 2; {} {}x{} yuv420p bt709 tv sar1:1 {}fps gop{} closed {}b/s cbr vbv{}; preset {} bf{} {}",
+  return fmt::format("loopcast-splice 3; {} {}x{} yuv420p bt709 tv sar1:1 {}fps gop{} closed {}b/s cbr vbv{}; preset {} bf{} {}",
                      LIBAVCODEC_IDENT, cfg.width, cfg.height, cfg.fps, gop_frames(cfg), cfg.video_bitrate, cfg.video_bitrate * 2,
                      t.preset, t.max_b_frames, t.x264_params);
 }

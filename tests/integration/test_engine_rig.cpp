@@ -138,5 +138,14 @@ TEST_CASE("a loop at the output rate is on air frame for frame: each picture onc
     if (k > 0 && loop_index(k) < loop_index(k - 1)) ++wraps;
   }
   CHECK_MESSAGE(wrong == 0, wrong << " pictures out of place; first: " << first_wrong);
+  // onMetaData carries the frame rate (flvenc writes it from the stream's average rate). nginx's
+  // recorder writes metadata of its own, so this is judged on loopcast's own FLV (without it,
+  // ffprobe guesses 1000/33 from the millisecond timestamps).
+  TempDir dir("loopcast-meta");
+  Loopcast meta({"--loop", fixture("ramp_2s_30fps.mkv"), "--output", dir.path + "/m.flv", "--duration", "1", "--http-port", "0", "--size",
+                 "320x180"});
+  REQUIRE_MESSAGE(meta.wait(20) == 0, meta.log());
+  const auto rate = run_cmd("ffprobe -v error -select_streams v -show_entries stream=avg_frame_rate -of csv=p=0 " + shell_quote(dir.path + "/m.flv"));
+  CHECK_MESSAGE(rate.output.rfind("30/1", 0) == 0, rate.output);
   CHECK(wraps >= 3);  // 7 s of a 2 s loop
 }

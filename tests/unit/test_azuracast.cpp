@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -88,4 +90,22 @@ TEST_CASE("malformed bodies are refused with the offending field named") {
     CHECK(r.error().find(c.needle) != std::string::npos);
   }
   CHECK_FALSE(parse_nowplaying(std::string(2 << 20, ' ')));
+}
+
+TEST_CASE("song fields are bounded and lose control characters: no forged log lines, no megabyte titles on air") {
+  std::string custom;
+  for (int i = 0; i < 100; ++i) custom += fmt::format(R"({}"f{}":"v")", i ? "," : "", i);
+  const std::string huge(300000, 'x');
+  const std::string body = fmt::format(
+      R"({{"now_playing":{{"song":{{"id":"0123456789abcdef0123456789abcdef","artist":"A\nINFO forged line","title":"{}","art":"https://a.example/{}","custom_fields":{{{}}}}}}}}})",
+      huge + "\u00e9", huge, custom);
+  auto np = loopcast::parse_nowplaying(body);
+  REQUIRE_MESSAGE(np, (np ? "" : np.error()));
+  CHECK(np->track.artist == "A INFO forged line");
+  CHECK(np->track.title.size() <= 1024);
+  CHECK(np->track.title.find('\n') == std::string::npos);
+  CHECK(np->track.text.size() <= 1024);
+  CHECK(np->track.art.size() <= 4096);
+  CHECK(np->track.custom_fields.size() == 32);
+  CHECK(np->track.song_id == "0123456789abcdef0123456789abcdef");
 }

@@ -9,6 +9,7 @@
 
 #include "control/config.hpp"
 #include "base/redact.hpp"
+#include "base/url.hpp"
 
 using namespace loopcast;
 
@@ -301,4 +302,12 @@ TEST_CASE("each ranged key refuses values just outside its range, naming the key
       check(k.range.max + 1, false);
     }
   }
+}
+
+TEST_CASE("url_host: the host alone, whatever user info, port, path or query surround it") {
+  CHECK(loopcast::url_host("rtmps://a.rtmps.youtube.com:443/live2/k") == "a.rtmps.youtube.com");
+  CHECK(loopcast::url_host("rtmp://a.rtmp.youtube.com@evil.example/live/k") == "evil.example");
+  CHECK(loopcast::url_host("rtmp://u:p@HOST.Example?key=1") == "host.example");
+  CHECK(loopcast::url_host("rtmp://[::1]:1935/live") == "[::1]");
+  CHECK(loopcast::url_host("/tmp/out.flv").empty());
 }

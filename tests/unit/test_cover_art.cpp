@@ -20,9 +20,9 @@ TEST_CASE("cover art: a PNG and a JPEG over HTTP, scaled to fit the box with the
   CHECK(f->format == AV_PIX_FMT_YUVA420P);
   CHECK(f->width == 40);   // 64x32 → 40x20
   CHECK(f->height == 20);
-  // BT.601 limited range red: Y 81, U 90, V 240.
-  CHECK(px(f, 0, 20, 10) == doctest::Approx(81).epsilon(0.05));
-  CHECK(px(f, 1, 10, 5) == doctest::Approx(90).epsilon(0.05));
+  // BT.709 limited range red, as the stream is tagged: Y 63, U 102, V 240 (BT.601 would be 81, 90).
+  CHECK(px(f, 0, 20, 10) == doctest::Approx(63).epsilon(0.05));
+  CHECK(px(f, 1, 10, 5) == doctest::Approx(102).epsilon(0.05));
   CHECK(px(f, 2, 10, 5) == doctest::Approx(240).epsilon(0.05));
   CHECK(px(f, 3, 20, 10) == 255);
 
@@ -31,7 +31,9 @@ TEST_CASE("cover art: a PNG and a JPEG over HTTP, scaled to fit the box with the
   f = blue->get();
   CHECK(f->width == 20);
   CHECK(f->height == 40);
-  CHECK(px(f, 0, 10, 20) == doctest::Approx(41).epsilon(0.1));   // blue: Y 41, U 240
+  // A JPEG is BT.601 full range: converted to BT.709 limited, blue is Y 32, U 240, V 118 (41, 240, 110 in BT.601).
+  CHECK(px(f, 0, 10, 20) == doctest::Approx(32).epsilon(0.15));
+  CHECK(px(f, 2, 5, 10) == doctest::Approx(118).epsilon(0.04));
   CHECK(px(f, 1, 5, 10) == doctest::Approx(240).epsilon(0.05));
   CHECK(px(f, 3, 10, 20) == 255);  // no alpha in a JPEG: opaque
 

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 
@@ -9,6 +10,7 @@
 
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
+#include "control/json_text.hpp"
 #include "tests/support/api_fixture.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
@@ -295,4 +297,43 @@ TEST_CASE("1000 random and malformed webhook bodies: every answer is 202 or a JS
   CHECK(refused > 500);                                      // most mutations break the JSON
   CHECK(a.ctl.tracks.size() == static_cast<size_t>(accepted));  // only valid bodies reached the engine
   CHECK(a.client->Get("/api/v1/status")->status == 200);
+}
+
+TEST_CASE("JSON nested 200 000 deep is a clear 400, not a stack overflow that kills every stream") {
+  Api a;
+  const std::string deep(200000, '[');
+  for (const char* path : {"/webhook/azuracast", "/api/v1/track"}) {
+    CAPTURE(path);
+    auto r = a.client->Post(path, deep, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  auto r = a.client->Post("/webhook/azuracast", deep, "application/json");
+  REQUIRE(r);
+  CHECK(error_of(r).find("nested deeper than 64 levels") != std::string::npos);
+  CHECK(a.client->Get("/api/v1/status")->status == 200);  // still serving
+  CHECK(a.ctl.tracks.empty());
+}
+
+TEST_CASE("json_depth counts brackets outside strings only") {
+  CHECK(json_depth(R"({"a":[1,{"b":[]}]})", 64) == 4);
+  CHECK(json_depth(R"({"t":"[[[[{{{{ \" [[[["})", 64) == 1);
+  CHECK(json_depth(std::string(100, '[') + std::string(100, ']'), 64) == 65);  // stops counting past the limit
+  rapidjson::Document doc;
+  CHECK(parse_json(doc, std::string(64, '[') + std::string(64, ']')));
+  CHECK_FALSE(parse_json(doc, std::string(65, '[') + std::string(65, ']')));
+}
+
+TEST_CASE("without a token, a cross-site page cannot drive the stream: a foreign Origin is refused, same-origin and Origin-less requests work") {
+  Api a;
+  const std::string self = fmt::format("http://127.0.0.1:{}", a.server->port());
+  auto evil = a.client->Post("/api/v1/stream/stop", httplib::Headers{{"Origin", "https://evil.example"}}, "", "text/plain");
+  REQUIRE(evil);
+  CHECK(evil->status == 403);
+  CHECK(a.client->Post("/api/v1/track", httplib::Headers{{"Origin", "null"}}, R"({"loop":"b"})", "text/plain")->status == 403);
+  CHECK(a.ctl.calls_copy().empty());
+  CHECK(a.client->Get("/api/v1/status", httplib::Headers{{"Origin", "https://evil.example"}})->status == 200);  // reads stay open
+  CHECK(a.client->Post("/api/v1/stream/stop", httplib::Headers{{"Origin", self}}, "", "application/json")->status == 200);
+  CHECK(a.client->Post("/api/v1/stream/start")->status == 200);
+  CHECK(a.ctl.calls_copy() == std::vector<std::string>{"stop", "start"});
 }

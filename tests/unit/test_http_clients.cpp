@@ -42,7 +42,9 @@ TEST_CASE("a POST without body or Content-Length is answered at once, with the r
       {"/api/v1/stream/restart", "Bearer s3cret-token", 200}, {"/api/v1/mapping/reload", "Bearer s3cret-token", 200},
       {"/api/v1/stream/start", "", 401}, {"/api/v1/stream/stop", "Bearer wrong", 401},
       {"/api/v1/track", "Bearer s3cret-token", 400},  // no body: "body must be a JSON object", at once
-      {"/webhook/azuracast", "", 400},
+      {"/webhook/azuracast", "", 401},  // a token is set: the webhook needs it too
+      {"/webhook/azuracast", "Bearer s3cret-token", 400},
+      {"/webhook/azuracast", "Basic YXp1cmFjYXN0OnMzY3JldC10b2tlbg==", 400},  // azuracast:s3cret-token
   };
   for (const auto& c : cases) {
     CAPTURE(c.path);

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "engine/input/loop_source.hpp"
 
@@ -107,4 +109,42 @@ TEST_CASE("a loop at the output rate never repeats a picture: not across wraps, 
     CHECK(repeats == 0);
     CHECK((*src)->errors() == 0);
   }
+}
+
+namespace {
+// The ramp fixtures' frame i is flat grey at luma 16 + 3i: the picture says which frame it is.
+int ramp_index(const AVFrame* f) {
+  uint64_t sum = 0;
+  for (int y = 0; y < f->height; ++y)
+    for (int x = 0; x < f->width; ++x) sum += f->data[0][static_cast<ptrdiff_t>(y) * f->linesize[0] + x];
+  return static_cast<int>(std::lround((static_cast<double>(sum) / (f->width * f->height) - 16) / 3));
+}
+std::vector<int> ramp_shown(const std::string& name, int frames) {
+  auto src = LoopSource::open(fixture(name.c_str()), kOut);
+  REQUIRE_MESSAGE(src, (src ? "" : src.error()));
+  std::vector<int> shown;
+  for (int n = 0; n < frames; ++n) shown.push_back(ramp_index((*src)->frame_at(n / 30.0)));
+  return shown;
+}
+}  // namespace
+
+TEST_CASE("frame picking is exact for every common rate: 30 → 30 frame for frame, 60 → 30 every other, 24 → 30 one fixed cadence") {
+  const auto same = ramp_shown("ramp_2s_30fps.mkv", 300);  // 5 wraps of 60 frames
+  for (int n = 0; n < 300; ++n) CHECK_MESSAGE(same[n] == n % 60, "output frame " << n);
+  // Every odd 60 fps frame is exactly half-way between two output frames: the even ones go on air.
+  const auto half = ramp_shown("ramp_1s_60fps.mkv", 300);
+  for (int n = 0; n < 300; ++n) CHECK_MESSAGE(half[n] == (2 * n) % 60, "output frame " << n);
+  // 24 into 30: 4 source frames in every 5 output frames, the same pattern all the way.
+  const auto pull = ramp_shown("ramp_2s_24fps.mp4", 300);
+  for (int n = 0; n + 5 < 300; ++n) CHECK_MESSAGE(pull[n + 5] == (pull[n] + 4) % 48, "output frame " << n);
+}
+
+TEST_CASE("an RGB loop is converted with the output's BT.709 matrix, not swscale's default BT.601") {
+  auto green = LoopSource::open(fixture("green_rgb.mkv"), kOut);
+  REQUIRE_MESSAGE(green, (green ? "" : green.error()));
+  const AVFrame* f = (*green)->frame_at(0);
+  auto at = [](const AVFrame* fr, int plane, int x, int y) { return static_cast<int>(fr->data[plane][y * fr->linesize[plane] + x]); };
+  CHECK(at(f, 0, 160, 90) == doctest::Approx(173).epsilon(0.02));  // BT.601 would give 145
+  CHECK(at(f, 1, 80, 45) == doctest::Approx(42).epsilon(0.05));    // 54
+  CHECK(at(f, 2, 80, 45) == doctest::Approx(26).epsilon(0.08));    // 34
 }

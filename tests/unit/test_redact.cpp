@@ -33,3 +33,12 @@ TEST_CASE("any ingest scheme hides its last path segment — a bare key path too
   CHECK(redact_url("foo://ingest.example/live/s3cret-key") == "foo://ingest.example/live/****");
   CHECK(redact_url("rtmp://ingest.example/key-only") == "rtmp://ingest.example/****");
 }
+
+TEST_CASE("a trailing slash or a query without a path does not let the key through") {
+  CHECK(redact_url("rtmp://host/live2/KEYKEY/") == "rtmp://host/live2/****/");
+  CHECK(redact_url("rtmp://host/live2/KEYKEY//") == "rtmp://host/live2/****//");
+  CHECK(redact_url("rtmp://host?key=SECRET") == "rtmp://host?key=****");
+  CHECK(redact_url("http://radio.example?token=abc") == "http://radio.example?token=****");
+  CHECK(redact_url("rtmp://user:pw@host?key=SECRET") == "rtmp://****@host?key=****");
+  CHECK(redact_url("rtmp://host/") == "rtmp://host/");
+}

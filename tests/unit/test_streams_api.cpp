@@ -1,6 +1,7 @@
 // The channels API over a registry of fake streams: list, get, put, delete, per-stream routes,
 // webhook routing by id and by station shortcode, stream labels on the metrics.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 
@@ -154,18 +155,20 @@ TEST_CASE("PUT creates or replaces a stream, validated, DELETE removes it") {
 
 TEST_CASE("webhooks route by path id, then by station shortcode, else to the first stream") {
   ChannelsApi a;
-  auto r = a.client->Post("/webhook/azuracast/talk", webhook_body("whatever", "One"), "application/json");
+  // The API token guards the webhook when no webhook user is set: anonymous is refused, routes nothing.
+  CHECK(a.client->Post("/webhook/azuracast/talk", webhook_body("whatever", "Zero"), "application/json")->status == 401);
+  auto r = a.client->Post("/webhook/azuracast/talk", kBearer, webhook_body("whatever", "One"), "application/json");
   REQUIRE(r);
   CHECK(r->status == 202);
   CHECK(std::string(json(r)["stream"].GetString()) == "talk");
-  REQUIRE(a.client->Post("/webhook/azuracast", webhook_body("talk_fm", "Two"), "application/json")->status == 202);
-  REQUIRE(a.client->Post("/webhook/azuracast", webhook_body("unknown", "Three"), "application/json")->status == 202);
+  REQUIRE(a.client->Post("/webhook/azuracast", kBearer, webhook_body("talk_fm", "Two"), "application/json")->status == 202);
+  REQUIRE(a.client->Post("/webhook/azuracast", kBearer, webhook_body("unknown", "Three"), "application/json")->status == 202);
   REQUIRE(a.fake("talk")->tracks.size() == 2);
   CHECK(a.fake("talk")->tracks[0].title == "One");
   CHECK(a.fake("talk")->tracks[1].title == "Two");
   REQUIRE(a.fake("jazz")->tracks.size() == 1);
   CHECK(a.fake("jazz")->tracks[0].title == "Three");
-  CHECK(a.client->Post("/webhook/azuracast/nope", webhook_body("x", "Four"), "application/json")->status == 404);
+  CHECK(a.client->Post("/webhook/azuracast/nope", kBearer, webhook_body("x", "Four"), "application/json")->status == 404);
 }
 
 TEST_CASE("every per-stream metric carries stream=id") {
@@ -225,4 +228,24 @@ TEST_CASE("each channel has its own event stream: its status and events only —
   listener.join();
   CHECK(log_events.find("event: log\ndata: [") != std::string::npos);  // the channel's own events came with it
   CHECK(log_events.find("talk-night.mp4") != std::string::npos);
+}
+
+TEST_CASE("{key} through the API is filled in only on YouTube's ingest: another host is refused and nothing starts") {
+  ChannelsApi a;
+  for (const char* out : {"rtmp://evil.example/live/{key}", "rtmp://a.rtmp.youtube.com@evil.example/live/{key}",
+                          "rtmps://a.rtmps.youtube.com.evil.example:443/live2/{key}"}) {
+    CAPTURE(out);
+    auto r = a.client->Put("/api/v1/streams/leak", kBearer, fmt::format(R"({{"output": "{}"}})", out), "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->body.find("only on YouTube") != std::string::npos);
+    CHECK(a.fake("leak") == nullptr);  // never launched
+  }
+  CHECK(a.streams->ids() == std::vector<std::string>{"jazz", "talk"});
+  auto yt = a.client->Put("/api/v1/streams/yt", kBearer, R"({"output": "rtmps://b.rtmps.youtube.com:443/live2?backup=1/{key}"})", "application/json");
+  REQUIRE(yt);
+  // YouTube's ingest passes the host check (this test runs without LOOPCAST_STREAM_KEY, so what
+  // refuses it is the missing key, not the host).
+  CHECK(yt->body.find("only on YouTube") == std::string::npos);
+  CHECK(yt->body.find("LOOPCAST_STREAM_KEY is not set") != std::string::npos);
 }

@@ -159,9 +159,14 @@ TEST_CASE("visualiser colour and opacity: limited-range YUV and a half blend") {
   REQUIRE(parse_yuv_color("white", yuv, &a));
   CHECK(yuv[0] == 235);
   CHECK(yuv[1] == 128);
-  REQUIRE(parse_yuv_color("#ff0000", yuv, &a));
-  CHECK(yuv[0] == 81);
+  REQUIRE(parse_yuv_color("#ff0000", yuv, &a));  // BT.709 limited range, as the stream is tagged
+  CHECK(yuv[0] == 63);
+  CHECK(yuv[1] == 102);
   CHECK(yuv[2] == 240);
+  REQUIRE(parse_yuv_color("#00ff00", yuv, &a));
+  CHECK(yuv[0] == 173);
+  CHECK(yuv[1] == 42);
+  CHECK(yuv[2] == 26);
   CHECK_FALSE(parse_yuv_color("notacolour", yuv, &a));
 
   auto c = config("bars");
