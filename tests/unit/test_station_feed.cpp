@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -210,4 +211,20 @@ TEST_CASE("a mount that is gone (404) and a mount that sends garbage: errors, re
     CHECK(out.rms() == 0.0);
     feed.stop();
   }
+}
+
+TEST_CASE("a loud 5.1 station is folded to stereo without clipping") {
+  StationFeed feed(fixture("tone_1s_51.ogg"), cfg_with_timeout(2), nullptr);
+  feed.start();
+  REQUIRE(wait_until([&] { return feed.status().state == AudioState::connected && feed.status().buffer >= 0.2; }, 5000ms));
+  Stereo out(4410);
+  float peak = 0;
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE(wait_until([&] { return feed.status().buffer >= 0.15; }, 5000ms));
+    feed.read(out.p, 4410);
+    for (size_t k = 0; k < out.l.size(); ++k) peak = std::max({peak, std::abs(out.l[k]), std::abs(out.r[k])});
+  }
+  feed.stop();
+  CHECK(peak > 0.5);    // the tone is there, loud
+  CHECK(peak <= 1.0f);  // the default matrix would reach ~1.9: hard clipping on air
 }
