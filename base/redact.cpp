@@ -72,6 +72,28 @@ void register_secret(std::string secret) {
   g_secrets.push_back(std::move(secret));
 }
 
+void register_url_secrets(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return;
+  std::string_view rest = url.substr(scheme + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    const std::string_view info = authority.substr(0, at);
+    const auto colon = info.find(':');
+    register_secret(std::string(colon == std::string_view::npos ? info : info.substr(colon + 1)));
+  }
+  if (const auto q = rest.find('?'); q != std::string_view::npos) {
+    std::string_view query = rest.substr(q + 1);
+    query = query.substr(0, query.find('#'));
+    while (!query.empty()) {
+      const std::string_view kv = query.substr(0, query.find('&'));
+      if (const auto eq = kv.find('='); eq != std::string_view::npos) register_secret(std::string(kv.substr(eq + 1)));
+      if (kv.size() >= query.size()) break;
+      query.remove_prefix(kv.size() + 1);
+    }
+  }
+}
+
 std::string redact_text(std::string_view text) {
   std::string out(text);
   std::lock_guard lk(g_mu);

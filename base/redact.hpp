@@ -12,6 +12,9 @@ std::string redact_url(std::string_view url, bool ingest = false);
 
 // Replaces every occurrence of the registered secrets (stream keys, tokens) in free text.
 void register_secret(std::string secret);
+// Registers what redact_url() would hide in `url` (the password in user:password@, query values),
+// so log lines that quote the URL some other way are covered too.
+void register_url_secrets(std::string_view url);
 std::string redact_text(std::string_view text);
 
 }  // namespace loopcast

@@ -374,6 +374,10 @@ void resolve_stream_key(AppConfig& cfg) {
     for (auto& o : cfg.engine.outputs)
       for (auto pos = o.find("{key}"); pos != std::string::npos; pos = o.find("{key}")) o.replace(pos, 5, key);
   }
+  // Credentials and signed queries of the other URLs (a network loop, the station, the AzuraCast
+  // feed) are hidden in every log line however a message quotes them.
+  for (const std::string* u : {&cfg.engine.loop, &cfg.engine.audio, &cfg.engine.fallback_audio, &cfg.control.azuracast_url})
+    if (is_network_url(*u)) register_url_secrets(*u);
   // Whatever ends an ingest URL is a key: keep it out of every log line.
   for (const auto& o : cfg.engine.outputs) {
     if (!is_network_url(o)) continue;

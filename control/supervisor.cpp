@@ -25,7 +25,7 @@ bool same_track(const TrackInfo& a, const TrackInfo& b) {
 
 // "ocean.mp4" for "/srv/loops/ocean.mp4": what an operator picked.
 std::string loop_name_of(const std::string& path) {
-  return is_art_scene(path) ? shown_loop(path) : std::filesystem::path(path).filename().string();
+  return is_art_scene(path) || is_network_url(path) ? shown_loop(path) : std::filesystem::path(path).filename().string();
 }
 
 SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
@@ -259,7 +259,7 @@ void Supervisor::set_error(const std::string& e) {
   log::error("control", "{}", e);
   events_.add("error", e);
   MutexLock lk(mu_);
-  last_error_ = e;
+  last_error_ = redact_text(e);  // status is read without a token: no registered secret in it
 }
 
 // Opens the loop (first frame decoded, or its cache loaded or built) and fetches the art off the
@@ -308,7 +308,7 @@ void Supervisor::process_switches() {
   if (auto* refused = std::get_if<SwitchScheduler::Refusal>(&step)) {
     log::warn("control", "{}", refused->error);
     MutexLock lk(mu_);
-    last_error_ = refused->error;
+    last_error_ = redact_text(refused->error);
     events_.add("error", refused->error);
     return;
   }

@@ -24,7 +24,9 @@
 
 #include "control/time_window.hpp"
 #include "control/track.hpp"
+#include "base/redact.hpp"
 #include "base/result.hpp"
+#include "base/url.hpp"
 
 namespace loopcast {
 
@@ -36,7 +38,10 @@ inline const std::string kArtScene = "@art";
 inline std::string art_scene_key(const std::string& url, const std::string& song_text) { return kArtScene + ":" + url + '\n' + song_text; }
 inline bool is_art_scene(const std::string& loop) { return loop.rfind(kArtScene, 0) == 0; }
 // What status and events show for a loop: a song's scene key is internal, "@art" is what was mapped.
-inline std::string shown_loop(const std::string& loop) { return is_art_scene(loop) ? kArtScene : loop; }
+// A loop on a network URL shows without its credentials or signed query.
+inline std::string shown_loop(const std::string& loop) {
+  return is_art_scene(loop) ? kArtScene : is_network_url(loop) ? redact_url(loop) : loop;
+}
 inline std::string art_scene_url(const std::string& key) {
   if (key.size() <= kArtScene.size()) return "";
   const std::string rest = key.substr(kArtScene.size() + 1);

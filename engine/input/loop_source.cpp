@@ -9,6 +9,8 @@
 #include "base/tls.hpp"
 #include "engine/input/decoder.hpp"
 #include "engine/video/colorspace.hpp"
+#include "base/redact.hpp"
+#include "base/url.hpp"
 
 namespace loopcast {
 
@@ -24,7 +26,7 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   path_ = path;
   out_ = out;
   auto fail = [&](const std::string& what, Errc code = Errc::invalid) {
-    return Error{fmt::format("open loop '{}': {}", path, what), code};
+    return Error{fmt::format("open loop '{}': {}", is_network_url(path) ? redact_url(path) : path, what), code};
   };
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) return fail("out of memory");

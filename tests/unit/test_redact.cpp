@@ -42,3 +42,10 @@ TEST_CASE("a trailing slash or a query without a path does not let the key throu
   CHECK(redact_url("rtmp://user:pw@host?key=SECRET") == "rtmp://****@host?key=****");
   CHECK(redact_url("rtmp://host/") == "rtmp://host/");
 }
+
+TEST_CASE("a URL's password and query values are registered: log lines quoting it any way are covered") {
+  loopcast::register_url_secrets("https://loops:pa55word-x@cdn.example/bg.mp4?X-Amz-Signature=0a1b2c3d4e&Expires=17");
+  CHECK(redact_text("read 'https://loops:pa55word-x@cdn.example/bg.mp4?X-Amz-Signature=0a1b2c3d4e': timeout") ==
+        "read 'https://loops:****@cdn.example/bg.mp4?X-Amz-Signature=****': timeout");
+  CHECK(redact_text("Expires=17") == "Expires=17");  // too short to hide without mangling text
+}

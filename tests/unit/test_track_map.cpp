@@ -162,3 +162,9 @@ TEST_CASE("the week mapping fixture (also a fuzz seed) loads with its time rules
   REQUIRE_MESSAGE(m, (m ? "" : m.error()));
   CHECK(m->rule_count() == 4);
 }
+
+TEST_CASE("status shows a network loop without its credentials or signed query") {
+  CHECK(loopcast::shown_loop("https://u:pw@cdn.example/bg.mp4?sig=abcdef") == "https://****@cdn.example/bg.mp4?sig=****");
+  CHECK(loopcast::shown_loop("/srv/loops/ocean.mp4") == "/srv/loops/ocean.mp4");
+  CHECK(loopcast::shown_loop(loopcast::art_scene_key("http://a/x.png", "A - B")) == "@art");
+}
