@@ -1,6 +1,8 @@
 #include "base/redact.hpp"
 
 #include <mutex>
+
+#include "base/url.hpp"
 #include <vector>
 
 namespace loopcast {
@@ -73,17 +75,11 @@ void register_secret(std::string secret) {
 }
 
 void register_url_secrets(std::string_view url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return;
-  std::string_view rest = url.substr(scheme + 3);
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view info = authority.substr(0, at);
-    const auto colon = info.find(':');
-    register_secret(std::string(colon == std::string_view::npos ? info : info.substr(colon + 1)));
-  }
-  if (const auto q = rest.find('?'); q != std::string_view::npos) {
-    std::string_view query = rest.substr(q + 1);
+  if (url.find("://") == std::string_view::npos) return;
+  const std::string_view info = url_authority(url).userinfo;
+  if (const auto colon = info.find(':'); !info.empty()) register_secret(std::string(colon == std::string_view::npos ? info : info.substr(colon + 1)));
+  if (const auto q = url.find('?'); q != std::string_view::npos) {
+    std::string_view query = url.substr(q + 1);
     query = query.substr(0, query.find('#'));
     while (!query.empty()) {
       const std::string_view kv = query.substr(0, query.find('&'));

@@ -51,9 +51,11 @@ Streams::Streams(Options opts) : opts_(std::move(opts)) {
 
 Streams::~Streams() { stop_all(); }
 
-Result<StreamSpec> Streams::parse(const std::string& entry_json) const {
+Result<StreamSpec> Streams::parse(const std::string& entry_json, Source source) const {
   auto spec = parse_stream_entry(opts_.base, entry_json);
   if (!spec) return spec;
+  if (source == Source::api)
+    if (Status st = check_key_template_hosts(spec->cfg); !st) return Error{fmt::format("stream '{}': {}", spec->id, st.error()), st.code()};
   if (opts_.finish) opts_.finish(spec->cfg);
   if (Status st = validate_stream(*spec); !st) return Error{st.error(), st.code()};
   return spec;
@@ -101,13 +103,8 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
   if (!valid_stream_id(id)) return Error{fmt::format("stream id '{}': expected 1..64 of a-z, 0-9, '-'", id), Errc::invalid};
   auto text = entry_with_id(id, body);
   if (!text) return Error{text.error(), text.code()};
-  if (auto raw = parse_stream_entry(opts_.base, *text); !raw) {
-    return Error{raw.error(), raw.code()};
-  } else if (Status st = check_key_template_hosts(raw->cfg); !st) {
-    return Error{fmt::format("stream '{}': {}", id, st.error()), st.code()};
-  }
   MutexLock change(change_mu_);
-  auto spec = parse(*text);
+  auto spec = parse(*text, Source::api);
   if (!spec) return Error{spec.error(), spec.code()};
   StreamRuntime old;
   StreamSpec old_spec;

@@ -78,7 +78,10 @@ class Streams {
     StreamSpec spec;
     StreamRuntime rt;
   };
-  Result<StreamSpec> parse(const std::string& entry_json) const;
+  enum class Source { config, api };
+  // An entry through the API may not send the stream key to a host of its choosing (checked
+  // before finish() fills in {key}).
+  Result<StreamSpec> parse(const std::string& entry_json, Source source = Source::config) const;
   Status persist() REQUIRES(change_mu_) EXCLUDES(mu_);
   static void shut(StreamRuntime& rt);
 

@@ -4,14 +4,15 @@
 
 #include <algorithm>
 
+#include "engine/video/colorspace.hpp"
+
 namespace loopcast {
 namespace {
-// Source range and matrix as the frame states them (the stream is BT.709 limited range); JPEG
-// readers assume BT.601 full range, so swscale converts both.
+// Source range and matrix as the frame states them (colorspace.hpp: the stream is BT.709 limited
+// range); JPEG readers assume BT.601 full range, so swscale converts both.
 void set_colour_conversion(SwsContext* sws, const AVFrame* src) {
-  const int src_space = src->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
-  const int src_full = src->color_range == AVCOL_RANGE_JPEG || src->format == AV_PIX_FMT_YUVJ420P ? 1 : 0;
-  sws_setColorspaceDetails(sws, sws_getCoefficients(src_space), src_full, sws_getCoefficients(SWS_CS_ITU601), 1, 0, 1 << 16, 1 << 16);
+  sws_setColorspaceDetails(sws, sws_getCoefficients(source_matrix(src)), is_full_range(src), sws_getCoefficients(SWS_CS_ITU601), 1, 0,
+                           1 << 16, 1 << 16);
 }
 }  // namespace
 
