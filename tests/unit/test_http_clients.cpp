@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "api/http_server.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
@@ -86,4 +89,26 @@ TEST_CASE("GET /api/v1/stream/status is the same document as /api/v1/status") {
   CHECK(two.status == 200);
   CHECK(one.body == two.body);
   CHECK(two.body.find("\"One More Time\"") != std::string::npos);
+}
+
+TEST_CASE("curl -d @nowplaying.json without a Content-Type: a full-size NowPlaying document is accepted, not a 413") {
+  Api a;
+  // curl -d sends application/x-www-form-urlencoded; httplib's own cap for that type is 8 KiB.
+  std::string history;
+  for (int i = 0; i < 120; ++i)
+    history += fmt::format(R"({}{{"sh_id":{},"song":{{"id":"{:032x}","text":"Artist {} - Title {}","artist":"Artist {}","title":"Title {}"}}}})",
+                           i ? "," : "", i, i, i, i, i, i);
+  const std::string body = fmt::format(
+      R"({{"station":{{"shortcode":"x"}},"now_playing":{{"sh_id":99,"song":{{"id":"{:032x}","artist":"Air","title":"Kelly Watch the Stars"}}}},"song_history":[{}]}})",
+      99, history);
+  REQUIRE(body.size() > 8192);
+  const auto dir = make_temp_dir("loopcast-curl-d");
+  std::ofstream(dir + "/np.json") << body;
+  const auto r = run_cmd(fmt::format("curl -s -o /dev/null -w '%{{http_code}}' -m 5 -H 'Authorization: Bearer s3cret-token' -d @{}/np.json "
+                                     "http://127.0.0.1:{}/webhook/azuracast",
+                                     dir, a.server->port()));
+  std::filesystem::remove_all(dir);
+  CHECK(r.output == "202");
+  REQUIRE(a.ctl.tracks.size() == 1);
+  CHECK(a.ctl.tracks[0].title == "Kelly Watch the Stars");
 }
