@@ -16,7 +16,7 @@ MEDIA=${1:-21600}
 SWITCH_EVERY=${SWITCH_EVERY:-30}; STATION_EVERY=${STATION_EVERY:-600}; INGEST_EVERY=${INGEST_EVERY:-1800}
 STATION_DOWN=${STATION_DOWN:-5}; INGEST_DOWN=${INGEST_DOWN:-5}; SIZE=${SIZE:-1280x720}; VIDEO_MODE=${VIDEO_MODE:-encode}; SPEED=${SPEED:-0}
 BIN=${LOOPCAST_BIN:-./build/loopcast}
-RIG_SRC=${LOOPCAST_RIG_DIR:-../shared/rig}
+RIG_SRC=${LOOPCAST_RIG_DIR:-$(pwd)/tests/rig}
 RIG=$(mktemp -d /tmp/loopcast-soakrig.XXXXXX); chmod 755 "$RIG"  # nginx and icecast workers run as other users
 # Three free ports P, P+1 (nginx: RTMP and stats), P+2 (icecast), and P+3 for the API.
 RTMP=$(python3 -c '
@@ -30,7 +30,7 @@ while True:
         s.close()
     if ok: print(p); break')
 ICE=$((RTMP + 2)); PORT=$((RTMP + 3))
-bash "$RIG_SRC/up.sh" "$RIG" $RTMP $ICE >/dev/null || true  # its mount probe times out by design (curl -m 2)
+bash "$RIG_SRC/up.sh" "$RIG" $RTMP $ICE >/dev/null  # returns once nginx and the station serve
 # (pkill: the nginx/icecast/source the fault loop restarted are not in down.sh's pid files)
 pid=; trap 'kill ${pid:-0} 2>/dev/null || true; pkill -f "$RIG/" 2>/dev/null || true; bash "$RIG_SRC/down.sh" "$RIG" || true; [ -n "${KEEP:-}" ] || rm -rf "$RIG"' EXIT
 PROFILE=(--loops-dir "$RIG/loops" --loop a.mp4 --size "$SIZE" --preset ultrafast)

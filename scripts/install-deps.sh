@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Install everything loopcast needs to build, run and test on Debian 12 (run as root).
-# Build: compiler, CMake, FFmpeg dev libs, RapidJSON, fmt, doctest (cpp-httplib is vendored).
-# Test rig: nginx + RTMP module, icecast2, the ffmpeg CLI (test fixtures only), curl.
+# Install what loopcast needs on Debian 12 (as root, or with sudo). Usage: install-deps.sh [run|test]
+#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest (cpp-httplib
+#                   is vendored) — enough to build and run loopcast;
+#   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
+#         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test).
+# LOOPCAST_DEPS=build (the Docker build stage) is the same as `run`.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+WHAT=${1:-${LOOPCAST_DEPS:-run}}
+[ "$WHAT" = build ] && WHAT=run
+case "$WHAT" in run|test) ;; *) echo "usage: install-deps.sh [run|test]" >&2; exit 2 ;; esac
 $SUDO apt-get update -qq
-BUILD=(build-essential cmake pkg-config ca-certificates
+BUILD=(build-essential cmake pkg-config ca-certificates ccache
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
   rapidjson-dev libfmt-dev doctest-dev)
-# LOOPCAST_DEPS=build (the Docker build stage) skips the test rig, fuzzer and benchmark tools.
-RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium stunnel4 openssl stress-ng)
-[ "${LOOPCAST_DEPS:-all}" = build ] && RIG=()
+RIG=()
+[ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
+  stunnel4 openssl stress-ng nodejs npm)
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
-if [ "${LOOPCAST_DEPS:-all}" != build ]; then
+if [ "$WHAT" = test ]; then
   # The dashboard test drives Debian's chromium with playwright-core (from the npm registry).
-  command -v npm >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   (cd "$(dirname "$0")/../tests/e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
-echo "loopcast: dependencies installed"
+echo "loopcast: $WHAT dependencies installed"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian 12 machine: install dependencies, build, run unit and
-# integration tests (the integration tests start their own nginx-rtmp + icecast2 on loopback).
+# The whole test suite on a fresh Debian 12 machine: install the build and test dependencies,
+# build the binary and the tests, run every tier (the integration tests start their own
+# nginx-rtmp + icecast2 on loopback from tests/rig). Extra args go to ctest, e.g. `-L unit`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh test
 bash scripts/build.sh
+cmake --build build -j"$(nproc)"
 # Compile-time checks: a clang build of the libraries + binary with -Wthread-safety as errors.
-bash scripts/clang_check.sh -j2
+bash scripts/clang_check.sh -j"$(nproc)"
 cd build
 ctest --output-on-failure --timeout 300 "$@"

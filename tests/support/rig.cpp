@@ -17,32 +17,10 @@ namespace fs = std::filesystem;
 namespace {
 const char* const kGenerated[] = {"loops/a.mp4", "loops/b.mp4", "music.mp3"};
 
+// The rig ships with the repository (tests/rig); LOOPCAST_RIG_DIR may point at a modified copy.
 std::string rig_source() {
   if (const char* env = std::getenv("LOOPCAST_RIG_DIR"); env && *env) return env;
-  return fs::weakly_canonical(fs::path(LOOPCAST_SOURCE_DIR) / ".." / "shared" / "rig").string();
-}
-
-// Generating the 720p loops and the music takes ~15 s: done once per user, then copied per rig.
-fs::path cache_dir() { return fmt::format("/tmp/loopcast-rig-cache-{}", getuid()); }
-
-void seed_from_cache(const std::string& dir) {
-  fs::create_directories(fs::path(dir) / "loops");
-  std::error_code ec;
-  for (const char* f : kGenerated)
-    if (fs::exists(cache_dir() / f)) fs::copy_file(cache_dir() / f, fs::path(dir) / f, fs::copy_options::overwrite_existing, ec);
-}
-
-void fill_cache(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(cache_dir() / "loops", ec);
-  for (const char* f : kGenerated) {
-    const fs::path cached = cache_dir() / f;
-    if (fs::exists(cached) || !fs::exists(fs::path(dir) / f)) continue;
-    // Copy then rename: a rig starting concurrently never sees half a file.
-    const fs::path tmp = cached.string() + fmt::format(".tmp{}", getpid());
-    if (fs::copy_file(fs::path(dir) / f, tmp, fs::copy_options::overwrite_existing, ec)) fs::rename(tmp, cached, ec);
-    if (ec) fs::remove(tmp, ec);
-  }
+  return (fs::path(LOOPCAST_SOURCE_DIR) / "tests" / "rig").string();
 }
 
 // nginx takes P (RTMP) and P+1 (stat); icecast a third port.
@@ -63,13 +41,11 @@ Rig::Rig() : rig_src_(rig_source()), dir_(make_temp_dir("loopcast-rig")) {
     // icecast2 and nginx's worker drop to nobody: they must be able to reach into the rig dir.
     fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
                               fs::perms::others_exec);
-    seed_from_cache(dir_);
-    // up.sh's last step (curl -m 2 on an endless stream) fails by design under set -e, so its exit
-    // code says nothing: readiness is checked here instead.
+    // up.sh makes the media (cached per user), starts both servers and waits until they serve.
     auto r = run_cmd(fmt::format("bash {} {} {} {}", shell_quote(rig_src_ + "/up.sh"), shell_quote(dir_), rtmp_port_, ice_port_));
+    if (r.code != 0) throw std::runtime_error("rig up.sh failed: " + r.output);
     for (const char* f : kGenerated)
       if (!fs::exists(fs::path(dir_) / f)) throw std::runtime_error(fmt::format("rig up.sh made no {}: {}", f, r.output));
-    fill_cache(dir_);
     if (!wait_for([&] { return tcp_connects(rtmp_port_) && tcp_connects(stat_port()); }, 10))
       throw std::runtime_error("nginx-rtmp did not come up: " + read_text(dir_ + "/nginx-error.log") + read_text(dir_ + "/nginx.out"));
     wait_icecast();
@@ -134,14 +110,11 @@ void Rig::stop_icecast() {
 }
 
 void Rig::start_icecast() {
-  // The same two commands up.sh runs, recording the new pids where down.sh looks for them.
+  // What up.sh runs for the station, recording the new pids where down.sh looks for them.
   const std::string d = shell_quote(dir_);
   run_cmd(fmt::format("icecast2 -c {0}/icecast.xml > {0}/icecast.out 2>&1 & echo $! > {0}/icecast.pid", d));
   wait_for([&] { return tcp_connects(ice_port_); }, 10);
-  run_cmd(fmt::format(
-      "ffmpeg -v error -re -stream_loop -1 -i {0}/music.mp3 -c:a copy -content_type audio/mpeg -f mp3 "
-      "'icecast://source:rigsource@127.0.0.1:{1}/radio.mp3' > {0}/source.out 2>&1 & echo $! > {0}/source.pid",
-      d, ice_port_));
+  run_cmd(fmt::format("bash {} {} {}", shell_quote(rig_src_ + "/source.sh"), d, ice_port_));
   wait_icecast();
 }
 

@@ -1,4 +1,4 @@
-// The loopback test rig (../shared/rig, or $LOOPCAST_RIG_DIR): a real nginx-rtmp that records every
+// The loopback test rig (tests/rig, or $LOOPCAST_RIG_DIR): a real nginx-rtmp that records every
 // publish session to DIR/rec/*.flv and a real icecast2 mount fed in real time. Started per test in a
 // fresh temp dir, stopped (down.sh) and removed at scope exit — kept when $LOOPCAST_KEEP_RIG is set.
 #pragma once
