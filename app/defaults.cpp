@@ -53,6 +53,17 @@ void apply_embedded_defaults(AppConfig& cfg) {
     if (auto in_dir = resolve_loop_name(cfg.control.loops_dir, cfg.engine.loop)) cfg.engine.loop = *in_dir;
   }
   if (!cfg.engine.loop.empty()) return;
+  // No --loop: the mapping's default is the first loop (a time rule holding at start-up or the
+  // AzuraCast start-up sync may still pick another, in the Supervisor). An unreadable mapping is
+  // reported by the Supervisor, which refuses it with its reason; here it just names nothing.
+  if (!cfg.control.mapping_file.empty()) {
+    if (auto map = TrackMap::load(cfg.control.mapping_file, cfg.control.loops_dir);
+        map && !map->default_loop().empty() && map->default_loop() != kArtScene && fs::exists(map->default_loop(), ec)) {
+      cfg.engine.loop = map->default_loop();
+      return;
+    }
+  }
+  // Only when nothing names a loop: one of the directory's own.
   auto loops = loops_in(cfg.control.loops_dir);
   // An empty loops directory (a fresh Docker volume) falls back to the shipped loops.
   if (loops.empty()) loops = loops_in(find_loops_dir(""));

@@ -9,8 +9,8 @@
 namespace loopcast {
 
 // Locates the loops directory (LOOPCAST_ASSETS, ./assets/loops, next to the binary, or
-// /usr/share/loopcast/loops) when the configured one does not exist, and picks its first loop
-// when none is configured.
+// /usr/share/loopcast/loops) when the configured one does not exist, and picks the first loop
+// when none is configured: the mapping's default, else the directory's last by name.
 void apply_embedded_defaults(AppConfig& cfg);
 // The loop videos (.mp4 .mkv .mov .webm) in `dir`, sorted.
 std::vector<std::string> loops_in(const std::string& dir);

@@ -18,6 +18,7 @@
 #include "app/defaults.hpp"
 #include "base/libav_log.hpp"
 #include "control/config.hpp"
+#include "control/config_reference.hpp"
 #include "control/atomic_file.hpp"
 #include "control/file_protocol.hpp"
 #include "control/stream_config.hpp"
@@ -50,7 +51,8 @@ int usage(int code) {
       "  loopcast prepare [flags]  encode the loops (--loops-dir, --loop, --mapping) once for\n"
       "                            --video-mode splice, with the same profile flags as run\n"
       "  loopcast probe FILE       check that a loop video opens and decodes\n"
-      "  loopcast version          print versions\n\n",
+      "  loopcast version          print versions\n"
+      "  loopcast config-reference print every setting as Markdown (docs/configuration.md)\n\n",
       stdout);
   std::fputs(cli_usage().c_str(), stdout);
   return code;
@@ -249,11 +251,15 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
   if (http) http->stop();
-  streams.stop_all();
   if (files) {
-    files->poll_once();  // leave a final status.json that says "stopped"
+    // DIR/status.json follows the first stream: stop it while it is still in the registry, so the
+    // last status written says "stopped" for that stream (after stop_all there is no stream left
+    // to describe, and it said "no such stream").
+    (void)streams.first().stop();
+    files->poll_once();
     files->stop();
   }
+  streams.stop_all();
   return 0;
 }
 }  // namespace
@@ -270,6 +276,7 @@ int main(int argc, char** argv) {
   if (cmd == "probe") return cmd_probe(args);
   if (cmd == "prepare") return cmd_prepare(args);
   if (cmd == "version" || cmd == "--version") return cmd_version();
+  if (cmd == "config-reference") return std::fputs(config_reference_markdown().c_str(), stdout) < 0 ? 1 : 0;
   if (cmd == "--help" || cmd == "-h" || cmd == "help") return usage(0);
   fmt::print(stderr, "error: unknown command '{}'\n", cmd);
   return usage(2);

@@ -1,14 +1,23 @@
 #include "base/redact.hpp"
 
-#include <mutex>
-
-#include "base/url.hpp"
+#include <map>
 #include <vector>
+
+#include "base/thread_annotations.hpp"
+#include "base/url.hpp"
 
 namespace loopcast {
 namespace {
-std::mutex g_mu;
-std::vector<std::string> g_secrets;
+// Too short to redact without mangling ordinary text.
+constexpr size_t kMinSecret = 4;
+
+Mutex g_mu;
+std::vector<std::string> g_secrets GUARDED_BY(g_mu);                        // process-wide
+std::map<std::string, std::vector<std::string>> g_owned GUARDED_BY(g_mu);  // per owner (stream)
+
+void replace_all(std::string& out, const std::string& s) {
+  for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 4)) out.replace(pos, s.size(), "****");
+}
 }  // namespace
 
 std::string redact_url(std::string_view url, bool ingest) {
@@ -67,36 +76,60 @@ std::string redact_url(std::string_view url, bool ingest) {
 }
 
 void register_secret(std::string secret) {
-  if (secret.size() < 4) return;  // too short to redact without mangling ordinary text
-  std::lock_guard lk(g_mu);
+  if (secret.size() < kMinSecret) return;
+  MutexLock lk(g_mu);
   for (auto& s : g_secrets)
     if (s == secret) return;
   g_secrets.push_back(std::move(secret));
 }
 
-void register_url_secrets(std::string_view url) {
-  if (url.find("://") == std::string_view::npos) return;
+std::vector<std::string> url_secrets(std::string_view url) {
+  std::vector<std::string> out;
+  if (url.find("://") == std::string_view::npos) return out;
   const std::string_view info = url_authority(url).userinfo;
-  if (const auto colon = info.find(':'); !info.empty()) register_secret(std::string(colon == std::string_view::npos ? info : info.substr(colon + 1)));
+  if (const auto colon = info.find(':'); !info.empty()) out.emplace_back(colon == std::string_view::npos ? info : info.substr(colon + 1));
   if (const auto q = url.find('?'); q != std::string_view::npos) {
     std::string_view query = url.substr(q + 1);
     query = query.substr(0, query.find('#'));
     while (!query.empty()) {
       const std::string_view kv = query.substr(0, query.find('&'));
-      if (const auto eq = kv.find('='); eq != std::string_view::npos) register_secret(std::string(kv.substr(eq + 1)));
+      if (const auto eq = kv.find('='); eq != std::string_view::npos) out.emplace_back(kv.substr(eq + 1));
       if (kv.size() >= query.size()) break;
       query.remove_prefix(kv.size() + 1);
     }
   }
+  return out;
+}
+
+void register_url_secrets(std::string_view url) {
+  for (auto& s : url_secrets(url)) register_secret(std::move(s));
+}
+
+void set_owned_secrets(const std::string& owner, std::vector<std::string> secrets) {
+  std::erase_if(secrets, [](const std::string& s) { return s.size() < kMinSecret; });
+  MutexLock lk(g_mu);
+  if (secrets.empty()) g_owned.erase(owner);
+  else g_owned[owner] = std::move(secrets);
+}
+
+void forget_owned_secrets(const std::string& owner) {
+  MutexLock lk(g_mu);
+  g_owned.erase(owner);
+}
+
+size_t registered_secrets() {
+  MutexLock lk(g_mu);
+  size_t n = g_secrets.size();
+  for (const auto& [owner, list] : g_owned) n += list.size();
+  return n;
 }
 
 std::string redact_text(std::string_view text) {
   std::string out(text);
-  std::lock_guard lk(g_mu);
-  for (const auto& s : g_secrets) {
-    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 4))
-      out.replace(pos, s.size(), "****");
-  }
+  MutexLock lk(g_mu);
+  for (const auto& s : g_secrets) replace_all(out, s);
+  for (const auto& [owner, list] : g_owned)
+    for (const auto& s : list) replace_all(out, s);
   return out;
 }
 

@@ -374,17 +374,24 @@ void resolve_stream_key(AppConfig& cfg) {
     for (auto& o : cfg.engine.outputs)
       for (auto pos = o.find("{key}"); pos != std::string::npos; pos = o.find("{key}")) o.replace(pos, 5, key);
   }
+}
+
+std::vector<std::string> stream_secrets(const AppConfig& cfg) {
+  std::vector<std::string> out;
   // Credentials and signed queries of the other URLs (a network loop, the station, the AzuraCast
   // feed) are hidden in every log line however a message quotes them.
   for (const std::string* u : {&cfg.engine.loop, &cfg.engine.audio, &cfg.engine.fallback_audio, &cfg.control.azuracast_url})
-    if (is_network_url(*u)) register_url_secrets(*u);
+    if (is_network_url(*u))
+      for (auto& s : url_secrets(*u)) out.push_back(std::move(s));
   // Whatever ends an ingest URL is a key: keep it out of every log line.
   for (const auto& o : cfg.engine.outputs) {
     if (!is_network_url(o)) continue;
+    for (auto& s : url_secrets(o)) out.push_back(std::move(s));
     std::string_view u = o;
     while (u.size() > 1 && u.back() == '/') u.remove_suffix(1);  // ".../live2/KEY/": KEY
-    if (auto slash = u.rfind('/'); slash != std::string_view::npos && slash + 1 < u.size()) register_secret(std::string(u.substr(slash + 1)));
+    if (auto slash = u.rfind('/'); slash != std::string_view::npos && slash + 1 < u.size()) out.emplace_back(u.substr(slash + 1));
   }
+  return out;
 }
 
 Status check_key_template_hosts(const AppConfig& cfg) {
@@ -456,8 +463,22 @@ std::vector<std::string> config_key_names() {
 
 std::vector<ConfigKeyInfo> config_keys() {
   std::vector<ConfigKeyInfo> out;
-  for (const auto& k : keys()) out.push_back(ConfigKeyInfo{k.name, k.help, k.default_text, k.range});
+  for (const auto& k : keys())
+    out.push_back(ConfigKeyInfo{k.name, k.help, k.default_text, k.range, k.kind != Kind::flag_true && k.kind != Kind::flag_false});
   return out;
+}
+
+const std::vector<EnvVarInfo>& config_environment() {
+  static const std::vector<EnvVarInfo> vars = {
+      {"LOOPCAST_STREAM_KEY", "the ingest's stream key: fills `{key}` in outputs; alone, selects YouTube's primary RTMPS ingest"},
+      {"LOOPCAST_OUTPUT", "one output URL or .flv path (as `--output`)"},
+      {"LOOPCAST_API_TOKEN", "bearer token for mutating API calls (as `--api-token`)"},
+      {"LOOPCAST_WEBHOOK_USER", "Basic-auth user for the AzuraCast webhook (as `--webhook-user`)"},
+      {"LOOPCAST_WEBHOOK_PASSWORD", "its password (as `--webhook-password`)"},
+      {"LOOPCAST_CONTROL_DIR", "directory of status.json / control.json (as `--control-dir`)"},
+      {"LOOPCAST_HTTP_PORT", "HTTP API port (as `--http-port`)"},
+  };
+  return vars;
 }
 
 std::string cli_usage() {
@@ -469,8 +490,9 @@ std::string cli_usage() {
     const std::string bounds = k.range.value ? fmt::format(", {}", k.range.text) : std::string();
     s += fmt::format("  {:<24} {}{} (default: {})\n", flag, k.help, bounds, k.default_text);
   }
-  s += "environment: LOOPCAST_STREAM_KEY, LOOPCAST_OUTPUT, LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER,\n"
-       "             LOOPCAST_WEBHOOK_PASSWORD, LOOPCAST_CONTROL_DIR, LOOPCAST_HTTP_PORT\n";
+  s += "environment:";
+  for (const auto& v : config_environment()) s += fmt::format(" {}", v.name);
+  s += "\n";
   return s;
 }
 

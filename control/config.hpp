@@ -46,8 +46,12 @@ Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args);
 // Environment: LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER/PASSWORD, LOOPCAST_OUTPUT, LOOPCAST_STREAM_KEY...
 void apply_environment(AppConfig& cfg);
 // After env, file and flags: substitute {key} in outputs with LOOPCAST_STREAM_KEY (or default to
-// YouTube's primary RTMPS ingest when only the key is given) and register every key as a secret.
+// YouTube's primary RTMPS ingest when only the key is given). The environment's key is a
+// process-wide secret; the rest of a stream's secrets come from stream_secrets().
 void resolve_stream_key(AppConfig& cfg);
+// What a stream's logs must never show: ingest keys, URL credentials and signed queries. Registered
+// (base/redact.hpp, owned by the stream) only once its config is valid, forgotten with the stream.
+std::vector<std::string> stream_secrets(const AppConfig& cfg);
 // For a stream that comes through the API: "{key}" (LOOPCAST_STREAM_KEY) may only be filled into an
 // output on YouTube's ingest, else anyone allowed to PUT a stream could send the key to their own
 // server. The config file, written by the operator, may use it anywhere.
@@ -70,8 +74,15 @@ struct ConfigKeyInfo {
   std::string help;
   std::string default_text;
   ConfigRange range;
+  bool takes_value = true;   // false: a switch (--no-realtime), given without a value
 };
 std::vector<ConfigKeyInfo> config_keys();
+// The environment variables loopcast reads, with what each sets (secrets belong here, not in argv).
+struct EnvVarInfo {
+  const char* name;
+  const char* help;
+};
+const std::vector<EnvVarInfo>& config_environment();
 // Every key of the table (JSON names, e.g. "switch_delay"; the flag is "--switch-delay").
 std::vector<std::string> config_key_names();
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "base/log.hpp"
+#include "base/redact.hpp"
 #include "control/atomic_file.hpp"
 #include "control/config.hpp"
 #include "control/json_text.hpp"
@@ -51,6 +52,10 @@ Streams::Streams(Options opts) : opts_(std::move(opts)) {
 
 Streams::~Streams() { stop_all(); }
 
+std::string Streams::secrets_owner(const std::string& id) { return "stream:" + id; }
+
+void Streams::own_secrets(const StreamSpec& s) { set_owned_secrets(secrets_owner(s.id), stream_secrets(s.cfg)); }
+
 Result<StreamSpec> Streams::parse(const std::string& entry_json, Source source) const {
   auto spec = parse_stream_entry(opts_.base, entry_json);
   if (!spec) return spec;
@@ -77,6 +82,7 @@ Status Streams::load() {
   auto specs = parse_all();
   if (!specs) return Error{specs.error(), specs.code()};
   for (auto& s : *specs) {
+    own_secrets(s);
     auto rt = opts_.launch(s);
     if (!rt) {
       std::vector<Entry> launched;
@@ -84,7 +90,11 @@ Status Streams::load() {
         MutexLock lk(mu_);
         launched.swap(streams_);
       }
-      for (auto& e : launched) shut(e.rt);
+      for (auto& e : launched) {
+        shut(e.rt);
+        forget_owned_secrets(secrets_owner(e.spec.id));
+      }
+      forget_owned_secrets(secrets_owner(s.id));
       return Error{fmt::format("stream '{}': {}", s.id, rt.error()), rt.code()};
     }
     MutexLock lk(mu_);
@@ -128,10 +138,13 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
     log::info("streams", "stream '{}': replacing (stopping the running one first)", id);
     shut(old);
   }
+  own_secrets(*spec);  // valid from here: its logs are redacted from its first line
   auto rt = opts_.launch(*spec);
   if (!rt) {
     Error err{fmt::format("stream '{}': {}", id, rt.error()), rt.code()};
+    if (!exists) forget_owned_secrets(secrets_owner(id));
     if (exists) {
+      own_secrets(old_spec);
       auto back = opts_.launch(old_spec);
       MutexLock lk(mu_);
       for (auto& e : streams_)
@@ -171,6 +184,7 @@ Result<Streams::Change> Streams::remove(const std::string& id) {
     streams_.erase(it);
   }
   shut(gone);
+  forget_owned_secrets(secrets_owner(id));
   log::info("streams", "stream '{}': deleted", id);
   Change c{false, false, persist_note_};
   if (persistent_) {

@@ -84,6 +84,9 @@ class Streams {
   Result<StreamSpec> parse(const std::string& entry_json, Source source = Source::config) const;
   Status persist() REQUIRES(change_mu_) EXCLUDES(mu_);
   static void shut(StreamRuntime& rt);
+  // A stream's secrets are registered under this owner while it exists (base/redact.hpp).
+  static std::string secrets_owner(const std::string& id);
+  static void own_secrets(const StreamSpec& s);
 
   const Options opts_;
   bool persistent_ = false;

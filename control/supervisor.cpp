@@ -231,6 +231,9 @@ void Supervisor::on_icy_title(const std::string& title) {
 }
 
 Status Supervisor::reload_mapping() {
+  if (cfg_.control.mapping_file.empty())
+    return Error{"no mapping is configured: start loopcast with --mapping FILE (or \"mapping\" in the config) to use track rules",
+                 Errc::conflict};
   auto m = TrackMap::load(cfg_.control.mapping_file, cfg_.control.loops_dir, zone_);
   if (!m) return Error{m.error(), m.code()};
   for (const auto& missing : m->missing_loops()) log::warn("control", "mapping names a missing loop '{}'", missing);

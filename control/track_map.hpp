@@ -68,6 +68,8 @@ class TrackMap {
   std::vector<std::string> missing_loops() const;
   // Every loop the map names (the default first), full paths: what splice mode prepares.
   std::vector<std::string> loops() const;
+  // The map's "default" (full path; "" when it names none): the first loop when no --loop is given.
+  const std::string& default_loop() const { return default_; }
   size_t rule_count() const { return rules_.size(); }
 
  private:

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CXX_CLANG=$(command -v clang++ || command -v clang++-14 || true)
 [ -n "$CXX_CLANG" ] || { echo "clang_check: clang++ not found (apt-get install clang)" >&2; exit 1; }
-cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$CXX_CLANG" -DLOOPCAST_TESTS=OFF \
+LAUNCHER=(); command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$CXX_CLANG" -DLOOPCAST_TESTS=OFF "${LAUNCHER[@]}" \
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_CXX_FLAGS="-Wthread-safety -Werror=thread-safety -Wno-ambiguous-reversed-operator" >/dev/null
 cmake --build build-clang "${1:--j2}" --target loopcast
 echo "loopcast: clang thread-safety check passed"
