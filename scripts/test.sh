@@ -10,4 +10,5 @@ cmake --build build -j"$(nproc)"
 # Compile-time checks: a clang build of the libraries + binary with -Wthread-safety as errors.
 bash scripts/clang_check.sh -j"$(nproc)"
 cd build
-ctest --output-on-failure --timeout 300 "$@"
+# -j: unit tests run side by side; the integration tier is RUN_SERIAL (real-time streams) whatever -j says.
+ctest --output-on-failure --timeout 300 -j"$(nproc)" "$@"
