@@ -4,7 +4,7 @@
 #                   is vendored) — enough to build and run loopcast;
 #   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
 #         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
-#         debootstrap (scripts/package_check.sh: the .deb in a clean Debian 12 root).
+#         debootstrap + systemd-nspawn (scripts/package_check.sh: the .deb in a clean Debian 12 root).
 # LOOPCAST_DEPS=build (the Docker build stage) is the same as `run`.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -18,7 +18,7 @@ BUILD=(build-essential cmake pkg-config ca-certificates ccache
   rapidjson-dev libfmt-dev doctest-dev libsystemd-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
-  stunnel4 openssl stress-ng nodejs npm debootstrap)
+  stunnel4 openssl stress-ng nodejs npm debootstrap systemd-container)
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
 if [ "$WHAT" = test ]; then
   # The dashboard test drives Debian's chromium with playwright-core (from the npm registry).

@@ -7,6 +7,7 @@
 #   4. a 3 s `loopcast run` as user loopcast with the packaged default loop → an FLV;
 #   5. `systemd-analyze verify loopcast@test.service` with the root's own systemd (installed after
 #      the package: loopcast itself must install without systemd, e.g. in a chroot or container);
+#      and, with systemd-nspawn, booted: loopcast@check started, ready, reloaded, stopped;
 #   6. a reinstall works; `apt-get purge loopcast` removes the user, /etc/loopcast and the files.
 # Usage (root, debootstrap; ~100 s cold, ~35 s with the cache):
 #   bash scripts/package_check.sh [path/to/loopcast_VERSION_amd64.deb]
@@ -74,8 +75,8 @@ echo "deb $MIRROR bookworm main" >"$ROOT/etc/apt/sources.list"
 # A throw-away root: dpkg need not fsync every file (that is most of an install's time).
 echo force-unsafe-io >"$ROOT/etc/dpkg/dpkg.cfg.d/loopcast-check-unsafe-io"
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
-mount -t proc proc "$ROOT/proc"
-mount --bind /dev "$ROOT/dev"
+mount_api() { mount -t proc proc "$ROOT/proc" && mount --bind /dev "$ROOT/dev"; }
+mount_api
 # Downloaded packages are kept between runs: a rerun installs without fetching them again.
 mount --bind "$CACHE/archives" "$ROOT/var/cache/apt/archives"
 
@@ -132,6 +133,15 @@ verify=$(in_root systemd-analyze verify loopcast@test.service 2>&1) \
   || { echo "$verify"; fail "systemd-analyze verify loopcast@test.service"; }
 [ -z "$verify" ] || { echo "$verify"; fail "systemd-analyze verify has complaints"; }
 say "systemd-analyze verify loopcast@test.service: clean ($(in_root systemctl --version | head -n 1)), $(since "$t") s"
+
+# --- 5b. the unit under systemd itself (booted with systemd-nspawn, when installed) ---
+if command -v systemd-nspawn >/dev/null; then
+  umount "$ROOT/proc" "$ROOT/dev"  # nspawn brings its own
+  bash tests/package/unit_boot_check.sh "$ROOT"
+  mount_api
+else
+  say "systemd-nspawn not installed (systemd-container): unit not booted under systemd"
+fi
 
 # --- 6. a reinstall (postinst again, the user already there) works; purge takes everything back ---
 in_root dpkg -i "/tmp/$(basename "$DEB")" >>"$ROOT/tmp/apt.log" 2>&1 || { tail -n 20 "$ROOT/tmp/apt.log"; fail "reinstall"; }
