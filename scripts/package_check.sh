@@ -41,7 +41,8 @@ VERSION=$(dpkg-deb -f "$DEB" Version)
 
 ROOT=$(mktemp -d /tmp/pkg-check.XXXXXX)
 cleanup() {
-  local m t=$(date +%s)
+  local m t
+  t=$(date +%s)
   # Deepest mounts first; then delete only what is left on the root's own file system.
   for m in $(awk -v r="$ROOT" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r); do umount -l "$m" || true; done
   if awk -v r="$ROOT" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
