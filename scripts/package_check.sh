@@ -59,6 +59,9 @@ mount -t tmpfs -o size=3g,mode=755 loopcast-pkg-check "$ROOT"
 
 # --- 1. the clean root ---
 mkdir -p "$CACHE/archives"
+# One check at a time per cache (the tarball and the shared .deb cache): a second one waits.
+exec 9>"$CACHE/lock"
+flock 9
 BASE=$CACHE/bookworm-minbase.tar
 t=$(date +%s)
 if [ -s "$BASE" ] && [ -z "${LOOPCAST_PKG_REBUILD_ROOT:-}" ]; then
