@@ -16,6 +16,7 @@
 #include "api/azuracast_feed.hpp"
 #include "api/http_server.hpp"
 #include "app/defaults.hpp"
+#include "app/service_notify.hpp"
 #include "base/libav_log.hpp"
 #include "control/config.hpp"
 #include "control/config_reference.hpp"
@@ -239,6 +240,7 @@ int cmd_run(const std::vector<std::string>& args) {
       return 1;
     }
   }
+  notify_ready(streams.ids().size());  // systemd Type=notify: started, API listening
   while (!g_signal && !streams.all_finished()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!g_reload.exchange(false)) continue;
@@ -249,6 +251,7 @@ int cmd_run(const std::vector<std::string>& args) {
       }
     }
   }
+  if (g_signal) notify_stopping();
   if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
   if (http) http->stop();
   if (files) {

@@ -9,11 +9,15 @@
 #   4. compose.yaml's demo services via podman-compose: the recording at the demo ingest is checked.
 # Usage (root, Debian 12 host with podman, runc, debootstrap, ffmpeg; podman-compose optional): bash scripts/image_check.sh
 # Env: LOOPCAST_IMAGE_CACHE (base rootfs tarballs, default /var/cache/loopcast-image),
-#      LOOPCAST_IMAGE_REBUILD_BASE=1 (re-debootstrap). Takes minutes; not part of CI.
+#      LOOPCAST_IMAGE_REBUILD_BASE=1 (re-debootstrap), LOOPCAST_DEBIAN_MIRROR and
+#      LOOPCAST_DEBIAN_SECURITY_MIRROR (default: this machine's apt sources, scripts/debian_mirror.sh).
+# Takes minutes; not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${LOOPCAST_IMAGE_CACHE:-/var/cache/loopcast-image}
-MIRROR=http://deb.debian.org/debian
+# The machine's own mirror (a station's proxy or local mirror), never a hard-coded host.
+MIRROR=$(bash scripts/debian_mirror.sh)
+SECURITY_MIRROR=$(bash scripts/debian_mirror.sh security 2>/dev/null || true)
 IMAGE=loopcast:check
 SECONDS_STREAMED=10
 T_START=$(date +%s)
@@ -50,9 +54,12 @@ URIs: $MIRROR
 Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  # Security updates as in the official image, when this machine knows a security mirror.
+  [ -z "$SECURITY_MIRROR" ] || cat >>"$root/etc/apt/sources.list.d/debian.sources" <<EOF
 
 Types: deb
-URIs: http://deb.debian.org/debian-security
+URIs: $SECURITY_MIRROR
 Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg

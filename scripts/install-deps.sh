@@ -3,7 +3,8 @@
 #   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest (cpp-httplib
 #                   is vendored) — enough to build and run loopcast;
 #   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
-#         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test).
+#         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
+#         debootstrap + systemd-nspawn (scripts/package_check.sh: the .deb in a clean Debian 12 root).
 # LOOPCAST_DEPS=build (the Docker build stage) is the same as `run`.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -14,10 +15,10 @@ case "$WHAT" in run|test) ;; *) echo "usage: install-deps.sh [run|test]" >&2; ex
 $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates ccache
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
-  rapidjson-dev libfmt-dev doctest-dev)
+  rapidjson-dev libfmt-dev doctest-dev libsystemd-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
-  stunnel4 openssl stress-ng nodejs npm)
+  stunnel4 openssl stress-ng nodejs npm debootstrap systemd-container)
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
 if [ "$WHAT" = test ]; then
   # The dashboard test drives Debian's chromium with playwright-core (from the npm registry).
