@@ -116,7 +116,7 @@ struct StatusSnapshot {
   double audio_buffer = 0;        // seconds in the jitter buffer
   std::string icy_title;
   TriggerStatus trigger;          // the AzuraCast feed (status.json: "trigger")
-  YouTubeStatus youtube;          // YouTube's side (status.json: "youtube", the last key)
+  YouTubeStatus youtube;          // YouTube's side (status.json: "youtube", the last key; absent while "off")
   std::vector<OutputStatus> outputs;
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;

@@ -193,7 +193,8 @@ std::string status_to_json(const StatusSnapshot& s) {
   else w.Null();
   w.EndObject();
   write_trigger(w, s.trigger);
-  write_youtube(w, s.youtube);
+  // Only for a stream whose broadcast is watched: the document of every other stream stays as it was.
+  if (s.youtube.state != "off") write_youtube(w, s.youtube);
   w.EndObject();
   return sb.GetString();
 }
