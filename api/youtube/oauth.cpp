@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdlib>
 
 #include "base/redact.hpp"
 #include "control/json_text.hpp"

@@ -70,7 +70,7 @@ ApiFailure classify_answer(int status, const std::string& body) {
   if (parse_json(doc, body) && doc.IsObject()) {
     if (const Value* e = member(doc, "error"); e && e->IsObject()) {
       message = text_at(*e, {"message"});
-      if (const Value* errs = member(*e, "errors"); errs && errs->IsArray() && !errs->Empty()) reason = text_at((*errs)[0], {"reason"});
+      if (const Value* errs = member(*e, "errors"); errs && errs->IsArray() && !errs->Empty()) reason = text_at(*errs->Begin(), {"reason"});
       if (reason.empty()) reason = text_at(*e, {"status"});
     }
   }
@@ -141,7 +141,7 @@ Result<std::optional<int64_t>> parse_concurrent_viewers(const std::string& body)
   auto items = items_of(doc, what);
   if (!items) return Error{items.error(), items.code()};
   if ((*items)->Empty()) return std::optional<int64_t>{};
-  const Value& item = (**items)[0];
+  const Value& item = *(*items)->Begin();
   if (!item.IsObject()) return garbage(what, "an item is not an object");
   const Value* details = member(item, "liveStreamingDetails");
   const Value* viewers = details ? member(*details, "concurrentViewers") : nullptr;

@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "control/status.hpp"
 
 namespace loopcast {
 
-struct StreamIssue {
-  std::string type, severity, reason, description;
-};
+using StreamIssue = YouTubeIssue;  // configurationIssues[]: type, severity, reason, description
 
 // A liveStream: the ingest side (items[].cdn.ingestionInfo.streamName is the stream key).
 struct LiveStreamInfo {

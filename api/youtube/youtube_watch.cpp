@@ -16,6 +16,9 @@ constexpr int kViewersEvery = 4;         // polls between two viewer counts (1 u
 constexpr double kUnitsPerPoll = 2.25;   // liveStreams + the broadcast by id, viewers every 4th poll
 constexpr double kRecoveringPoll = 5;    // seconds between looks while a broadcast is being put on air
 constexpr double kQuotaRecheck = 300;    // an exhausted quota is looked at again this often (and at the reset)
+// Song titles leave the watch what polling at least this often costs until the reset: a shorter
+// --youtube-poll is paced down (paced_poll) rather than reserving a day of sub-second polls.
+constexpr double kReservePoll = 30;
 
 SysSeconds sys_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
@@ -137,7 +140,7 @@ void YouTubeWatch::run() {
 
 int YouTubeWatch::reserve(SysSeconds now) {
   const double to_reset = static_cast<double>((quota_.reset_at(now) - now).count());
-  return static_cast<int>(std::ceil(to_reset / opts_.cfg.poll * kUnitsPerPoll)) + kQuotaRecovery;
+  return static_cast<int>(std::ceil(to_reset / std::max(opts_.cfg.poll, kReservePoll) * kUnitsPerPoll)) + kQuotaRecovery;
 }
 
 double YouTubeWatch::per_poll_seconds(SysSeconds now) {

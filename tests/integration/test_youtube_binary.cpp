@@ -56,7 +56,8 @@ TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the t
   TempDir dir("loopcast-yt");
   const int port = free_tcp_port();
   Loopcast lc({"--output", dir.path + "/out.flv", "--http-port", std::to_string(port), "--size", "640x360", "--vbitrate", "800k", "--youtube", "true",
-               "--youtube-api-url", yt.api_url(), "--youtube-oauth-url", yt.oauth_url(), "--youtube-poll", "1", "--youtube-title", "{station} live"});
+               "--youtube-api-url", yt.api_url(), "--youtube-oauth-url", yt.oauth_url(), "--youtube-poll", "1", "--youtube-title", "{station} live",
+               "--youtube-quota", "1000000"});  // pays for a day of 1 s polls: not paced down
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
   REQUIRE_MESSAGE(wait_for([&] { return yt_field(cli, "state") == "ok" && yt_field(cli, "lifecycle") == "live"; }, 10), lc.log());
@@ -66,7 +67,7 @@ TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the t
   std::string m = metrics(cli);
   CHECK(m.find("loopcast_youtube_health{stream=\"main\",health=\"good\"} 1") != std::string::npos);
   CHECK(m.find("loopcast_youtube_quota_used{stream=\"main\"}") != std::string::npos);
-  CHECK(m.find("loopcast_youtube_quota_budget{stream=\"main\"} 10000") != std::string::npos);
+  CHECK(m.find("loopcast_youtube_quota_budget{stream=\"main\"} 1000000") != std::string::npos);
 
   // Health bad: shown in status and metrics, with its issue.
   yt.set_health("bad", {"bitrateLow"});

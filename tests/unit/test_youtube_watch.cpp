@@ -23,6 +23,7 @@ YouTubeWatchOptions options(const FakeYouTube& yt) {
   YouTubeWatchOptions o;
   o.cfg.enabled = true;
   o.cfg.poll = 0.2;
+  o.cfg.quota = 10000000;  // a budget that pays for a day of 0.2 s polls: no pacing in these tests
   o.cfg.api_url = yt.api_url();
   o.cfg.oauth_url = yt.oauth_url();
   o.cfg.client_id = FakeYouTube::kClientId;
@@ -49,7 +50,7 @@ TEST_CASE("youtube watch: shows the stream, its health and the live broadcast wi
   CHECK(s.health == "good");
   CHECK(s.broadcast_id == "B1");
   CHECK(s.lifecycle == "live");
-  CHECK(s.quota_budget == 10000);
+  CHECK(s.quota_budget == 10000000);
   CHECK(s.quota_used > 0);
   CHECK_FALSE(s.quota_reset.empty());
   yt.set_health("bad", {"bitrateLow"});
@@ -171,7 +172,7 @@ TEST_CASE("youtube watch: the title follows the song, rate-limited, and skips wh
   ctl2.snapshot.track.text = "Air \u2013 Sexy Boy";
   auto o2 = options(small);
   o2.cfg.song_title = true;
-  o2.cfg.quota = 500;
+  o2.cfg.quota = 200;  // a recovery's 150 + this poll's units + 50 > 200, at any hour
   o2.cfg.poll = 30;
   YouTubeWatch w2(ctl2, o2);
   w2.start();
