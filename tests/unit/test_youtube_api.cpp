@@ -72,16 +72,23 @@ TEST_CASE("youtube parse: liveBroadcasts, one broadcast, viewers") {
 
 TEST_CASE("youtube parse: garbage answers are error values, never a crash") {
   const std::string deep(100000, '[');
+  // Garbage for every parser: not JSON, not an object, no items, items not objects.
   for (const std::string& g : {std::string(), std::string("<html>502 Bad Gateway</html>"), std::string("{\"items\":\"x\"}"), std::string("[1,2]"),
-                               std::string("{\"items\":[1]}"), std::string("{\"items\":[{\"snippet\":{}}]}"), std::string("null"), deep,
-                               std::string("{\"items\":[{\"id\":5}]}"), std::string("{\"items\":[{\"id\":\"v\",\"liveStreamingDetails\":{\"concurrentViewers\":\"-3\"}}]}"),
-                               std::string("{\"items\":[{\"id\":\"v\",\"liveStreamingDetails\":{\"concurrentViewers\":[]}}]}"), std::string("{\"items\":[")}) {
+                               std::string("{\"items\":[1]}"), std::string("null"), deep, std::string("{\"items\":[")}) {
     CAPTURE(g.substr(0, 60));
     CHECK_FALSE(parse_live_streams(g));
     CHECK_FALSE(parse_broadcasts(g));
     CHECK_FALSE(parse_concurrent_viewers(g));
     CHECK_FALSE(parse_broadcast(g));
   }
+  // A resource without its id, or with an id that is not a string.
+  CHECK_FALSE(parse_live_streams(R"({"items":[{"snippet":{}}]})"));
+  CHECK_FALSE(parse_broadcasts(R"({"items":[{"id":5}]})"));
+  CHECK_FALSE(parse_broadcast(R"({"snippet":{"title":"t"}})"));
+  // A viewer count that is not a count.
+  CHECK_FALSE(parse_concurrent_viewers(R"({"items":[{"id":"v","liveStreamingDetails":{"concurrentViewers":"-3"}}]})"));
+  CHECK_FALSE(parse_concurrent_viewers(R"({"items":[{"id":"v","liveStreamingDetails":{"concurrentViewers":[]}}]})"));
+  CHECK_FALSE(parse_concurrent_viewers(R"({"items":[{"id":"v","liveStreamingDetails":{"concurrentViewers":"12abc"}}]})"));
   // Wrong types inside a well-formed item read as absent, not as a crash.
   auto odd = parse_live_streams(R"({"items":[{"id":"S","cdn":7,"status":{"healthStatus":{"status":3,"configurationIssues":"no"}}}]})");
   REQUIRE(odd);

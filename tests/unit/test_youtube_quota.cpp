@@ -61,9 +61,10 @@ TEST_CASE("youtube quota: calls are charged, optional ones keep the watch's rese
   CHECK(q.spend(kQuotaList, QuotaBudget::Need::watch, t));
   CHECK(q.spend(kQuotaWrite, QuotaBudget::Need::watch, t));
   CHECK(q.used(t) == 51);
-  // 51 used, 100 reserved for the watch: a 50-unit update fits once (101), not twice (151 > 100).
-  CHECK(q.spend(kQuotaWrite, QuotaBudget::Need::optional, t, 100));
-  CHECK_FALSE(q.spend(kQuotaWrite, QuotaBudget::Need::optional, t, 100));
+  // 51 used, 99 reserved for the watch: a 50-unit update fits once (101 <= 200 − 99), not twice (151).
+  CHECK(q.spend(kQuotaWrite, QuotaBudget::Need::optional, t, 99));
+  CHECK_FALSE(q.spend(kQuotaWrite, QuotaBudget::Need::optional, t, 99));
+  CHECK_FALSE(q.spend(kQuotaWrite, QuotaBudget::Need::optional, t, 100));  // 101 + 50 > 100
   CHECK(q.used(t) == 101);
   CHECK(q.spend(kQuotaWrite, QuotaBudget::Need::watch, t));  // the watch may use the reserve
   CHECK(q.spend(kQuotaWrite - 2, QuotaBudget::Need::watch, t));

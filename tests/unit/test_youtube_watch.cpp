@@ -120,7 +120,7 @@ TEST_CASE("youtube watch: quota exhausted → state quota_exhausted, no more cal
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "ok"; }, 5));
   yt.set_garbage(2);
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "error"; }, 3));
-  CHECK(yt_status(ctl).last_error.find("unexpected answer") != std::string::npos);
+  CHECK(yt_status(ctl).last_error.find("(bad_answer)") != std::string::npos);
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "ok"; }, 5));
   yt.set_quota_exceeded(true);
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "quota_exhausted"; }, 3));
