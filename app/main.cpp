@@ -166,8 +166,8 @@ Result<StreamRuntime> launch_stream(const StreamSpec& s, const std::string& cont
   // Beside the stream, never in its way: it reads the status and writes only its own part of it.
   if (c.youtube.enabled) {
     const char* key_env = std::getenv("LOOPCAST_STREAM_KEY");
-    YouTubeWatchOptions yo{c.youtube, youtube_stream_key(s.cfg.engine.outputs, key_env ? key_env : ""), c.station.empty() ? s.id : c.station,
-                           std::min(s.cfg.engine.io_timeout, 15.0)};
+    YouTubeWatchOptions yo{c.youtube, youtube_stream_key(s.cfg.engine.outputs, key_env ? key_env : ""),
+                           c.station.empty() ? s.id : c.station, std::min(s.cfg.engine.io_timeout, 15.0)};
     comp->youtube = std::make_unique<YouTubeWatch>(*comp->ctl, std::move(yo));
     comp->youtube->start();
   }

@@ -78,8 +78,8 @@ int cmd_youtube_auth(const std::vector<std::string>& args) {
   }
   // On stderr when the token goes to stdout: a pipe into `kubectl create secret` gets the token only.
   std::FILE* talk = a.out == "-" ? stderr : stdout;
-  fmt::print(talk, "On any device, open {}\nand enter the code: {}\nWaiting for the sign-in (up to {} min)...\n", code->verification_url, code->user_code,
-             code->expires_in / 60);
+  fmt::print(talk, "On any device, open {}\nand enter the code: {}\nWaiting for the sign-in (up to {} min)...\n", code->verification_url,
+             code->user_code, code->expires_in / 60);
   std::fflush(talk);
   int interval = code->interval;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(code->expires_in);

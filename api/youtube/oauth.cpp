@@ -75,13 +75,19 @@ Result<TokenAnswer> parse_token_answer(const std::string& body) {
 }
 
 OAuth::OAuth(ApiHttp& http, std::string oauth_url, OAuthClient client, std::string refresh_token)
-    : http_(http), oauth_url_(without_trailing_slash(std::move(oauth_url))), client_(std::move(client)), refresh_token_(std::move(refresh_token)) {
+    : http_(http),
+      oauth_url_(without_trailing_slash(std::move(oauth_url))),
+      client_(std::move(client)),
+      refresh_token_(std::move(refresh_token)) {
   register_secret(client_.client_secret);
   register_secret(refresh_token_);
 }
 
 Result<DeviceCode> OAuth::request_device_code() {
-  HttpCall call{"POST", oauth_url_ + "/device/code", {}, fmt::format("client_id={}&scope={}", form_encode(client_.client_id), form_encode(kYouTubeScope)),
+  HttpCall call{"POST",
+                oauth_url_ + "/device/code",
+                {},
+                fmt::format("client_id={}&scope={}", form_encode(client_.client_id), form_encode(kYouTubeScope)),
                 "application/x-www-form-urlencoded"};
   auto answer = http_.send(call);
   if (!answer) return Error{answer.error(), answer.code()};
@@ -94,7 +100,9 @@ Result<TokenAnswer> OAuth::post_token(const std::string& form) {
   auto answer = http_.send(HttpCall{"POST", oauth_url_ + "/token", {}, form, "application/x-www-form-urlencoded"});
   if (!answer) return Error{answer.error(), answer.code()};
   auto token = parse_token_answer(answer->body);
-  if (!token) return Error{fmt::format("{} (HTTP {})", redact_text(token.error()), answer->status), answer->status >= 500 ? Errc::unavailable : token.code()};
+  if (!token)
+    return Error{fmt::format("{} (HTTP {})", redact_text(token.error()), answer->status),
+                 answer->status >= 500 ? Errc::unavailable : token.code()};
   return token;
 }
 
@@ -106,7 +114,8 @@ Result<TokenAnswer> OAuth::poll_device(const std::string& device_code) {
 
 Result<std::string> OAuth::access_token(Clock::time_point now, bool force) {
   if (!force && !access_.empty() && now + kMargin < expires_) return access_;
-  if (refresh_token_.empty()) return Error{"no YouTube refresh token (LOOPCAST_YOUTUBE_REFRESH_TOKEN; run `loopcast youtube-auth`)", Errc::invalid};
+  if (refresh_token_.empty())
+    return Error{"no YouTube refresh token (LOOPCAST_YOUTUBE_REFRESH_TOKEN; run `loopcast youtube-auth`)", Errc::invalid};
   auto t = post_token(fmt::format("client_id={}&client_secret={}&refresh_token={}&grant_type=refresh_token", form_encode(client_.client_id),
                                   form_encode(client_.client_secret), form_encode(refresh_token_)));
   if (!t) return Error{fmt::format("token refresh: {}", t.error()), t.code()};

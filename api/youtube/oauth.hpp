@@ -23,8 +23,8 @@ struct DeviceCode {
   std::string device_code;  // secret: only for polling
   std::string user_code;    // what the operator types
   std::string verification_url;
-  int expires_in = 1800;    // seconds
-  int interval = 5;         // seconds between polls
+  int expires_in = 1800;  // seconds
+  int interval = 5;       // seconds between polls
 };
 
 // POST {oauth}/token's answer: a grant, or the error code of the OAuth spec

@@ -54,20 +54,22 @@ static Result<T> parsed(Result<std::string> body, P parse, ApiFault& fault) {
 }
 
 Result<std::vector<LiveStreamInfo>> YouTubeClient::list_streams() {
-  return parsed<std::vector<LiveStreamInfo>>(call("GET", "/liveStreams?part=id,snippet,cdn,status&mine=true&maxResults=50", {}, kQuotaList, Need::watch),
-                                             parse_live_streams, last_fault_);
+  return parsed<std::vector<LiveStreamInfo>>(
+      call("GET", "/liveStreams?part=id,snippet,cdn,status&mine=true&maxResults=50", {}, kQuotaList, Need::watch), parse_live_streams,
+      last_fault_);
 }
 
 Result<std::vector<BroadcastInfo>> YouTubeClient::list_broadcasts(const std::string& filter) {
   return parsed<std::vector<BroadcastInfo>>(
-      call("GET", fmt::format("/liveBroadcasts?part=id,snippet,status,contentDetails&broadcastType=all&maxResults=50&{}", filter), {}, kQuotaList,
-           Need::watch),
+      call("GET", fmt::format("/liveBroadcasts?part=id,snippet,status,contentDetails&broadcastType=all&maxResults=50&{}", filter), {},
+           kQuotaList, Need::watch),
       parse_broadcasts, last_fault_);
 }
 
 Result<std::optional<int64_t>> YouTubeClient::viewers(const std::string& video_id) {
-  return parsed<std::optional<int64_t>>(call("GET", fmt::format("/videos?part=liveStreamingDetails&id={}", form_encode(video_id)), {}, kQuotaList, Need::watch),
-                                        parse_concurrent_viewers, last_fault_);
+  return parsed<std::optional<int64_t>>(
+      call("GET", fmt::format("/videos?part=liveStreamingDetails&id={}", form_encode(video_id)), {}, kQuotaList, Need::watch),
+      parse_concurrent_viewers, last_fault_);
 }
 
 Result<BroadcastInfo> YouTubeClient::insert(const NewBroadcast& b) {
@@ -76,29 +78,32 @@ Result<BroadcastInfo> YouTubeClient::insert(const NewBroadcast& b) {
       R"({{"snippet":{{"title":{},"scheduledStartTime":{}}},"status":{{"privacyStatus":{},"selfDeclaredMadeForKids":false}},)"
       R"("contentDetails":{{"enableAutoStart":{},"enableAutoStop":{},"latencyPreference":{},"monitorStream":{{"enableMonitorStream":false}}}}}})",
       json_quote(b.title), json_quote(b.scheduled_start), json_quote(b.privacy), b.auto_start, b.auto_stop, json_quote(b.latency));
-  return parsed<BroadcastInfo>(call("POST", "/liveBroadcasts?part=id,snippet,status,contentDetails", body, kQuotaWrite, Need::watch), parse_broadcast,
-                               last_fault_);
+  return parsed<BroadcastInfo>(call("POST", "/liveBroadcasts?part=id,snippet,status,contentDetails", body, kQuotaWrite, Need::watch),
+                               parse_broadcast, last_fault_);
 }
 
 Result<BroadcastInfo> YouTubeClient::bind(const std::string& broadcast_id, const std::string& stream_id) {
-  return parsed<BroadcastInfo>(call("POST", fmt::format("/liveBroadcasts/bind?id={}&streamId={}&part=id,snippet,status,contentDetails", form_encode(broadcast_id),
-                                                        form_encode(stream_id)),
+  return parsed<BroadcastInfo>(call("POST",
+                                    fmt::format("/liveBroadcasts/bind?id={}&streamId={}&part=id,snippet,status,contentDetails",
+                                                form_encode(broadcast_id), form_encode(stream_id)),
                                     {}, kQuotaWrite, Need::watch),
                                parse_broadcast, last_fault_);
 }
 
 Result<BroadcastInfo> YouTubeClient::transition(const std::string& broadcast_id, const std::string& to) {
-  return parsed<BroadcastInfo>(call("POST", fmt::format("/liveBroadcasts/transition?broadcastStatus={}&id={}&part=id,snippet,status,contentDetails",
-                                                        form_encode(to), form_encode(broadcast_id)),
+  return parsed<BroadcastInfo>(call("POST",
+                                    fmt::format("/liveBroadcasts/transition?broadcastStatus={}&id={}&part=id,snippet,status,contentDetails",
+                                                form_encode(to), form_encode(broadcast_id)),
                                     {}, kQuotaWrite, Need::watch),
                                parse_broadcast, last_fault_);
 }
 
 Result<BroadcastInfo> YouTubeClient::update_title(const BroadcastInfo& b, const std::string& title, int reserve) {
   // An update replaces the whole snippet: scheduledStartTime is required and sent back as it was.
-  const std::string body = fmt::format(R"({{"id":{},"snippet":{{"title":{},"scheduledStartTime":{}}}}})", json_quote(b.id), json_quote(title),
-                                       json_quote(b.scheduled_start));
-  return parsed<BroadcastInfo>(call("PUT", "/liveBroadcasts?part=snippet", body, kQuotaWrite, Need::optional, reserve), parse_broadcast, last_fault_);
+  const std::string body = fmt::format(R"({{"id":{},"snippet":{{"title":{},"scheduledStartTime":{}}}}})", json_quote(b.id),
+                                       json_quote(title), json_quote(b.scheduled_start));
+  return parsed<BroadcastInfo>(call("PUT", "/liveBroadcasts?part=snippet", body, kQuotaWrite, Need::optional, reserve), parse_broadcast,
+                               last_fault_);
 }
 
 }  // namespace loopcast

@@ -42,7 +42,8 @@ class YouTubeClient {
   uint64_t calls() const { return calls_; }
 
  private:
-  Result<std::string> call(const char* method, const std::string& path_query, const std::string& body, int cost, Need need, int reserve = 0);
+  Result<std::string> call(const char* method, const std::string& path_query, const std::string& body, int cost, Need need,
+                           int reserve = 0);
   ApiHttp& http_;
   OAuth& auth_;
   QuotaBudget& quota_;

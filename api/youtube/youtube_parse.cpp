@@ -24,7 +24,9 @@ std::string text_at(const Value& v, std::initializer_list<const char*> path) {
   return cur->IsString() ? std::string(cur->GetString(), cur->GetStringLength()) : std::string();
 }
 
-Error garbage(const std::string& what, const std::string& why) { return Error{fmt::format("{}: unexpected answer: {}", what, why), Errc::invalid}; }
+Error garbage(const std::string& what, const std::string& why) {
+  return Error{fmt::format("{}: unexpected answer: {}", what, why), Errc::invalid};
+}
 
 // The "items" array of a list answer.
 Result<const Value*> items_of(const rapidjson::Document& doc, const std::string& what) {
@@ -50,14 +52,22 @@ Result<BroadcastInfo> broadcast_from(const Value& item, const std::string& what)
 
 const char* to_string(ApiFault f) {
   switch (f) {
-    case ApiFault::none: return "none";
-    case ApiFault::unauthorized: return "unauthorized";
-    case ApiFault::quota: return "quota";
-    case ApiFault::rate_limit: return "rate_limit";
-    case ApiFault::server: return "server";
-    case ApiFault::transport: return "transport";
-    case ApiFault::bad_answer: return "bad_answer";
-    case ApiFault::refused: return "refused";
+    case ApiFault::none:
+      return "none";
+    case ApiFault::unauthorized:
+      return "unauthorized";
+    case ApiFault::quota:
+      return "quota";
+    case ApiFault::rate_limit:
+      return "rate_limit";
+    case ApiFault::server:
+      return "server";
+    case ApiFault::transport:
+      return "transport";
+    case ApiFault::bad_answer:
+      return "bad_answer";
+    case ApiFault::refused:
+      return "refused";
   }
   return "unknown";
 }

@@ -45,7 +45,7 @@ ApiFailure classify_answer(int status, const std::string& body);
 
 Result<std::vector<LiveStreamInfo>> parse_live_streams(const std::string& body);
 Result<std::vector<BroadcastInfo>> parse_broadcasts(const std::string& body);  // a list answer
-Result<BroadcastInfo> parse_broadcast(const std::string& body);               // insert/bind/transition/update
+Result<BroadcastInfo> parse_broadcast(const std::string& body);                // insert/bind/transition/update
 // videos?part=liveStreamingDetails: concurrentViewers of the first item (none when not live).
 Result<std::optional<int64_t>> parse_concurrent_viewers(const std::string& body);
 

@@ -12,10 +12,10 @@
 namespace loopcast {
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr int kViewersEvery = 4;         // polls between two viewer counts (1 unit each)
-constexpr double kUnitsPerPoll = 2.25;   // liveStreams + the broadcast by id, viewers every 4th poll
-constexpr double kRecoveringPoll = 5;    // seconds between looks while a broadcast is being put on air
-constexpr double kQuotaRecheck = 300;    // an exhausted quota is looked at again this often (and at the reset)
+constexpr int kViewersEvery = 4;        // polls between two viewer counts (1 unit each)
+constexpr double kUnitsPerPoll = 2.25;  // liveStreams + the broadcast by id, viewers every 4th poll
+constexpr double kRecoveringPoll = 5;   // seconds between looks while a broadcast is being put on air
+constexpr double kQuotaRecheck = 300;   // an exhausted quota is looked at again this often (and at the reset)
 // Song titles leave the watch what polling at least this often costs until the reset: a shorter
 // --youtube-poll is paced down (paced_poll) rather than reserving a day of sub-second polls.
 constexpr double kReservePoll = 30;
@@ -47,7 +47,8 @@ std::string utf8_prefix(const std::string& s, size_t n) {
 }
 }  // namespace
 
-std::string render_title(const std::string& tmpl, const std::string& station, const std::string& date, const std::string& song, bool with_song) {
+std::string render_title(const std::string& tmpl, const std::string& station, const std::string& date, const std::string& song,
+                         bool with_song) {
   std::string t = tmpl;
   if (with_song && !song.empty() && t.find("{song}") == std::string::npos) t += " \u2013 {song}";
   replace_all(t, "{station}", station);
@@ -174,7 +175,8 @@ Result<std::optional<BroadcastInfo>> YouTubeWatch::find_bound(const LiveStreamIn
       show(b);  // a broadcast that just ended shows as "complete" until its successor is bound
       if (broadcast_alive(b.lifecycle) && b.bound_stream_id == stream.id) return std::optional<BroadcastInfo>(b);
     }
-    log::info("youtube", "broadcast {} is {}: looking for another one bound to the stream", known_id_, list->empty() ? "gone" : list->front().lifecycle);
+    log::info("youtube", "broadcast {} is {}: looking for another one bound to the stream", known_id_,
+              list->empty() ? "gone" : list->front().lifecycle);
     known_id_.clear();
   }
   // First look, or the known one ended: what YouTube has bound to our stream (an operator's too).
@@ -207,7 +209,8 @@ double YouTubeWatch::cycle() {
   if (!streams) return failed(streams.error());
   auto ours = std::find_if(streams->begin(), streams->end(), [&](const LiveStreamInfo& s) { return s.stream_name == opts_.stream_key; });
   if (ours == streams->end()) {
-    set_state("error", fmt::format("none of the channel's {} liveStreams has this stream key: is the key from this channel?", streams->size()));
+    set_state("error",
+              fmt::format("none of the channel's {} liveStreams has this stream key: is the key from this channel?", streams->size()));
     return opts_.backoff.delay(attempt_++);
   }
   {
@@ -278,7 +281,8 @@ double YouTubeWatch::recover(const LiveStreamInfo& stream, std::optional<Broadca
   const bool startable = l == "ready" || l == "created" || l == "testing";
   if (!startable || (opts_.cfg.auto_start && l != "testing")) return soon;  // liveStarting, or YouTube starts it itself
   if (stream.stream_status != "active") {
-    set_state("recovering", fmt::format("broadcast {} waits for the ingest to be active (streamStatus {})", bound->id, stream.stream_status));
+    set_state("recovering",
+              fmt::format("broadcast {} waits for the ingest to be active (streamStatus {})", bound->id, stream.stream_status));
     return soon;
   }
   auto t = client_.transition(bound->id, "live");

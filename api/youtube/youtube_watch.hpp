@@ -37,7 +37,8 @@ struct YouTubeWatchOptions {
 // "{station} – 24/7" → "Radio X – 24/7"; {date} is the UTC date; {song} the song on air (the
 // template gets " – {song}" appended when song titles are on and it has no {song}). At most 100
 // characters, without '<' and '>' (YouTube refuses them in titles).
-std::string render_title(const std::string& tmpl, const std::string& station, const std::string& date, const std::string& song, bool with_song);
+std::string render_title(const std::string& tmpl, const std::string& station, const std::string& date, const std::string& song,
+                         bool with_song);
 
 // The stream key from a publish URL (its last path segment), else LOOPCAST_STREAM_KEY's value.
 std::string youtube_stream_key(const std::vector<std::string>& outputs, const std::string& env_key);
@@ -69,20 +70,20 @@ class YouTubeWatch {
   const YouTubeWatchOptions opts_;
   ApiHttp http_;
   OAuth auth_;
-  QuotaBudget quota_;         // the watch thread's alone
-  YouTubeClient client_;      // the watch thread's alone
+  QuotaBudget quota_;     // the watch thread's alone
+  YouTubeClient client_;  // the watch thread's alone
   std::atomic<bool> stop_{false};
-  mutable Mutex mu_;          // guards st_; report_youtube is called without it
+  mutable Mutex mu_;  // guards st_; report_youtube is called without it
   std::condition_variable cv_;
   YouTubeStatus st_ GUARDED_BY(mu_);
   std::thread thread_;
   // The watch thread's own memory between looks.
-  std::string known_id_;       // the broadcast last seen bound to our stream
-  std::string inserted_id_;    // inserted, not yet bound (a failed bind is retried on it)
+  std::string known_id_;                                                // the broadcast last seen bound to our stream
+  std::string inserted_id_;                                             // inserted, not yet bound (a failed bind is retried on it)
   std::optional<std::chrono::steady_clock::time_point> off_air_since_;  // no live broadcast seen since
-  int attempt_ = 0;            // failures in a row (backoff)
+  int attempt_ = 0;                                                     // failures in a row (backoff)
   int polls_ = 0;
-  std::string song_shown_;     // the song last written into the title
+  std::string song_shown_;  // the song last written into the title
   std::chrono::steady_clock::time_point song_at_{};
 };
 

@@ -25,7 +25,9 @@ struct YouTubeEnv {
     setenv("LOOPCAST_YOUTUBE_REFRESH_TOKEN", FakeYouTube::kRefreshToken, 1);
   }
   ~YouTubeEnv() {
-    for (const char* n : {"LOOPCAST_STREAM_KEY", "LOOPCAST_YOUTUBE_CLIENT_ID", "LOOPCAST_YOUTUBE_CLIENT_SECRET", "LOOPCAST_YOUTUBE_REFRESH_TOKEN"}) unsetenv(n);
+    for (const char* n :
+         {"LOOPCAST_STREAM_KEY", "LOOPCAST_YOUTUBE_CLIENT_ID", "LOOPCAST_YOUTUBE_CLIENT_SECRET", "LOOPCAST_YOUTUBE_REFRESH_TOKEN"})
+      unsetenv(n);
   }
 };
 
@@ -55,9 +57,26 @@ TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the t
   YouTubeEnv env;
   TempDir dir("loopcast-yt");
   const int port = free_tcp_port();
-  Loopcast lc({"--output", dir.path + "/out.flv", "--http-port", std::to_string(port), "--size", "640x360", "--vbitrate", "800k", "--youtube", "true",
-               "--youtube-api-url", yt.api_url(), "--youtube-oauth-url", yt.oauth_url(), "--youtube-poll", "1", "--youtube-title", "{station} live",
-               "--youtube-quota", "1000000"});  // pays for a day of 1 s polls: not paced down
+  Loopcast lc({"--output",
+               dir.path + "/out.flv",
+               "--http-port",
+               std::to_string(port),
+               "--size",
+               "640x360",
+               "--vbitrate",
+               "800k",
+               "--youtube",
+               "true",
+               "--youtube-api-url",
+               yt.api_url(),
+               "--youtube-oauth-url",
+               yt.oauth_url(),
+               "--youtube-poll",
+               "1",
+               "--youtube-title",
+               "{station} live",
+               "--youtube-quota",
+               "1000000"});  // pays for a day of 1 s polls: not paced down
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
   REQUIRE_MESSAGE(wait_for([&] { return yt_field(cli, "state") == "ok" && yt_field(cli, "lifecycle") == "live"; }, 10), lc.log());
@@ -153,7 +172,7 @@ TEST_CASE("youtube: youtube-auth runs the device flow and stores the refresh tok
   CHECK(r.output.find("FAKE-CODE") != std::string::npos);
   CHECK(r.output.find(FakeYouTube::kRefreshToken) == std::string::npos);  // only in the file
   CHECK(read_text(file) == std::string(FakeYouTube::kRefreshToken) + "\n");
-  struct stat st{};
+  struct stat st {};
   REQUIRE(stat(file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   CHECK(yt.calls("token.device") == 2);

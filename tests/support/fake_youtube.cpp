@@ -39,16 +39,18 @@ bool FakeYouTube::authorized(const httplib::Request& req, httplib::Response& res
   for (const auto& t : access_tokens_)
     if (auth == "Bearer " + t) return true;
   res.status = 401;
-  res.set_content(R"({"error":{"code":401,"message":"Request had invalid authentication credentials.","errors":[{"message":"Invalid Credentials",)"
-                  R"("domain":"global","reason":"authError","location":"Authorization","locationType":"header"}],"status":"UNAUTHENTICATED"}})",
-                  "application/json");
+  res.set_content(
+      R"({"error":{"code":401,"message":"Request had invalid authentication credentials.","errors":[{"message":"Invalid Credentials",)"
+      R"("domain":"global","reason":"authError","location":"Authorization","locationType":"header"}],"status":"UNAUTHENTICATED"}})",
+      "application/json");
   return false;
 }
 
 bool FakeYouTube::scripted_failure(httplib::Response& res) {
   if (quota_exceeded_) {
     res.status = 403;
-    res.set_content(error_body(403, "quotaExceeded", "The request cannot be completed because you have exceeded your quota."), "application/json");
+    res.set_content(error_body(403, "quotaExceeded", "The request cannot be completed because you have exceeded your quota."),
+                    "application/json");
     return true;
   }
   if (garbage_ > 0) {
@@ -61,28 +63,32 @@ bool FakeYouTube::scripted_failure(httplib::Response& res) {
 }
 
 std::string FakeYouTube::broadcast_json(const Broadcast& b) const {
-  return fmt::format(R"({{"kind":"youtube#liveBroadcast","etag":"e-{0}","id":{1},"snippet":{{"publishedAt":"2026-01-01T00:00:00Z",)"
-                     R"("channelId":"UCfake","title":{2},"description":"","scheduledStartTime":{3},"isDefaultBroadcast":false,"liveChatId":"chat-{0}"}},)"
-                     R"("status":{{"lifeCycleStatus":{4},"privacyStatus":{5},"recordingStatus":"recording","madeForKids":false,"selfDeclaredMadeForKids":false}},)"
-                     R"("contentDetails":{{{6}"enableAutoStart":{7},"enableAutoStop":false,"latencyPreference":"normal",)"
-                     R"("monitorStream":{{"enableMonitorStream":false,"broadcastStreamDelayMs":0}}}}}})",
-                     b.id, json_quote(b.id), json_quote(b.title), json_quote(b.scheduled_start), json_quote(b.lifecycle), json_quote(b.privacy),
-                     b.bound_stream.empty() ? std::string() : fmt::format(R"("boundStreamId":{},"boundStreamLastUpdateTimeMs":"2026-01-01T00:00:00Z",)", json_quote(b.bound_stream)),
-                     b.auto_start);
+  return fmt::format(
+      R"({{"kind":"youtube#liveBroadcast","etag":"e-{0}","id":{1},"snippet":{{"publishedAt":"2026-01-01T00:00:00Z",)"
+      R"("channelId":"UCfake","title":{2},"description":"","scheduledStartTime":{3},"isDefaultBroadcast":false,"liveChatId":"chat-{0}"}},)"
+      R"("status":{{"lifeCycleStatus":{4},"privacyStatus":{5},"recordingStatus":"recording","madeForKids":false,"selfDeclaredMadeForKids":false}},)"
+      R"("contentDetails":{{{6}"enableAutoStart":{7},"enableAutoStop":false,"latencyPreference":"normal",)"
+      R"("monitorStream":{{"enableMonitorStream":false,"broadcastStreamDelayMs":0}}}}}})",
+      b.id, json_quote(b.id), json_quote(b.title), json_quote(b.scheduled_start), json_quote(b.lifecycle), json_quote(b.privacy),
+      b.bound_stream.empty()
+          ? std::string()
+          : fmt::format(R"("boundStreamId":{},"boundStreamLastUpdateTimeMs":"2026-01-01T00:00:00Z",)", json_quote(b.bound_stream)),
+      b.auto_start);
 }
 
 std::string FakeYouTube::stream_json(const Stream& s) const {
   std::string issues;
   for (const auto& r : s.issue_reasons)
-    issues += fmt::format(R"({}{{"type":{},"severity":"error","reason":{},"description":"The stream's {} needs attention."}})", issues.empty() ? "" : ",",
-                          json_quote(r), json_quote(r), r);
-  return fmt::format(R"({{"kind":"youtube#liveStream","etag":"s","id":{},"snippet":{{"publishedAt":"2026-01-01T00:00:00Z","channelId":"UCfake",)"
-                     R"("title":"Default stream key","isDefaultStream":false}},"cdn":{{"ingestionType":"rtmp","ingestionInfo":{{"streamName":{},)"
-                     R"("ingestionAddress":"rtmp://a.rtmp.youtube.com/live2","backupIngestionAddress":"rtmp://b.rtmp.youtube.com/live2?backup=1",)"
-                     R"("rtmpsIngestionAddress":"rtmps://a.rtmps.youtube.com/live2"}},"resolution":"variable","frameRate":"variable"}},)"
-                     R"("status":{{"streamStatus":{},"healthStatus":{{"status":{},"lastUpdateTimeSeconds":"1767225600","configurationIssues":[{}]}}}},)"
-                     R"("contentDetails":{{"isReusable":true}}}})",
-                     json_quote(s.id), json_quote(s.stream_name), json_quote(s.status), json_quote(s.health), issues);
+    issues += fmt::format(R"({}{{"type":{},"severity":"error","reason":{},"description":"The stream's {} needs attention."}})",
+                          issues.empty() ? "" : ",", json_quote(r), json_quote(r), r);
+  return fmt::format(
+      R"({{"kind":"youtube#liveStream","etag":"s","id":{},"snippet":{{"publishedAt":"2026-01-01T00:00:00Z","channelId":"UCfake",)"
+      R"("title":"Default stream key","isDefaultStream":false}},"cdn":{{"ingestionType":"rtmp","ingestionInfo":{{"streamName":{},)"
+      R"("ingestionAddress":"rtmp://a.rtmp.youtube.com/live2","backupIngestionAddress":"rtmp://b.rtmp.youtube.com/live2?backup=1",)"
+      R"("rtmpsIngestionAddress":"rtmps://a.rtmps.youtube.com/live2"}},"resolution":"variable","frameRate":"variable"}},)"
+      R"("status":{{"streamStatus":{},"healthStatus":{{"status":{},"lastUpdateTimeSeconds":"1767225600","configurationIssues":[{}]}}}},)"
+      R"("contentDetails":{{"isReusable":true}}}})",
+      json_quote(s.id), json_quote(s.stream_name), json_quote(s.status), json_quote(s.health), issues);
 }
 
 void FakeYouTube::routes() {
@@ -107,7 +113,8 @@ void FakeYouTube::routes() {
       res.status = status;
       res.set_content(fmt::format(R"({{"error":"{}","error_description":"fake"}})", error), "application/json");
     };
-    if (req.get_param_value("client_id") != kClientId || req.get_param_value("client_secret") != kClientSecret) return oauth_error(401, "invalid_client");
+    if (req.get_param_value("client_id") != kClientId || req.get_param_value("client_secret") != kClientSecret)
+      return oauth_error(401, "invalid_client");
     const std::string grant = req.get_param_value("grant_type");
     std::string refresh;
     if (grant == "refresh_token") {
@@ -127,18 +134,21 @@ void FakeYouTube::routes() {
     }
     const std::string token = fmt::format("ya29.fake-access-{}", next_token_++);
     access_tokens_.push_back(token);
-    res.set_content(fmt::format(R"({{"access_token":"{}","expires_in":{},"scope":"https://www.googleapis.com/auth/youtube","token_type":"Bearer"{}}})", token,
-                                token_lifetime_, refresh.empty() ? "" : fmt::format(R"(,"refresh_token":"{}")", refresh)),
-                    "application/json");
+    res.set_content(
+        fmt::format(R"({{"access_token":"{}","expires_in":{},"scope":"https://www.googleapis.com/auth/youtube","token_type":"Bearer"{}}})",
+                    token, token_lifetime_, refresh.empty() ? "" : fmt::format(R"(,"refresh_token":"{}")", refresh)),
+        "application/json");
   });
   srv.Get("/youtube/v3/liveStreams", [this](Req req, Res res) {
     std::lock_guard lk(mu_);
     if (!authorized(req, res)) return;
     count("liveStreams.list", 1);
     if (scripted_failure(res)) return;
-    res.set_content(fmt::format(R"({{"kind":"youtube#liveStreamListResponse","etag":"l","pageInfo":{{"totalResults":1,"resultsPerPage":50}},"items":[{}]}})",
-                                stream_json(stream_)),
-                    "application/json");
+    res.set_content(
+        fmt::format(
+            R"({{"kind":"youtube#liveStreamListResponse","etag":"l","pageInfo":{{"totalResults":1,"resultsPerPage":50}},"items":[{}]}})",
+            stream_json(stream_)),
+        "application/json");
   });
   srv.Get("/youtube/v3/liveBroadcasts", [this](Req req, Res res) {
     std::lock_guard lk(mu_);
@@ -150,18 +160,21 @@ void FakeYouTube::routes() {
     for (auto& [id, b] : broadcasts_) {
       // A broadcast set to start itself goes live once its bound stream is active (YouTube's auto-start).
       if (b.auto_start && b.lifecycle == "ready" && b.bound_stream == stream_.id && stream_.status == "active") b.lifecycle = "live";
-      const bool active = b.lifecycle == "live" || b.lifecycle == "liveStarting" || b.lifecycle == "testing" || b.lifecycle == "testStarting";
+      const bool active =
+          b.lifecycle == "live" || b.lifecycle == "liveStarting" || b.lifecycle == "testing" || b.lifecycle == "testStarting";
       const bool upcoming = b.lifecycle == "created" || b.lifecycle == "ready";
-      const bool match = req.has_param("id") ? ids.find("," + id + ",") != std::string::npos
-                         : status == "active"   ? active
-                         : status == "upcoming" ? upcoming
+      const bool match = req.has_param("id")     ? ids.find("," + id + ",") != std::string::npos
+                         : status == "active"    ? active
+                         : status == "upcoming"  ? upcoming
                          : status == "completed" ? b.lifecycle == "complete"
                                                  : true;
       if (match) items += (items.empty() ? "" : ",") + broadcast_json(b);
     }
-    res.set_content(fmt::format(R"({{"kind":"youtube#liveBroadcastListResponse","etag":"b","pageInfo":{{"totalResults":9,"resultsPerPage":50}},"items":[{}]}})",
-                                items),
-                    "application/json");
+    res.set_content(
+        fmt::format(
+            R"({{"kind":"youtube#liveBroadcastListResponse","etag":"b","pageInfo":{{"totalResults":9,"resultsPerPage":50}},"items":[{}]}})",
+            items),
+        "application/json");
   });
   srv.Post("/youtube/v3/liveBroadcasts", [this](Req req, Res res) {
     std::lock_guard lk(mu_);
@@ -182,7 +195,8 @@ void FakeYouTube::routes() {
     b.scheduled_start = d["snippet"]["scheduledStartTime"].GetString();
     b.lifecycle = "created";
     if (d.HasMember("status") && d["status"].HasMember("privacyStatus")) b.privacy = d["status"]["privacyStatus"].GetString();
-    if (d.HasMember("contentDetails") && d["contentDetails"].HasMember("enableAutoStart")) b.auto_start = d["contentDetails"]["enableAutoStart"].GetBool();
+    if (d.HasMember("contentDetails") && d["contentDetails"].HasMember("enableAutoStart"))
+      b.auto_start = d["contentDetails"]["enableAutoStart"].GetBool();
     broadcasts_[b.id] = b;
     res.set_content(broadcast_json(b), "application/json");
   });
@@ -251,8 +265,9 @@ void FakeYouTube::routes() {
     auto it = broadcasts_.find(req.get_param_value("id"));
     std::string items;
     if (it != broadcasts_.end())
-      items = fmt::format(R"({{"kind":"youtube#video","id":{},"liveStreamingDetails":{{"actualStartTime":"{}"{}}}}})", json_quote(it->first), now_iso(),
-                          it->second.lifecycle == "live" ? fmt::format(R"(,"concurrentViewers":"{}")", viewers_) : "");
+      items =
+          fmt::format(R"({{"kind":"youtube#video","id":{},"liveStreamingDetails":{{"actualStartTime":"{}"{}}}}})", json_quote(it->first),
+                      now_iso(), it->second.lifecycle == "live" ? fmt::format(R"(,"concurrentViewers":"{}")", viewers_) : "");
     res.set_content(fmt::format(R"({{"kind":"youtube#videoListResponse","items":[{}]}})", items), "application/json");
   });
 }

@@ -37,7 +37,7 @@ class FakeYouTube {
   void end_broadcast(const std::string& id, const std::string& lifecycle = "complete");
   void set_health(const std::string& health, std::vector<std::string> issue_reasons = {});
   void set_stream_status(const std::string& status);
-  void revoke_access_tokens();            // the next API call gets a 401; a refresh cures it
+  void revoke_access_tokens();             // the next API call gets a 401; a refresh cures it
   void set_refresh_refused(bool refused);  // the token endpoint answers invalid_grant
   void set_quota_exceeded(bool on);        // every API call: 403 quotaExceeded
   void set_garbage(int calls);             // the next `calls` API answers are 200 with garbage
@@ -49,7 +49,7 @@ class FakeYouTube {
 
   // What happened.
   std::map<std::string, Broadcast> broadcasts() const;
-  std::string live_broadcast_id() const;  // "" when none is live
+  std::string live_broadcast_id() const;     // "" when none is live
   int calls(const std::string& what) const;  // "liveStreams.list", "liveBroadcasts.insert", "token.refresh", ...
   int units() const;                         // the quota the calls would have cost
   int api_calls() const;

@@ -73,8 +73,9 @@ TEST_CASE("youtube parse: liveBroadcasts, one broadcast, viewers") {
 TEST_CASE("youtube parse: garbage answers are error values, never a crash") {
   const std::string deep(100000, '[');
   // Garbage for every parser: not JSON, not an object, no items, items not objects.
-  for (const std::string& g : {std::string(), std::string("<html>502 Bad Gateway</html>"), std::string("{\"items\":\"x\"}"), std::string("[1,2]"),
-                               std::string("{\"items\":[1]}"), std::string("null"), deep, std::string("{\"items\":[")}) {
+  for (const std::string& g :
+       {std::string(), std::string("<html>502 Bad Gateway</html>"), std::string("{\"items\":\"x\"}"), std::string("[1,2]"),
+        std::string("{\"items\":[1]}"), std::string("null"), deep, std::string("{\"items\":[")}) {
     CAPTURE(g.substr(0, 60));
     CHECK_FALSE(parse_live_streams(g));
     CHECK_FALSE(parse_broadcasts(g));
@@ -180,7 +181,7 @@ TEST_CASE("youtube client: a 401 refreshes once and retries; a refused refresh i
   auto denied = client.list_streams();
   REQUIRE_FALSE(denied);
   CHECK(client.last_fault() == ApiFault::unauthorized);
-  CHECK(yt.calls("token.refresh") == 3);  // once, not in a loop
+  CHECK(yt.calls("token.refresh") == 3);       // once, not in a loop
   CHECK_FALSE(yt.saw_token_in_clear("ya29"));  // tokens travel in headers only
 }
 

@@ -36,8 +36,8 @@ TEST_CASE("youtube quota: pacific_offset agrees with the tz database's America/L
 }
 
 TEST_CASE("youtube quota: the reset is the next Pacific midnight, 23 h and 25 h days included") {
-  CHECK(next_pacific_midnight(at(2026, 7, 1, 12)) == at(2026, 7, 2, 7));     // PDT: midnight is 07:00 UTC
-  CHECK(next_pacific_midnight(at(2026, 1, 15, 12)) == at(2026, 1, 16, 8));   // PST: 08:00 UTC
+  CHECK(next_pacific_midnight(at(2026, 7, 1, 12)) == at(2026, 7, 2, 7));    // PDT: midnight is 07:00 UTC
+  CHECK(next_pacific_midnight(at(2026, 1, 15, 12)) == at(2026, 1, 16, 8));  // PST: 08:00 UTC
   CHECK(next_pacific_midnight(at(2026, 1, 16, 7, 59, 59)) == at(2026, 1, 16, 8));
   CHECK(next_pacific_midnight(at(2026, 1, 16, 8)) == at(2026, 1, 17, 8));
   // Spring forward (8 March 2026): that Pacific day has 23 hours.
@@ -50,8 +50,8 @@ TEST_CASE("youtube quota: the reset is the next Pacific midnight, 23 h and 25 h 
     const SysSeconds r = next_pacific_midnight(t);
     CAPTURE(t.time_since_epoch().count());
     CHECK(r > t);
-    CHECK(la->to_local(r).second == 0);                                    // local midnight
-    CHECK(la->to_local(r - seconds(1)).date == la->to_local(t).date);     // the same day until then
+    CHECK(la->to_local(r).second == 0);                                // local midnight
+    CHECK(la->to_local(r - seconds(1)).date == la->to_local(t).date);  // the same day until then
   }
 }
 
@@ -92,5 +92,5 @@ TEST_CASE("youtube quota: YouTube's quotaExceeded blocks everything until the re
 TEST_CASE("youtube quota: polling slows down when the budget cannot pay for the rest of the day") {
   CHECK(paced_poll(30, 3, 10000, 86400) == doctest::Approx(30));  // 2880 polls × 3 = 8640 fit in 10000 − 150
   CHECK(paced_poll(15, 3, 10000, 86400) == doctest::Approx(86400.0 / ((10000 - kQuotaRecovery) / 3.0)));
-  CHECK(paced_poll(30, 3, 100, 3600) == doctest::Approx(3600));   // nothing beyond a recovery: wait for the reset
+  CHECK(paced_poll(30, 3, 100, 3600) == doctest::Approx(3600));  // nothing beyond a recovery: wait for the reset
 }
