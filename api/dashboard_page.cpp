@@ -47,7 +47,7 @@ const std::string& dashboard_page() {
  <!-- section: stream (numbers + sparkline) -->
  <section><h2>Stream</h2><dl>
   <dt>Frames</dt><dd id="frames">0</dd><dt>FPS</dt><dd id="fps">0</dd><dt>Bitrate</dt><dd id="kbps">0</dd>
-  <dt>Audio</dt><dd id="audio">–</dd><dt>Outputs</dt><dd id="outputs">–</dd><dt>Last error</dt><dd id="error">–</dd></dl>
+  <dt>Audio</dt><dd id="audio">–</dd><dt>Outputs</dt><dd id="outputs">–</dd><dt>YouTube</dt><dd id="youtube">–</dd><dt>Last error</dt><dd id="error">–</dd></dl>
   <canvas id="spark" width="600" height="60"></canvas>
   <div class="legend"><span class="kbps">━ bitrate</span> · <span class="fpsl">━ fps</span> · last 2 min</div></section>
  <!-- section: control -->
@@ -79,6 +79,9 @@ function show(s) {
   $('audio').textContent = (s.audio.state || '–') + (s.audio.icy_title ? ' · ' + s.audio.icy_title : '');
   $('outputs').textContent = s.outputs.map(o => o.url + ' ' + o.state).join(', ') || '–';
   $('error').textContent = s.last_error || '–';
+  const y = s.youtube || {state: 'off'};  // health · lifecycle · viewers, one line
+  $('youtube').textContent = y.state === 'off' ? '–' : [y.state, 'health ' + (y.health || '?'), y.lifecycle || '?',
+    (y.viewers ?? '?') + ' viewers', 'quota ' + y.quota_used + '/' + y.quota_budget].join(' · ');
   markOnAir(s.loop || '');
   spark(s);
 }

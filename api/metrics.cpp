@@ -106,6 +106,29 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
     per_stream(o, fed, "loopcast_trigger_updates_total", "counter", "Now-playing objects received from AzuraCast.", [](S s) { return s.trigger.updates; });
     per_stream(o, fed, "loopcast_trigger_reconnects_total", "counter", "AzuraCast live-feed sessions retried.", [](S s) { return s.trigger.reconnects; });
   }
+  std::vector<StatusSnapshot> watched;  // streams whose YouTube broadcast is watched
+  for (const auto& s : all)
+    if (s.youtube.state != "off") watched.push_back(s);
+  if (!watched.empty()) {
+    per_stream_state(o, watched, "loopcast_youtube_state", "YouTube watch state (1 for the current one).", "state",
+                     [](S s) { return s.youtube.state; });
+    per_stream_state(o, watched, "loopcast_youtube_health", "YouTube liveStream health (1 for the current one): good, ok, bad, noData.",
+                     "health", [](S s) { return s.youtube.health.empty() ? std::string("unknown") : s.youtube.health; });
+    per_stream_state(o, watched, "loopcast_youtube_lifecycle", "Lifecycle of the broadcast bound to the stream (1 for the current one).",
+                     "lifecycle", [](S s) { return s.youtube.lifecycle.empty() ? std::string("unknown") : s.youtube.lifecycle; });
+    per_stream(o, watched, "loopcast_youtube_viewers", "gauge", "Concurrent viewers of the live broadcast (-1 unknown).",
+               [](S s) { return s.youtube.viewers; });
+    per_stream(o, watched, "loopcast_youtube_quota_used", "gauge", "YouTube Data API units spent today (resets at midnight Pacific).",
+               [](S s) { return s.youtube.quota_used; });
+    per_stream(o, watched, "loopcast_youtube_quota_budget", "gauge", "YouTube Data API units allowed per day.",
+               [](S s) { return s.youtube.quota_budget; });
+    per_stream(o, watched, "loopcast_youtube_recoveries_total", "counter", "Broadcasts put back on air after YouTube ended one.",
+               [](S s) { return s.youtube.recoveries; });
+    per_stream(o, watched, "loopcast_youtube_title_updates_total", "counter", "Song titles written to the broadcast.",
+               [](S s) { return s.youtube.title_updates; });
+    per_stream(o, watched, "loopcast_youtube_skipped_updates_total", "counter", "Song titles skipped to keep the quota the watch needs.",
+               [](S s) { return s.youtube.skipped_updates; });
+  }
   // Per-output series: one HELP/TYPE header, one line per output, labelled by stream and the redacted URL.
   auto per_output = [&](const char* name, const char* type, const char* help, auto value) {
     o += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);

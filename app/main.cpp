@@ -15,8 +15,10 @@
 
 #include "api/azuracast_feed.hpp"
 #include "api/http_server.hpp"
+#include "api/youtube/youtube_watch.hpp"
 #include "app/defaults.hpp"
 #include "app/service_notify.hpp"
+#include "app/youtube_auth.hpp"
 #include "base/libav_log.hpp"
 #include "control/config.hpp"
 #include "control/config_reference.hpp"
@@ -52,6 +54,7 @@ int usage(int code) {
       "  loopcast prepare [flags]  encode the loops (--loops-dir, --loop, --mapping) once for\n"
       "                            --video-mode splice, with the same profile flags as run\n"
       "  loopcast probe FILE       check that a loop video opens and decodes\n"
+      "  loopcast youtube-auth     sign in to YouTube (device flow) for --youtube; --help for its flags\n"
       "  loopcast version          print versions\n"
       "  loopcast config-reference print every setting as Markdown (docs/configuration.md)\n\n",
       stdout);
@@ -130,8 +133,10 @@ int cmd_prepare(const std::vector<std::string>& args) {
 struct Companions {
   std::shared_ptr<Controller> ctl;
   std::unique_ptr<AzuraCastFeed> feed;
+  std::unique_ptr<YouTubeWatch> youtube;
   std::unique_ptr<FileProtocol> files;
   ~Companions() {
+    if (youtube) youtube->stop();
     if (feed) feed->stop();
     (void)ctl->stop();  // conflict ("not running") is fine
     if (files) {
@@ -161,6 +166,14 @@ Result<StreamRuntime> launch_stream(const StreamSpec& s, const std::string& cont
   if (c.autostart && !sup->scheduled_on()) log::info("main", "stream '{}': outside its schedule: waiting for the next window", s.id);
   if (c.autostart && sup->scheduled_on())
     if (Status st = sup->start(); !st) return Error{st.error(), st.code()};
+  // Beside the stream, never in its way: it reads the status and writes only its own part of it.
+  if (c.youtube.enabled) {
+    const char* key_env = std::getenv("LOOPCAST_STREAM_KEY");
+    YouTubeWatchOptions yo{c.youtube, youtube_stream_key(s.cfg.engine.outputs, key_env ? key_env : ""),
+                           c.station.empty() ? s.id : c.station, std::min(s.cfg.engine.io_timeout, 15.0)};
+    comp->youtube = std::make_unique<YouTubeWatch>(*comp->ctl, std::move(yo));
+    comp->youtube->start();
+  }
   return StreamRuntime{comp->ctl, comp, [sup] { return sup->finished(); }};
 }
 
@@ -273,6 +286,7 @@ int main(int argc, char** argv) {
   if (args.empty()) return usage(2);
   const std::string cmd = args.front();
   args.erase(args.begin());
+  if (cmd == "youtube-auth") return cmd_youtube_auth(args);  // its own flags (and --help)
   for (const auto& a : args)
     if (a == "--help" || a == "-h") return usage(0);
   if (cmd == "run") return cmd_run(args);

@@ -196,6 +196,29 @@ const std::vector<Key>& keys() {
          c.control.schedule = std::move(*w);
          return Status::ok();
        }, "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list", "always on"},
+      {"youtube", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube", v), c.control.youtube.enabled); }, "watch the YouTube broadcast of this stream's key and put a new one on air when YouTube ends it (needs LOOPCAST_YOUTUBE_*)", "false"},
+      {"youtube_title", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.title = v; return Status::ok(); }, "title of a broadcast loopcast creates: {station}, {date}, {song}", "'{station} \u2013 24/7'"},
+      {"youtube_privacy", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (v != "public" && v != "unlisted" && v != "private") return bad("youtube_privacy", v, "expected public|unlisted|private");
+         c.control.youtube.privacy = v;
+         return Status::ok();
+       }, "public|unlisted|private for a broadcast loopcast creates (unlisted: nothing goes public unless you say so)", "unlisted"},
+      {"youtube_song_title", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube_song_title", v), c.control.youtube.song_title); }, "the live broadcast's title follows the song (50 quota units each)", "false"},
+      {"youtube_song_interval", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("youtube_song_interval", v), c.control.youtube.song_interval); }, "seconds between two song-title updates at least", "300", range([](const AppConfig& c) { return c.control.youtube.song_interval; }, 10, 86400, "10..86400 s")},
+      {"youtube_auto_start", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube_auto_start", v), c.control.youtube.auto_start); }, "a created broadcast starts itself (enableAutoStart); false: loopcast makes it live", "false"},
+      {"youtube_auto_stop", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube_auto_stop", v), c.control.youtube.auto_stop); }, "a created broadcast ends when the ingest stops (enableAutoStop)", "false"},
+      {"youtube_latency", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         if (v != "normal" && v != "low" && v != "ultraLow") return bad("youtube_latency", v, "expected normal|low|ultraLow");
+         c.control.youtube.latency = v;
+         return Status::ok();
+       }, "normal|low|ultraLow latency of a created broadcast", "normal"},
+      {"youtube_quota", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("youtube_quota", v), c.control.youtube.quota); }, "YouTube Data API units per day (resets at midnight Pacific time)", "10000", range([](const AppConfig& c) { return static_cast<double>(c.control.youtube.quota); }, 200, 100000000, "200..100000000")},
+      {"youtube_poll", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("youtube_poll", v), c.control.youtube.poll); }, "seconds between two looks at YouTube (about 2.3 units each)", "30", range([](const AppConfig& c) { return c.control.youtube.poll; }, 0.2, 3600, "0.2..3600 s")},
+      {"youtube_api_url", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.api_url = v; return Status::ok(); }, "YouTube Data API v3 base URL (tests: a fake on loopback)", "https://www.googleapis.com/youtube/v3"},
+      {"youtube_oauth_url", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.oauth_url = v; return Status::ok(); }, "Google OAuth base URL (its /device/code and /token)", "https://oauth2.googleapis.com"},
+      {"youtube_client_id", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.client_id = v; return Status::ok(); }, "OAuth client id (or LOOPCAST_YOUTUBE_CLIENT_ID)", "$LOOPCAST_YOUTUBE_CLIENT_ID"},
+      {"youtube_client_secret", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.client_secret = v; return Status::ok(); }, "OAuth client secret (or LOOPCAST_YOUTUBE_CLIENT_SECRET; redacted)", "$LOOPCAST_YOUTUBE_CLIENT_SECRET"},
+      {"youtube_refresh_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.refresh_token = v; return Status::ok(); }, "OAuth refresh token from `loopcast youtube-auth` (or LOOPCAST_YOUTUBE_REFRESH_TOKEN; redacted)", "$LOOPCAST_YOUTUBE_REFRESH_TOKEN"},
   };
   return k;
 }
@@ -363,6 +386,12 @@ void apply_environment(AppConfig& cfg) {
   register_secret(cfg.control.api_token);
   register_secret(cfg.control.webhook_password);
   register_secret(env("LOOPCAST_STREAM_KEY"));
+  auto& yt = cfg.control.youtube;
+  if (auto v = env("LOOPCAST_YOUTUBE_CLIENT_ID"); !v.empty()) yt.client_id = v;
+  if (auto v = env("LOOPCAST_YOUTUBE_CLIENT_SECRET"); !v.empty()) yt.client_secret = v;
+  if (auto v = env("LOOPCAST_YOUTUBE_REFRESH_TOKEN"); !v.empty()) yt.refresh_token = v;
+  register_secret(yt.client_secret);
+  register_secret(yt.refresh_token);
 }
 
 void resolve_stream_key(AppConfig& cfg) {
@@ -377,7 +406,8 @@ void resolve_stream_key(AppConfig& cfg) {
 }
 
 std::vector<std::string> stream_secrets(const AppConfig& cfg) {
-  std::vector<std::string> out;
+  // A stream entry's own YouTube credentials (the environment's are process-wide secrets).
+  std::vector<std::string> out = {cfg.control.youtube.client_secret, cfg.control.youtube.refresh_token};
   // Credentials and signed queries of the other URLs (a network loop, the station, the AzuraCast
   // feed) are hidden in every log line however a message quotes them.
   for (const std::string* u : {&cfg.engine.loop, &cfg.engine.audio, &cfg.engine.fallback_audio, &cfg.control.azuracast_url})
@@ -407,6 +437,29 @@ Status check_key_template_hosts(const AppConfig& cfg) {
   }
   return Status::ok();
 }
+
+namespace {
+// https://, or http:// to this machine only (the test suite's fake): tokens never cross a network in clear.
+bool api_url_ok(const std::string& url) {
+  if (url.rfind("https://", 0) == 0) return url.size() > 8;
+  const std::string host = url_host(url);
+  return url.rfind("http://", 0) == 0 && (host == "127.0.0.1" || host == "localhost" || host == "[::1]");
+}
+
+Status validate_youtube(const YouTubeConfig& y) {
+  if (!y.enabled) return Status::ok();
+  auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
+  for (const auto* u : {&y.api_url, &y.oauth_url})
+    if (!api_url_ok(*u))
+      return invalid(fmt::format("youtube_{}_url '{}': expected https:// (http:// only to 127.0.0.1 or localhost)", u == &y.api_url ? "api" : "oauth",
+                                 redact_url(*u)));
+  if (y.title.empty()) return invalid("youtube_title: empty");
+  if (y.client_id.empty() || y.client_secret.empty() || y.refresh_token.empty())
+    return invalid("youtube: needs LOOPCAST_YOUTUBE_CLIENT_ID, LOOPCAST_YOUTUBE_CLIENT_SECRET and LOOPCAST_YOUTUBE_REFRESH_TOKEN "
+                   "(or youtube_client_id/_secret/_refresh_token in the stream's entry; `loopcast youtube-auth` makes the token)");
+  return Status::ok();
+}
+}  // namespace
 
 Status validate(const AppConfig& cfg) {
   const auto& e = cfg.engine;
@@ -452,7 +505,7 @@ Status validate(const AppConfig& cfg) {
   }
   const auto& c = cfg.control;
   if (c.azuracast_url.empty() != c.station.empty()) return invalid("azuracast and station go together: give both or neither");
-  return Status::ok();
+  return validate_youtube(c.youtube);
 }
 
 std::vector<std::string> config_key_names() {
@@ -477,6 +530,9 @@ const std::vector<EnvVarInfo>& config_environment() {
       {"LOOPCAST_WEBHOOK_PASSWORD", "its password (as `--webhook-password`)"},
       {"LOOPCAST_CONTROL_DIR", "directory of status.json / control.json (as `--control-dir`)"},
       {"LOOPCAST_HTTP_PORT", "HTTP API port (as `--http-port`)"},
+      {"LOOPCAST_YOUTUBE_CLIENT_ID", "OAuth client id for `--youtube` (as `youtube_client_id`)"},
+      {"LOOPCAST_YOUTUBE_CLIENT_SECRET", "its client secret (as `youtube_client_secret`)"},
+      {"LOOPCAST_YOUTUBE_REFRESH_TOKEN", "the refresh token `loopcast youtube-auth` stored (as `youtube_refresh_token`)"},
   };
   return vars;
 }

@@ -11,6 +11,24 @@
 
 namespace loopcast {
 
+// YouTube's side of one stream (api/youtube): watch its liveStream and broadcast, put a broadcast
+// back on air when YouTube ends it. Credentials from LOOPCAST_YOUTUBE_* or the stream's entry.
+struct YouTubeConfig {
+  bool enabled = false;
+  std::string title = "{station} \u2013 24/7";  // {station}, {date}, {song}
+  std::string privacy = "unlisted";            // public | unlisted | private
+  bool song_title = false;                     // the broadcast's title follows the song
+  double song_interval = 300;                  // seconds between two title updates at least
+  bool auto_start = false;                     // enableAutoStart; false: loopcast transitions to live
+  bool auto_stop = false;                      // enableAutoStop
+  std::string latency = "normal";              // normal | low | ultraLow
+  int quota = 10000;                           // units per Pacific day
+  double poll = 30;                            // seconds between two looks
+  std::string api_url = "https://www.googleapis.com/youtube/v3";
+  std::string oauth_url = "https://oauth2.googleapis.com";
+  std::string client_id, client_secret, refresh_token;  // secrets (redacted everywhere)
+};
+
 struct ControlConfig {
   std::string http_bind = "127.0.0.1";
   int http_port = 8080;                    // 0 = no HTTP API
@@ -30,6 +48,7 @@ struct ControlConfig {
   TlsPolicy tls;                           // every TLS connection: verify against the system CAs or ca_file
   std::string timezone;                    // IANA zone for time rules and the schedule; "" = the system's
   std::vector<TimeWindow> schedule;        // stream windows; empty = no schedule (always on)
+  YouTubeConfig youtube;
 };
 
 struct AppConfig {
@@ -43,7 +62,8 @@ Status apply_config_json(AppConfig& cfg, const std::string& json_text);
 Status apply_config_file(AppConfig& cfg, const std::string& path);
 // Apply "loopcast run" flags (argv after "run"); --config FILE is applied first wherever it appears.
 Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args);
-// Environment: LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER/PASSWORD, LOOPCAST_OUTPUT, LOOPCAST_STREAM_KEY...
+// Environment: LOOPCAST_API_TOKEN, LOOPCAST_WEBHOOK_USER/PASSWORD, LOOPCAST_OUTPUT, LOOPCAST_STREAM_KEY,
+// LOOPCAST_YOUTUBE_CLIENT_ID/CLIENT_SECRET/REFRESH_TOKEN...
 void apply_environment(AppConfig& cfg);
 // After env, file and flags: substitute {key} in outputs with LOOPCAST_STREAM_KEY (or default to
 // YouTube's primary RTMPS ingest when only the key is given). The environment's key is a

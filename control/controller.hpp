@@ -34,6 +34,8 @@ class Controller {
   virtual std::vector<ScheduleChange> schedule_changes(int days) const = 0;
   // The AzuraCast feed's state, shown as status "trigger".
   virtual void report_trigger(const TriggerStatus&) = 0;
+  // The YouTube watch's state (api/youtube), shown as status "youtube".
+  virtual void report_youtube(const YouTubeStatus&) = 0;
   // The dashboard: the last on-air keyframe the pipeline kept (empty when not streaming), and the
   // recent events (starts, stops, switches, reconnects, errors) after `after_seq`, oldest first.
   virtual TapShot preview() const = 0;

@@ -31,6 +31,31 @@ struct TriggerStatus {
   int reconnects = 0;         // live-feed sessions that ended and were retried
 };
 
+// YouTube's side of the stream (api/youtube): the liveStream the ingest feeds, the broadcast bound
+// to it, and the watch that keeps one live. Empty state "off" when --youtube is not set.
+struct YouTubeIssue {
+  std::string type, severity, reason, description;  // liveStream configurationIssues[]
+};
+struct YouTubeStatus {
+  std::string state = "off";  // off | starting | ok | recovering | error | quota_exhausted
+  std::string stream_status;  // liveStream status.streamStatus: active | inactive | ready | error | created
+  std::string health;         // status.healthStatus.status: good | ok | bad | noData
+  std::vector<YouTubeIssue> issues;
+  std::string broadcast_id;   // the broadcast bound to the stream (or the one that just ended)
+  std::string lifecycle;      // its status.lifeCycleStatus; "none" when no broadcast is bound
+  std::string title;
+  int64_t viewers = -1;       // concurrentViewers of the live broadcast; -1 = unknown
+  int quota_used = 0;         // units spent today (Pacific day)
+  int quota_budget = 0;
+  std::string quota_reset;    // ISO-8601 UTC of the next reset (midnight Pacific)
+  uint64_t recoveries = 0;    // broadcasts put back on air (inserted or transitioned) by the watch
+  std::string last_recovery;  // ISO-8601 UTC when the last one went live
+  double last_recovery_seconds = 0;  // from seeing no live broadcast to seeing it live again
+  uint64_t title_updates = 0;        // song titles written to the broadcast
+  uint64_t skipped_updates = 0;      // song titles skipped to keep the quota the watch needs
+  std::string last_error;     // redacted; kept after recovery (it is the *last* error)
+};
+
 struct CommandAck {
   std::string id;       // control.json "id" (or generated)
   std::string command;  // start | stop | restart | switch
@@ -90,7 +115,8 @@ struct StatusSnapshot {
   uint64_t audio_underruns = 0;
   double audio_buffer = 0;        // seconds in the jitter buffer
   std::string icy_title;
-  TriggerStatus trigger;          // the AzuraCast feed (status.json: "trigger", the last key)
+  TriggerStatus trigger;          // the AzuraCast feed (status.json: "trigger")
+  YouTubeStatus youtube;          // YouTube's side (status.json: "youtube", the last key; absent while "off")
   std::vector<OutputStatus> outputs;
   uint64_t restarts = 0;          // pipeline restarts (API, control file, watchdog)
   std::string last_error;

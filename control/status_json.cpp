@@ -61,6 +61,40 @@ void write_trigger(W& w, const TriggerStatus& t) {
   kv(w, "reconnects", t.reconnects);
   w.EndObject();
 }
+void write_youtube(W& w, const YouTubeStatus& y) {
+  w.Key("youtube");
+  w.StartObject();
+  kv(w, "state", y.state);
+  kv(w, "stream_status", y.stream_status);
+  kv(w, "health", y.health);
+  w.Key("issues");
+  w.StartArray();
+  for (const auto& i : y.issues) {
+    w.StartObject();
+    kv(w, "type", i.type);
+    kv(w, "severity", i.severity);
+    kv(w, "reason", i.reason);
+    kv(w, "description", i.description);
+    w.EndObject();
+  }
+  w.EndArray();
+  kv(w, "broadcast_id", y.broadcast_id);
+  kv(w, "lifecycle", y.lifecycle);
+  kv(w, "title", y.title);
+  w.Key("viewers");
+  if (y.viewers >= 0) w.Int64(y.viewers);
+  else w.Null();
+  kv(w, "quota_used", y.quota_used);
+  kv(w, "quota_budget", y.quota_budget);
+  kv(w, "quota_reset", y.quota_reset);
+  kv(w, "recoveries", y.recoveries);
+  kv(w, "last_recovery", y.last_recovery);
+  kv(w, "last_recovery_seconds", y.last_recovery_seconds);
+  kv(w, "title_updates", y.title_updates);
+  kv(w, "skipped_updates", y.skipped_updates);
+  kv(w, "last_error", y.last_error);
+  w.EndObject();
+}
 }  // namespace
 
 std::string schedule_to_json(const std::string& timezone, int days, const std::vector<ScheduleChange>& changes) {
@@ -159,6 +193,8 @@ std::string status_to_json(const StatusSnapshot& s) {
   else w.Null();
   w.EndObject();
   write_trigger(w, s.trigger);
+  // Only for a stream whose broadcast is watched: the document of every other stream stays as it was.
+  if (s.youtube.state != "off") write_youtube(w, s.youtube);
   w.EndObject();
   return sb.GetString();
 }

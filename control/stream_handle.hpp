@@ -37,6 +37,9 @@ class StreamHandle final : public Controller {
   void report_trigger(const TriggerStatus& t) override {
     if (auto [id, c] = resolve_(); c) c->report_trigger(t);
   }
+  void report_youtube(const YouTubeStatus& y) override {
+    if (auto [id, c] = resolve_(); c) c->report_youtube(y);
+  }
   StatusSnapshot status() const override {
     auto [id, c] = resolve_();
     StatusSnapshot s;

@@ -212,6 +212,11 @@ void Supervisor::report_trigger(const TriggerStatus& t) {
   trigger_ = t;
 }
 
+void Supervisor::report_youtube(const YouTubeStatus& y) {
+  MutexLock lk(mu_);
+  youtube_ = y;
+}
+
 Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track, double delay) {
   // A loop seen for the first time gets its cache built in the background (an encoding session
   // of auto mode splices it from the next start; a splicing one waits for it at the switch).
@@ -466,6 +471,7 @@ StatusSnapshot Supervisor::status() const {
     s.state = state_;
     s.track = track_;
     s.trigger = trigger_;
+    s.youtube = youtube_;
     s.video_mode = cfg_.engine.video_mode;
     s.last_error = last_error_;
     s.last_command = last_command_;

@@ -36,6 +36,7 @@ class Supervisor final : public Controller {
   Status switch_loop(const std::string& loop_name) override;
   Status track_changed(const TrackInfo& track) override;
   void report_trigger(const TriggerStatus& t) override;
+  void report_youtube(const YouTubeStatus& y) override;
   Status reload_mapping() override;
   void record_command(const CommandAck& ack) override;
   void report_files(const FilesHealth& health) override;
@@ -89,6 +90,7 @@ class Supervisor final : public Controller {
   StreamState state_ GUARDED_BY(mu_) = StreamState::stopped;
   TrackInfo track_ GUARDED_BY(mu_);
   TriggerStatus trigger_ GUARDED_BY(mu_);    // the AzuraCast feed's state, as it last reported it
+  YouTubeStatus youtube_ GUARDED_BY(mu_);    // the YouTube watch's state, as it last reported it
   ArtPtr art_ GUARDED_BY(mu_);               // cover art on air (shown again after a restart)
   std::string last_error_ GUARDED_BY(mu_);
   CommandAck last_command_ GUARDED_BY(mu_);

@@ -9,7 +9,7 @@ SECS=${1:-60}; RUNS=${2:-}
 LIMIT=(-max_total_time="$SECS"); [ -n "$RUNS" ] && LIMIT=(-seed=1 -runs="$RUNS")
 OUT=build/fuzz; rm -rf "$OUT/corpus"; mkdir -p "$OUT/corpus"  # fresh corpus: same run every time
 CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
-SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
+SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp api/youtube/youtube_parse.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
      control/atomic_file.cpp control/command.cpp control/command_queue.cpp control/status_json.cpp control/time_window.cpp control/time_zone.cpp base/log.cpp base/redact.cpp
      base/backoff.cpp engine/video/yuv_color.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -27,6 +27,8 @@ printf '\x01{"command":"switch","loop":"b","id":"1"}' > "$OUT/corpus/seed-contro
   tr -d '\n' < tests/fixtures/azuracast_song_a.json | tr -s ' '
   printf '},"offset":1}]}},"ping":25}}\n\ndata: {}\n\ndata: {"channel":"station:loopcast_fm","pub":{"data":{"np":'
   printf '{"now_playing":{"sh_id":2,"song":{"text":"Air - Sexy Boy"}}}}}}\n\n'; } > "$OUT/corpus/seed-live"
+# A YouTube liveStreams answer (selector 5).
+printf '\x05{"items":[{"id":"S1","cdn":{"ingestionInfo":{"streamName":"k"}},"status":{"streamStatus":"active","healthStatus":{"status":"bad","configurationIssues":[{"type":"t"}]}}}]}' > "$OUT/corpus/seed-youtube"
 cp tests/fuzz/regressions/* "$OUT/corpus/"  # inputs that once crashed stay in the corpus
 "$OUT/fuzz_parsers" "${LIMIT[@]}" -max_len=4096 -timeout=5 -artifact_prefix="$OUT/" -print_final_stats=1 "$OUT/corpus" 2>&1 | tail -n 12
 if [ -n "$RUNS" ]; then echo "fuzz: no crash in $RUNS runs (seed 1)"; else echo "fuzz: no crash in ${SECS}s"; fi

@@ -15,7 +15,7 @@ case "$WHAT" in run|test) ;; *) echo "usage: install-deps.sh [run|test]" >&2; ex
 $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates ccache
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
-  rapidjson-dev libfmt-dev doctest-dev libsystemd-dev)
+  rapidjson-dev libfmt-dev doctest-dev libsystemd-dev libssl-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
   stunnel4 openssl stress-ng nodejs npm debootstrap systemd-container)

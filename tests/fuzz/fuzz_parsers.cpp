@@ -1,6 +1,6 @@
 // libFuzzer target for every parser that takes outside input: the AzuraCast webhook body, the
 // control.json command, the JSON config, the track mapping and AzuraCast's live feed (SSE bytes,
-// Centrifugo messages). The first byte picks the parser.
+// Centrifugo messages), and the YouTube Data API answers. The first byte picks the parser.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "api/azuracast.hpp"
 #include "api/centrifugo.hpp"
+#include "api/youtube/youtube_parse.hpp"
 #include "control/config.hpp"
 #include "control/file_protocol.hpp"
 #include "control/track_map.hpp"
@@ -18,7 +19,7 @@ using namespace loopcast;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0: {
       auto np = parse_nowplaying(text);
       if (np && np->track.text.empty() && np->track.song_id.empty()) __builtin_trap();  // parser contract
@@ -54,6 +55,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto m = parse_feed_message(e, "station:loopcast_fm");
         if (m && m->np && m->np->track.text.empty() && m->np->track.song_id.empty()) __builtin_trap();  // parser contract
       }
+      break;
+    }
+    case 5: {
+      (void)parse_live_streams(text);
+      (void)parse_broadcasts(text);
+      (void)parse_broadcast(text);
+      (void)parse_concurrent_viewers(text);
+      (void)classify_answer(403, text);
       break;
     }
   }

@@ -37,6 +37,10 @@ struct FakeController : Controller {
     std::lock_guard lk(mu);
     snapshot.trigger = t;
   }
+  void report_youtube(const YouTubeStatus& y) override {
+    std::lock_guard lk(mu);
+    snapshot.youtube = y;
+  }
   StatusSnapshot status() const override {
     std::lock_guard lk(mu);
     return snapshot;
