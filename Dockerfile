@@ -12,7 +12,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       libavformat59 libavcodec59 libavutil57 libswresample4 libswscale6 libavfilter8 fonts-dejavu-core \
-      libfmt9 ca-certificates curl \
+      libfmt9 libssl3 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --create-home loopcast \
  && mkdir -p /var/run/stream /loops && chown loopcast /var/run/stream /loops

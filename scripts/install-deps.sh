@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what loopcast needs on Debian 12 (as root, or with sudo). Usage: install-deps.sh [run|test]
-#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest (cpp-httplib
-#                   is vendored) — enough to build and run loopcast;
+#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest, OpenSSL (the
+#                   API's HTTPS; cpp-httplib is vendored) — enough to build and run loopcast;
 #   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
 #         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test).
 # LOOPCAST_DEPS=build (the Docker build stage) is the same as `run`.
@@ -14,7 +14,7 @@ case "$WHAT" in run|test) ;; *) echo "usage: install-deps.sh [run|test]" >&2; ex
 $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates ccache
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
-  rapidjson-dev libfmt-dev doctest-dev)
+  rapidjson-dev libfmt-dev doctest-dev libssl-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
   stunnel4 openssl stress-ng nodejs npm)
