@@ -26,6 +26,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr uint64_t kListenId = 1, kWakeId = 2;
 constexpr auto kSweepEvery = std::chrono::milliseconds(200);
+// Workers kept when idle: requests reach them whole and leave quickly, so a burst's extra threads
+// are not worth keeping (they leave after 10 s without work).
+constexpr size_t kKeptWorkers = 2;
 
 std::string reply(int status, const char* reason, const std::string& message) {
   const std::string body = fmt::format("{{\"error\":\"{}\"}}", message);
@@ -96,7 +99,7 @@ struct FrontDoor::Conn {
 };
 
 FrontDoor::FrontDoor(FrontLimits limits, Serve serve, std::shared_ptr<TlsContext> tls)
-    : limits_(limits), serve_(std::move(serve)), tls_(std::move(tls)), workers_(std::make_unique<WorkerPool>(limits.workers, limits.queued_requests)) {
+    : limits_(limits), serve_(std::move(serve)), tls_(std::move(tls)), workers_(std::make_unique<WorkerPool>(limits.workers, limits.queued_requests, kKeptWorkers)) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   // Kept for the moment the process runs out of descriptors: closing it lets one more accept()
