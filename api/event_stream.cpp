@@ -78,7 +78,8 @@ void EventStream::release(const std::shared_ptr<Listener>& l, bool dropped) {
     if (auto it = per_address_.find(l->addr); it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   }
   if (!dropped) return;
-  if (dropped_++ % 100 == 0) log::warn("http", "dropping an event listener from {} that does not read ({} dropped so far)", l->addr, dropped_.load());
+  if (dropped_++ % 100 == 0)
+    log::warn("http", "dropping an event listener from {} that does not read ({} dropped so far)", l->addr, dropped_.load());
 }
 
 void EventStream::tick() {

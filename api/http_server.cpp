@@ -66,8 +66,9 @@ HttpServer::HttpServer(Controller& ctl, ControlConfig cfg, FrontLimits limits)
       cfg_(std::move(cfg)),
       limits_(limits),
       svr_(std::make_unique<RouteRunner>(static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count()))),
-      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); }, [this](uint64_t after) { return ctl_.recent_events(after); },
-                                            limits.max_event_listeners, limits.event_listeners_per_address)),
+      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); },
+                                            [this](uint64_t after) { return ctl_.recent_events(after); }, limits.max_event_listeners,
+                                            limits.event_listeners_per_address)),
       snapshot_(std::make_unique<SnapshotCache>([this] { return ctl_.preview(); })),
       loops_(std::make_unique<LoopCatalog>(cfg_.loops_dir, VideoFormat{kThumbWidth, kThumbHeight, AV_PIX_FMT_YUV420P})) {}
 
@@ -85,15 +86,16 @@ Status HttpServer::start() {
     if (!tls) return Error{"HTTPS: " + tls.error(), tls.code()};
     tls_ = *tls;
   }
-  front_ = std::make_unique<FrontDoor>(limits_, [this](Inbound& in) { return svr_->serve(in); }, tls_);
+  front_ = std::make_unique<FrontDoor>(
+      limits_, [this](Inbound& in) { return svr_->serve(in); }, tls_);
   auto port = front_->listen(cfg_.http_bind, cfg_.http_port);
   if (!port)
     return Error{fmt::format("HTTP API: cannot listen on {}:{} (address in use or not available)", cfg_.http_bind, cfg_.http_port), Errc::unavailable};
   port_ = *port;
   events_->start([this](uint64_t conn, std::string bytes, bool last) { front_->push(conn, std::move(bytes), last); });
   front_->start();
-  log::info("http", "API on {}://{}:{}/ (status: /api/v1/status); at most {} connections, {} per address", tls_ ? "https" : "http", cfg_.http_bind,
-            port_, limits_.max_connections, limits_.per_address);
+  log::info("http", "API on {}://{}:{}/ (status: /api/v1/status); at most {} connections, {} per address", tls_ ? "https" : "http",
+            cfg_.http_bind, port_, limits_.max_connections, limits_.per_address);
   warn_if_token_in_clear();
   return Status::ok();
 }

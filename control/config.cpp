@@ -455,7 +455,8 @@ Status validate(const AppConfig& cfg) {
     std::ifstream in(path);
     if (!in) return invalid(fmt::format("{} '{}': cannot be read", key, path));
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("-----BEGIN ") == std::string::npos) return invalid(fmt::format("{} '{}': not a PEM file (no -----BEGIN line)", key, path));
+    if (text.find("-----BEGIN ") == std::string::npos)
+      return invalid(fmt::format("{} '{}': not a PEM file (no -----BEGIN line)", key, path));
   }
   return Status::ok();
 }

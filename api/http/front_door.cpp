@@ -32,17 +32,22 @@ constexpr size_t kKeptWorkers = 2;
 
 std::string reply(int status, const char* reason, const std::string& message) {
   const std::string body = fmt::format("{{\"error\":\"{}\"}}", message);
-  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status, reason,
-                     body.size(), body);
+  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status,
+                     reason, body.size(), body);
 }
 
 const char* reason_of(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Service Unavailable";
+    case 400:
+      return "Bad Request";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    default:
+      return "Service Unavailable";
   }
 }
 
@@ -83,13 +88,13 @@ struct FrontDoor::Conn {
   std::unique_ptr<Transport> io;
   State state = State::reading;
   std::string in, out;
-  size_t out_at = 0;                   // bytes of `out` already written
-  Clock::time_point since;             // start of the current request's deadline
-  Clock::time_point body_deadline{};   // set once its headers are in
-  Clock::time_point write_progress;    // last time the client took bytes
+  size_t out_at = 0;                  // bytes of `out` already written
+  Clock::time_point since;            // start of the current request's deadline
+  Clock::time_point body_deadline{};  // set once its headers are in
+  Clock::time_point write_progress;   // last time the client took bytes
   bool headers_in = false;
   bool want_continue = false, continue_sent = false;
-  bool response_unsent = false;        // a response is in `out`: its end restarts the deadline
+  bool response_unsent = false;  // a response is in `out`: its end restarts the deadline
   bool close_when_sent = false, peer_gone = false;
   std::function<void(bool)> released;  // an event stream's end
   ~Conn() {
@@ -99,7 +104,10 @@ struct FrontDoor::Conn {
 };
 
 FrontDoor::FrontDoor(FrontLimits limits, Serve serve, std::shared_ptr<TlsContext> tls)
-    : limits_(limits), serve_(std::move(serve)), tls_(std::move(tls)), workers_(std::make_unique<WorkerPool>(limits.workers, limits.queued_requests, kKeptWorkers)) {
+    : limits_(limits),
+      serve_(std::move(serve)),
+      tls_(std::move(tls)),
+      workers_(std::make_unique<WorkerPool>(limits.workers, limits.queued_requests, kKeptWorkers)) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   // Kept for the moment the process runs out of descriptors: closing it lets one more accept()
@@ -147,7 +155,9 @@ Result<int> FrontDoor::listen(const std::string& host, int port) {
   return local_address_of(fd).second;
 }
 
-void FrontDoor::start() { thread_ = std::thread([this] { run(); }); }
+void FrontDoor::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void FrontDoor::stop() {
   if (stopping_.exchange(true)) return;
@@ -455,7 +465,8 @@ void FrontDoor::sweep() {
     if (c.out_at < c.out.size()) {
       // An event listener that takes nothing is dropped like one whose backlog overflows.
       const bool listener = c.state == Conn::State::events;
-      if (now - c.write_progress > limits_.write_timeout) expired.emplace_back(id, listener ? &stats_.events_dropped : &stats_.write_timeouts);
+      if (now - c.write_progress > limits_.write_timeout)
+        expired.emplace_back(id, listener ? &stats_.events_dropped : &stats_.write_timeouts);
       continue;
     }
     if (c.state != Conn::State::reading) continue;

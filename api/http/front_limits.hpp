@@ -17,7 +17,7 @@ struct FrontLimits {
   // A request must be whole this long after the connection opened or the previous response was
   // sent, whatever trickles in meanwhile (slowloris: one byte every few seconds).
   std::chrono::milliseconds header_timeout{10000};
-  std::chrono::milliseconds idle_timeout{5000};   // keep-alive (or a new connection) with nothing sent
+  std::chrono::milliseconds idle_timeout{5000};    // keep-alive (or a new connection) with nothing sent
   std::chrono::milliseconds write_timeout{10000};  // a response's reader taking nothing for this long
   size_t min_body_rate = 8 * 1024;                 // bytes/s a body must average once its headers are in
   size_t max_event_backlog = 32 * 1024;            // unsent event bytes before a listener is dropped

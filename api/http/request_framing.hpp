@@ -16,12 +16,12 @@ enum class Framing { incomplete, complete, refused };
 
 struct FramedRequest {
   Framing state = Framing::incomplete;
-  int refusal_status = 0;     // 400 (bad framing), 411 (chunked body), 413, 431 when refused
-  const char* refusal = "";   // why, for the reply's body
-  size_t header_bytes = 0;    // through the blank line; 0 while the headers are incomplete
-  size_t body_bytes = 0;      // Content-Length (0 without one)
-  bool http11 = false;        // the request line says HTTP/1.1 (a 100 Continue is for 1.1 only)
-  bool expects_continue = false;     // "Expect: 100-continue"
+  int refusal_status = 0;                   // 400 (bad framing), 411 (chunked body), 413, 431 when refused
+  const char* refusal = "";                 // why, for the reply's body
+  size_t header_bytes = 0;                  // through the blank line; 0 while the headers are incomplete
+  size_t body_bytes = 0;                    // Content-Length (0 without one)
+  bool http11 = false;                      // the request line says HTTP/1.1 (a 100 Continue is for 1.1 only)
+  bool expects_continue = false;            // "Expect: 100-continue"
   size_t expect_begin = 0, expect_end = 0;  // that header line, CRLF included: [begin, end)
   size_t total_bytes() const { return header_bytes + body_bytes; }
 };

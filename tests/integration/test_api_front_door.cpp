@@ -24,15 +24,24 @@ const char* kProbeFrom = "127.250.0.1";
 
 std::string webhook_request() {
   const std::string body = read_text(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/azuracast_song_a.json");
-  return fmt::format("POST /webhook/azuracast HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}", body.size(), body);
+  return fmt::format("POST /webhook/azuracast HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+                     body.size(), body);
 }
 
 struct Stream {
-  Stream() : port(free_tcp_port()), out(make_temp_dir("loopcast-front") + "/front.flv"),
-             lc({"--loops-dir", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", "--output", out, "--http-port", std::to_string(port), "--size",
-                 "640x360", "--vbitrate", "800k", "--duration", "120"}) {
+  Stream()
+      : port(free_tcp_port()),
+        out(make_temp_dir("loopcast-front") + "/front.flv"),
+        lc({"--loops-dir", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", "--output", out, "--http-port", std::to_string(port),
+            "--size", "640x360", "--vbitrate", "800k", "--duration", "120"}) {
     auto cli = api(port);
-    REQUIRE_MESSAGE(wait_for([&] { auto d = status(cli); return d.IsObject() && d.HasMember("video_frames") && d["video_frames"].GetUint64() > 30; }, 15), lc.log());
+    REQUIRE_MESSAGE(wait_for(
+                        [&] {
+                          auto d = status(cli);
+                          return d.IsObject() && d.HasMember("video_frames") && d["video_frames"].GetUint64() > 30;
+                        },
+                        15),
+                    lc.log());
     // Warm up what a probe uses, then take the baseline.
     for (int i = 0; i < 3; ++i) {
       raw_request(port, kStatus, 3, kProbeFrom);
@@ -82,7 +91,8 @@ Probes probe(int port, std::chrono::seconds span) {
 
 void check_probes(Probes p, const std::string& what) {
   const double median = p.median(), max = p.max();
-  MESSAGE(fmt::format("{}: {} probes, median {:.1f} ms, max {:.1f} ms, {} failed", what, p.seconds.size(), median * 1000, max * 1000, p.failures));
+  MESSAGE(fmt::format("{}: {} probes, median {:.1f} ms, max {:.1f} ms, {} failed", what, p.seconds.size(), median * 1000, max * 1000,
+                      p.failures));
   CHECK(p.failures == 0);
   CHECK(median < 0.2);
   CHECK(max < 1.0);
@@ -92,11 +102,13 @@ void check_probes(Probes p, const std::string& what) {
 void check_recovered(Stream& s) {
   size_t fds = 0;
   long threads = 0;
-  const bool back = wait_for([&] {
-    fds = open_fds(s.lc.pid);
-    threads = vm_kb(s.lc.pid, "Threads");
-    return fds <= s.fds + 2 && threads <= s.threads + 2;
-  }, 15, 0.2);
+  const bool back = wait_for(
+      [&] {
+        fds = open_fds(s.lc.pid);
+        threads = vm_kb(s.lc.pid, "Threads");
+        return fds <= s.fds + 2 && threads <= s.threads + 2;
+      },
+      15, 0.2);
   MESSAGE(fmt::format("fds {} → {}, threads {} → {}", s.fds, fds, s.threads, threads));
   CHECK(back);
   CHECK(s.dropped_now() == s.dropped);
@@ -119,7 +131,8 @@ TEST_CASE("front door, real binary: 300 slowloris clients from 300 addresses —
   CHECK(s.lc.terminate() == 0);
 }
 
-TEST_CASE("front door, real binary: 500 half-open from 10 addresses + 50 event listeners (one never reads) — status and webhook stay fast") {
+TEST_CASE(
+    "front door, real binary: 500 half-open from 10 addresses + 50 event listeners (one never reads) — status and webhook stay fast") {
   Stream s;
   const std::string subscribe = "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
   {

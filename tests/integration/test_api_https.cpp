@@ -15,9 +15,10 @@ using namespace loopcast::test;
 namespace {
 // The serial of the certificate the server presents to a new connection ("" when none).
 std::string served_serial(const TestCerts& certs, int port) {
-  const auto r = run_cmd(fmt::format("openssl s_client -connect 127.0.0.1:{} -servername localhost -CAfile {} </dev/null 2>/dev/null | "
-                                     "openssl x509 -noout -serial 2>/dev/null",
-                                     port, shell_quote(certs.ca())));
+  const auto r =
+      run_cmd(fmt::format("openssl s_client -connect 127.0.0.1:{} -servername localhost -CAfile {} </dev/null 2>/dev/null | "
+                          "openssl x509 -noout -serial 2>/dev/null",
+                          port, shell_quote(certs.ca())));
   return r.output;
 }
 
@@ -25,8 +26,9 @@ std::string file_serial(const std::string& pem) { return run_cmd("openssl x509 -
 
 int curl_status(const std::string& ca, int port, std::string* body = nullptr) {
   const std::string cacert = ca.empty() ? "" : "--cacert " + shell_quote(ca) + " ";
-  const auto r = run_cmd(fmt::format("curl -s -m 5 {}--resolve localhost:{}:127.0.0.1 -o - -w '\\n%{{http_code}}' https://localhost:{}/api/v1/status", cacert,
-                                     port, port));
+  const auto r =
+      run_cmd(fmt::format("curl -s -m 5 {}--resolve localhost:{}:127.0.0.1 -o - -w '\\n%{{http_code}}' https://localhost:{}/api/v1/status",
+                          cacert, port, port));
   if (body) *body = r.output;
   if (r.code != 0) return -r.code;  // curl's exit code: 60 = certificate not trusted
   return std::atoi(r.output.substr(r.output.rfind('\n') + 1).c_str());
@@ -40,8 +42,9 @@ TEST_CASE("HTTPS API: trusted with the CA, refused without, certificate reloaded
   std::filesystem::copy_file(dir.path + "/localhost.pem", cert);
   std::filesystem::copy_file(dir.path + "/localhost.key", key);
   const int port = free_tcp_port();
-  Loopcast lc({"--loops-dir", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", "--output", dir.path + "/out.flv", "--http-port", std::to_string(port),
-               "--size", "320x180", "--vbitrate", "300k", "--duration", "60", "--https-cert", cert, "--https-key", key});
+  Loopcast lc({"--loops-dir", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", "--output", dir.path + "/out.flv", "--http-port",
+               std::to_string(port), "--size", "320x180", "--vbitrate", "300k", "--duration", "60", "--https-cert", cert, "--https-key",
+               key});
   std::string body;
   REQUIRE_MESSAGE(wait_for([&] { return curl_status(certs.ca(), port, &body) == 200; }, 15), lc.log());
   CHECK(body.find("\"running\":true") != std::string::npos);
@@ -51,10 +54,13 @@ TEST_CASE("HTTPS API: trusted with the CA, refused without, certificate reloaded
   CHECK(first == file_serial(dir.path + "/localhost.pem"));
 
   // A new certificate for localhost from the same CA, put in place of the files, then SIGHUP.
-  REQUIRE(run_cmd(fmt::format("cd {} && openssl req -newkey rsa:2048 -nodes -keyout next.key -out next.csr -subj /CN=localhost 2>&1 && "
-                              "openssl x509 -req -in next.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out next.pem -extfile localhost.ext 2>&1",
-                              shell_quote(dir.path)))
-              .code == 0);
+  REQUIRE(
+      run_cmd(
+          fmt::format(
+              "cd {} && openssl req -newkey rsa:2048 -nodes -keyout next.key -out next.csr -subj /CN=localhost 2>&1 && "
+              "openssl x509 -req -in next.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out next.pem -extfile localhost.ext 2>&1",
+              shell_quote(dir.path)))
+          .code == 0);
   const std::string next = file_serial(dir.path + "/next.pem");
   REQUIRE(next != first);
   std::filesystem::copy_file(dir.path + "/next.pem", cert, std::filesystem::copy_options::overwrite_existing);
@@ -75,7 +81,8 @@ TEST_CASE("HTTPS API: trusted with the CA, refused without, certificate reloaded
 TEST_CASE("HTTPS flags: both or neither, and readable PEM files") {
   TempDir dir("loopcast-https-flags");
   const auto run = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args{"--loops-dir", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", "--output", dir.path + "/o.flv", "--http-port", "0"};
+    std::vector<std::string> args{
+        "--loops-dir", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", "--output", dir.path + "/o.flv", "--http-port", "0"};
     args.insert(args.end(), extra.begin(), extra.end());
     Loopcast lc(args);
     const int code = lc.wait(10);

@@ -29,13 +29,15 @@ void raise_fd_limit() {
 size_t open_fds(int pid) {
   std::error_code ec;
   size_t n = 0;
-  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec); !ec && it != std::filesystem::directory_iterator();
-       it.increment(ec))
+  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
     ++n;
   return n;
 }
 
-Crowd::Crowd(int port, CrowdSpec spec) : port_(port), spec_(std::move(spec)) { thread_ = std::thread([this] { run(); }); }
+Crowd::Crowd(int port, CrowdSpec spec) : port_(port), spec_(std::move(spec)) {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Crowd::stop() {
   stop_ = true;

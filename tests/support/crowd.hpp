@@ -14,8 +14,8 @@ namespace loopcast::test {
 struct CrowdSpec {
   std::vector<std::string> addresses;  // source addresses (127.x.y.z), each holding per_address connections
   size_t per_address = 1;
-  std::string opening;                 // sent on connect
-  std::string drip;                    // sent every drip_every (empty: nothing)
+  std::string opening;  // sent on connect
+  std::string drip;     // sent every drip_every (empty: nothing)
   std::chrono::milliseconds drip_every{3000};
 };
 

@@ -134,9 +134,11 @@ TEST_CASE("front door: over the per-address cap and over the global cap, 503 at 
   CHECK(own.seconds < 0.5);
   CHECK(raw_request(a.port, kStatus, 2, "127.0.2.2").status == 200);
   for (int addr = 3; held.size() < 40; ++addr)
-    for (int i = 0; i < 8 && held.size() < 40; ++i) held.push_back(std::make_unique<Fd>(connect_from(fmt::format("127.0.2.{}", addr), a.port)));
+    for (int i = 0; i < 8 && held.size() < 40; ++i)
+      held.push_back(std::make_unique<Fd>(connect_from(fmt::format("127.0.2.{}", addr), a.port)));
   RawReply over;
-  REQUIRE_MESSAGE(wait_for([&] { return (over = raw_request(a.port, kStatus, 1, "127.0.3.1")).status == 503; }, 2), over.status, " ", metric(a.port, "loopcast_http_open_connections"));
+  REQUIRE_MESSAGE(wait_for([&] { return (over = raw_request(a.port, kStatus, 1, "127.0.3.1")).status == 503; }, 2), over.status, " ",
+                  metric(a.port, "loopcast_http_open_connections"));
   held.clear();
   CHECK(wait_for([&] { return raw_request(a.port, kStatus, 1, "127.0.3.1").status == 200; }, 3));
   CHECK(metric(a.port, "loopcast_http_refusals_total{reason=\"per_address\"}") >= 1);
@@ -167,9 +169,10 @@ TEST_CASE("front door: Expect: 100-continue gets one 100 from the front door, th
   Api a;
   const std::string body = read_text(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/azuracast_song_a.json");
   Fd c{connect_from("127.0.5.1", a.port)};
-  REQUIRE(send_all(c.fd, fmt::format("POST /webhook/azuracast HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
-                                     "Content-Length: {}\r\n\r\n",
-                                     body.size())));
+  REQUIRE(
+      send_all(c.fd, fmt::format("POST /webhook/azuracast HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                                 "Content-Length: {}\r\n\r\n",
+                                 body.size())));
   CHECK(read_for(c.fd, 2, "\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
   REQUIRE(send_all(c.fd, body));
   const std::string reply = read_for(c.fd, 2, "\"ok\":true");
