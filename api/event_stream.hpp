@@ -1,44 +1,69 @@
-// GET /api/v1/events: Server-Sent Events, the status document once a second ("status") and the
-// recent-events ring's new entries ("log": a JSON array; the whole ring first). Every client holds
-// one worker thread; what waits unsent for a client is bounded (kMaxBacklog), and a client that
-// stops reading is dropped when it is reached, so neither memory nor the other clients depend on
-// the slowest dashboard.
+// GET /api/v1/events (and a channel's /api/v1/streams/{id}/events): Server-Sent Events, the status
+// document once a second ("status") and the recent-events ring's new entries ("log": a JSON array;
+// the whole ring first). A listener holds no thread: once its route has admitted it, its
+// connection belongs to the front door (api/http/front_door.hpp), and one ticker thread here
+// pushes every listener's events to it. Listeners are capped in all and per client address (503
+// beyond); one that stops reading is dropped by the front door when its backlog passes the cap.
 #pragma once
 #include <httplib.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "base/thread_annotations.hpp"
 #include "control/event_log.hpp"
 
 namespace loopcast {
 
 class EventStream {
  public:
-  static constexpr size_t kMaxClients = 64;
-  static constexpr int kMaxBacklog = 16 * 1024;  // bytes queued for one client before it is dropped
-
   using StatusJson = std::function<std::string()>;  // empty text: the source is gone, the stream ends
   using RecentEvents = std::function<std::vector<EngineEvent>(uint64_t after_seq)>;
-  EventStream(StatusJson status_json, const std::atomic<bool>& stopping, RecentEvents recent = {})
-      : status_json_(std::move(status_json)), recent_(std::move(recent)), stopping_(stopping) {}
+  using Push = std::function<void(uint64_t conn, std::string bytes, bool last)>;  // FrontDoor::push
+
+  EventStream(StatusJson status_json, RecentEvents recent, size_t max_listeners = 64, size_t per_address = 8);
+  ~EventStream() { stop(); }
+  void start(Push push) EXCLUDES(mu_);  // the ticker
+  void stop() EXCLUDES(mu_);
   void handle(const httplib::Request& req, httplib::Response& res) { handle(req, res, status_json_, recent_); }
-  // Another source (a channel's own status and events), under the same client cap and backlog.
-  void handle(const httplib::Request& req, httplib::Response& res, StatusJson status, RecentEvents recent);
-  size_t clients() const { return clients_; }
+  // Another source (a channel's own status and events), under the same caps.
+  void handle(const httplib::Request& req, httplib::Response& res, StatusJson status, RecentEvents recent) EXCLUDES(mu_);
+  size_t clients() const EXCLUDES(mu_);
   uint64_t dropped() const { return dropped_; }
+  uint64_t refused() const { return refused_; }
 
  private:
-  bool send_event(httplib::DataSink& sink, const StatusJson& status, const RecentEvents& recent, uint64_t& log_seq);
+  struct Listener {
+    uint64_t conn;
+    std::string addr;
+    StatusJson status;
+    RecentEvents recent;
+    uint64_t log_seq = 0;  // the ticker's alone
+  };
+  void tick() EXCLUDES(mu_);
+  void send(Listener& l);
+  void release(const std::shared_ptr<Listener>& l, bool dropped) EXCLUDES(mu_);
 
-  StatusJson status_json_;
-  RecentEvents recent_;
-  const std::atomic<bool>& stopping_;
-  std::atomic<size_t> clients_{0};
-  std::atomic<uint64_t> dropped_{0};
+  const StatusJson status_json_;
+  const RecentEvents recent_;
+  const size_t max_listeners_, per_address_cap_;
+  Push push_;  // set once by start(), before any listener exists
+  mutable Mutex mu_;
+  std::condition_variable cv_;
+  size_t admitted_ GUARDED_BY(mu_) = 0;  // listeners whose route said yes (some not yet adopted)
+  std::map<std::string, size_t> per_address_ GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Listener>> listeners_ GUARDED_BY(mu_);  // adopted: pushed to each tick
+  std::vector<std::shared_ptr<Listener>> fresh_ GUARDED_BY(mu_);      // adopted since the last tick: sent at once
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::thread ticker_;
+  std::atomic<uint64_t> dropped_{0}, refused_{0};
 };
 
 }  // namespace loopcast

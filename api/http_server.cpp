@@ -11,7 +11,9 @@ extern "C" {
 #include "api/azuracast.hpp"
 #include "api/dashboard_page.hpp"
 #include "api/event_stream.hpp"
-#include "api/guarded_server.hpp"
+#include "api/http/front_door.hpp"
+#include "api/http/route_runner.hpp"
+#include "api/http/tls_context.hpp"
 #include "api/http_reply.hpp"
 #include "api/metrics.hpp"
 #include "api/stream_routes.hpp"
@@ -59,41 +61,70 @@ bool basic_password_ok(const httplib::Request& req, const std::string& token) {
 
 }  // namespace
 
-HttpServer::HttpServer(Controller& ctl, ControlConfig cfg)
+HttpServer::HttpServer(Controller& ctl, ControlConfig cfg, FrontLimits limits)
     : ctl_(ctl),
       cfg_(std::move(cfg)),
-      svr_(std::make_unique<GuardedServer>(ConnectionLimits{})),
-      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); }, stopping_,
-                                            [this](uint64_t after) { return ctl_.recent_events(after); })),
+      limits_(limits),
+      svr_(std::make_unique<RouteRunner>(static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count()))),
+      events_(std::make_unique<EventStream>([this] { return status_to_json(ctl_.status()); },
+                                            [this](uint64_t after) { return ctl_.recent_events(after); }, limits.max_event_listeners,
+                                            limits.event_listeners_per_address)),
       snapshot_(std::make_unique<SnapshotCache>([this] { return ctl_.preview(); })),
       loops_(std::make_unique<LoopCatalog>(cfg_.loops_dir, VideoFormat{kThumbWidth, kThumbHeight, AV_PIX_FMT_YUV420P})) {}
 
-HttpServer::HttpServer(Streams& streams, ControlConfig cfg) : HttpServer(streams.first(), std::move(cfg)) { streams_ = &streams; }
+HttpServer::HttpServer(Streams& streams, ControlConfig cfg, FrontLimits limits) : HttpServer(streams.first(), std::move(cfg), limits) {
+  streams_ = &streams;
+}
 
 HttpServer::~HttpServer() { stop(); }
 
 Status HttpServer::start() {
   routes();
   svr_->set_payload_max_length(kMaxBody);
-  // httplib's default adds SO_REUSEPORT, which would let a second loopcast silently share the
-  // port with the first: keep SO_REUSEADDR only, so "address in use" is an error.
-  svr_->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof yes);
-  });
-  port_ = cfg_.http_port == 0 ? svr_->bind_to_any_port(cfg_.http_bind) : (svr_->bind_to_port(cfg_.http_bind, cfg_.http_port) ? cfg_.http_port : -1);
-  if (port_ <= 0)
+  if (!cfg_.https_cert.empty()) {
+    auto tls = TlsContext::load(cfg_.https_cert, cfg_.https_key);
+    if (!tls) return Error{"HTTPS: " + tls.error(), tls.code()};
+    tls_ = *tls;
+  }
+  front_ = std::make_unique<FrontDoor>(
+      limits_, [this](Inbound& in) { return svr_->serve(in); }, tls_);
+  auto port = front_->listen(cfg_.http_bind, cfg_.http_port);
+  if (!port)
     return Error{fmt::format("HTTP API: cannot listen on {}:{} (address in use or not available)", cfg_.http_bind, cfg_.http_port), Errc::unavailable};
-  thread_ = std::thread([this] { svr_->listen_after_bind(); });
-  svr_->wait_until_ready();  // a stop() before the accept loop runs would otherwise be lost
-  log::info("http", "API on http://{}:{}/ (status: /api/v1/status)", cfg_.http_bind, port_);
+  port_ = *port;
+  events_->start([this](uint64_t conn, std::string bytes, bool last) { front_->push(conn, std::move(bytes), last); });
+  front_->start();
+  log::info("http", "API on {}://{}:{}/ (status: /api/v1/status); at most {} connections, {} per address", tls_ ? "https" : "http",
+            cfg_.http_bind, port_, limits_.max_connections, limits_.per_address);
+  warn_if_token_in_clear();
+  return Status::ok();
+}
+
+bool token_travels_in_clear(const ControlConfig& cfg) {
+  const std::string& host = cfg.http_bind;
+  const bool loopback = host.rfind("127.", 0) == 0 || host == "::1" || host == "localhost";
+  return !cfg.api_token.empty() && cfg.https_cert.empty() && !loopback;
+}
+
+void HttpServer::warn_if_token_in_clear() const {
+  if (token_travels_in_clear(cfg_))
+    log::warn("http", "the API token travels in clear: {} is reachable from other hosts and no --https-cert/--https-key is set",
+              cfg_.http_bind.empty() ? "*" : cfg_.http_bind);
+}
+
+Status HttpServer::reload_certificate() {
+  if (!tls_) return Status::ok();
+  if (Status st = tls_->reload(); !st) {
+    log::error("http", "certificate reload failed, keeping the current one: {}", st.error());
+    return st;
+  }
+  log::info("http", "certificate reloaded from {}", cfg_.https_cert);
   return Status::ok();
 }
 
 void HttpServer::stop() {
-  stopping_ = true;
-  if (svr_) svr_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (front_) front_->stop();  // every connection closed, every worker done
+  events_->stop();
 }
 
 bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res) const {
@@ -240,7 +271,19 @@ void HttpServer::observe_routes() {
     res.set_content(schedule_to_json(ctl_.status().timezone, n, ctl_.schedule_changes(n)), "application/json");
   });
   svr_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    const ApiStats api{svr_->refused(), events_->clients(), events_->dropped()};
+    const FrontStats& f = front_->stats();
+    ApiStats api;
+    api.open_connections = f.open;
+    api.max_connections = limits_.max_connections;
+    api.refused_global = f.refused_global;
+    api.refused_per_address = f.refused_address;
+    api.refused_busy = f.refused_busy;
+    api.refused_event_listeners = events_->refused();
+    api.header_timeouts = f.header_timeouts;
+    api.body_timeouts = f.body_timeouts;
+    api.write_timeouts = f.write_timeouts;
+    api.event_clients = events_->clients();
+    api.event_clients_dropped = events_->dropped();
     res.set_content(render_metrics(all_status(), api), "text/plain; version=0.0.4");
   });
   svr_->Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) { events_->handle(req, res); });

@@ -2,11 +2,10 @@
 // reload, the AzuraCast webhook, Prometheus metrics, Server-Sent Events and the dashboard page
 // with its preview, loop picker and recent events.
 #pragma once
-#include <atomic>
 #include <memory>
-#include <thread>
 #include <vector>
 
+#include "api/http/front_limits.hpp"
 #include "base/result.hpp"
 #include "control/config.hpp"
 #include "control/controller.hpp"
@@ -18,22 +17,33 @@ struct Response;
 
 namespace loopcast {
 
-class GuardedServer;
+class RouteRunner;
+class FrontDoor;
+class TlsContext;
 class EventStream;
 class Streams;
 class LoopCatalog;
 class SnapshotCache;
 
+// A token is set, there is no HTTPS, and the API listens where other hosts can reach it: the
+// bearer token can be read on the way (warned at start).
+bool token_travels_in_clear(const ControlConfig& cfg);
+
 class HttpServer {
  public:
-  HttpServer(Controller& ctl, ControlConfig cfg);
+  // `limits`: what clients may hold (connections, time to send a request, event listeners); by
+  // default sized from this process's file limit.
+  HttpServer(Controller& ctl, ControlConfig cfg, FrontLimits limits = limits_for_this_process());
   // Channels: ctl is the first stream (the single-stream routes); `streams` adds
   // /api/v1/streams..., webhook routing by id or station shortcode and every stream's metrics.
-  HttpServer(Streams& streams, ControlConfig cfg);
+  HttpServer(Streams& streams, ControlConfig cfg, FrontLimits limits = limits_for_this_process());
   ~HttpServer();
-  // Binds cfg.http_bind:cfg.http_port (0 = any free port) and serves on its own thread.
+  // Binds cfg.http_bind:cfg.http_port (0 = any free port) and serves on the front door's thread
+  // (HTTPS with cfg.https_cert/https_key).
   Status start();
   void stop();
+  // SIGHUP: reads the certificate files again for new connections; on error the old one stays.
+  Status reload_certificate();
   int port() const { return port_; }
 
  private:
@@ -43,6 +53,7 @@ class HttpServer {
   void webhook_route();
   void observe_routes();  // status, metrics, events, dashboard
   void dashboard_routes();  // snapshot.jpg, loops + thumbnails, recent events
+  void warn_if_token_in_clear() const;
   bool authorized(const httplib::Request& req, httplib::Response& res) const;  // bearer, or 401
   bool webhook_authorized(const httplib::Request& req, httplib::Response& res) const;
   // The webhook's stream: /webhook/azuracast/{id}, else the stream declaring the payload's
@@ -53,12 +64,13 @@ class HttpServer {
   Controller& ctl_;
   Streams* streams_ = nullptr;  // null: one stream, ctl_
   ControlConfig cfg_;
-  std::unique_ptr<GuardedServer> svr_;
+  const FrontLimits limits_;
+  std::unique_ptr<RouteRunner> svr_;
+  std::shared_ptr<TlsContext> tls_;  // null: plain HTTP
   std::unique_ptr<EventStream> events_;
   std::unique_ptr<SnapshotCache> snapshot_;
   std::unique_ptr<LoopCatalog> loops_;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
+  std::unique_ptr<FrontDoor> front_;  // last: stopped and destroyed first
   int port_ = 0;
 };
 

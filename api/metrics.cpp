@@ -71,7 +71,22 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
   const auto [fds, threads] = fds_and_threads();
   metric(o, "loopcast_open_fds", "gauge", "Open file descriptors of the process.", fds);
   metric(o, "loopcast_threads", "gauge", "Threads of the process.", threads);
-  metric(o, "loopcast_http_refused_connections_total", "counter", "Connections refused: over the per-address limit.", static_cast<double>(api.refused_connections));
+  metric(o, "loopcast_http_open_connections", "gauge", "API connections open now.", static_cast<double>(api.open_connections));
+  metric(o, "loopcast_http_max_connections", "gauge", "API connections allowed at once (below the file limit).",
+         static_cast<double>(api.max_connections));
+  metric(o, "loopcast_http_refused_connections_total", "counter", "API connections and requests answered 503 at once, all reasons.",
+         static_cast<double>(api.refused()));
+  o += "# HELP loopcast_http_refusals_total API connections and requests answered 503 at once, by reason.\n# TYPE "
+       "loopcast_http_refusals_total counter\n";
+  for (const auto& [reason, n] : {std::pair{"global_cap", api.refused_global},
+                                  {"per_address", api.refused_per_address},
+                                  {"busy", api.refused_busy},
+                                  {"event_listeners", api.refused_event_listeners}})
+    o += fmt::format("loopcast_http_refusals_total{{reason=\"{}\"}} {}\n", reason, n);
+  o += "# HELP loopcast_http_timeouts_total API clients closed for being too slow: headers, body, reading the response.\n# TYPE "
+       "loopcast_http_timeouts_total counter\n";
+  for (const auto& [phase, n] : {std::pair{"header", api.header_timeouts}, {"body", api.body_timeouts}, {"write", api.write_timeouts}})
+    o += fmt::format("loopcast_http_timeouts_total{{phase=\"{}\"}} {}\n", phase, n);
   metric(o, "loopcast_event_clients", "gauge", "Server-Sent Events listeners connected.", static_cast<double>(api.event_clients));
   metric(o, "loopcast_event_clients_dropped_total", "counter", "Event listeners dropped for not reading.", static_cast<double>(api.event_clients_dropped));
   metric(o, "loopcast_up", "gauge", "The loopcast process is up.", 1);

@@ -257,6 +257,7 @@ int cmd_run(const std::vector<std::string>& args) {
   while (!g_signal && !streams.all_finished()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!g_reload.exchange(false)) continue;
+    if (http) (void)http->reload_certificate();  // logs its own success or failure
     for (const auto& s : streams.specs()) {
       if (s.cfg.control.mapping_file.empty()) continue;
       if (auto ctl = streams.find(s.id)) {

@@ -154,6 +154,8 @@ const std::vector<Key>& keys() {
       {"cache_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.cache_dir = v; return Status::ok(); }, "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
       {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address", "127.0.0.1"},
       {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off", "8080", range([](const AppConfig& c) { return static_cast<double>(c.control.http_port); }, 0, 65535, "0..65535")},
+      {"https_cert", Kind::str, [](AppConfig& c, const std::string& v) { c.control.https_cert = v; return Status::ok(); }, "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP", "none: plain HTTP"},
+      {"https_key", Kind::str, [](AppConfig& c, const std::string& v) { c.control.https_key = v; return Status::ok(); }, "PEM private key file of --https-cert", "none"},
       {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)", "none: no auth"},
       {"webhook_user", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_user = v; return Status::ok(); }, "Basic-auth user for /webhook/azuracast", "none: no auth"},
       {"webhook_password", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_password = v; register_secret(v); return Status::ok(); }, "Basic-auth password (prefer $LOOPCAST_WEBHOOK_PASSWORD)", "none"},
@@ -505,6 +507,17 @@ Status validate(const AppConfig& cfg) {
   }
   const auto& c = cfg.control;
   if (c.azuracast_url.empty() != c.station.empty()) return invalid("azuracast and station go together: give both or neither");
+  if (c.https_cert.empty() != c.https_key.empty()) return invalid("https_cert and https_key go together: give both or neither");
+  // Both must be PEM files this process can read; whether they make a pair, OpenSSL says when the
+  // server starts (api/http/tls_context.cpp), with the same key names in its message.
+  for (const auto& [key, path] : {std::pair{"https_cert", c.https_cert}, {"https_key", c.https_key}}) {
+    if (path.empty()) continue;
+    std::ifstream in(path);
+    if (!in) return invalid(fmt::format("{} '{}': cannot be read", key, path));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("-----BEGIN ") == std::string::npos)
+      return invalid(fmt::format("{} '{}': not a PEM file (no -----BEGIN line)", key, path));
+  }
   return validate_youtube(c.youtube);
 }
 

@@ -33,6 +33,8 @@ struct ControlConfig {
   std::string http_bind = "127.0.0.1";
   int http_port = 8080;                    // 0 = no HTTP API
   std::string api_token;                   // bearer token for mutating endpoints; empty = none required
+  std::string https_cert;                  // PEM certificate (chain) for the API; empty (with https_key) = plain HTTP
+  std::string https_key;                   // its PEM private key; both are read again on SIGHUP
   std::string webhook_user;                // Basic auth for /webhook/azuracast; empty = none required
   std::string webhook_password;
   std::string control_dir;                 // status.json/control.json directory; empty = disabled

@@ -27,7 +27,7 @@ bool valid_stream_id(const std::string& id) {
 
 bool is_process_key(const std::string& key) {
   static const std::set<std::string> process = {"config", "http_bind", "http_port", "api_token", "webhook_user", "webhook_password",
-                                                "control_dir", "log_level", "ca_file", "tls_insecure"};
+                                                "control_dir", "log_level", "ca_file", "tls_insecure", "https_cert", "https_key"};
   return process.count(key) > 0;
 }
 

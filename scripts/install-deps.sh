@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what loopcast needs on Debian 12 (as root, or with sudo). Usage: install-deps.sh [run|test]
-#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest (cpp-httplib
-#                   is vendored) — enough to build and run loopcast;
+#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest, OpenSSL (the
+#                   API's HTTPS; cpp-httplib is vendored) — enough to build and run loopcast;
 #   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
 #         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
 #         debootstrap + systemd-nspawn (scripts/package_check.sh: the .deb in a clean Debian 12 root).
