@@ -89,7 +89,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   REQUIRE(switched(2));
   const double a_seen = media_time(cli);
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(rig.wait_recordings_closed());  // nginx has finished the file before it is read
 
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // one RTMP session through the wraps and both switches
