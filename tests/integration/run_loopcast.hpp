@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,12 +13,14 @@
 
 namespace loopcast::test {
 
+// `loopcast run ARGS...` in an explicit environment: no LOOPCAST_* variable of the shell running
+// the tests reaches it, only those in `env` (see child_environment).
 struct Loopcast {
-  explicit Loopcast(std::vector<std::string> args, std::string log = "") {
+  explicit Loopcast(std::vector<std::string> args, std::string log = "", EnvVars env = {}) {
     log_path = log.empty() ? make_temp_dir("loopcast-log") + "/loopcast.log" : log;
     std::vector<std::string> argv{LOOPCAST_BINARY, "run"};
     argv.insert(argv.end(), args.begin(), args.end());
-    pid = spawn(argv, log_path);
+    pid = spawn(argv, log_path, env);
   }
   ~Loopcast() {
     if (exit_code < 0 && pid > 0) {
@@ -44,11 +47,12 @@ inline httplib::Client api(int port) {
   return c;
 }
 
-// Video frames the pipeline reported dropping (its "off air" log line); -1 when it never said.
-inline int64_t dropped_frames_in_log(const std::string& log) {
+// Video frames the pipeline reported dropping (its "off air" log line); nullopt when it never said
+// (callers REQUIRE a value: two "never said" must not compare equal).
+inline std::optional<int64_t> dropped_frames_in_log(const std::string& log) {
   const std::string tail = " dropped to keep real time";
   const auto at = log.rfind(tail);
-  if (at == std::string::npos) return -1;
+  if (at == std::string::npos || at == 0) return std::nullopt;
   const auto start = log.find_last_not_of("0123456789", at - 1) + 1;
   return std::stoll(log.substr(start, at - start));
 }

@@ -27,6 +27,7 @@ inline std::vector<std::pair<int, double>> check_a_b_a(const MediaReport& rep, c
   REQUIRE(ta);
   REQUIRE(tb);
   REQUIRE(rep.thumbs.size() > 400);
+  CHECK_MESSAGE(rep.video.decode_errors == 0, rep.video.first_decode_error);  // every picture decodes, across both switches
   const auto runs = loop_runs(rep, {*ta, *tb});
   REQUIRE(runs.size() == 3);
   CHECK(runs[0].first == 0);

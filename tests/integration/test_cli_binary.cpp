@@ -62,9 +62,9 @@ TEST_CASE("an HTTP port already in use: exit code 1 with the port in the message
 TEST_CASE("LOOPCAST_API_TOKEN from the environment guards the API, and start while running is 409 on the real supervisor") {
   const std::string dir = make_temp_dir("loopcast-env");
   const int port = free_tcp_port();
-  setenv("LOOPCAST_API_TOKEN", "env-tok-9f3", 1);  // the child inherits it; the flag is not given
-  Loopcast lc({"--output", dir + "/out.flv", "--http-port", std::to_string(port), "--size", "320x180", "--vbitrate", "300k"});
-  unsetenv("LOOPCAST_API_TOKEN");
+  // In the child's environment only; the flag is not given.
+  Loopcast lc({"--output", dir + "/out.flv", "--http-port", std::to_string(port), "--size", "320x180", "--vbitrate", "300k"}, "",
+              {{"LOOPCAST_API_TOKEN", "env-tok-9f3"}});
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return running(cli); }, 15), lc.log());
   const httplib::Headers good = {{"Authorization", "Bearer env-tok-9f3"}};

@@ -35,12 +35,16 @@ TEST_CASE("cover art from the webhook appears in the corner of the live stream a
   REQUIRE_MESSAGE(wait_for([&] { return status(cli)["video_frames"].GetUint64() > 0; }, 15), lc.log());
   const auto on_air = Clock::now();
 
+  // Sent at wall-clock offsets, judged in stream time: the stream's position (status
+  // output_seconds) when each webhook went out is what the recording is compared with.
   std::this_thread::sleep_until(on_air + std::chrono::seconds(3));
+  const double asked1 = media_time(cli);
   auto r = cli.Post("/webhook/azuracast", webhook(1, "Sexy Boy", images.url("/white.png")), "application/json");
   REQUIRE(r);
   CHECK(r->status == 202);
   CHECK(wait_for([&] { return images.hits() == 1; }, 3));
   std::this_thread::sleep_until(on_air + std::chrono::seconds(7));
+  const double asked2 = media_time(cli);
   r = cli.Post("/webhook/azuracast", webhook(2, "Kelly Watch the Stars", images.url("/missing")), "application/json");
   REQUIRE(r);
   CHECK(r->status == 202);
@@ -49,10 +53,13 @@ TEST_CASE("cover art from the webhook appears in the corner of the live stream a
   CHECK(lc.log().find("404") != std::string::npos);
   CHECK(lc.log().find("the song shows its text only") != std::string::npos);
 
+  REQUIRE(rig.wait_recordings_closed());
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // one RTMP session throughout
   auto rep = probe_media(recs[0], /*decode_video=*/true);
   REQUIRE_MESSAGE(rep, rep.error());
+  CHECK_MESSAGE(rep->video.decode_errors == 0, rep->video.first_decode_error);
+  CHECK_MESSAGE(rep->audio.decode_errors == 0, rep->audio.first_decode_error);
   CHECK(rep->video.dts_monotonic);
   REQUIRE(rep->thumbs.size() > 300);
   // Frame by frame: no art, then the white art for the first song (~4 s), then no art again.
@@ -64,10 +71,13 @@ TEST_CASE("cover art from the webhook appears in the corner of the live stream a
       ++white;
     }
   REQUIRE_MESSAGE(white > 0, "the art never appeared");
-  const double shown_from = rep->thumb_pts[first], shown_to = rep->thumb_pts[last];
+  const double t0 = rep->thumb_pts[0];  // stream time 0: the first frame
+  const double shown_from = rep->thumb_pts[first] - t0, shown_to = rep->thumb_pts[last] - t0;
+  MESSAGE("art shown " << shown_from << " .. " << shown_to << " s; webhooks at " << asked1 << " and " << asked2 << " s (stream time)");
   CHECK(white == last - first + 1);                     // one unbroken run
-  CHECK(shown_from > 2.0);                              // not before its webhook...
-  CHECK(shown_from < 4.5);                              // ...and promptly after it
-  CHECK(shown_to - shown_from > 3.0);                   // on every frame of its song
-  CHECK(shown_to < rep->thumb_pts.back() - 2.0);        // gone with the next song
+  CHECK(shown_from >= asked1 - 0.04);                   // not before its webhook...
+  CHECK(shown_from < asked1 + 1.5);                     // ...and promptly after it
+  CHECK(shown_to >= asked2 - 0.5);                      // on every frame of its song
+  CHECK(shown_to < asked2 + 1.5);                       // gone with the next song
+  CHECK(shown_to < rep->thumb_pts.back() - t0 - 1.0);
 }

@@ -59,6 +59,8 @@ TEST_CASE("the visualiser moves with the audio viewers hear and is flat during s
   REQUIRE(recs.size() == 1);
   auto rep = probe_media(recs[0], /*decode_video=*/true, /*decode_audio=*/true);
   REQUIRE_MESSAGE(rep, rep.error());
+  CHECK_MESSAGE(rep->video.decode_errors == 0, rep->video.first_decode_error);
+  CHECK_MESSAGE(rep->audio.decode_errors == 0, rep->audio.first_decode_error);
   REQUIRE(rep->thumbs.size() > 300);
   REQUIRE(rep->audio_rms.size() >= 12);
 
@@ -114,12 +116,15 @@ TEST_CASE("background art: the webhook's cover fills the picture, a song whose a
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return status(cli)["video_frames"].GetUint64() > 0; }, 15), lc.log());
   const auto on_air = std::chrono::steady_clock::now();
+  // Sent at wall-clock offsets, judged in stream time (status output_seconds at each send).
   std::this_thread::sleep_until(on_air + std::chrono::seconds(3));
+  const double asked1 = media_time(cli);
   auto r = cli.Post("/webhook/azuracast", webhook(1, "Sexy Boy", images.url("/white.png")), "application/json");
   REQUIRE(r);
   CHECK(r->status == 202);
   CHECK(wait_for([&] { return str(status(cli)["loop"]) == "@art"; }, 4));
   std::this_thread::sleep_until(on_air + std::chrono::seconds(7));
+  const double asked2 = media_time(cli);
   r = cli.Post("/webhook/azuracast", webhook(2, "Kelly Watch the Stars", images.url("/missing")), "application/json");
   REQUIRE(r);
   REQUIRE_MESSAGE(lc.wait(20) == 0, lc.log());
@@ -130,6 +135,7 @@ TEST_CASE("background art: the webhook's cover fills the picture, a song whose a
   REQUIRE(recs.size() == 1);  // one RTMP session throughout
   auto rep = probe_media(recs[0], /*decode_video=*/true, /*decode_audio=*/false);
   REQUIRE_MESSAGE(rep, rep.error());
+  CHECK_MESSAGE(rep->video.decode_errors == 0, rep->video.first_decode_error);
   CHECK(rep->video.dts_monotonic);
   REQUIRE(rep->thumbs.size() > 300);
   size_t first = rep->thumbs.size(), last = 0, art = 0, red_before = 0, red_after = 0;
@@ -144,11 +150,14 @@ TEST_CASE("background art: the webhook's cover fills the picture, a song whose a
     if (i < first) red_before += shows_red_loop(rep->thumbs[i]);
     if (i > last) red_after += shows_red_loop(rep->thumbs[i]);
   }
-  const double from = rep->thumb_pts[first], to = rep->thumb_pts[last];
+  const double t0 = rep->thumb_pts[0];  // stream time 0: the first frame
+  const double from = rep->thumb_pts[first] - t0, to = rep->thumb_pts[last] - t0;
+  MESSAGE("cover shown " << from << " .. " << to << " s; webhooks at " << asked1 << " and " << asked2 << " s (stream time)");
   CHECK(art == last - first + 1);  // one unbroken run
-  CHECK(from > 2.0);               // not before its webhook...
-  CHECK(from < 5.0);               // ...and promptly after it
-  CHECK(to - from > 2.5);          // for its song
+  CHECK(from >= asked1 - 0.04);    // not before its webhook...
+  CHECK(from < asked1 + 2.0);      // ...and promptly after it (the cross-fade included)
+  CHECK(to >= asked2 - 0.5);       // for its song
+  CHECK(to < asked2 + 2.0);
   CHECK(red_before > 40);          // the default loop before...
   CHECK(red_after > 40);           // ...and after: the song without reachable art
 }

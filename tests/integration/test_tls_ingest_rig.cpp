@@ -58,6 +58,7 @@ TEST_CASE("rtmps with --ca-file naming a private CA: one clean session through s
   Loopcast lc({"--output", fmt::format("rtmps://localhost:{}/live/verified", good.port), "--duration", "6", "--http-port", "0", "--size",
                "640x360", "--vbitrate", "500k", "--ca-file", certs.ca()});
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+  REQUIRE(rig.wait_recordings_closed());  // nginx has finished the file before it is read
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);
   auto rep = probe_media(recs[0]);
@@ -71,6 +72,7 @@ TEST_CASE("rtmps with --ca-file naming a private CA: one clean session through s
   Loopcast insecure({"--output", fmt::format("rtmps://localhost:{}/live/insecure", evil.port), "--duration", "4", "--http-port", "0",
                      "--size", "640x360", "--vbitrate", "500k", "--tls-insecure"});
   REQUIRE_MESSAGE(insecure.wait(30) == 0, insecure.log());
+  REQUIRE(rig.wait_recordings_closed());
   CHECK(insecure.log().find("NOT verified") != std::string::npos);
   CHECK(rig.recordings().size() == 2);
 }

@@ -62,6 +62,7 @@ TEST_CASE("a loop on a network URL that stalls: the watchdog restarts the pipeli
   CHECK(files.stalls() == 1);
   CHECK(lc.terminate() == 0);
   CHECK(lc.log().find("exiting (code 70)") == std::string::npos);
+  REQUIRE(rig.wait_recordings_closed());  // nginx has finished both files before they are read
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 2);  // the session before the stall and the one after the restart
   for (const auto& r : recs) {

@@ -33,19 +33,43 @@ Result<CodecCtxPtr> open_decoder(const AVStream* st, const std::string& path) {
   avcodec_parameters_to_context(d.get(), st->codecpar);
   d->pkt_timebase = st->time_base;
   d->thread_count = 2;
+  // Report bitstream damage as errors instead of concealing it quietly (decode() counts them).
+  d->err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_EXPLODE;
   if (int err = avcodec_open2(d.get(), c, nullptr); err < 0) return av_fail("open decoder for", path, err);
   return d;
 }
 
-// Feeds one packet (nullptr = flush) and hands every frame that comes out to `on_frame`. A corrupt
-// packet is the recording's problem, which the timestamp checks report; decoding just goes on.
+// Feeds one packet (nullptr = flush) and hands every frame that comes out to `on_frame`. Every
+// error of the decoder (a refused packet, a failed receive, a frame flagged corrupt or concealed)
+// is counted in s.decode_errors, the first one described; decoding goes on after it.
 template <class F>
-void decode(AVCodecContext* dec, const AVPacket* pkt, AVFrame* frame, F&& on_frame) {
-  avcodec_send_packet(dec, pkt);
-  while (avcodec_receive_frame(dec, frame) == 0) {
+void decode(AVCodecContext* dec, const AVPacket* pkt, AVFrame* frame, StreamReport& s, double tb, F&& on_frame) {
+  auto note = [&](const std::string& what) {
+    if (s.decode_errors++ == 0) {
+      const double pts = pkt && pkt->pts != AV_NOPTS_VALUE ? pkt->pts * tb : NAN;
+      s.first_decode_error = pkt ? fmt::format("packet {} (pts {:.3f}): {}", s.dts.size() - 1, pts, what) : "flush: " + what;
+    }
+  };
+  if (int err = avcodec_send_packet(dec, pkt); err < 0 && err != AVERROR_EOF) note("send: " + av_error_string(err));
+  while (true) {
+    const int err = avcodec_receive_frame(dec, frame);
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) break;
+    if (err < 0) {
+      note("receive: " + av_error_string(err));
+      break;
+    }
+    if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags)
+      note(fmt::format("frame flagged corrupt (decode_error_flags {:#x})", frame->decode_error_flags));
     on_frame(frame);
     av_frame_unref(frame);
   }
+}
+
+// Thumbnails of a reference loop: decode errors there are not the recording's, only its frames matter.
+template <class F>
+void decode_quiet(AVCodecContext* dec, const AVPacket* pkt, AVFrame* frame, F&& on_frame) {
+  StreamReport ignored;
+  decode(dec, pkt, frame, ignored, 0, on_frame);
 }
 
 Thumb make_thumb(const AVFrame* f, SwsPtr& sws) {
@@ -194,13 +218,13 @@ Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool
       s->dts.push_back(dts);
       s->pts.push_back(pts);
       if (idx == vi && (pkt->flags & AV_PKT_FLAG_KEY)) s->keyframes.push_back(pts);
-      if (idx == vi && vdec) decode(vdec.get(), pkt.get(), frame.get(), on_video);
-      if (idx == ai && adec) decode(adec.get(), pkt.get(), frame.get(), on_audio);
+      if (idx == vi && vdec) decode(vdec.get(), pkt.get(), frame.get(), r.video, tb, on_video);
+      if (idx == ai && adec) decode(adec.get(), pkt.get(), frame.get(), r.audio, tb, on_audio);
     }
     av_packet_unref(pkt.get());
   }
-  if (vdec) decode(vdec.get(), nullptr, frame.get(), on_video);
-  if (adec) decode(adec.get(), nullptr, frame.get(), on_audio);
+  if (vdec) decode(vdec.get(), nullptr, frame.get(), r.video, vtb, on_video);
+  if (adec) decode(adec.get(), nullptr, frame.get(), r.audio, 0, on_audio);
   finish(r.video);
   finish(r.audio);
   r.duration = std::max(r.video.end, r.audio.end);
@@ -241,22 +265,23 @@ Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int h
     out.push_back(make_thumb(scaled.get(), to_thumb));
   };
   while (static_cast<int>(out.size()) < max_frames && av_read_frame(ctx, pkt.get()) >= 0) {
-    if (pkt->stream_index == vi) decode(dec->get(), pkt.get(), frame.get(), on_frame);
+    if (pkt->stream_index == vi) decode_quiet(dec->get(), pkt.get(), frame.get(), on_frame);
     av_packet_unref(pkt.get());
   }
-  decode(dec->get(), nullptr, frame.get(), on_frame);
+  decode_quiet(dec->get(), nullptr, frame.get(), on_frame);
   if (out.empty()) return Error{fmt::format("loop '{}': no frame decoded", path), Errc::invalid};
   return out;
 }
 
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames) { return loop_thumbs(path, 0, 0, max_frames); }
 
-int64_t missing_frames(const StreamReport& s, double fps) {
+std::optional<int64_t> missing_frames(const StreamReport& s, double fps) {
+  if (!(fps > 0)) return std::nullopt;
   int64_t missing = 0;
   for (size_t i = 1; i < s.dts.size(); ++i) {
     const double steps = (s.dts[i] - s.dts[i - 1]) * fps;
     const double whole = std::round(steps);
-    if (whole < 1 || std::abs(steps - whole) > 0.1) return -1;  // FLV keeps ms: 1/30 s is 33 or 34 ms
+    if (!std::isfinite(steps) || whole < 1 || std::abs(steps - whole) > 0.1) return std::nullopt;  // FLV keeps ms: 1/30 s is 33 or 34 ms
     missing += static_cast<int64_t>(whole) - 1;
   }
   return missing;

@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,10 @@ struct StreamReport {
   std::string first_violation;    // "packet 12: dts 0.400 after 0.433"
   double max_dts_gap = 0;         // largest step between consecutive dts
   double max_keyframe_interval = 0;
+  // Decoding (only when probe_media was asked to decode this stream): packets the decoder refused,
+  // errors it returned, and frames it flagged corrupt or concealed. 0 for a clean stream.
+  int64_t decode_errors = 0;
+  std::string first_decode_error;  // "packet 12 (pts 0.400): Invalid data found when processing input"
   bool present() const { return !codec.empty(); }
 };
 
@@ -49,8 +54,10 @@ Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int h
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int max_frames);
 
 // Frames left out of a constant-rate stream: every DTS step must be a whole number k of frame
-// durations (k - 1 frames skipped, e.g. dropped by a starved encoder); -1 when a step is not.
-int64_t missing_frames(const StreamReport& s, double fps);
+// durations (k - 1 frames skipped, e.g. dropped by a starved encoder); nullopt when a step is not
+// (or a DTS is missing), so two failures never compare equal to each other by accident: callers
+// REQUIRE a value before comparing it.
+std::optional<int64_t> missing_frames(const StreamReport& s, double fps);
 
 double thumb_distance(const Thumb& a, const Thumb& b);  // mean absolute difference, 0..255
 // Which loop (index into `loops`) has the frame closest to `t`; -1 when `loops` is empty.
@@ -58,7 +65,7 @@ int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, doubl
 
 // Runs of decoded frames showing the same loop: (index into `loops`, pts of the run's first frame).
 std::vector<std::pair<int, double>> loop_runs(const MediaReport& rep, const std::vector<std::vector<Thumb>>& loops);
-// A keyframe within `tolerance` seconds of `t`.
+// A keyframe strictly within `tolerance` seconds of `t`.
 bool keyframe_near(const StreamReport& video, double t, double tolerance);
 
 }  // namespace loopcast::test

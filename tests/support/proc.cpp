@@ -8,10 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char** environ;
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <stdexcept>
 #include <thread>
 
@@ -30,12 +33,24 @@ CmdResult run_cmd(const std::string& shell_command) {
   return r;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+std::vector<std::string> child_environment(const EnvVars& set) {
+  std::vector<std::string> out;
+  for (char** e = environ; e && *e; ++e)
+    if (std::string_view(*e).rfind("LOOPCAST_", 0) != 0) out.emplace_back(*e);
+  for (const auto& [name, value] : set) out.push_back(name + "=" + value);
+  return out;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path, const EnvVars& env) {
   if (argv.empty()) return -1;
   // Everything allocated before fork: between fork and exec only async-signal-safe calls.
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const std::vector<std::string> env_strings = child_environment(env);
+  std::vector<char*> envp;
+  for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -44,7 +59,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
       dup2(fd, 2);
       close(fd);
     }
-    execvp(args[0], args.data());
+    execvpe(args[0], args.data(), envp.data());
     _exit(127);
   }
   return pid;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace loopcast::test {
@@ -21,8 +22,16 @@ CmdResult run_cmd(const std::string& shell_command);
 // 'it'\''s' — one shell word, whatever the text holds.
 std::string shell_quote(const std::string& s);
 
-// Start argv[0] (PATH lookup) with argv, stdout+stderr to `log_path`; returns the pid (-1 on failure).
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path);
+// Variables a test gives a spawned process: (name, value).
+using EnvVars = std::vector<std::pair<std::string, std::string>>;
+// The environment of a spawned process: this process's, with every LOOPCAST_* variable removed
+// (a developer's shell with LOOPCAST_API_TOKEN or LOOPCAST_OUTPUT set must not change what a test
+// sees), plus exactly the `set` ones. "NAME=value" entries.
+std::vector<std::string> child_environment(const EnvVars& set = {});
+
+// Start argv[0] (PATH lookup) with argv, stdout+stderr to `log_path`, in child_environment(env);
+// returns the pid (-1 on failure).
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path, const EnvVars& env = {});
 // Exit code (128 + signal when killed), or -1 if still running after timeout_s (it is left running).
 int wait_exit(pid_t pid, double timeout_s);
 void send_signal(pid_t pid, int sig);

@@ -297,6 +297,32 @@ TEST_CASE("feed: after a pipeline restart the REST API is asked again") {
 }
 
 TEST_CASE("feed: a REST answer older than the song on air is not handed over") {
+  // Through the feed: the station's REST answer is song A (played_at 1764040215); the controller
+  // already has a song on air that started ten minutes later (say the webhook brought it).
+  Station st;
+  {
+    std::lock_guard lk(st.ctl.mu);
+    st.ctl.snapshot.track.title = "Newer";
+    st.ctl.snapshot.track.played_at = 1764040215 + 600;
+  }
+  st.follow();
+  REQUIRE(wait_until([&] { return trigger(st.ctl).state == "live"; }));
+  CHECK(st.az.rest_calls() == 1);                                     // REST was asked and answered...
+  CHECK(songs(st.ctl, "One More Time", "azuracast-rest") == 0);       // ...and its stale song not handed over
+  {  // a restart asks REST again: still stale, still not handed over
+    std::lock_guard lk(st.ctl.mu);
+    ++st.ctl.snapshot.restarts;
+  }
+  REQUIRE(wait_until([&] { return st.az.rest_calls() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(songs(st.ctl, "One More Time", "azuracast-rest") == 0);
+  // The live feed's next song is newer news and goes through as usual.
+  st.az.play(kSongB);
+  REQUIRE(wait_until([&] { return songs(st.ctl, "Eple", "azuracast-sse") == 1; }));
+  CHECK(only_songs(st.ctl));
+}
+
+TEST_CASE("feed: older_than compares start times, and an unknown start is never stale") {
   TrackInfo on_air, cached;
   on_air.played_at = 1764040215;
   cached.played_at = 1764040000;

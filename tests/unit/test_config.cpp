@@ -10,6 +10,7 @@
 #include "control/config.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
+#include "tests/support/scoped_env.hpp"
 
 using namespace loopcast;
 
@@ -153,7 +154,7 @@ TEST_CASE("video mode and cache dir: flags and JSON, bad modes refused") {
 }
 
 TEST_CASE("the stream key comes from the environment and is redacted everywhere") {
-  setenv("LOOPCAST_STREAM_KEY", "abcd-efgh-ijkl-mnop", 1);
+  const loopcast::test::ScopedEnv env({{"LOOPCAST_STREAM_KEY", "abcd-efgh-ijkl-mnop"}});  // and no other LOOPCAST_*
   AppConfig c;
   apply_environment(c);
   REQUIRE(apply_cli_flags(c, {"--output", "rtmps://b.rtmps.youtube.com:443/live2?backup=1/{key}"}));
@@ -165,7 +166,6 @@ TEST_CASE("the stream key comes from the environment and is redacted everywhere"
   resolve_stream_key(only_key);  // no output at all: YouTube's primary ingest
   REQUIRE(only_key.engine.outputs.size() == 1);
   CHECK(only_key.engine.outputs[0] == "rtmps://a.rtmps.youtube.com:443/live2/abcd-efgh-ijkl-mnop");
-  unsetenv("LOOPCAST_STREAM_KEY");
 }
 
 TEST_CASE("usage lists every flag of the key table, each with its help, and both forms accept it") {

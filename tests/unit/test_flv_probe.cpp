@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "tests/support/flv_probe.hpp"
@@ -146,4 +147,100 @@ TEST_CASE("probe: thumbnail helpers and bad inputs") {
   CHECK(!loop_thumbs("/nonexistent/a.mp4", 8));
   // Audio only: no video to take thumbnails from.
   CHECK(!loop_thumbs(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/tone_3s.mp3", 8));
+}
+
+namespace {
+StreamReport with_dts(std::vector<double> dts) {
+  StreamReport s;
+  s.dts = std::move(dts);
+  return s;
+}
+}  // namespace
+
+TEST_CASE("missing_frames: whole frame steps counted, anything else is no answer (never a number that compares equal)") {
+  CHECK(missing_frames(with_dts({}), 30) == std::optional<int64_t>(0));
+  CHECK(missing_frames(with_dts({0.0}), 30) == std::optional<int64_t>(0));
+  CHECK(missing_frames(with_dts({0.0, 1 / 30.0, 2 / 30.0, 3 / 30.0}), 30) == std::optional<int64_t>(0));
+  // FLV keeps milliseconds: 33 and 34 ms steps are one frame each at 30 fps.
+  CHECK(missing_frames(with_dts({0.0, 0.033, 0.067, 0.100, 0.133}), 30) == std::optional<int64_t>(0));
+  CHECK(missing_frames(with_dts({0.0, 0.033, 0.133, 0.167}), 30) == std::optional<int64_t>(2));  // 100 ms: two left out
+  CHECK(missing_frames(with_dts({0.0, 0.040, 0.200, 0.240}), 25) == std::optional<int64_t>(3));
+  // Not a whole number of frames, backwards, a repeat, a missing DTS, no rate: no answer at all.
+  const auto half = missing_frames(with_dts({0.0, 0.033, 0.050}), 30);
+  const auto back = missing_frames(with_dts({0.0, 0.067, 0.033}), 30);
+  CHECK_FALSE(half.has_value());
+  CHECK_FALSE(back.has_value());
+  CHECK_FALSE(missing_frames(with_dts({0.0, 0.033, 0.033}), 30).has_value());
+  CHECK_FALSE(missing_frames(with_dts({0.0, NAN, 0.067}), 30).has_value());
+  CHECK_FALSE(missing_frames(with_dts({0.0, 0.033}), 0).has_value());
+  // The old -1 == -1 trap: a caller comparing two failures must not see agreement. Callers REQUIRE
+  // a value first; a failure never equals a real count, 0 included.
+  CHECK(half != std::optional<int64_t>(0));
+  CHECK(half != std::optional<int64_t>(-1));
+}
+
+TEST_CASE("keyframe_near: a keyframe strictly within the tolerance, on either side") {
+  StreamReport v;
+  CHECK_FALSE(keyframe_near(v, 0, 1));  // no keyframes at all
+  v.keyframes = {0.0, 2.0, 4.0};
+  CHECK(keyframe_near(v, 2.0, 0.1));
+  CHECK(keyframe_near(v, 2.09, 0.1));
+  CHECK(keyframe_near(v, 1.91, 0.1));
+  CHECK_FALSE(keyframe_near(v, 2.2, 0.1));
+  CHECK_FALSE(keyframe_near(v, 1.0, 0.5));  // halfway between two: neither is near
+  CHECK_FALSE(keyframe_near(v, 2.5, 0.5));  // exactly the tolerance away is not within it
+  CHECK(keyframe_near(v, 4.4, 0.5));
+  CHECK_FALSE(keyframe_near(v, 5.0, 0.5));  // after the last
+}
+
+TEST_CASE("loop_runs: consecutive frames of one loop make one run that starts at its first frame") {
+  Thumb dark{}, bright{}, darkish{}, brightish{};
+  bright.fill(200);
+  darkish.fill(12);
+  brightish.fill(190);
+  const std::vector<std::vector<Thumb>> loops{{dark}, {bright}};
+  MediaReport rep;
+  CHECK(loop_runs(rep, loops).empty());  // no frames, no runs
+  rep.thumbs = {dark, darkish, bright, brightish, brightish, dark};
+  rep.thumb_pts = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5};
+  const auto runs = loop_runs(rep, loops);
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0] == std::pair<int, double>(0, 0.0));
+  CHECK(runs[1] == std::pair<int, double>(1, 0.2));
+  CHECK(runs[2] == std::pair<int, double>(0, 0.5));
+  // The index follows the order of `loops`.
+  const auto swapped = loop_runs(rep, {{bright}, {dark}});
+  REQUIRE(swapped.size() == 3);
+  CHECK(swapped[0].first == 1);
+  CHECK(swapped[1].first == 0);
+  // No reference loops: every frame is unclassified (-1), one run.
+  const auto none = loop_runs(rep, {});
+  REQUIRE(none.size() == 1);
+  CHECK(none[0] == std::pair<int, double>(-1, 0.0));
+}
+
+TEST_CASE("probe: decoding counts decoder errors, zero for a clean recording and not for a damaged one") {
+  const auto& fx = fixtures();
+  auto clean = probe_media(fx.flv, true, true);
+  REQUIRE_MESSAGE(clean, (clean ? "" : clean.error()));
+  CHECK_MESSAGE(clean->video.decode_errors == 0, clean->video.first_decode_error);
+  CHECK_MESSAGE(clean->audio.decode_errors == 0, clean->audio.first_decode_error);
+
+  // The same stream with bytes of its video packets overwritten (timestamps and container intact):
+  // only decoding can tell.
+  TempDir dir("loopcast-probe-noise");
+  const std::string damaged = dir.path + "/damaged.flv";
+  auto r = run_cmd("ffmpeg -nostdin -y -v error -i " + shell_quote(fx.flv) + " -c copy -bsf:v noise=amount=200 -f flv " + shell_quote(damaged));
+  REQUIRE_MESSAGE(r.code == 0, r.output);
+  auto rep = probe_media(damaged, true, true);
+  REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+  CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);  // the timestamps alone look fine
+  CHECK(rep->video.decode_errors > 0);
+  CHECK(!rep->video.first_decode_error.empty());
+  MESSAGE("damaged: " << rep->video.decode_errors << " decode errors, first " << rep->video.first_decode_error);
+  CHECK(rep->audio.decode_errors == 0);  // the audio was not touched
+  // Not asked to decode: nothing counted.
+  auto undecoded = probe_media(damaged, false, false);
+  REQUIRE(undecoded);
+  CHECK(undecoded->video.decode_errors == 0);
 }

@@ -55,19 +55,34 @@ bool wait_until(const std::function<bool()>& f, std::chrono::milliseconds limit)
 
 }  // namespace
 
-TEST_CASE("a mono 48 kHz Ogg/Vorbis file is resampled to stereo 44.1 kHz and looped") {
+TEST_CASE("a mono 48 kHz Ogg/Vorbis file is resampled to stereo 44.1 kHz at -3 dB per side and looped") {
   StationFeed feed(fixture("tone_3s_mono48k.ogg"), cfg_with_timeout(2), nullptr);
   feed.start();
   REQUIRE(wait_until([&] { return feed.status().state == AudioState::connected && feed.status().buffer >= 0.2; }, 5000ms));
   Stereo out(4410);
   // Read 5 s of audio from a 3 s file: it loops and the tone goes on across the wrap. Each read
   // waits for the decoder (however slow a loaded machine makes it), so no read may come up short.
+  // The fixture is a 550 Hz sine at 1/8 of full scale (RMS 0.0884) sampled at 48 kHz.
   for (int i = 0; i < 50; ++i) {
     REQUIRE(wait_until([&] { return feed.status().buffer >= 0.15; }, 5000ms));
     feed.read(out.p, 4410);
+    CAPTURE(i);
     CHECK(out.rms() > 0.05);  // a real tone every time, not silence
+    if (i % 10 == 5) {  // away from the wrap (3 s = every 30th read)
+      // Mono upmixed to both channels at -3 dB each (constant power, as the README says): 0.0884 x 0.707.
+      CHECK(out.rms() == doctest::Approx(0.0625).epsilon(0.08));
+      // Resampled, not just relabelled: 0.1 s of 550 Hz crosses zero 110 times at 44.1 kHz (read
+      // as 44.1 kHz without resampling it would be 505 Hz, 101 crossings).
+      int crossings = 0;
+      for (size_t k = 1; k < out.l.size(); ++k) crossings += (out.l[k - 1] < 0) != (out.l[k] < 0);
+      CHECK(crossings >= 108);
+      CHECK(crossings <= 112);
+    }
   }
-  CHECK(out.l[100] == out.r[100]);    // mono upmixed to both channels
+  bool same = true;
+  for (size_t k = 0; k < out.l.size(); ++k) same &= out.l[k] == out.r[k];
+  CHECK(same);  // both channels carry the mono signal, sample for sample
+  CHECK(feed.status().underruns == 0);
   CHECK(feed.status().underruns == 0);
   feed.stop();
 }
