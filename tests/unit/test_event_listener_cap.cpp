@@ -51,10 +51,11 @@ TEST_CASE("event listeners: 64 are served, the 65th gets 503") {
   REQUIRE(server.start());
   const int port = server.port();
   const std::string subscribe = "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
-  // From 4 source addresses (16 each), so no per-address connection limit is what refuses.
+  // From 8 source addresses (8 each: the per-address listener cap), so the 65th, from a 9th
+  // address, meets the global cap and nothing else.
   Sockets listeners;
   for (int i = 0; i < 64; ++i) {
-    const int fd = connect_from("127.0.0." + std::to_string(2 + i / 16), port);
+    const int fd = connect_from("127.0.0." + std::to_string(2 + i / 8), port);
     REQUIRE(fd >= 0);
     listeners.fds.push_back(fd);
     REQUIRE(::send(fd, subscribe.data(), subscribe.size(), MSG_NOSIGNAL) > 0);
@@ -63,7 +64,7 @@ TEST_CASE("event listeners: 64 are served, the 65th gets 503") {
     CAPTURE(i);
     REQUIRE(status_of(listeners.fds[i], 10) == 200);
   }
-  const RawReply extra = raw_request(port, subscribe, 5, "127.0.0.9");
+  const RawReply extra = raw_request(port, subscribe, 5, "127.0.0.10");
   CHECK(extra.status == 503);
   CHECK(extra.body.find("too many event listeners") != std::string::npos);
 }
