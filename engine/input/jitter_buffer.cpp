@@ -130,9 +130,11 @@ int JitterBuffer::read(uint8_t* const* out, int samples) {
   return got;
 }
 
+// What will be heard: audio waiting to be skipped after an overflow does not count.
 double JitterBuffer::level() const {
   MutexLock lk(mu_);
-  return static_cast<double>(av_audio_fifo_size(fifo_.get())) / rate_;
+  const int size = av_audio_fifo_size(fifo_.get());
+  return static_cast<double>(size - (skip_at_ >= 0 ? std::min(skip_len_, size) : 0)) / rate_;
 }
 
 bool JitterBuffer::playing() const {

@@ -33,7 +33,7 @@ class JitterBuffer {
   void mark_discontinuity();
   int fade_len() const { return fade_; }
 
-  double level() const;  // seconds buffered
+  double level() const;  // seconds buffered (that will be heard)
   bool playing() const;  // false while (re)buffering: the pipeline hears silence
   void clear();          // drop everything (source changed), rebuffer before playing
   uint64_t underruns() const;
