@@ -32,8 +32,8 @@ std::string le32(uint32_t v) { return std::string{char(v), char(v >> 8), char(v 
 std::string le16(uint16_t v) { return std::string{char(v), char(v >> 8)}; }
 
 std::string wav_header() {
-  return "RIFF" + le32(0xFFFFFFFF) + "WAVEfmt " + le32(16) + le16(1) + le16(2) + le32(kRate) + le32(kRate * 4) + le16(4) + le16(16) + "data" +
-         le32(0xFFFFFFFF);
+  return "RIFF" + le32(0xFFFFFFFF) + "WAVEfmt " + le32(16) + le16(1) + le16(2) + le32(kRate) + le32(kRate * 4) + le16(4) + le16(16) +
+         "data" + le32(0xFFFFFFFF);
 }
 
 // Sample i of the station: silence, then the tone from kOnset on.
@@ -120,8 +120,8 @@ TEST_CASE("an ICY title switches the picture on the frame where its song is hear
   REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
   // Where the tone starts in the recording's sound, and where the picture turns green.
   const std::string raw = dir.path + "/left.f32";
-  REQUIRE(run_cmd(fmt::format("ffmpeg -v error -nostdin -y -i {} -map 0:a -af 'pan=mono|c0=c0' -f f32le {}", shell_quote(dir.path + "/out.flv"),
-                              shell_quote(raw))).code == 0);
+  REQUIRE(run_cmd(fmt::format("ffmpeg -v error -nostdin -y -i {} -map 0:a -af 'pan=mono|c0=c0' -f f32le {}",
+                              shell_quote(dir.path + "/out.flv"), shell_quote(raw))).code == 0);
   std::ifstream f(raw, std::ios::binary | std::ios::ate);
   std::vector<float> x(static_cast<size_t>(f.tellg()) / sizeof(float));
   f.seekg(0);
