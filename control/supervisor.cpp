@@ -84,7 +84,7 @@ Status Supervisor::start_locked() {
     MutexLock lk(mu_);
     state_ = StreamState::starting;
   }
-  auto p = Pipeline::create(ec, [this](const std::string& t) { on_icy_title(t); }, cached_for_start(ec.loop));
+  auto p = Pipeline::create(ec, [this](const std::string& t, double heard_in) { on_icy_title(t, heard_in); }, cached_for_start(ec.loop));
   if (!p) {
     set_error(p.error());
     MutexLock lk(mu_);
@@ -183,8 +183,10 @@ Status Supervisor::track_changed(const TrackInfo& track) {
     ++track_changes_;
     map = map_;
   }
-  // Only station metadata runs ahead of the audio; ICY titles and manual requests apply at once.
+  // Station metadata runs ahead of the audio; manual requests apply at once.
   double delay = is_station_metadata(track) ? cfg_.control.switch_delay : 0.0;
+  // An ICY title sits in the audio stream: the picture changes when its audio is heard.
+  if (track.source == TrackSource::icy) delay = track.heard_in;
   // AzuraCast tells when the song started on the station; the listeners hear it `delay`
   // seconds after that, so a late webhook waits less.
   if (track.played_at > 0 && delay > 0) {
@@ -226,11 +228,12 @@ Status Supervisor::queue_switch(const std::string& loop, const TrackInfo& track,
   return Status::ok();
 }
 
-void Supervisor::on_icy_title(const std::string& title) {
+void Supervisor::on_icy_title(const std::string& title, double heard_in_s) {
   if (!cfg_.control.icy_switch) return;  // shown in status as icy_title, but not a trigger
   TrackInfo t;
   t.source = TrackSource::icy;
   t.text = title;
+  t.heard_in = heard_in_s;
   split_station_text(t);
   (void)track_changed(t);  // never fails: it records the song and queues its switch (if any)
 }
@@ -425,9 +428,12 @@ void Supervisor::run() {
   auto last_sample = Clock::now();
   while (!quit_) {
     {
+      // 25 ms, or until a switch is due if sooner: an ICY switch belongs on one frame (33 ms).
+      auto wait = std::chrono::microseconds(25000);
+      if (auto p = switches_->pending(); p && p->in > 0 && p->in < 0.025)
+        wait = std::chrono::microseconds(static_cast<int64_t>(p->in * 1e6) + 500);
       MutexLock lk(mu_);
-      // 25 ms: a prepared switch goes on air within a tick of its due time.
-      cv_.wait_for(lk.native(), std::chrono::milliseconds(25));
+      cv_.wait_for(lk.native(), wait);
     }
     if (quit_) break;
     schedule_->tick(sys_now());

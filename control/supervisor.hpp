@@ -68,7 +68,7 @@ class Supervisor final : public Controller {
   void restart_after_fault(const std::string& why) REQUIRES(life_mu_);
   std::shared_ptr<Pipeline> pipeline() const EXCLUDES(mu_);
   Status queue_switch(const std::string& loop, const TrackInfo& track, double delay);
-  void on_icy_title(const std::string& title);
+  void on_icy_title(const std::string& title, double heard_in_s);  // heard that many seconds from now
   void set_error(const std::string& e);
   std::unique_ptr<ScheduleRunner> make_schedule();
   void apply_loop_edge(SysSeconds edge);  // a time rule edge: queue the loop it asks for

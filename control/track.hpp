@@ -44,6 +44,7 @@ struct TrackInfo {
   int64_t sh_id = 0;      // AzuraCast song-history id: changes once per play
   int64_t played_at = 0;  // unix seconds when the song started on the station; 0 = unknown
   TrackSource source = TrackSource::none;
+  double heard_in = 0;    // ICY: seconds until listeners hear the audio the title belongs to
 };
 
 // The station's text for the song: its own, or "Artist - Title" built as stations write it (a

@@ -13,6 +13,7 @@
 #include "engine/encoder.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/input/station_feed.hpp"
 #include "engine/output/output.hpp"
 #include "engine/splice/splice_path.hpp"
 #include "engine/video/crossfade.hpp"
@@ -43,7 +44,7 @@ struct PipelineStats {
 
 class Pipeline {
  public:
-  using TitleHandler = std::function<void(const std::string&)>;
+  using TitleHandler = StationFeed::TitleHandler;
   // Opens the first loop, the encoders, the audio feed and (synchronously, once) the outputs.
   // With `cached` (the first loop pre-encoded), video is spliced from caches for the pipeline's
   // whole life: no video decode or encode, one SPS/PPS for the session.

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "engine/input/icy.hpp"
 #include "base/log.hpp"
@@ -13,10 +15,15 @@
 #include "base/version.hpp"
 #include "base/url.hpp"
 #include "engine/input/decoder.hpp"
+#include "engine/audio/fade.hpp"
 
 namespace loopcast {
 namespace {
 constexpr int kChannels = 2;
+// Icecast sends a burst at connect (its burst-size, 64 KB by default: 4 s at 128 kb/s, 8 s at
+// 64 kb/s). The live buffer has room for it above the target, so no second of it is lost.
+constexpr double kConnectBurstS = 10.0;
+constexpr int kMaxChunk = 8192;  // largest read() the crossfade scratch serves (an AAC frame is 1024)
 }
 
 StationFeed::StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
@@ -29,7 +36,12 @@ StationFeed::StationFeed(std::string url, const EngineConfig& cfg, TitleHandler 
       backoff_(cfg.input_backoff),
       on_title_(std::move(on_title)),
       fallback_(std::move(fallback)),
-      buffer_(cfg.sample_rate, kChannels, cfg.audio_buffer, live_ ? cfg.audio_buffer * 2 + 1.0 : cfg.audio_buffer * 2) {}
+      buffer_(cfg.sample_rate, kChannels, cfg.audio_buffer, live_ ? cfg.audio_buffer + kConnectBurstS : cfg.audio_buffer * 2) {
+  if (fallback_) {
+    cross_l_.resize(kMaxChunk);
+    cross_r_.resize(kMaxChunk);
+  }
+}
 
 StationFeed::~StationFeed() {
   stop();
@@ -52,13 +64,47 @@ void StationFeed::stop() {
   if (fallback_) fallback_->stop();
 }
 
+// The station plays when its buffer does, else the fallback. Where one takes over from the other
+// they crossfade (equal power) over the buffer's fade length, aligned with its own fades: the
+// station's refill fade-in, or the fade-out of its last samples before it ran dry.
 void StationFeed::read(uint8_t* const* planes, int samples) {
-  if (fallback_ && !buffer_.playing()) {
-    fallback_->read(planes, samples);
-    buffer_.read(planes, 0);  // lets the buffer notice its refill without consuming
+  auto* const* out = reinterpret_cast<float* const*>(planes);
+  if (!fallback_) {
+    buffer_.read(planes, samples);
     return;
   }
-  buffer_.read(planes, samples);
+  if (!buffer_.playing()) {
+    fallback_->read(planes, samples);
+    buffer_.read(planes, 0);  // lets the buffer notice its refill without consuming
+    station_on_air_ = false;
+    return;
+  }
+  const bool was_fallback = !station_on_air_;
+  const int got = buffer_.read(planes, samples);
+  station_on_air_ = buffer_.playing();
+  if (was_fallback) crossfade_from_fallback(out, samples);
+  if (!station_on_air_) crossfade_to_fallback(out, samples, got);
+}
+
+// The station's first samples fade in: the fallback fades out under them.
+void StationFeed::crossfade_from_fallback(float* const* out, int samples) {
+  const int n = std::min({buffer_.fade_len(), samples, kMaxChunk});
+  float* cross[kChannels] = {cross_l_.data(), cross_r_.data()};
+  fallback_->read(reinterpret_cast<uint8_t* const*>(cross), n);
+  fade::apply_out(cross, kChannels, 0, n, 0, buffer_.fade_len());
+  fade::mix(out, cross, kChannels, 0, n);
+}
+
+// The station ran dry: its last `fade_len` samples (ending at `got`) fade out, the fallback fades in
+// under them and plays the rest of the chunk.
+void StationFeed::crossfade_to_fallback(float* const* out, int samples, int got) {
+  const int fade = buffer_.fade_len();
+  const int from = std::max(0, got - fade);
+  const int n = std::min(samples - from, kMaxChunk);
+  float* cross[kChannels] = {cross_l_.data(), cross_r_.data()};
+  fallback_->read(reinterpret_cast<uint8_t* const*>(cross), n);
+  fade::apply_in(cross, kChannels, 0, n, fade - (got - from), fade);
+  fade::mix(out, cross, kChannels, from, n);
 }
 
 AudioFeedStatus StationFeed::status() const {
@@ -150,8 +196,9 @@ Status StationFeed::session() {
 
   log::info("audio", "connected to {} ({} {} Hz)", shown, dec->codec->name, dec->sample_rate);
   ever_connected_ = true;
+  session_starts_ = true;
   set_state(AudioState::connected);
-  check_icy(fmt.get());
+  check_icy(fmt.get(), 0);
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();
   int decode_errors = 0;
@@ -162,6 +209,7 @@ Status StationFeed::session() {
       // A local file plays on a loop; a network stream ending is a fault to recover from.
       if (av_seek_frame(fmt.get(), -1, 0, AVSEEK_FLAG_BACKWARD) < 0) return Status::ok();
       avcodec_flush_buffers(dec.get());
+      session_starts_ = true;  // the file's start does not continue its end
       continue;
     }
     if (err < 0) {
@@ -171,7 +219,7 @@ Status StationFeed::session() {
                                                    : av_error_string(err);
       return Error{fmt::format("audio '{}': {}", shown, why), Errc::unavailable};
     }
-    if (live_) check_icy(fmt.get());
+    if (live_) check_icy(fmt.get(), pkt->size);
     if (pkt->stream_index == stream && avcodec_send_packet(dec.get(), pkt.get()) < 0 && ++decode_errors > 200)
       return Error{fmt::format("audio '{}': undecodable data", shown)};
     av_packet_unref(pkt.get());
@@ -219,6 +267,10 @@ Status StationFeed::convert_and_buffer(AVFrame* frame) {
   }
   int n = swr_convert(swr_.get(), conv_, conv_cap_, const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples);
   if (n < 0) return Error{fmt::format("audio resample: {}", av_error_string(n))};
+  if (n > 0 && session_starts_) {
+    buffer_.mark_discontinuity();  // the audio before came from another connection (or pass)
+    session_starts_ = false;
+  }
   if (n > 0 && !buffer_.write(conv_, n, !live_, stop_)) return Status::ok();
   // Sound-card clocks differ: nudge the resampling ratio so the buffer stays near its target.
   if (live_ && (since_comp_ += n) >= rate_) {
@@ -229,7 +281,30 @@ Status StationFeed::convert_and_buffer(AVFrame* frame) {
   return Status::ok();
 }
 
-void StationFeed::check_icy(AVFormatContext* fmt) {
+// Where the title sits in the audio: Icecast puts a metadata block every icy-metaint bytes of audio
+// (libavformat's http strips it, so the AVIO byte position counts audio bytes only). The title
+// parsed last belongs at the last such boundary before the bytes received; what lies between the
+// bytes already decoded and that boundary is still to be decoded, at the stream's bit rate.
+double StationFeed::title_heard_in(AVFormatContext* fmt, int pending_bytes) const {
+  double s = buffer_.level();
+  uint8_t* headers = nullptr;
+  int64_t metaint = 0;
+  if (av_opt_get(fmt->pb, "icy_metadata_headers", AV_OPT_SEARCH_CHILDREN, &headers) >= 0 && headers) {
+    const std::string h(reinterpret_cast<char*>(headers));
+    if (auto at = h.find("icy-metaint:"); at != std::string::npos) metaint = std::atoll(h.c_str() + at + 12);
+    av_free(headers);
+  }
+  int64_t bit_rate = fmt->bit_rate;
+  for (unsigned i = 0; i < fmt->nb_streams && bit_rate <= 0; ++i) bit_rate = fmt->streams[i]->codecpar->bit_rate;
+  if (metaint > 0 && bit_rate > 0 && fmt->pb->pos > 0) {
+    const int64_t boundary = (fmt->pb->pos - 1) / metaint * metaint;
+    const int64_t decoded_to = avio_tell(fmt->pb) - pending_bytes;
+    s += static_cast<double>(boundary - decoded_to) * 8.0 / static_cast<double>(bit_rate);
+  }
+  return std::max(0.0, s);
+}
+
+void StationFeed::check_icy(AVFormatContext* fmt, int pending_bytes) {
   if (!fmt->pb) return;
   uint8_t* value = nullptr;
   if (av_opt_get(fmt->pb, "icy_metadata_packet", AV_OPT_SEARCH_CHILDREN, &value) < 0 || !value) return;
@@ -244,8 +319,9 @@ void StationFeed::check_icy(AVFormatContext* fmt) {
     if (*title == icy_title_) return;
     icy_title_ = *title;
   }
-  log::info("audio", "ICY StreamTitle: {}", *title);
-  if (on_title_) on_title_(*title);
+  const double heard_in = title_heard_in(fmt, pending_bytes);
+  log::info("audio", "ICY StreamTitle: {} (heard in {:.2f}s)", *title, heard_in);
+  if (on_title_) on_title_(*title, heard_in);
 }
 
 }  // namespace loopcast

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/input/audio_feed.hpp"
 #include "base/av.hpp"
@@ -20,7 +21,9 @@ namespace loopcast {
 
 class StationFeed final : public AudioFeed {
  public:
-  using TitleHandler = std::function<void(const std::string& title)>;
+  // A new ICY StreamTitle and the seconds until listeners hear the audio it belongs to (the
+  // buffered audio and the station's bytes before the title that are not decoded yet).
+  using TitleHandler = std::function<void(const std::string& title, double heard_in_s)>;
   // `fallback` (optional) is played while the station is down.
   StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
               std::unique_ptr<StationFeed> fallback = nullptr);
@@ -34,9 +37,12 @@ class StationFeed final : public AudioFeed {
   void run();
   Status session();  // one connection: open, decode until error/EOF
   Status convert_and_buffer(AVFrame* frame);
-  void check_icy(AVFormatContext* fmt);
+  void check_icy(AVFormatContext* fmt, int pending_bytes);
+  double title_heard_in(AVFormatContext* fmt, int pending_bytes) const;
   void set_state(AudioState s, const std::string& err = {});
   void sleep_interruptible(double seconds);
+  void crossfade_from_fallback(float* const* planes, int samples);
+  void crossfade_to_fallback(float* const* planes, int samples, int got);
 
   const std::string url_;
   const bool live_;
@@ -62,6 +68,12 @@ class StationFeed final : public AudioFeed {
   std::string last_icy_;
 
   bool ever_connected_ = false;  // feed thread only
+  bool session_starts_ = false;  // feed thread only: the next samples begin a new session or file pass
+
+  // Pipeline thread only (read()): which source listeners heard last, and the other source's
+  // samples for an equal-power crossfade where the two meet (allocated once).
+  bool station_on_air_ = false;
+  std::vector<float> cross_l_, cross_r_;
 
   mutable Mutex mu_;
   AudioState state_ GUARDED_BY(mu_) = AudioState::connecting;

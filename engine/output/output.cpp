@@ -13,6 +13,9 @@
 namespace loopcast {
 namespace {
 constexpr AVRational kMicros{1, 1000000};
+// Audio held while a session waits for its keyframe: longer than any encoder delay (x264's
+// lookahead and frame threads, well under a second) and than a requested keyframe takes to come.
+constexpr int64_t kHoldAudioUs = 3'000'000;
 }  // namespace
 
 Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe,
@@ -143,6 +146,7 @@ bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& inf
   const bool video = stream == 0;
   const bool key = video && (pkt->flags & AV_PKT_FLAG_KEY);
   if (need_keyframe_) {
+    if (!video) hold_audio_locked(pkt);  // it may belong to the keyframe still in the video encoder
     if (!key) return false;  // wait for a clean entry point
     need_keyframe_ = false;
     video_waits_key_ = false;
@@ -175,10 +179,42 @@ void Output::push(int stream, const AVPacket* pkt) {
       if (stream == 0) video_waits_key_ = true;
       return;
     }
+    const bool session_entry = stream == 0 && !held_audio_.empty();
     queue_.push_back({stream, info, std::move(p)});
+    if (session_entry) release_held_audio_locked();
     apply_backlog_policy_locked();
   }
   cv_.notify_one();
+}
+
+void Output::hold_audio_locked(const AVPacket* pkt) {
+  const int64_t dts_us = av_rescale_q(pkt->dts, streams_.audio->time_base, kMicros);
+  while (!held_audio_.empty() &&
+         av_rescale_q(held_audio_.front()->dts, streams_.audio->time_base, kMicros) < dts_us - kHoldAudioUs) {
+    recycle_locked(std::move(held_audio_.front()));
+    held_audio_.pop_front();
+  }
+  PacketPtr p = take_packet_locked();
+  if (!p || av_packet_ref(p.get(), pkt) < 0) {
+    recycle_locked(std::move(p));
+    return;  // out of memory: the session starts a little later in the sound, nothing worse
+  }
+  held_audio_.push_back(std::move(p));
+}
+
+// The session's keyframe was just queued (it set offset_us_): queue the held audio from its time on,
+// so the first picture has sound from the first muxed packet. Older audio belongs to no picture.
+void Output::release_held_audio_locked() {
+  for (PacketPtr& p : held_audio_) {
+    const int64_t dts_us = av_rescale_q(p->dts, streams_.audio->time_base, kMicros);
+    if (dts_us >= offset_us_) {
+      QueuedPacketInfo info{dts_us, false, false, false};
+      queue_.push_back({1, info, std::move(p)});
+    } else {
+      recycle_locked(std::move(p));
+    }
+  }
+  held_audio_.clear();
 }
 
 const std::vector<QueuedPacketInfo>& Output::refresh_backlog_locked() {
@@ -331,6 +367,8 @@ void Output::clear_queue() {
 void Output::drop_queue_locked() {
   for (Queued& q : queue_) recycle_locked(std::move(q.pkt));
   queue_.clear();
+  for (PacketPtr& p : held_audio_) recycle_locked(std::move(p));
+  held_audio_.clear();
   st_.backlog_seconds = 0.0;
 }
 

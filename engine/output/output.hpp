@@ -1,6 +1,8 @@
 // One destination of the encoded stream (RTMP/RTMPS ingest or a local .flv file) with its own
 // queue, thread and reconnect loop: a slow or dead ingest never stalls the encoders or the other
-// outputs. Every session starts on a video keyframe with timestamps rebased to zero. The queue is
+// outputs. Every session starts on a video keyframe with timestamps rebased to zero, and with the
+// sound that belongs to that keyframe: the video encoder's delay means the audio for the keyframe's
+// time was pushed before it, so audio is held while a session waits for its keyframe. The queue is
 // bounded in media time: past BacklogLimits it drops by priority (engine/output/backlog.hpp).
 #pragma once
 #include <atomic>
@@ -64,6 +66,8 @@ class Output {
   void recycle_locked(PacketPtr p);
   void clear_queue();
   void drop_queue_locked();  // mu_ held
+  void hold_audio_locked(const AVPacket* pkt);  // while waiting for a session's keyframe
+  void release_held_audio_locked();             // after the keyframe: the audio from its time on
 
   const std::string url_;
   const std::string redacted_url_;
@@ -86,6 +90,7 @@ class Output {
   std::deque<Queued> queue_;
   std::vector<PacketPtr> pool_;             // recycled packet shells: no allocation in steady state
   std::vector<QueuedPacketInfo> infos_;     // scratch for the backlog policy, reused
+  std::deque<PacketPtr> held_audio_;        // audio pushed while waiting for the session's keyframe
   bool accepting_ = false;       // connected and ready for packets
   bool need_keyframe_ = true;    // a new session starts on a video keyframe
   bool video_waits_key_ = false; // the backlog policy cut a GOP: video resumes at a keyframe

@@ -59,6 +59,8 @@ TEST_CASE("20 s from the Icecast mount to nginx-rtmp: a recording YouTube would 
   CHECK(v.max_keyframe_interval <= 2.0 + 0.001);
   CHECK(v.keyframes.size() >= 10);
   CHECK(std::abs(v.end - a.end) <= 0.1);  // audio and video end together
+  // ... and start together: sound from the first picture on, within one AAC frame (issue 26).
+  CHECK(a.start <= v.start + 1024.0 / 44100 + 0.002);
   CHECK(rep->duration == doctest::Approx(20).epsilon(0.03));
   CHECK(static_cast<int64_t>(v.dts.size()) + dropped == doctest::Approx(600).epsilon(0.01));  // 20 s at 30 fps, drops counted
   // The station's music is in there: almost every second has signal (the first may be buffering).

@@ -120,6 +120,9 @@ TEST_CASE("the ingest dies for 10 s: reconnect with backoff, status says so, a n
     CHECK(rep->audio.dts_monotonic);
     CHECK(!rep->video.keyframes.empty());
     CHECK(rep->video.keyframes.front() < 0.2);  // and on a keyframe
+    // ... and with sound from its first picture on: the audio the session's keyframe belongs to is
+    // sent with it, not dropped while the video encoder still held the keyframe (issue 26).
+    CHECK(rep->audio.start <= rep->video.start + 1024.0 / 44100 + 0.002);
     CHECK(rep->video.max_keyframe_interval <= 2.001);
   }
   auto second = probe_media(recs[1]);

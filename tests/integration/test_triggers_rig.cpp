@@ -40,14 +40,14 @@ double overlay_difference(const Thumb& rec, const std::vector<Thumb>& refs) {
 }  // namespace
 
 TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay — SIGHUP reloads the mapping") {
-  constexpr double kDelay = 5;  // --switch-delay: far from the ICY path's own latency, so the two cannot be confused
+  constexpr double kDelay = 8;  // --switch-delay: far from the ICY path's own latency (the burst), so the two cannot be confused
   Rig rig;
   const std::string dir = make_temp_dir("loopcast-trig");
   const std::string mapping = dir + "/mapping.json";
   std::ofstream(mapping) << R"({"default": "a.mp4", "rules": [{"artist": "Daft Punk", "loop": "b.mp4"}]})";
   const int port = free_tcp_port();
   Loopcast lc({"--loop", "a.mp4", "--loops-dir", rig.loops_dir(), "--mapping", mapping, "--audio", rig.icecast_url(), "--icy-switch",
-               "--switch-delay", "5", "--output", dir + "/out.flv", "--http-port", std::to_string(port), "--overlay", "true", "--size",
+               "--switch-delay", "8", "--output", dir + "/out.flv", "--http-port", std::to_string(port), "--overlay", "true", "--size",
                "640x360", "--vbitrate", "600k"});
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return str(status(cli)["audio"]["state"]) == "connected"; }, 15), lc.log());
@@ -55,10 +55,12 @@ TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay �
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
   std::this_thread::sleep_for(std::chrono::seconds(1));
 
-  // ICY: aligned with the audio already, so no delay.
+  // ICY: the title sits in the audio stream, so the picture changes when that audio is heard — after
+  // what the jitter buffer holds, which includes Icecast's connect burst (kept, issue 26): seconds,
+  // yet well short of the webhook's switch delay.
   const double icy_asked = media_time(cli);
   rig.set_title("Daft Punk - Around the World");
-  REQUIRE_MESSAGE(wait_for([&] { return ends_with(str(status(cli)["loop"]), "/b.mp4"); }, 5), lc.log());
+  REQUIRE_MESSAGE(wait_for([&] { return ends_with(str(status(cli)["loop"]), "/b.mp4"); }, 10), lc.log());
   const double icy_seen = media_time(cli);
   auto d = status(cli);
   CHECK(str(d["audio"]["icy_title"]) == "Daft Punk - Around the World");

@@ -37,19 +37,29 @@ TEST_CASE("an underrun gives silence, counts once, and rebuffers") {
   Planes in(50, 1.f), out(80, 9.f);
   jb.write(in.p, 50, false, kNoAbort);
   CHECK(jb.read(out.p, 80) == 50);
-  CHECK(out.l[49] == 1.f);
+  CHECK(out.l[37] == 1.f);
+  CHECK(out.l[49] < 0.1f);  // the last 12 ms fade out instead of stopping dead
   CHECK(out.l[50] == 0.f);  // the short part is silence
   CHECK(jb.underruns() == 1);
   CHECK(jb.read(out.p, 80) == 0);
   CHECK(jb.underruns() == 1);
 }
 
-TEST_CASE("a live burst beyond the maximum is trimmed to the target") {
-  JitterBuffer jb(1000, 2, 0.1, 0.3);
-  Planes burst(1000, 1.f);
-  jb.write(burst.p, 1000, false, kNoAbort);
-  CHECK(jb.level() == doctest::Approx(0.1));
-  CHECK(jb.dropped_samples() == 900);
+TEST_CASE("a live burst up to the maximum is kept; beyond it, trimmed to the target after a fade") {
+  JitterBuffer jb(1000, 2, 0.1, 3.0);
+  Planes burst(1000, 1.f), out(100);
+  jb.write(burst.p, 1000, false, kNoAbort);  // 1 s at once, like Icecast's connect burst
+  CHECK(jb.level() == doctest::Approx(1.0));
+  CHECK(jb.dropped_samples() == 0);
+  Planes more(2500, 1.f);
+  jb.write(more.p, 2500, false, kNoAbort);  // 3.5 s > 3 s: down to the target
+  CHECK(jb.dropped_samples() == 3500 - 100 - 12);
+  CHECK(jb.read(out.p, 100) == 100);
+  CHECK(out.l[0] < 1.f);      // the fade-out before the cut
+  CHECK(out.l[11] < 0.1f);
+  CHECK(out.l[12] < 0.2f);    // the fade-in after it
+  CHECK(out.l[30] == 1.f);
+  CHECK(jb.level() == doctest::Approx(0.012));
 }
 
 TEST_CASE("a file producer blocks at the maximum until the consumer reads, and aborts cleanly") {
