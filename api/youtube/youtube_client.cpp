@@ -99,9 +99,10 @@ Result<BroadcastInfo> YouTubeClient::transition(const std::string& broadcast_id,
 }
 
 Result<BroadcastInfo> YouTubeClient::update_title(const BroadcastInfo& b, const std::string& title, int reserve) {
-  // An update replaces the whole snippet: scheduledStartTime is required and sent back as it was.
-  const std::string body = fmt::format(R"({{"id":{},"snippet":{{"title":{},"scheduledStartTime":{}}}}})", json_quote(b.id),
-                                       json_quote(title), json_quote(b.scheduled_start));
+  // An update replaces the whole snippet: scheduledStartTime (required) and the description the
+  // operator may have written are sent back as they were; only the title changes.
+  const std::string body = fmt::format(R"({{"id":{},"snippet":{{"title":{},"description":{},"scheduledStartTime":{}}}}})",
+                                       json_quote(b.id), json_quote(title), json_quote(b.description), json_quote(b.scheduled_start));
   return parsed<BroadcastInfo>(call("PUT", "/liveBroadcasts?part=snippet", body, kQuotaWrite, Need::optional, reserve), parse_broadcast,
                                last_fault_);
 }

@@ -44,6 +44,7 @@ Result<BroadcastInfo> broadcast_from(const Value& item, const std::string& what)
   if (b.id.empty()) return garbage(what, "a broadcast without an id");
   b.title = text_at(item, {"snippet", "title"});
   b.scheduled_start = text_at(item, {"snippet", "scheduledStartTime"});
+  b.description = text_at(item, {"snippet", "description"});
   b.lifecycle = text_at(item, {"status", "lifeCycleStatus"});
   b.bound_stream_id = text_at(item, {"contentDetails", "boundStreamId"});
   return b;

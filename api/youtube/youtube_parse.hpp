@@ -28,6 +28,7 @@ struct BroadcastInfo {
   std::string id;
   std::string title;
   std::string scheduled_start;  // snippet.scheduledStartTime (an update must send it back)
+  std::string description;      // snippet.description (an update replaces the snippet: sent back too)
   std::string lifecycle;        // created | ready | testing | live | complete | revoked | testStarting | liveStarting
   std::string bound_stream_id;  // contentDetails.boundStreamId ("" = unbound)
 };

@@ -39,7 +39,7 @@ double overlay_difference(const Thumb& rec, const std::vector<Thumb>& refs) {
 }
 }  // namespace
 
-TEST_CASE("ICY StreamTitle switches at once — webhooks wait the switch delay — SIGHUP reloads the mapping") {
+TEST_CASE("ICY StreamTitle switches when its audio is heard — webhooks wait the switch delay — SIGHUP reloads the mapping") {
   constexpr double kDelay = 8;  // --switch-delay: far from the ICY path's own latency (the burst), so the two cannot be confused
   Rig rig;
   const std::string dir = make_temp_dir("loopcast-trig");

@@ -16,20 +16,14 @@ using namespace loopcast::test;
 namespace {
 constexpr const char* kKey = "ab12-cd34-ef56-gh78-ij90";
 
-// The credentials in the environment of the binary (as a deployment sets them), for one test.
-struct YouTubeEnv {
-  YouTubeEnv() {
-    setenv("LOOPCAST_STREAM_KEY", kKey, 1);
-    setenv("LOOPCAST_YOUTUBE_CLIENT_ID", FakeYouTube::kClientId, 1);
-    setenv("LOOPCAST_YOUTUBE_CLIENT_SECRET", FakeYouTube::kClientSecret, 1);
-    setenv("LOOPCAST_YOUTUBE_REFRESH_TOKEN", FakeYouTube::kRefreshToken, 1);
-  }
-  ~YouTubeEnv() {
-    for (const char* n :
-         {"LOOPCAST_STREAM_KEY", "LOOPCAST_YOUTUBE_CLIENT_ID", "LOOPCAST_YOUTUBE_CLIENT_SECRET", "LOOPCAST_YOUTUBE_REFRESH_TOKEN"})
-      unsetenv(n);
-  }
-};
+// The credentials in the environment of the binary (as a deployment sets them). Spawned binaries
+// get no LOOPCAST_* from the test's own environment, only what is passed (tests/support/proc.hpp).
+EnvVars youtube_env() {
+  return {{"LOOPCAST_STREAM_KEY", kKey},
+          {"LOOPCAST_YOUTUBE_CLIENT_ID", FakeYouTube::kClientId},
+          {"LOOPCAST_YOUTUBE_CLIENT_SECRET", FakeYouTube::kClientSecret},
+          {"LOOPCAST_YOUTUBE_REFRESH_TOKEN", FakeYouTube::kRefreshToken}};
+}
 
 std::string yt_field(httplib::Client& cli, const char* key) {
   auto d = status(cli);
@@ -52,9 +46,8 @@ std::string metrics(httplib::Client& cli) {
 }
 }  // namespace
 
-TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the target, shows health and quota; the output never stops") {
+TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the target, shows health and quota — the output never stops") {
   FakeYouTube yt(kKey);
-  YouTubeEnv env;
   TempDir dir("loopcast-yt");
   const int port = free_tcp_port();
   Loopcast lc({"--output",
@@ -76,7 +69,8 @@ TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the t
                "--youtube-title",
                "{station} live",
                "--youtube-quota",
-               "1000000"});  // pays for a day of 1 s polls: not paced down
+               "1000000"},  // pays for a day of 1 s polls: not paced down
+              "", youtube_env());
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
   REQUIRE_MESSAGE(wait_for([&] { return yt_field(cli, "state") == "ok" && yt_field(cli, "lifecycle") == "live"; }, 10), lc.log());
@@ -151,9 +145,9 @@ TEST_CASE("youtube: the binary watches, recovers an ended broadcast within the t
 }
 
 TEST_CASE("youtube: an http:// API URL that is not loopback is refused at start") {
-  YouTubeEnv env;
   TempDir dir("loopcast-yt");
-  Loopcast lc({"--output", dir.path + "/out.flv", "--youtube", "true", "--youtube-api-url", "http://api.example.com/youtube/v3"});
+  Loopcast lc({"--output", dir.path + "/out.flv", "--youtube", "true", "--youtube-api-url", "http://api.example.com/youtube/v3"}, "",
+              youtube_env());
   CHECK(lc.wait(10) == 2);
   CHECK(lc.log().find("youtube_api_url") != std::string::npos);
 }

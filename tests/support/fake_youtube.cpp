@@ -65,7 +65,7 @@ bool FakeYouTube::scripted_failure(httplib::Response& res) {
 std::string FakeYouTube::broadcast_json(const Broadcast& b) const {
   return fmt::format(
       R"({{"kind":"youtube#liveBroadcast","etag":"e-{0}","id":{1},"snippet":{{"publishedAt":"2026-01-01T00:00:00Z",)"
-      R"("channelId":"UCfake","title":{2},"description":"","scheduledStartTime":{3},"isDefaultBroadcast":false,"liveChatId":"chat-{0}"}},)"
+      R"("channelId":"UCfake","title":{2},"description":{8},"scheduledStartTime":{3},"isDefaultBroadcast":false,"liveChatId":"chat-{0}"}},)"
       R"("status":{{"lifeCycleStatus":{4},"privacyStatus":{5},"recordingStatus":"recording","madeForKids":false,"selfDeclaredMadeForKids":false}},)"
       R"("contentDetails":{{{6}"enableAutoStart":{7},"enableAutoStop":false,"latencyPreference":"normal",)"
       R"("monitorStream":{{"enableMonitorStream":false,"broadcastStreamDelayMs":0}}}}}})",
@@ -73,7 +73,7 @@ std::string FakeYouTube::broadcast_json(const Broadcast& b) const {
       b.bound_stream.empty()
           ? std::string()
           : fmt::format(R"("boundStreamId":{},"boundStreamLastUpdateTimeMs":"2026-01-01T00:00:00Z",)", json_quote(b.bound_stream)),
-      b.auto_start);
+      b.auto_start, json_quote(b.description));
 }
 
 std::string FakeYouTube::stream_json(const Stream& s) const {
@@ -215,6 +215,8 @@ void FakeYouTube::routes() {
     }
     auto& b = broadcasts_[d["id"].GetString()];
     b.title = d["snippet"]["title"].GetString();
+    // Like YouTube: the snippet is replaced whole, so a description not sent back is gone.
+    b.description = d["snippet"].HasMember("description") && d["snippet"]["description"].IsString() ? d["snippet"]["description"].GetString() : "";
     res.set_content(broadcast_json(b), "application/json");
   });
   srv.Post("/youtube/v3/liveBroadcasts/bind", [this](Req req, Res res) {
@@ -308,6 +310,10 @@ void FakeYouTube::set_token_lifetime(int seconds) {
 void FakeYouTube::set_viewers(int n) {
   std::lock_guard lk(mu_);
   viewers_ = n;
+}
+void FakeYouTube::set_description(const std::string& id, const std::string& text) {
+  std::lock_guard lk(mu_);
+  broadcasts_[id].description = text;
 }
 void FakeYouTube::script_device(std::vector<std::string> answers) {
   std::lock_guard lk(mu_);

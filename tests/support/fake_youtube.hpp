@@ -16,7 +16,7 @@ namespace loopcast::test {
 class FakeYouTube {
  public:
   struct Broadcast {
-    std::string id, title, scheduled_start, lifecycle = "ready", bound_stream, privacy = "unlisted";
+    std::string id, title, scheduled_start, lifecycle = "ready", bound_stream, privacy = "unlisted", description;
     bool auto_start = false;
   };
   struct Stream {
@@ -43,6 +43,7 @@ class FakeYouTube {
   void set_garbage(int calls);             // the next `calls` API answers are 200 with garbage
   void set_token_lifetime(int seconds);
   void set_viewers(int n);
+  void set_description(const std::string& id, const std::string& text);
   // The device flow's answers to the next polls, in order ("authorization_pending", "slow_down",
   // "access_denied", or "grant"); after the script, every poll is granted.
   void script_device(std::vector<std::string> answers);

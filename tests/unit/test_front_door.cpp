@@ -103,7 +103,7 @@ TEST_CASE("front door: a client dripping its headers is closed at the header dea
   CHECK(metric(a.port, "loopcast_http_timeouts_total{phase=\"header\"}") == 1);
 }
 
-TEST_CASE("front door: a silent connection is closed after the idle timeout; a body slower than the minimum rate is cut") {
+TEST_CASE("front door: a silent connection is closed after the idle timeout — a body slower than the minimum rate is cut") {
   Api a;
   Fd idle{connect_from("127.0.1.2", a.port)};
   bool closed = false;
@@ -125,7 +125,7 @@ TEST_CASE("front door: a silent connection is closed after the idle timeout; a b
   CHECK(metric(a.port, "loopcast_http_timeouts_total{phase=\"body\"}") == 1);
 }
 
-TEST_CASE("front door: over the per-address cap and over the global cap, 503 at once; other addresses still served") {
+TEST_CASE("front door: over the per-address cap and over the global cap, 503 at once — other addresses still served") {
   Api a;
   std::vector<std::unique_ptr<Fd>> held;
   for (int i = 0; i < 8; ++i) held.push_back(std::make_unique<Fd>(connect_from("127.0.2.1", a.port)));

@@ -45,7 +45,7 @@ TEST_CASE("an underrun gives silence, counts once, and rebuffers") {
   CHECK(jb.underruns() == 1);
 }
 
-TEST_CASE("a live burst up to the maximum is kept; beyond it, trimmed to the target after a fade") {
+TEST_CASE("a live burst up to the maximum is kept — beyond it, trimmed to the target after a fade") {
   JitterBuffer jb(1000, 2, 0.1, 3.0);
   Planes burst(1000, 1.f), out(100);
   jb.write(burst.p, 1000, false, kNoAbort);  // 1 s at once, like Icecast's connect burst

@@ -163,7 +163,7 @@ TEST_CASE("youtube oauth: the access token is refreshed shortly before it expire
   CHECK(refused.error().find(FakeYouTube::kRefreshToken) == std::string::npos);
 }
 
-TEST_CASE("youtube client: a 401 refreshes once and retries; a refused refresh is an unauthorized error") {
+TEST_CASE("youtube client: a 401 refreshes once and retries — a refused refresh is an unauthorized error") {
   FakeYouTube yt("abcd-1234");
   ApiHttp http(5);
   OAuth auth(http, yt.oauth_url(), OAuthClient{FakeYouTube::kClientId, FakeYouTube::kClientSecret}, FakeYouTube::kRefreshToken);
@@ -185,7 +185,7 @@ TEST_CASE("youtube client: a 401 refreshes once and retries; a refused refresh i
   CHECK_FALSE(yt.saw_token_in_clear("ya29"));  // tokens travel in headers only
 }
 
-TEST_CASE("youtube client: costs are charged; quotaExceeded blocks; garbage is bad_answer") {
+TEST_CASE("youtube client: costs are charged — quotaExceeded blocks — garbage is bad_answer") {
   FakeYouTube yt("abcd-1234");
   ApiHttp http(5);
   OAuth auth(http, yt.oauth_url(), OAuthClient{FakeYouTube::kClientId, FakeYouTube::kClientSecret}, FakeYouTube::kRefreshToken);

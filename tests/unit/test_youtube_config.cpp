@@ -19,7 +19,7 @@ AppConfig base() {
 }
 }  // namespace
 
-TEST_CASE("youtube config: a stream entry carries its own credentials; they are redacted and required") {
+TEST_CASE("youtube config: a stream entry carries its own credentials — they are redacted and required") {
   auto s = parse_stream_entry(base(), R"({"id":"b","youtube":true,"youtube_client_id":"cid","youtube_client_secret":"entry-secret-123",
     "youtube_refresh_token":"1//entry-refresh-456","youtube_privacy":"private","youtube_poll":15,"youtube_title":"{station} all day"})");
   REQUIRE_MESSAGE(s, s.error());
@@ -29,7 +29,12 @@ TEST_CASE("youtube config: a stream entry carries its own credentials; they are 
   CHECK(y.poll == 15);
   CHECK(y.title == "{station} all day");
   CHECK(validate_stream(*s));
+  // Registered for redaction as the stream's own secrets once it is valid (control/streams.cpp
+  // does this before launching it), not merely because an entry was parsed.
+  CHECK(redact_text("secret entry-secret-123 token 1//entry-refresh-456").find("entry-") != std::string::npos);
+  set_owned_secrets("stream:b", stream_secrets(s->cfg));
   CHECK(redact_text("secret entry-secret-123 token 1//entry-refresh-456").find("entry-") == std::string::npos);
+  forget_owned_secrets("stream:b");
 
   auto missing = parse_stream_entry(base(), R"({"id":"c","youtube":true})");
   REQUIRE(missing);
@@ -40,7 +45,7 @@ TEST_CASE("youtube config: a stream entry carries its own credentials; they are 
   CHECK_FALSE(parse_stream_entry(base(), R"({"id":"d","youtube_latency":"instant"})"));
 }
 
-TEST_CASE("youtube config: credentials from the environment; plain http only to loopback") {
+TEST_CASE("youtube config: credentials from the environment — plain http only to loopback") {
   setenv("LOOPCAST_YOUTUBE_CLIENT_ID", "env-id", 1);
   setenv("LOOPCAST_YOUTUBE_CLIENT_SECRET", "env-secret-789", 1);
   setenv("LOOPCAST_YOUTUBE_REFRESH_TOKEN", "1//env-refresh-000", 1);

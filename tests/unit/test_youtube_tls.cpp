@@ -31,7 +31,7 @@ Result<std::vector<LiveStreamInfo>> list_over_tls(int port) {
 }
 }  // namespace
 
-TEST_CASE("youtube tls: the API client verifies certificates like every other connection; --ca-file is honoured") {
+TEST_CASE("youtube tls: the API client verifies certificates like every other connection — --ca-file is honoured") {
   FakeYouTube yt("tls-key");
   TestCerts certs(make_temp_dir("loopcast-yt-tls"));
   const int backend = port_of(yt.oauth_url());

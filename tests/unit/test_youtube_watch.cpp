@@ -112,7 +112,7 @@ TEST_CASE("youtube watch: a broadcast that is ready waits for an active ingest b
   CHECK(yt.calls("liveBroadcasts.insert") == 1);  // the one it made, not another
 }
 
-TEST_CASE("youtube watch: quota exhausted → state quota_exhausted, no more calls; garbage → error, then ok") {
+TEST_CASE("youtube watch: quota exhausted → state quota_exhausted, no more calls — garbage → error, then ok") {
   FakeYouTube yt(kKey);
   FakeController ctl;
   YouTubeWatch w(ctl, options(yt));
@@ -149,6 +149,7 @@ TEST_CASE("youtube watch: the title follows the song, rate-limited, and skips wh
   FakeYouTube yt(kKey);
   FakeController ctl;
   ctl.snapshot.track.text = "Air \u2013 Sexy Boy";
+  yt.set_description("B1", "Our station, all day. Schedule: example.org");
   auto o = options(yt);
   o.cfg.song_title = true;
   o.cfg.song_interval = 1;
@@ -156,6 +157,8 @@ TEST_CASE("youtube watch: the title follows the song, rate-limited, and skips wh
   w.start();
   REQUIRE(wait_for([&] { return yt_status(ctl).title_updates == 1; }, 5));
   CHECK(yt.broadcasts().at("B1").title == "Radio Test \u2013 24/7 \u2013 Air \u2013 Sexy Boy");
+  // The update replaces the snippet whole: the operator's description is sent back, not lost.
+  CHECK(yt.broadcasts().at("B1").description == "Our station, all day. Schedule: example.org");
   {
     std::lock_guard lk(ctl.mu);
     ctl.snapshot.track.text = "Daft Punk \u2013 Digital Love";
