@@ -1,6 +1,10 @@
 #include "api/youtube/quota.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "base/log.hpp"
 
 namespace loopcast {
 namespace {
@@ -8,6 +12,10 @@ using namespace std::chrono;
 
 constexpr int kPst = -8 * 3600;
 constexpr int kPdt = -7 * 3600;
+
+// The budgets of the process, by OAuth client and API (shared_quota).
+Mutex g_shared_mu;
+std::map<std::string, std::weak_ptr<QuotaBudget>> g_shared GUARDED_BY(g_shared_mu);
 
 // The n-th Sunday (1-based) of a month, as a date.
 sys_days nth_sunday(year y, month m, unsigned n) { return sys_days{year_month_weekday{y, m, weekday_indexed{Sunday, n}}}; }
@@ -40,6 +48,7 @@ void QuotaBudget::roll(SysSeconds now) {
 }
 
 bool QuotaBudget::spend(int units, Need need, SysSeconds now, int reserve) {
+  MutexLock lk(mu_);
   roll(now);
   if (exhausted_) return false;
   const int limit = need == Need::watch ? budget_ : budget_ - std::max(0, reserve);
@@ -49,23 +58,41 @@ bool QuotaBudget::spend(int units, Need need, SysSeconds now, int reserve) {
 }
 
 void QuotaBudget::exhausted(SysSeconds now) {
+  MutexLock lk(mu_);
   roll(now);
   exhausted_ = true;
 }
 
 bool QuotaBudget::blocked(SysSeconds now) {
+  MutexLock lk(mu_);
   roll(now);
   return exhausted_ || used_ + kQuotaList > budget_;
 }
 
 int QuotaBudget::used(SysSeconds now) {
+  MutexLock lk(mu_);
   roll(now);
   return used_;
 }
 
 SysSeconds QuotaBudget::reset_at(SysSeconds now) {
+  MutexLock lk(mu_);
   roll(now);
   return reset_;
+}
+
+std::shared_ptr<QuotaBudget> shared_quota(const std::string& client_id, const std::string& api_url, int budget) {
+  MutexLock lk(g_shared_mu);
+  auto& slot = g_shared[client_id + " " + api_url];
+  if (auto live = slot.lock()) {
+    if (live->budget() != budget)
+      log::warn("youtube", "streams of one OAuth client share one quota of {} units a day; {} given for another stream is ignored",
+                live->budget(), budget);
+    return live;
+  }
+  auto made = std::make_shared<QuotaBudget>(budget);
+  slot = made;
+  return made;
 }
 
 double paced_poll(double poll_s, int per_poll, int left, double to_reset_s) {

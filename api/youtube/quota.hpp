@@ -4,6 +4,10 @@
 // Pure: time comes in as an argument, so the DST edges are unit-tested.
 #pragma once
 #include <chrono>
+#include <memory>
+#include <string>
+
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
@@ -22,6 +26,7 @@ int pacific_offset(SysSeconds t);
 // The first instant after `t` at which the Pacific date changes: when the quota resets.
 SysSeconds next_pacific_midnight(SysSeconds t);
 
+// Thread-safe: the streams of one OAuth project share one (shared_quota below).
 class QuotaBudget {
  public:
   enum class Need { watch, optional };  // watch: the watch/recover loop; optional: song titles
@@ -29,21 +34,28 @@ class QuotaBudget {
   explicit QuotaBudget(int budget) : budget_(budget) {}
   // Charges `units` and says whether the call may go ahead. A watch call may spend up to the
   // budget; an optional one only what leaves `reserve` (what the loop needs until the reset).
-  bool spend(int units, Need need, SysSeconds now, int reserve = 0);
+  bool spend(int units, Need need, SysSeconds now, int reserve = 0) EXCLUDES(mu_);
   // YouTube answered quotaExceeded: nothing more until the reset, whatever our count says.
-  void exhausted(SysSeconds now);
-  bool blocked(SysSeconds now);  // the budget is spent (or YouTube said so) until the reset
-  int used(SysSeconds now);
+  void exhausted(SysSeconds now) EXCLUDES(mu_);
+  bool blocked(SysSeconds now) EXCLUDES(mu_);  // the budget is spent (or YouTube said so) until the reset
+  int used(SysSeconds now) EXCLUDES(mu_);
   int budget() const { return budget_; }
-  SysSeconds reset_at(SysSeconds now);
+  SysSeconds reset_at(SysSeconds now) EXCLUDES(mu_);
 
  private:
-  void roll(SysSeconds now);  // a new Pacific day starts from zero
-  int budget_;
-  int used_ = 0;
-  bool exhausted_ = false;
-  SysSeconds reset_{};  // end of the day being counted
+  void roll(SysSeconds now) REQUIRES(mu_);  // a new Pacific day starts from zero
+  const int budget_;
+  Mutex mu_;
+  int used_ GUARDED_BY(mu_) = 0;
+  bool exhausted_ GUARDED_BY(mu_) = false;
+  SysSeconds reset_ GUARDED_BY(mu_){};  // end of the day being counted
 };
+
+// Google counts quota per OAuth project, not per stream: every watch of the process that calls
+// `api_url` as `client_id` spends from one budget (the first one's size; a different size given
+// later is logged and ignored). Its use_count() is how many watches share it, which each of them
+// multiplies its own needs by when it plans polls and its reserve.
+std::shared_ptr<QuotaBudget> shared_quota(const std::string& client_id, const std::string& api_url, int budget);
 
 // How long to wait between polls so that `per_poll` units every `poll_s` seconds, plus one
 // recovery, fit in the `left` units until the reset `to_reset_s` seconds away: poll_s when they

@@ -75,12 +75,12 @@ YouTubeWatch::YouTubeWatch(Controller& ctl, YouTubeWatchOptions opts)
       opts_(std::move(opts)),
       http_(opts_.io_timeout),
       auth_(http_, opts_.cfg.oauth_url, OAuthClient{opts_.cfg.client_id, opts_.cfg.client_secret}, opts_.cfg.refresh_token),
-      quota_(opts_.cfg.quota),
-      client_(http_, auth_, quota_, opts_.cfg.api_url) {
+      quota_(shared_quota(opts_.cfg.client_id, opts_.cfg.api_url, opts_.cfg.quota)),
+      client_(http_, auth_, *quota_, opts_.cfg.api_url) {
   register_secret(opts_.stream_key);
   MutexLock lk(mu_);
   st_.state = "starting";
-  st_.quota_budget = opts_.cfg.quota;
+  st_.quota_budget = quota_->budget();
 }
 
 YouTubeWatch::~YouTubeWatch() { stop(); }
@@ -113,8 +113,8 @@ void YouTubeWatch::publish() {
   YouTubeStatus copy;
   {
     MutexLock lk(mu_);
-    st_.quota_used = quota_.used(now);
-    st_.quota_reset = iso_utc(quota_.reset_at(now));
+    st_.quota_used = quota_->used(now);
+    st_.quota_reset = iso_utc(quota_->reset_at(now));
     copy = st_;
   }
   ctl_.report_youtube(copy);
@@ -140,13 +140,17 @@ void YouTubeWatch::run() {
 }
 
 int YouTubeWatch::reserve(SysSeconds now) {
-  const double to_reset = static_cast<double>((quota_.reset_at(now) - now).count());
-  return static_cast<int>(std::ceil(to_reset / std::max(opts_.cfg.poll, kReservePoll) * kUnitsPerPoll)) + kQuotaRecovery;
+  const double to_reset = static_cast<double>((quota_->reset_at(now) - now).count());
+  // Every watch sharing the budget needs as much as this one.
+  const double sharers = static_cast<double>(std::max<long>(1, quota_.use_count()));
+  return static_cast<int>(std::ceil(sharers * (to_reset / std::max(opts_.cfg.poll, kReservePoll) * kUnitsPerPoll + kQuotaRecovery)));
 }
 
 double YouTubeWatch::per_poll_seconds(SysSeconds now) {
-  const double to_reset = static_cast<double>((quota_.reset_at(now) - now).count());
-  return paced_poll(opts_.cfg.poll, static_cast<int>(std::ceil(kUnitsPerPoll)), quota_.budget() - quota_.used(now), to_reset);
+  const double to_reset = static_cast<double>((quota_->reset_at(now) - now).count());
+  // Shared by N watches: this one may plan with 1/N of what is left.
+  const int sharers = static_cast<int>(std::max<long>(1, quota_.use_count()));
+  return paced_poll(opts_.cfg.poll, static_cast<int>(std::ceil(kUnitsPerPoll)), (quota_->budget() - quota_->used(now)) / sharers, to_reset);
 }
 
 double YouTubeWatch::failed(const std::string& error) {
@@ -154,7 +158,7 @@ double YouTubeWatch::failed(const std::string& error) {
   if (fault == ApiFault::quota) {
     set_state("quota_exhausted", error);
     const SysSeconds now = sys_now();
-    return std::clamp(static_cast<double>((quota_.reset_at(now) - now).count()) + 1, 1.0, kQuotaRecheck);
+    return std::clamp(static_cast<double>((quota_->reset_at(now) - now).count()) + 1, 1.0, kQuotaRecheck);
   }
   set_state("error", fmt::format("{} ({})", error, to_string(fault)));
   return opts_.backoff.delay(attempt_++);
@@ -200,10 +204,10 @@ Result<std::optional<BroadcastInfo>> YouTubeWatch::find_bound(const LiveStreamIn
 
 double YouTubeWatch::cycle() {
   const SysSeconds now = sys_now();
-  if (quota_.blocked(now)) {
-    set_state("quota_exhausted", fmt::format("daily quota spent ({} of {} units); watching again at {}", quota_.used(now), quota_.budget(),
-                                             iso_utc(quota_.reset_at(now))));
-    return std::clamp(static_cast<double>((quota_.reset_at(now) - now).count()) + 1, 1.0, kQuotaRecheck);
+  if (quota_->blocked(now)) {
+    set_state("quota_exhausted", fmt::format("daily quota spent ({} of {} units); watching again at {}", quota_->used(now), quota_->budget(),
+                                             iso_utc(quota_->reset_at(now))));
+    return std::clamp(static_cast<double>((quota_->reset_at(now) - now).count()) + 1, 1.0, kQuotaRecheck);
   }
   auto streams = client_.list_streams();
   if (!streams) return failed(streams.error());

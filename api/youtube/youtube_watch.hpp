@@ -70,7 +70,7 @@ class YouTubeWatch {
   const YouTubeWatchOptions opts_;
   ApiHttp http_;
   OAuth auth_;
-  QuotaBudget quota_;     // the watch thread's alone
+  std::shared_ptr<QuotaBudget> quota_;  // shared by the streams of one OAuth client (quota.hpp)
   YouTubeClient client_;  // the watch thread's alone
   std::atomic<bool> stop_{false};
   mutable Mutex mu_;  // guards st_; report_youtube is called without it

@@ -100,7 +100,6 @@ bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s
   return cond();
 }
 
-namespace {
 sockaddr_in loopback(int port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -108,6 +107,8 @@ sockaddr_in loopback(int port) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return a;
 }
+
+namespace {
 
 // One short-lived TCP socket on loopback:port, passed to `op` (bind or connect); true on success.
 template <class Op>

@@ -1,6 +1,7 @@
 // Test-side process helpers: shell commands, background processes, polling. (The product never
 // spawns anything; tests do, to run the loopcast binary and the rig.)
 #pragma once
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <csignal>
@@ -56,6 +57,7 @@ struct KilledAtExit {
 // Polls `cond` until it holds (true) or timeout_s passes (false; cond is asked once more at the end).
 bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s = 0.05);
 
+sockaddr_in loopback(int port);  // 127.0.0.1:port
 int free_tcp_port();            // a port nothing listens on at 127.0.0.1 right now (0 on failure)
 bool tcp_port_free(int port);   // 127.0.0.1:port can be bound
 bool tcp_connects(int port);    // something accepts connections on 127.0.0.1:port

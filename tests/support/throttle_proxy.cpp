@@ -1,5 +1,7 @@
 #include "tests/support/throttle_proxy.hpp"
 
+#include "tests/support/proc.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -11,13 +13,6 @@
 
 namespace loopcast::test {
 namespace {
-sockaddr_in loopback(int port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
 void small_buffers(int fd) {
   const int n = 16 * 1024;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &n, sizeof n);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "base/tls.hpp"
 #include "tests/support/proc.hpp"
 
 namespace loopcast::test {
@@ -15,6 +16,16 @@ struct TestCerts {
   std::string dir;
   std::string ca() const { return dir + "/ca.pem"; }
 };
+
+// The process-wide TLS policy (base/tls.hpp) for one test, put back at scope exit for the others.
+struct PolicyScope {
+  explicit PolicyScope(TlsPolicy p) : saved(tls_policy()) { set_tls_policy(std::move(p)); }
+  ~PolicyScope() { set_tls_policy(saved); }
+  TlsPolicy saved;
+};
+
+// The port of "scheme://host:PORT".
+inline int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
 
 // stunnel accepting TLS on 127.0.0.1:port with `cert` (a TestCerts name), forwarding to backend_port.
 struct TlsProxy {

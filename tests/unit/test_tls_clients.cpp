@@ -25,13 +25,6 @@ using namespace loopcast;
 using namespace loopcast::test;
 
 namespace {
-struct PolicyScope {  // the policy is process-wide: put it back for the other tests
-  explicit PolicyScope(TlsPolicy p) : saved(tls_policy()) { set_tls_policy(std::move(p)); }
-  ~PolicyScope() { set_tls_policy(saved); }
-  TlsPolicy saved;
-};
-
-int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
 
 std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 

@@ -94,3 +94,23 @@ TEST_CASE("youtube quota: polling slows down when the budget cannot pay for the 
   CHECK(paced_poll(15, 3, 10000, 86400) == doctest::Approx(86400.0 / ((10000 - kQuotaRecovery) / 3.0)));
   CHECK(paced_poll(30, 3, 100, 3600) == doctest::Approx(3600));  // nothing beyond a recovery: wait for the reset
 }
+
+TEST_CASE("youtube quota: the streams of one OAuth client spend from one budget") {
+  const SysSeconds t = std::chrono::sys_days{std::chrono::year{2026} / 7 / 1} + std::chrono::hours(12);
+  auto a = shared_quota("client-a", "https://api.test/youtube/v3", 120);
+  auto b = shared_quota("client-a", "https://api.test/youtube/v3", 99999);  // the first budget stands
+  auto other = shared_quota("client-b", "https://api.test/youtube/v3", 120);
+  CHECK(a == b);
+  CHECK(b->budget() == 120);
+  CHECK(a.use_count() == 2);  // two watches share it: each plans with its share
+  CHECK(a->spend(kQuotaWrite, QuotaBudget::Need::watch, t));
+  CHECK(b->spend(kQuotaWrite, QuotaBudget::Need::watch, t));
+  CHECK_FALSE(a->spend(kQuotaWrite, QuotaBudget::Need::watch, t));  // 150 > 120: together, not 50 each
+  CHECK(b->used(t) == 100);
+  CHECK(other->used(t) == 0);
+  CHECK(other->spend(kQuotaWrite, QuotaBudget::Need::watch, t));
+  a.reset();
+  b.reset();
+  // Once no stream uses it, the next one starts a budget of its own.
+  CHECK(shared_quota("client-a", "https://api.test/youtube/v3", 300)->budget() == 300);
+}

@@ -192,3 +192,20 @@ TEST_CASE("youtube watch: the stream key comes from the ingest URL, the title te
   const std::string long_song(300, 'x');
   CHECK(render_title("{song}", "", "", long_song, true).size() == 100);
 }
+
+TEST_CASE("youtube watch: two streams of one OAuth client count against one budget") {
+  FakeYouTube yt(kKey);
+  FakeController one, two;
+  YouTubeWatch w1(one, options(yt));
+  YouTubeWatch w2(two, options(yt));
+  w1.start();
+  w2.start();
+  REQUIRE(wait_for([&] { return yt_status(one).state == "ok" && yt_status(two).state == "ok" && yt.api_calls() >= 6; }, 5));
+  w1.stop();
+  w2.stop();
+  // The process's one budget for this client holds every unit the API charged, both watches' calls.
+  auto budget = shared_quota(FakeYouTube::kClientId, yt.api_url(), 1);
+  CHECK(budget->budget() == 10000000);
+  CHECK(budget.use_count() == 3);  // the two watches and this look
+  CHECK(budget->used(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())) == yt.units());
+}
