@@ -18,7 +18,10 @@ BUILD=(build-essential cmake pkg-config ca-certificates ccache
   rapidjson-dev libfmt-dev doctest-dev libsystemd-dev libssl-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
-  stunnel4 openssl stress-ng nodejs npm debootstrap systemd-container)
+  stunnel4 openssl stress-ng debootstrap systemd-container)
+# Node.js for the dashboard test: Debian's nodejs + npm, unless a Node.js with npm is already there
+# (NodeSource's nodejs ships npm itself and Conflicts: npm, so asking for Debian's npm breaks apt).
+[ "$WHAT" = test ] && ! command -v npm >/dev/null && RIG+=(nodejs npm)
 $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >/dev/null
 if [ "$WHAT" = test ]; then
   # The dashboard test drives Debian's chromium with playwright-core (from the npm registry).

@@ -289,7 +289,10 @@ void FrontDoor::accept_all() {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;  // edge-triggered: pump() reads and writes until EAGAIN
     ev.data.u64 = c->id;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) continue;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      if (from_addr == 0) per_address_.erase(addr);  // no entry left behind for an address never counted
+      continue;  // ~Conn closes it
+    }
     ++from_addr;
     ++stats_.open;
     conns_.emplace(c->id, std::move(c));

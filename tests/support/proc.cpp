@@ -171,15 +171,22 @@ long vm_kb(pid_t pid, const char* field) {
   return 0;
 }
 
-SilentListener::SilentListener() {
-  fd = socket(AF_INET, SOCK_STREAM, 0);
+int listen_loopback(int backlog, int& port, const std::function<void(int)>& before_bind) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  if (before_bind) before_bind(fd);
   sockaddr_in a = loopback(0);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  listen(fd, 8);
   socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, backlog) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    close(fd);
+    return -1;
+  }
   port = ntohs(a.sin_port);
+  return fd;
 }
+
+SilentListener::SilentListener() { fd = listen_loopback(8, port); }
 
 SilentListener::~SilentListener() { close_now(); }
 

@@ -58,6 +58,9 @@ struct KilledAtExit {
 bool wait_for(const std::function<bool()>& cond, double timeout_s, double poll_s = 0.05);
 
 sockaddr_in loopback(int port);  // 127.0.0.1:port
+// A socket listening on 127.0.0.1 at a free port (stored in `port`); `before_bind` may set options
+// the accepted sockets inherit. -1 on failure.
+int listen_loopback(int backlog, int& port, const std::function<void(int)>& before_bind = {});
 int free_tcp_port();            // a port nothing listens on at 127.0.0.1 right now (0 on failure)
 bool tcp_port_free(int port);   // 127.0.0.1:port can be bound
 bool tcp_connects(int port);    // something accepts connections on 127.0.0.1:port

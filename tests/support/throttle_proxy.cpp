@@ -33,14 +33,8 @@ bool write_all(int fd, const char* buf, size_t n, const std::atomic<bool>& stop)
 }  // namespace
 
 ThrottleProxy::ThrottleProxy(int backend_port, double bytes_per_second) : backend_port_(backend_port), rate_(bytes_per_second) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  small_buffers(listen_fd_);  // inherited by the accepted socket: the client's window stays small
-  sockaddr_in a = loopback(0);
-  bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  listen(listen_fd_, 4);
-  socklen_t len = sizeof a;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
+  // Small buffers, inherited by the accepted socket: the client's window stays small.
+  listen_fd_ = listen_loopback(4, port_, small_buffers);
   thread_ = std::thread([this] { run(); });
 }
 
