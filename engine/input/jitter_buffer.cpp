@@ -73,7 +73,16 @@ bool JitterBuffer::write(uint8_t* const* planes, int samples, bool blocking, con
 void JitterBuffer::mark_discontinuity() {
   MutexLock lk(mu_);
   const int64_t level = write_pos_ - read_pos_;
-  if (buffering_ || level <= 0) return;  // nothing plays before it: the refill fades in anyway
+  if (level <= 0) return;
+  if (buffering_) {
+    // Refilling: nothing plays before the new audio, and the refill fades in anyway. But an underrun
+    // may have left a few of the old connection's samples to play first; they would meet the new
+    // audio inside that fade-in (a step listeners hear as a click), so they go.
+    av_audio_fifo_reset(fifo_.get());
+    read_pos_ = write_pos_;
+    skip_at_ = -1;
+    return;
+  }
   add_ramp_locked(write_pos_ - std::min<int64_t>(fade_, level), false);
   add_ramp_locked(write_pos_, true);
 }

@@ -29,7 +29,7 @@ class JitterBuffer {
   // fade_len() of them fade out (a crossfade partner starts there).
   int read(uint8_t* const* out, int samples);
   // The producer's next samples do not continue the previous ones (a new connection): they fade in
-  // after the buffered audio fades out, unless the buffer is refilling anyway.
+  // after the buffered audio fades out; while refilling, what is left of the old audio is dropped.
   void mark_discontinuity();
   int fade_len() const { return fade_; }
 

@@ -12,7 +12,10 @@ extern char** environ;
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <vector>
 #include <sstream>
 #include <string_view>
 #include <stdexcept>
@@ -156,9 +159,38 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
+namespace {
+// Every temporary directory a test process made goes when that process exits (each ctest case is
+// its own process), so runs do not pile logs and recordings up in /tmp. Only the process that made
+// a directory removes it: a forked helper that calls exit() must not take its parent's files.
+// LOOPCAST_KEEP_TMP=1 (or the rig's LOOPCAST_KEEP_RIG=1) keeps them for a post-mortem.
+class TempDirs {
+ public:
+  void add(const std::string& dir) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dirs_.push_back(dir);
+  }
+  ~TempDirs() {
+    if (getpid() != owner_ || std::getenv("LOOPCAST_KEEP_TMP") || std::getenv("LOOPCAST_KEEP_RIG")) return;
+    std::error_code ec;
+    for (const auto& d : dirs_) std::filesystem::remove_all(d, ec);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+  const pid_t owner_ = getpid();
+};
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+}  // namespace
+
 std::string make_temp_dir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl + " failed");
+  temp_dirs().add(tmpl);
   return tmpl;
 }
 

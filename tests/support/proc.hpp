@@ -65,6 +65,7 @@ int free_tcp_port();            // a port nothing listens on at 127.0.0.1 right 
 bool tcp_port_free(int port);   // 127.0.0.1:port can be bound
 bool tcp_connects(int port);    // something accepts connections on 127.0.0.1:port
 std::string read_text(const std::string& path);
+// A fresh /tmp/PREFIX-XXXXXX, removed when the test process exits (LOOPCAST_KEEP_TMP=1 keeps it).
 std::string make_temp_dir(const std::string& prefix);
 // A make_temp_dir() removed with all it holds at scope exit (caches and recordings add up).
 struct TempDir {

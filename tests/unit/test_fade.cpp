@@ -81,6 +81,24 @@ TEST_CASE("fade: a new connection's audio meets the old one's with a dip, not a 
   CHECK(jb.underruns() == 0);
 }
 
+TEST_CASE("fade: the station comes back after an underrun that left a few samples — they do not meet the new audio mid-fade") {
+  // An underrun with fewer than fade_len samples left keeps them for after the refill; if the
+  // connection then drops and a new one refills the buffer, those old samples and the new audio
+  // abut inside the refill's fade-in: a step (seen on the rig at the station's return).
+  JitterBuffer jb(kRate, 2, 0.1, 2.0);
+  const int fade = fade::ramp_samples(kRate);
+  Sine a(kRate / 4 + fade / 2, 0.0), b(kRate / 2, 2.5);
+  jb.write(a.p, static_cast<int>(a.l.size()), false, kNoAbort);
+  std::vector<float> rec;
+  record(jb, rec, 11);  // plays a until fewer than fade_len samples remain: underrun, leftovers kept
+  REQUIRE(jb.underruns() == 1);
+  REQUIRE(jb.level() > 0);
+  jb.mark_discontinuity();  // the station reconnects
+  jb.write(b.p, kRate / 2, false, kNoAbort);
+  record(jb, rec, 20);
+  CHECK(max_step(rec) <= music_step());
+}
+
 TEST_CASE("fade: audio dropped on overflow is cut out between a fade-out and a fade-in") {
   JitterBuffer jb(kRate, 2, 0.1, 0.5);
   Sine a(kRate / 4, 0.0);
