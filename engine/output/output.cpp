@@ -1,5 +1,7 @@
 #include "engine/output/output.hpp"
 
+#include "engine/output/h264_nal.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -153,7 +155,8 @@ bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& inf
     offset_us_ = av_rescale_q(pkt->dts, streams_.video->time_base, kMicros);
   }
   const AVRational tb = video ? streams_.video->time_base : streams_.audio->time_base;
-  info = {av_rescale_q(pkt->dts, tb, kMicros), video, key, video && (pkt->flags & AV_PKT_FLAG_DISPOSABLE)};
+  const bool disposable = video && !key && ((pkt->flags & AV_PKT_FLAG_DISPOSABLE) || h264_non_reference(pkt->data, pkt->size));
+  info = {av_rescale_q(pkt->dts, tb, kMicros), video, key, disposable};
   if (info.dts_us < offset_us_) return false;  // before the entry point
   if (video && video_waits_key_) {
     if (!key) {
