@@ -1,5 +1,7 @@
 #include "api/avio_http.hpp"
 
+#include "base/libav_log.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,11 +30,12 @@ Result<std::unique_ptr<HttpStream>> HttpStream::open(const std::string& url, con
   apply_tls_policy(&opts);
   AVIOInterruptCB cb = s->deadline_.callback();
   s->deadline_.arm(timeout_s);
+  take_libav_error();  // what libav logs during this open explains its failure (a TLS refusal)
   const int err = avio_open2(&s->io_, url.c_str(), AVIO_FLAG_READ, &cb, &opts);
   av_dict_free(&opts);
   if (err < 0) {
     if (stop) return Error{fmt::format("{}: stopped", shown), Errc::unavailable};
-    const std::string why = s->deadline_.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : av_error_string(err);
+    const std::string why = s->deadline_.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : describe_av_failure(err);
     return Error{fmt::format("{}: {}", shown, why), err == AVERROR_HTTP_NOT_FOUND ? Errc::not_found : Errc::unavailable};
   }
   return s;

@@ -1,5 +1,7 @@
 #include "engine/input/loop_source.hpp"
 
+#include "base/libav_log.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,10 +35,11 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   raw->interrupt_callback = AVIOInterruptCB{&LoopSource::interrupted, this};
   AVDictionary* opts = nullptr;
   apply_tls_policy(&opts);  // a loop may be an https:// URL
+  take_libav_error();       // what libav logs during this open explains its failure (a TLS refusal)
   int open_err = avformat_open_input(&raw, path.c_str(), nullptr, &opts);
   av_dict_free(&opts);
   if (int err = open_err; err < 0)
-    return fail(av_error_string(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
+    return fail(describe_av_failure(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
   fmt_.reset(raw);
   if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) return fail(av_error_string(err));
   // Only the picture matters: audio and other tracks of the loop file are never read.

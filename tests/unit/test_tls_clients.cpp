@@ -136,9 +136,10 @@ TEST_CASE("the AzuraCast feed over https: refused without the CA (no song), foll
     FakeController ctl;
     AzuraCastFeed feed(ctl, opts);
     feed.start();
-    // (The error says "Input/output error": libav logs "Peer certificate failed verification" but
-    // the feed's last_error does not carry the reason. Refused is what counts here.)
     CHECK(wait_until([&] { return !ctl.status().trigger.last_error.empty(); }, 10));
+    // The operator reads why: the certificate, not a bare "Input/output error".
+    const std::string why = ctl.status().trigger.last_error;
+    CHECK_MESSAGE(why.find("certificate") != std::string::npos, why);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a few retries of both channels
     CHECK(songs(ctl) == 0);
     CHECK(az.rest_calls() == 0);  // nothing reached the station behind the proxy
@@ -165,8 +166,9 @@ TEST_CASE("a network loop over https: refused without the CA, opened with it") {
   {
     PolicyScope system_cas(TlsPolicy{});
     auto src = LoopSource::open(url, out);
-    REQUIRE_FALSE(src);  // ("Input/output error": the reason is in libav's log line only)
+    REQUIRE_FALSE(src);
     CHECK(src.error().find("open loop") != std::string::npos);
+    CHECK_MESSAGE(src.error().find("certificate") != std::string::npos, src.error());  // why, not just "Input/output error"
   }
   {
     PolicyScope private_ca(TlsPolicy{true, certs.ca()});
