@@ -111,6 +111,12 @@ const std::vector<Key>& keys() {
          c.engine.height = h;
          return Status::ok();
        }, "output size, even, 16x16..3840x2160", "1280x720"},
+      {"fit", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
+         const auto mode = parse_fit_mode(v);
+         if (!mode) return bad("fit", v, "expected contain|cover|stretch");
+         c.engine.fit = *mode;
+         return Status::ok();
+       }, "contain|cover|stretch: a loop of another shape (4:3, anamorphic, portrait) is shown whole with black bars, fills the frame cropped at the centre, or is stretched; pixel aspect and rotation are honoured", "contain"},
       {"fps", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("fps", v), c.engine.fps); }, "output frame rate", "30", range([](const AppConfig& c) { return static_cast<double>(c.engine.fps); }, 1, 60, "1..60")},
       {"vbitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("vbitrate", v), c.engine.video_bitrate); }, "video bitrate, CBR", "2500k", range([](const AppConfig& c) { return static_cast<double>(c.engine.video_bitrate); }, 100000, 20000000, "100k..20M")},
       {"abitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("abitrate", v), c.engine.audio_bitrate); }, "AAC bitrate", "128k", range([](const AppConfig& c) { return static_cast<double>(c.engine.audio_bitrate); }, 32000, 320000, "32k..320k")},

@@ -278,7 +278,7 @@ void Supervisor::set_error(const std::string& e) {
 // server delays only its own switch.
 void Supervisor::start_prepare(std::shared_ptr<SwitchScheduler::Prepared> prep, const std::string& path,
                                const std::string& art_url, bool splice, const TrackInfo& track) const {
-  std::thread([prep, path, art_url, cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P, cfg_.engine.fps},
+  std::thread([prep, path, art_url, cache = splice ? cache_ : nullptr, fmt = VideoFormat{cfg_.engine.width, cfg_.engine.height, AV_PIX_FMT_YUV420P, cfg_.engine.fps, cfg_.engine.fit},
                ov = cfg_.engine.overlay, scene = ArtSceneLayout{cfg_.engine.width, cfg_.engine.height, 0, cfg_.engine.overlay.font},
                scene_text = ArtSceneText{track.artist, track.title, track.album}, fallback = cfg_.engine.loop] {
     std::unique_ptr<LoopSource> src;

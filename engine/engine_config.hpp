@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/backoff.hpp"
+#include "engine/video/fit.hpp"
 #include "engine/video/overlay_config.hpp"
 #include "engine/video/visualizer_config.hpp"
 
@@ -18,6 +19,7 @@ struct EngineConfig {
   int width = 1280;
   int height = 720;
   int fps = 30;
+  FitMode fit = FitMode::contain;    // a loop of another shape: black bars, centre crop or stretch
   int64_t video_bitrate = 2'500'000;
   int64_t audio_bitrate = 128'000;
   int sample_rate = 44100;

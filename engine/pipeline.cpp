@@ -19,7 +19,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
     if (!path) return Error{path.error(), path.code()};
     p->splice_ = std::move(*path);
   } else {
-    auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps});
+    auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
     if (!loop) return Error{loop.error(), loop.code()};
     p->loop_ = std::move(*loop);
     p->loop_->set_cancel(&p->stop_);

@@ -10,6 +10,7 @@
 #include "base/log.hpp"
 #include "base/tls.hpp"
 #include "engine/input/decoder.hpp"
+#include "engine/input/orientation.hpp"
 #include "engine/video/colorspace.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
@@ -50,6 +51,8 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   dec_ = std::move(dec->ctx);
   AVStream* st = fmt_->streams[stream_];
   tb_ = st->time_base;
+  stream_rotation_ = stream_rotation(st);
+  fit_ = std::make_unique<FitScaler>(out.width, out.height, out.fit);
   AVRational rate = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
   if (rate.num > 0 && rate.den > 0) frame_dur_ = av_q2d(av_inv_q(rate));
   if (!decode_next()) return fail("no decodable video frame");
@@ -133,8 +136,17 @@ bool LoopSource::decode_next() {
   return false;
 }
 
+PictureShape LoopSource::shape_of(const AVFrame* f) const {
+  // The container's pixel aspect when it gives one (MP4 'pasp', Matroska display size), else the
+  // bitstream's: what players show.
+  const AVRational sar = av_guess_sample_aspect_ratio(fmt_.get(), fmt_->streams[stream_], const_cast<AVFrame*>(f));
+  return PictureShape{f->width, f->height, sar.num, sar.den, stream_rotation_ ? *stream_rotation_ : frame_rotation(f).value_or(0)};
+}
+
 void LoopSource::convert_into_current(AVFrame* src) {
-  const bool same = src->width == out_.width && src->height == out_.height && src->format == out_.pix_fmt && is_output_colorspace(src);
+  const PictureShape shape = shape_of(src);
+  const bool same = src->format == out_.pix_fmt && is_output_colorspace(src) && fit_->plan(shape).is_identity(out_.width, out_.height) &&
+                    (shape.sar_num <= 0 || shape.sar_num == shape.sar_den);
   if (same) {
     av_frame_unref(current_.get());
     av_frame_move_ref(current_.get(), src);
@@ -148,10 +160,11 @@ void LoopSource::convert_into_current(AVFrame* src) {
     }
     // The encoder may still hold a reference to the previous picture: never scribble on it.
     av_frame_make_writable(current_.get());
-    sws_.reset(sws_getCachedContext(sws_.release(), src->width, src->height, static_cast<AVPixelFormat>(src->format),
-                                    out_.width, out_.height, out_.pix_fmt, SWS_BILINEAR, nullptr, nullptr, nullptr));
-    convert_to_output_colorspace(sws_.get(), src);
-    sws_scale(sws_.get(), src->data, src->linesize, 0, src->height, current_->data, current_->linesize);
+    if (Status st = fit_->draw(src, shape, current_.get()); !st) {
+      ++errors_;  // the previous picture stays on air; said once, not 30 times a second
+      if (!draw_warned_) log::warn("loop", "'{}': {}", path_, st.error());
+      draw_warned_ = true;
+    }
     av_frame_unref(src);
   }
   current_->pict_type = AV_PICTURE_TYPE_NONE;  // the source's frame types must not steer the encoder

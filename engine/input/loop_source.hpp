@@ -1,13 +1,17 @@
 // One background loop video, decoded endlessly and delivered as output-sized frames on a local
 // timeline that never jumps: at EOF the file is rewound and its timestamps continue where the
-// previous pass ended. The file's own timestamps never reach the output.
+// previous pass ended. The file's own timestamps never reach the output. Each picture is shown
+// upright and in its own shape (pixel aspect ratio, rotation) as the fit mode says.
 #pragma once
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
+#include "engine/video/fit.hpp"
+#include "engine/video/fit_scaler.hpp"
 
 namespace loopcast {
 
@@ -16,6 +20,7 @@ struct VideoFormat {
   int height = 720;
   AVPixelFormat pix_fmt = AV_PIX_FMT_YUV420P;
   int fps = 30;  // the output rate: a source frame goes on air at the output frame nearest its time
+  FitMode fit = FitMode::contain;  // a picture of another shape: bars, crop or stretch (fit.hpp)
 };
 
 class LoopSource {
@@ -53,6 +58,7 @@ class LoopSource {
   bool decode_next();  // fills next_ / next_t_; false when the file yields nothing
   bool rewind();
   void convert_into_current(AVFrame* src);  // consumes src
+  PictureShape shape_of(const AVFrame* f) const;
   static int interrupted(void* self);
 
   std::string path_;
@@ -60,7 +66,8 @@ class LoopSource {
   std::atomic<const std::atomic<bool>*> cancel_{nullptr};
   InputPtr fmt_;
   CodecCtxPtr dec_;
-  SwsPtr sws_;
+  std::unique_ptr<FitScaler> fit_;
+  std::optional<int> stream_rotation_;  // the stream's display matrix; else each frame's (if any)
   PacketPtr pkt_ = make_packet();
   FramePtr next_ = make_frame();     // decoded, not yet on air
   FramePtr staged_ = make_frame();   // due, about to be converted
@@ -78,6 +85,7 @@ class LoopSource {
   int empty_passes_ = 0;
   bool repeated_ = false;
   bool still_ = false;  // one picture, no file
+  bool draw_warned_ = false;
   uint64_t decoded_ = 0;
   uint64_t errors_ = 0;
 };

@@ -59,7 +59,7 @@ Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const 
 Result<std::unique_ptr<CachedLoop>> build_cache(const std::string& loop, const std::string& path, const EngineConfig& cfg,
                                                 const std::atomic<bool>* cancel) {
   auto fail = [&](const std::string& why, Errc code) { return Error{fmt::format("cache loop '{}': {}", loop, why), code}; };
-  auto src = LoopSource::open(loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps});
+  auto src = LoopSource::open(loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
   if (!src) return fail(src.error(), src.code());
   (*src)->set_cancel(cancel);
   auto enc = Encoder::h264(cfg, cache_tuning(cfg));

@@ -46,11 +46,13 @@ H264Tuning cache_tuning(const EngineConfig& cfg) {
 // 3: a source frame goes on air at the output frame at or just before it, whole-frame passes (1 cached a
 // repeat-and-skip where a file's frame times sat a hair past the output grid; 2 let rounding noise
 // pick among frames exactly half-way, e.g. 60 fps loops), so entries made before are rebuilt.
+// 4: the fit mode, the pixel aspect ratio and the rotation shape the picture (issue 26); entries of
+// 3 stretched every loop to the frame.
 std::string cache_profile(const EngineConfig& cfg) {
   const H264Tuning t = cache_tuning(cfg);
-  return fmt::format("loopcast-splice 3; {} {}x{} yuv420p bt709 tv sar1:1 {}fps gop{} closed {}b/s cbr vbv{}; preset {} bf{} {}",
-                     LIBAVCODEC_IDENT, cfg.width, cfg.height, cfg.fps, gop_frames(cfg), cfg.video_bitrate, cfg.video_bitrate * 2,
-                     t.preset, t.max_b_frames, t.x264_params);
+  return fmt::format("loopcast-splice 4; {} {}x{} yuv420p bt709 tv sar1:1 fit {} {}fps gop{} closed {}b/s cbr vbv{}; preset {} bf{} {}",
+                     LIBAVCODEC_IDENT, cfg.width, cfg.height, to_string(cfg.fit), cfg.fps, gop_frames(cfg), cfg.video_bitrate,
+                     cfg.video_bitrate * 2, t.preset, t.max_b_frames, t.x264_params);
 }
 
 Result<std::string> content_hash(const std::string& path) {

@@ -311,3 +311,25 @@ TEST_CASE("url_host: the host alone, whatever user info, port, path or query sur
   CHECK(loopcast::url_host("rtmp://[::1]:1935/live") == "[::1]");
   CHECK(loopcast::url_host("/tmp/out.flv").empty());
 }
+
+TEST_CASE("fit: --fit takes contain, cover or stretch (default contain), from a flag or the config file, and names a bad value") {
+  AppConfig c;
+  CHECK(c.engine.fit == FitMode::contain);
+  REQUIRE(apply_cli_flags(c, {"--fit", "cover"}));
+  CHECK(c.engine.fit == FitMode::cover);
+  REQUIRE(apply_cli_flags(c, {"--fit=stretch"}));
+  CHECK(c.engine.fit == FitMode::stretch);
+  REQUIRE(apply_config_json(c, R"({"fit": "contain"})"));
+  CHECK(c.engine.fit == FitMode::contain);
+
+  const Status bad = apply_cli_flags(c, {"--fit", "zoom"});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.code() == Errc::invalid);
+  CHECK(bad.error() == "--fit: fit: invalid value 'zoom': expected contain|cover|stretch");
+  const Status bad_json = apply_config_json(c, R"({"fit": "Cover"})");
+  REQUIRE_FALSE(bad_json);
+  CHECK(bad_json.error() == "fit: invalid value 'Cover': expected contain|cover|stretch");
+  CHECK_FALSE(apply_config_json(c, R"({"fit": 1})"));
+  CHECK(c.engine.fit == FitMode::contain);  // a refused value changes nothing
+  CHECK(cli_usage().find("--fit V") != std::string::npos);
+}

@@ -186,7 +186,8 @@ TEST_CASE("loops listing: video files only, sorted, with length and size — thu
   REQUIRE(img);
   CHECK(img->width == 320);
   CHECK(img->height == 180);
-  check_colour(img->mean(0.2, 0.2, 0.8, 0.8), {255, 0, 0}, 30);  // the fixture is a red still
+  // The fixture is a red square still: shown square (--fit contain) at x 70..249, black bars beside.
+  check_colour(img->mean(0.3, 0.2, 0.7, 0.8), {255, 0, 0}, 30);
   CHECK(cat.thumbnail("still")->get() == red->get());         // without extension; decoded once
 
   for (const char* bad : {"../outside.mp4", "..", "a/b.mp4", "..\\x.mp4", ""}) {
