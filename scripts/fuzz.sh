@@ -11,7 +11,7 @@ OUT=build/fuzz; rm -rf "$OUT/corpus"; mkdir -p "$OUT/corpus"  # fresh corpus: sa
 CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
 SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp api/youtube/youtube_parse.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
      control/atomic_file.cpp control/command.cpp control/command_queue.cpp control/status_json.cpp control/time_window.cpp control/time_zone.cpp base/log.cpp base/redact.cpp
-     base/backoff.cpp engine/video/yuv_color.cpp)
+     base/backoff.cpp engine/video/yuv_color.cpp engine/video/fit.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -fno-sanitize=pointer-overflow -Wno-ambiguous-reversed-operator -I. \
   "${SRC[@]}" $(pkg-config --cflags --libs fmt libavutil) -o "$OUT/fuzz_parsers"
