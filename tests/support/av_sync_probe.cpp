@@ -1,4 +1,5 @@
 #include "tests/support/av_sync_probe.hpp"
+#include "tests/support/flv_probe.hpp"
 
 #include <fmt/format.h>
 
@@ -10,22 +11,6 @@
 
 namespace loopcast::test {
 namespace {
-
-// One sample of any libav sample format, scaled to [-1, 1].
-double sample_at(const AVFrame* f, int ch, int i, int channels) {
-  const auto fmt = static_cast<AVSampleFormat>(f->format);
-  const bool planar = av_sample_fmt_is_planar(fmt);
-  const uint8_t* base = f->extended_data[planar ? ch : 0];
-  const int idx = planar ? i : i * channels + ch;
-  switch (av_get_packed_sample_fmt(fmt)) {
-    case AV_SAMPLE_FMT_U8: return (base[idx] - 128) / 128.0;
-    case AV_SAMPLE_FMT_S16: return reinterpret_cast<const int16_t*>(base)[idx] / 32768.0;
-    case AV_SAMPLE_FMT_S32: return reinterpret_cast<const int32_t*>(base)[idx] / 2147483648.0;
-    case AV_SAMPLE_FMT_FLT: return reinterpret_cast<const float*>(base)[idx];
-    case AV_SAMPLE_FMT_DBL: return reinterpret_cast<const double*>(base)[idx];
-    default: return 0;
-  }
-}
 
 Result<CodecCtxPtr> open_decoder(const AVStream* st, const std::string& path) {
   const AVCodec* c = avcodec_find_decoder(st->codecpar->codec_id);

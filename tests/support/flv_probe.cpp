@@ -101,22 +101,6 @@ double mean_luma(const AVFrame* f, const Thumb& fallback) {
   return static_cast<double>(sum) / (static_cast<double>(f->width) * f->height);
 }
 
-// One sample of any libav sample format, scaled to [-1, 1].
-double sample_at(const AVFrame* f, int ch, int i, int channels) {
-  const auto fmt = static_cast<AVSampleFormat>(f->format);
-  const bool planar = av_sample_fmt_is_planar(fmt);
-  const uint8_t* base = f->extended_data[planar ? ch : 0];
-  const int idx = planar ? i : i * channels + ch;
-  switch (av_get_packed_sample_fmt(fmt)) {
-    case AV_SAMPLE_FMT_U8: return (base[idx] - 128) / 128.0;
-    case AV_SAMPLE_FMT_S16: return reinterpret_cast<const int16_t*>(base)[idx] / 32768.0;
-    case AV_SAMPLE_FMT_S32: return reinterpret_cast<const int32_t*>(base)[idx] / 2147483648.0;
-    case AV_SAMPLE_FMT_S64: return static_cast<double>(reinterpret_cast<const int64_t*>(base)[idx]) / 9223372036854775808.0;
-    case AV_SAMPLE_FMT_FLT: return reinterpret_cast<const float*>(base)[idx];
-    case AV_SAMPLE_FMT_DBL: return reinterpret_cast<const double*>(base)[idx];
-    default: return 0;
-  }
-}
 
 // RMS over all channels per whole second of audio; a trailing partial second is dropped.
 struct RmsMeter {
@@ -319,6 +303,22 @@ bool keyframe_near(const StreamReport& video, double t, double tolerance) {
   for (double kf : video.keyframes)
     if (std::abs(kf - t) < tolerance) return true;
   return false;
+}
+
+double sample_at(const AVFrame* f, int ch, int i, int channels) {
+  const auto fmt = static_cast<AVSampleFormat>(f->format);
+  const bool planar = av_sample_fmt_is_planar(fmt);
+  const uint8_t* base = f->extended_data[planar ? ch : 0];
+  const int idx = planar ? i : i * channels + ch;
+  switch (av_get_packed_sample_fmt(fmt)) {
+    case AV_SAMPLE_FMT_U8: return (base[idx] - 128) / 128.0;
+    case AV_SAMPLE_FMT_S16: return reinterpret_cast<const int16_t*>(base)[idx] / 32768.0;
+    case AV_SAMPLE_FMT_S32: return reinterpret_cast<const int32_t*>(base)[idx] / 2147483648.0;
+    case AV_SAMPLE_FMT_S64: return static_cast<double>(reinterpret_cast<const int64_t*>(base)[idx]) / 9223372036854775808.0;
+    case AV_SAMPLE_FMT_FLT: return reinterpret_cast<const float*>(base)[idx];
+    case AV_SAMPLE_FMT_DBL: return reinterpret_cast<const double*>(base)[idx];
+    default: return 0;
+  }
 }
 
 }  // namespace loopcast::test

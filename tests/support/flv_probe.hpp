@@ -10,6 +10,8 @@
 
 #include "base/result.hpp"
 
+struct AVFrame;
+
 namespace loopcast::test {
 
 using Thumb = std::array<uint8_t, 64>;  // 8x8 luma thumbnail, row-major
@@ -67,5 +69,8 @@ int classify(const Thumb& t, const std::vector<std::vector<Thumb>>& loops, doubl
 std::vector<std::pair<int, double>> loop_runs(const MediaReport& rep, const std::vector<std::vector<Thumb>>& loops);
 // A keyframe strictly within `tolerance` seconds of `t`.
 bool keyframe_near(const StreamReport& video, double t, double tolerance);
+
+// One sample of any libav sample format (planar or packed), scaled to [-1, 1].
+double sample_at(const AVFrame* f, int ch, int i, int channels);
 
 }  // namespace loopcast::test
