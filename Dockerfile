@@ -11,7 +11,7 @@ FROM debian:12-slim
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      libavformat59 libavcodec59 libavutil57 libswresample4 libswscale6 libavfilter8 fonts-dejavu-core \
+      libavformat59 libavcodec59 libavutil57 libswresample4 libswscale6 libavfilter8 libebur128-1 fonts-dejavu-core \
       libfmt9 libsystemd0 libssl3 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --create-home loopcast \

@@ -47,7 +47,7 @@ const std::string& dashboard_page() {
  <!-- section: stream (numbers + sparkline) -->
  <section><h2>Stream</h2><dl>
   <dt>Frames</dt><dd id="frames">0</dd><dt>FPS</dt><dd id="fps">0</dd><dt>Bitrate</dt><dd id="kbps">0</dd>
-  <dt>Audio</dt><dd id="audio">–</dd><dt>Outputs</dt><dd id="outputs">–</dd><dt>YouTube</dt><dd id="youtube">–</dd><dt>Last error</dt><dd id="error">–</dd></dl>
+  <dt>Audio</dt><dd id="audio">–</dd><dt>Loudness</dt><dd id="loudness">–</dd><dt>Outputs</dt><dd id="outputs">–</dd><dt>YouTube</dt><dd id="youtube">–</dd><dt>Last error</dt><dd id="error">–</dd></dl>
   <canvas id="spark" width="600" height="60"></canvas>
   <div class="legend"><span class="kbps">━ bitrate</span> · <span class="fpsl">━ fps</span> · last 2 min</div></section>
  <!-- section: control -->
@@ -77,6 +77,9 @@ function show(s) {
   $('frames').textContent = s.video_frames; $('fps').textContent = s.fps.toFixed(1);
   $('kbps').textContent = Math.round(s.bitrate_kbps) + ' kb/s';
   $('audio').textContent = (s.audio.state || '–') + (s.audio.icy_title ? ' · ' + s.audio.icy_title : '');
+  const l = s.loudness, lv = v => v == null ? '–' : v.toFixed(1);  // EBU R128 of the audio as sent; null: silence
+  $('loudness').textContent = !l ? '–' : lv(l.short_term) + ' LUFS (3 s) · integrated ' + lv(l.integrated) + ' · peak ' + lv(l.true_peak) +
+    ' dBTP' + (l.target == null ? '' : ' · gain ' + (l.gain_db >= 0 ? '+' : '') + lv(l.gain_db) + ' dB to ' + l.target);
   $('outputs').textContent = s.outputs.map(o => o.url + ' ' + o.state).join(', ') || '–';
   $('error').textContent = s.last_error || '–';
   const y = s.youtube || {state: 'off'};  // health · lifecycle · viewers, one line

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -40,6 +41,13 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
 }
 
+// A sample value in the exposition format's spelling (+Inf, -Inf, NaN: silence has no loudness).
+std::string sample(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  return fmt::format("{}", v);
+}
+
 // `stream="id",` (or nothing outside the registry): the first label of every per-stream series.
 std::string stream_label(const StatusSnapshot& s) { return s.stream.empty() ? "" : fmt::format("stream=\"{}\"", label(s.stream)); }
 
@@ -49,7 +57,7 @@ void per_stream(std::string& out, const std::vector<StatusSnapshot>& all, const 
   out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
   for (const auto& s : all) {
     const std::string l = stream_label(s);
-    out += fmt::format("{}{} {}\n", name, l.empty() ? "" : "{" + l + "}", static_cast<double>(value(s)));
+    out += fmt::format("{}{} {}\n", name, l.empty() ? "" : "{" + l + "}", sample(static_cast<double>(value(s))));
   }
 }
 
@@ -109,6 +117,17 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
   per_stream(o, all, "loopcast_audio_reconnects_total", "counter", "Station input reconnection attempts.", [](S s) { return s.audio_reconnects; });
   per_stream(o, all, "loopcast_audio_underruns_total", "counter", "Times the audio buffer ran dry (silence).", [](S s) { return s.audio_underruns; });
   per_stream(o, all, "loopcast_audio_buffer_seconds", "gauge", "Seconds of station audio buffered.", [](S s) { return s.audio_buffer; });
+  std::vector<StatusSnapshot> metered;  // running streams: loudness of the audio as sent (EBU R128)
+  for (const auto& s : all)
+    if (s.loudness) metered.push_back(s);
+  if (!metered.empty()) {
+    per_stream(o, metered, "loopcast_loudness_momentary_lufs", "gauge", "Loudness of the last 400 ms as sent (EBU R128 momentary).", [](S s) { return s.loudness->sent.momentary; });
+    per_stream(o, metered, "loopcast_loudness_short_term_lufs", "gauge", "Loudness of the last 3 s as sent (EBU R128 short-term).", [](S s) { return s.loudness->sent.short_term; });
+    per_stream(o, metered, "loopcast_loudness_integrated_lufs", "gauge", "Gated loudness since the stream started (EBU R128 integrated).", [](S s) { return s.loudness->sent.integrated; });
+    per_stream(o, metered, "loopcast_loudness_range_lu", "gauge", "Loudness range (EBU R128 LRA).", [](S s) { return s.loudness->sent.range; });
+    per_stream(o, metered, "loopcast_true_peak_dbtp", "gauge", "Highest true peak of the last 3 s as sent.", [](S s) { return s.loudness->sent.true_peak; });
+    per_stream(o, metered, "loopcast_loudness_gain_db", "gauge", "Gain the loudness leveler applies (0 without --loudness-target).", [](S s) { return s.loudness->gain_db; });
+  }
   per_stream_state(o, all, "loopcast_video_mode", "Video path of the stream (1 for the current one): encode or splice.", "mode",
                    [](S s) { return s.video_mode.empty() ? std::string("encode") : s.video_mode; });
   per_stream_state(o, all, "loopcast_input_state", "Station input state (1 for the current one).", "state",

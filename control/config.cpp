@@ -22,7 +22,7 @@
 namespace loopcast {
 namespace {
 
-enum class Kind { str, integer, number, boolean, bitrate, size, output, backoff, flag_true, flag_false, json };
+enum class Kind { str, integer, number, number_or_off, boolean, bitrate, size, output, backoff, flag_true, flag_false, json };
 
 constexpr double kNoMax = std::numeric_limits<double>::infinity();
 
@@ -126,6 +126,17 @@ const std::vector<Key>& keys() {
       {"x264_threads", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("x264_threads", v), c.engine.x264_threads); }, "encoder threads, 0 = auto", "0"},
       {"io_timeout", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("io_timeout", v), c.engine.io_timeout); }, "seconds before a stalled network read/write fails", "10", range([](const AppConfig& c) { return static_cast<double>(c.engine.io_timeout); }, 0, 300, "(0, 300] s", true)},
       {"audio_buffer", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("audio_buffer", v), c.engine.audio_buffer); }, "live audio jitter buffer, seconds", "0.5", range([](const AppConfig& c) { return static_cast<double>(c.engine.audio_buffer); }, 0.05, 10, "0.05..10 s")},
+      {"loudness_target", Kind::number_or_off, [](AppConfig& c, const std::string& v) -> Status {
+         if (v == "off") {
+           c.engine.loudness_target.reset();
+           return Status::ok();
+         }
+         auto lufs = parse_number("loudness_target", v);
+         if (!lufs) return Error{lufs.error(), lufs.code()};
+         if (*lufs < -30 || *lufs > -5) return bad("loudness_target", v, "expected -30..-5 LUFS or off");
+         c.engine.loudness_target = *lufs;
+         return Status::ok();
+       }, "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); -30..-5 or off. Loudness is measured and shown either way", "off"},
       {"crossfade", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("crossfade", v), c.engine.crossfade); }, "seconds of blend between loops on a switch", "0", range([](const AppConfig& c) { return static_cast<double>(c.engine.crossfade); }, 0, 5, "0..5 s")},
       {"realtime", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("realtime", v), c.engine.realtime); }, "pace against the wall clock", "true"},
       {"no_realtime", Kind::flag_false, [](AppConfig& c, const std::string&) { c.engine.realtime = false; return Status::ok(); }, "encode as fast as possible (files, tests)", "off"},
@@ -272,6 +283,10 @@ Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
     case Kind::number:
       if (!v.IsNumber()) return wrong("a number");
       return fmt::format("{}", v.GetDouble());
+    case Kind::number_or_off:
+      if (v.IsNumber()) return fmt::format("{}", v.GetDouble());
+      if (v.IsString() && std::string(v.GetString()) == "off") return std::string("off");
+      return wrong("a number or \"off\"");
     case Kind::bitrate:
       if (v.IsString()) return std::string(v.GetString());
       if (v.IsInt64()) return std::to_string(v.GetInt64());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "control/track.hpp"
+#include "engine/audio/loudness_status.hpp"
 #include "engine/input/audio_feed.hpp"
 #include "engine/output/output_status.hpp"
 
@@ -115,6 +116,7 @@ struct StatusSnapshot {
   uint64_t audio_underruns = 0;
   double audio_buffer = 0;        // seconds in the jitter buffer
   std::string icy_title;
+  std::optional<LoudnessStatus> loudness;  // none while stopped
   TriggerStatus trigger;          // the AzuraCast feed (status.json: "trigger")
   YouTubeStatus youtube;          // YouTube's side (status.json: "youtube", the last key; absent while "off")
   std::vector<OutputStatus> outputs;

@@ -1,5 +1,7 @@
 #include "control/status_json.hpp"
 
+#include <cmath>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -13,6 +15,27 @@ void kv(W& w, const char* k, uint64_t v) { w.Key(k); w.Uint64(v); }
 void kv(W& w, const char* k, int64_t v) { w.Key(k); w.Int64(v); }
 void kv(W& w, const char* k, int v) { w.Key(k); w.Int(v); }
 void kv(W& w, const char* k, bool v) { w.Key(k); w.Bool(v); }
+
+// LUFS and dB to a tenth (what a meter shows); null where there is nothing to measure (silence).
+void level(W& w, const char* k, double v) {
+  w.Key(k);
+  if (std::isfinite(v)) w.Double(std::round(v * 10) / 10);
+  else w.Null();
+}
+
+void write_loudness(W& w, const LoudnessStatus& l) {
+  w.StartObject();
+  level(w, "momentary", l.sent.momentary);
+  level(w, "short_term", l.sent.short_term);
+  level(w, "integrated", l.sent.integrated);
+  level(w, "range", l.sent.range);
+  level(w, "true_peak", l.sent.true_peak);
+  level(w, "true_peak_max", l.sent.true_peak_max);
+  level(w, "target", l.target ? *l.target : NAN);
+  level(w, "gain_db", l.gain_db);
+  level(w, "limiter_db", l.limiter_db);
+  w.EndObject();
+}
 
 void write_ack(W& w, const CommandAck& a) {
   w.StartObject();
@@ -154,6 +177,9 @@ std::string status_to_json(const StatusSnapshot& s) {
   kv(w, "buffer_seconds", s.audio_buffer);
   kv(w, "icy_title", s.icy_title);
   w.EndObject();
+  w.Key("loudness");
+  if (s.loudness) write_loudness(w, *s.loudness);
+  else w.Null();
   w.Key("outputs");
   w.StartArray();
   for (const auto& o : s.outputs) {

@@ -517,6 +517,7 @@ StatusSnapshot Supervisor::status() const {
     s.audio_underruns = a.underruns;
     s.audio_buffer = a.buffer;
     s.icy_title = a.icy_title;
+    s.loudness = pipe->loudness();
     if (!a.last_error.empty() && s.last_error.empty()) s.last_error = a.last_error;
   }
   return s;

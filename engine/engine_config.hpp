@@ -1,6 +1,7 @@
 // Media settings of one pipeline: what to read, how to encode, where to send.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct EngineConfig {
   int x264_threads = 0;              // 0 = x264's choice
   double io_timeout = 10.0;          // seconds without progress before a network read/write fails
   double audio_buffer = 0.5;         // target jitter-buffer level for live audio, seconds
+  std::optional<double> loudness_target;  // LUFS; none = measure only, leave the level alone
   double crossfade = 0.0;            // seconds of blend between old and new loop on a switch
   bool realtime = true;              // pace output against the wall clock
   double speed = 1;                  // ... at this many media seconds per wall second (soaks)

@@ -153,6 +153,7 @@ Status Pipeline::tick() {
   AVFrame* a = aframe_.get();
   av_frame_make_writable(a);
   audio_->read(a->data, a->nb_samples);
+  loudness_.process(reinterpret_cast<float* const*>(a->data), a->nb_samples);
   a->pts = audio_samples_;
   visualizer_.push(a, audio_samples_);
   if (Status st = aenc_.encode(a, false, [this](AVPacket* p) { send(1, p); }); !st) return st;

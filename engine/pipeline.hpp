@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/audio/loudness_stage.hpp"
 #include "engine/input/audio_feed.hpp"
 #include "engine/encoder.hpp"
 #include "engine/engine_config.hpp"
@@ -67,6 +68,7 @@ class Pipeline {
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;
   AudioFeedStatus audio() const { return audio_->status(); }
+  LoudnessStatus loudness() const { return loudness_.status(); }
   const FrameTap& tap() const { return tap_; }  // the on-air keyframe for previews
 
  private:
@@ -89,6 +91,7 @@ class Pipeline {
   Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
   FrameTap tap_;
   Visualizer visualizer_{cfg_.visualizer, cfg_.width, cfg_.height, cfg_.sample_rate};
+  LoudnessStage loudness_{cfg_.sample_rate, cfg_.loudness_target};  // between the feed and the AAC encoder
 
   Mutex switch_mu_;
   std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what loopcast needs on Debian 12 (as root, or with sudo). Usage: install-deps.sh [run|test]
-#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, RapidJSON, fmt, doctest, OpenSSL (the
+#   run  (default): compiler, CMake, ccache, FFmpeg dev libs, libebur128, RapidJSON, fmt, doctest, OpenSSL (the
 #                   API's HTTPS; cpp-httplib is vendored) — enough to build and run loopcast;
 #   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
 #         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
@@ -14,7 +14,7 @@ WHAT=${1:-${LOOPCAST_DEPS:-run}}
 case "$WHAT" in run|test) ;; *) echo "usage: install-deps.sh [run|test]" >&2; exit 2 ;; esac
 $SUDO apt-get update -qq
 BUILD=(build-essential cmake pkg-config ca-certificates ccache
-  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev fonts-dejavu-core
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev libebur128-dev fonts-dejavu-core
   rapidjson-dev libfmt-dev doctest-dev libsystemd-dev libssl-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium

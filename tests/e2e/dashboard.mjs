@@ -44,6 +44,8 @@ try {
   result.initial = await state();
   await page.waitForFunction(() => Number(document.querySelector('#frames').textContent) > 0, null, { timeout: 10000 });
   result.frames = Number(await page.textContent('#frames'));
+  await page.waitForFunction(() => /integrated -?\d/.test(document.querySelector('#loudness').textContent), null, { timeout: 10000 });
+  result.loudness = await page.textContent('#loudness');
   await page.fill('#token', token);
   await page.click('#stop');
   await page.waitForFunction(() => document.querySelector('#state').textContent === 'stopped', null, { timeout: 10000 });

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <filesystem>
+#include <regex>
 #include <string>
 
 #include "tests/integration/run_loopcast.hpp"
@@ -40,6 +41,9 @@ TEST_CASE("dashboard page in headless Chromium: live status, Stop/Start, preview
   MESSAGE(line);
   CHECK(std::string(d["initial"].GetString()) == "running");
   CHECK(d["frames"].GetDouble() > 0);
+  // The loudness line: the tone's EBU R128 readings as status.json has them (issue 26).
+  const std::string loud = d["loudness"].GetString();
+  CHECK_MESSAGE(std::regex_search(loud, std::regex("^-\\d+\\.\\d LUFS \\(3 s\\) · integrated -\\d+\\.\\d · peak -\\d+\\.\\d dBTP$")), loud);
   CHECK(std::string(d["after_stop"].GetString()) == "stopped");
   CHECK(std::string(d["message"].GetString()) == "stop: ok");
   CHECK(std::string(d["after_start"].GetString()) == "running");
