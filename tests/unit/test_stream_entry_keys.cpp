@@ -2,6 +2,7 @@
 // from LOOPCAST_STREAM_KEY_<ID>, and "backup" with the backup ingest given or derived.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 
 #include "api/stream_routes.hpp"
@@ -69,4 +70,33 @@ TEST_CASE("stream entry: backup derives YouTube's backup ingest, or takes backup
   auto a = entry(R"({"id": "a", "output": "a.flv", "backup": true, "backup_output": "b.flv"})");
   auto b = entry(R"({"id": "b", "output": "b.flv"})");
   CHECK(validate_streams({*a, *b}).error().find("is already stream 'a''s") != std::string::npos);
+}
+
+TEST_CASE("stream entry: the Kubernetes ConfigMap's streams config parses, with its keys from the Secret's variables") {
+  // deploy/kubernetes/configmap.yaml: the block under "loopcast.json: |", 4 spaces in.
+  std::ifstream in(std::string(LOOPCAST_SOURCE_DIR) + "/deploy/kubernetes/configmap.yaml");
+  std::string line, json;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (inside && line.rfind("    ", 0) == 0) json += line.substr(4) + "\n";
+    else if (inside) break;
+    if (line.find("loopcast.json: |") != std::string::npos) inside = true;
+  }
+  auto doc = split_streams_document(json);
+  REQUIRE_MESSAGE(doc, json);
+  ScopedEnv env({{"LOOPCAST_STREAM_KEY_JAZZ", "jazz-key"}, {"LOOPCAST_STREAM_KEY_TALK", "talk-key"}, {"LOOPCAST_API_TOKEN_TALK", "t"}});
+  AppConfig top = base();
+  REQUIRE(apply_config_json(top, doc->top_json));
+  std::vector<StreamSpec> specs;
+  for (const auto& e : doc->entries) {
+    auto s = parse_stream_entry(top, e);
+    REQUIRE_MESSAGE(s, e);
+    fill_stream_key(*s);
+    REQUIRE(resolve_backup_outputs(*s));
+    REQUIRE(validate_stream(*s));
+    specs.push_back(*s);
+  }
+  REQUIRE(validate_streams(specs));
+  CHECK(specs.at(0).backup_outputs.at(0) == "rtmps://b.rtmps.youtube.com:443/live2?backup=1/jazz-key");
+  CHECK(specs.at(1).api_token == "t");
 }
