@@ -4,11 +4,19 @@
 // error here), plus loopcast's own rules: no secret in the ConfigMap, the StatefulSet, Services,
 // PDB and Secret agree on names and labels, the Kustomization lists files that exist.
 //
+// Runs on Node 18 (Debian 12's nodejs, which scripts/install-deps.sh installs on a fresh machine) and
+// later: kubernetes-models is pinned to 4.5.1, the last release whose packages all declare
+// engines node >=14 (5.x declares >=22; it happens to run on 18 but `npm ci` warns EBADENGINE and
+// fails under engine-strict). 4.x ships the compiled validators as _schemas/*.mjs without exporting
+// them, so they are imported by file from the package's own directory.
+//
 // usage: node validate.mjs MANIFEST_DIR [BROKEN_DIR]
 // Every file of BROKEN_DIR must FAIL (each is a deliberately broken manifest): proof that the
 // validator catches what it claims to.
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import YAML from "yaml";
 
 const SCHEMAS = {
@@ -21,8 +29,10 @@ const SCHEMAS = {
 const KUSTOMIZATION_KEYS = new Set(["apiVersion", "kind", "resources", "labels", "commonLabels", "namespace", "namePrefix", "images", "replicas",
   "configMapGenerator", "secretGenerator", "patches", "generatorOptions", "components"]);
 
+const SCHEMA_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve("kubernetes-models")), "_schemas");
+
 async function validator(name) {
-  return (await import(`kubernetes-models/_schemas/${name}`)).validate;
+  return (await import(pathToFileURL(path.join(SCHEMA_DIR, `${name}.mjs`)).href)).validate;
 }
 
 // Runs the schema's validator on a proxy of `doc` that records which fields the validator looks at;
