@@ -9,6 +9,7 @@ extern "C" {
 #include <chrono>
 
 #include "api/azuracast.hpp"
+#include "api/cluster_router.hpp"
 #include "api/dashboard_page.hpp"
 #include "api/event_stream.hpp"
 #include "api/http/front_door.hpp"
@@ -134,6 +135,27 @@ bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res)
   return false;
 }
 
+bool HttpServer::stream_authorized(const httplib::Request& req, httplib::Response& res, const std::string& id) const {
+  const std::string token = streams_ ? streams_->token(id) : "";
+  if (token.empty()) return authorized(req, res);  // a stream without its own token: the admin's rules
+  if (bearer_ok(req, token) || (!cfg_.api_token.empty() && bearer_ok(req, cfg_.api_token))) return true;
+  res.set_header("WWW-Authenticate", "Bearer");
+  reply_error(res, 401, fmt::format("missing or wrong bearer token for stream '{}'", id));
+  return false;
+}
+
+bool HttpServer::stream_webhook_authorized(const httplib::Request& req, httplib::Response& res, const std::string& token) const {
+  if (bearer_ok(req, token) || basic_password_ok(req, token)) return true;
+  const bool admin_set = !cfg_.webhook_user.empty() || !cfg_.api_token.empty();
+  if (admin_set) {
+    httplib::Response ignored;  // the admin's check writes its own 401; this one is ours
+    if (webhook_authorized(req, ignored)) return true;
+  }
+  res.set_header("WWW-Authenticate", "Basic realm=\"loopcast\"");
+  reply_error(res, 401, "webhook credentials required: this stream's token (Bearer, or Basic auth with it as the password)");
+  return false;
+}
+
 // AzuraCast sends Basic auth when configured; the API token is accepted too. With no webhook user
 // but an API token, the token guards the webhook as well (Bearer, or Basic with it as password):
 // an open webhook would let anyone put text on the live picture and make loopcast fetch any URL as
@@ -168,11 +190,18 @@ void HttpServer::routes() {
       reply_error(res, 403, "cross-origin request refused: Origin is not this server (set an API token to use the API from another site)");
       return httplib::Server::HandlerResponse::Handled;
     });
+  // A request for another replica's stream goes to that replica (api/cluster_router.hpp): each
+  // stream route asks the router first, once httplib has read the body (no hook before a route's
+  // handler sees it).
+  if (streams_ && cluster_.shard.sharded()) router_ = std::make_unique<ClusterRouter>(cluster_, *streams_);
   lifecycle_routes();
   track_route();
   webhook_route();
   observe_routes();
-  if (streams_) add_stream_routes(*svr_, *streams_, [this](const httplib::Request& req, httplib::Response& res) { return authorized(req, res); }, *events_);
+  if (streams_)
+    add_stream_routes(*svr_, *streams_,
+                      [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
+                      *events_, StreamsView{cluster_, backups_, router_.get()});
   dashboard_routes();
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -231,8 +260,17 @@ std::shared_ptr<Controller> HttpServer::webhook_target(const httplib::Request& r
 
 void HttpServer::webhook_route() {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-    if (!webhook_authorized(req, res)) return;
+    if (router_ && router_->route(req, res)) return;  // another replica's stream
+    // The target's own token, if it has one, decides: found before the credentials are checked.
     auto np = parse_nowplaying(req.body);
+    std::string id;
+    if (streams_) id = req.matches.size() > 1 ? req.matches[1].str() : streams_->configured_station(np ? np->station : "");
+    if (streams_ && id.empty()) {  // no station match: the first stream's, as webhook_target() picks
+      const auto ids = streams_->ids();
+      if (!ids.empty()) id = ids.front();
+    }
+    const std::string stream_token = streams_ && !id.empty() ? streams_->token(id) : "";
+    if (!(stream_token.empty() ? webhook_authorized(req, res) : stream_webhook_authorized(req, res, stream_token))) return;
     if (!np) return reply_error(res, 400, np.error());
     auto ctl = webhook_target(req, np->station, res);
     if (!ctl) return;

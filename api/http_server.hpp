@@ -7,6 +7,7 @@
 
 #include "api/http/front_limits.hpp"
 #include "base/result.hpp"
+#include "control/cluster.hpp"
 #include "control/config.hpp"
 #include "control/controller.hpp"
 
@@ -24,6 +25,7 @@ class EventStream;
 class Streams;
 class LoopCatalog;
 class SnapshotCache;
+class ClusterRouter;
 
 // A token is set, there is no HTTPS, and the API listens where other hosts can reach it: the
 // bearer token can be read on the way (warned at start).
@@ -45,6 +47,12 @@ class HttpServer {
   // SIGHUP: reads the certificate files again for new connections; on error the old one stays.
   Status reload_certificate();
   int port() const { return port_; }
+  // Replicas: this one's shard (shown in /api/v1/streams), its peers (requests for their streams
+  // are forwarded) and the backup publications it runs for them; before start().
+  void set_cluster(Cluster cluster, const Streams* backups = nullptr) {
+    cluster_ = std::move(cluster);
+    backups_ = backups;
+  }
 
  private:
   void routes();
@@ -55,7 +63,12 @@ class HttpServer {
   void dashboard_routes();  // snapshot.jpg, loops + thumbnails, recent events
   void warn_if_token_in_clear() const;
   bool authorized(const httplib::Request& req, httplib::Response& res) const;  // bearer, or 401
+  // A stream's routes: the admin's token, or the stream's own (api_token in its entry), or 401.
+  bool stream_authorized(const httplib::Request& req, httplib::Response& res, const std::string& id) const;
   bool webhook_authorized(const httplib::Request& req, httplib::Response& res) const;
+  // The webhook of a stream with its own token takes that token (Bearer, or Basic password) or
+  // the admin's credentials; an open webhook cannot reach it.
+  bool stream_webhook_authorized(const httplib::Request& req, httplib::Response& res, const std::string& token) const;
   // The webhook's stream: /webhook/azuracast/{id}, else the stream declaring the payload's
   // station shortcode, else the first; null (404 written) for an unknown id.
   std::shared_ptr<Controller> webhook_target(const httplib::Request& req, const std::string& station, httplib::Response& res);
@@ -63,6 +76,9 @@ class HttpServer {
 
   Controller& ctl_;
   Streams* streams_ = nullptr;  // null: one stream, ctl_
+  Cluster cluster_;
+  const Streams* backups_ = nullptr;
+  std::unique_ptr<ClusterRouter> router_;  // null: not sharded
   ControlConfig cfg_;
   const FrontLimits limits_;
   std::unique_ptr<RouteRunner> svr_;

@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "api/cluster_router.hpp"
 #include "api/event_stream.hpp"
 #include "api/http_reply.hpp"
 #include "api/track_request.hpp"
@@ -16,8 +17,9 @@ namespace loopcast {
 namespace {
 constexpr const char* kId = "/api/v1/streams/([a-z0-9-]{1,64})";
 
-// One line of the list: enough to see at a glance which stream is on air and healthy.
-void write_summary(rapidjson::Writer<rapidjson::StringBuffer>& w, const StatusSnapshot& s) {
+// One line of the list: enough to see at a glance which stream is on air and healthy. `replica`:
+// the replica that runs it (-1: not sharded, not shown).
+void write_summary(rapidjson::Writer<rapidjson::StringBuffer>& w, const StatusSnapshot& s, int replica = -1) {
   size_t live = 0;
   for (const auto& o : s.outputs) live += o.state == OutputState::live ? 1 : 0;
   auto str = [&](const char* k, const std::string& v) {
@@ -39,8 +41,28 @@ void write_summary(rapidjson::Writer<rapidjson::StringBuffer>& w, const StatusSn
   w.Key("outputs_live"), w.Uint64(live);
   w.Key("restarts"), w.Uint64(s.restarts);
   str("last_error", s.last_error);
+  if (replica >= 0) w.Key("replica"), w.Int(replica);
   w.EndObject();
 }
+
+// The server as the stream routes see it: every handler first lets the cluster router forward a
+// request for a stream another replica runs (api/cluster_router.hpp); the router passes anything
+// else (the listing, this replica's streams) to the handler.
+struct RoutedServer {
+  httplib::Server& svr;
+  const ClusterRouter* router;
+
+  httplib::Server::Handler wrap(httplib::Server::Handler handler) const {
+    if (!router) return handler;
+    return [router = router, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+      if (!router->route(req, res)) handler(req, res);
+    };
+  }
+  void Get(const std::string& pattern, httplib::Server::Handler h) { svr.Get(pattern, wrap(std::move(h))); }
+  void Put(const std::string& pattern, httplib::Server::Handler h) { svr.Put(pattern, wrap(std::move(h))); }
+  void Post(const std::string& pattern, httplib::Server::Handler h) { svr.Post(pattern, wrap(std::move(h))); }
+  void Delete(const std::string& pattern, httplib::Server::Handler h) { svr.Delete(pattern, wrap(std::move(h))); }
+};
 
 std::string change_json(const std::string& id, const Streams::Change& c, const std::string& state) {
   return fmt::format("{{\"ok\":true,\"id\":{},\"created\":{},\"persisted\":{},\"note\":{},\"state\":{}}}", json_quote(id), c.created, c.persisted,
@@ -54,18 +76,75 @@ std::shared_ptr<Controller> stream_of(Streams& streams, const httplib::Request& 
   return ctl;
 }
 
-void list_routes(httplib::Server& svr, Streams& streams) {
-  svr.Get("/api/v1/streams", [&streams](const httplib::Request&, httplib::Response& res) {
+// Which replica this is: {"index", "count", "hash", "owned": [ids run here], "backups": [the
+// backup publications run here for streams other replicas own]}.
+void write_shard(rapidjson::Writer<rapidjson::StringBuffer>& w, const StreamsView& view, const std::vector<std::string>& owned) {
+  w.Key("shard");
+  w.StartObject();
+  w.Key("index"), w.Int(view.cluster.shard.index);
+  w.Key("count"), w.Int(view.cluster.shard.count);
+  w.Key("hash"), w.String("rendezvous: fnv1a64 + splitmix64");
+  w.Key("owned");
+  w.StartArray();
+  for (const auto& id : owned) w.String(id.c_str());
+  w.EndArray();
+  w.Key("backups");
+  w.StartArray();
+  if (view.backups)
+    for (const auto& id : view.backups->ids())
+      if (auto ctl = view.backups->find(id)) write_summary(w, ctl->status(), view.cluster.shard.index);
+  w.EndArray();
+  w.EndObject();
+}
+
+// The other replicas' streams (each summary carries its "replica"), and which replicas answered.
+void write_peers(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::vector<ClusterRouter::PeerListing>& peers) {
+  for (const auto& p : peers) {
+    if (!p.ok) continue;
+    rapidjson::Document doc;
+    if (doc.Parse(p.body.c_str()).HasParseError() || !doc.IsObject() || !doc.HasMember("streams") || !doc["streams"].IsArray()) continue;
+    for (auto& s : doc["streams"].GetArray()) s.Accept(w);
+  }
+}
+
+void write_replicas(rapidjson::Writer<rapidjson::StringBuffer>& w, int self, const std::vector<ClusterRouter::PeerListing>& peers) {
+  w.Key("replicas");
+  w.StartArray();
+  w.StartObject();
+  w.Key("index"), w.Int(self);
+  w.Key("ok"), w.Bool(true);
+  w.EndObject();
+  for (const auto& p : peers) {
+    w.StartObject();
+    w.Key("index"), w.Int(p.index);
+    w.Key("url"), w.String(p.url.c_str());
+    w.Key("ok"), w.Bool(p.ok);
+    if (!p.ok) w.Key("error"), w.String(p.error.c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void list_routes(RoutedServer& svr, Streams& streams, const StreamsView& view) {
+  // The whole cluster's streams when this replica forwards, unless a peer asks (it wants ours only).
+  svr.Get("/api/v1/streams", [&streams, view](const httplib::Request& req, httplib::Response& res) {
+    const bool cluster_wide = view.router && view.router->forwards() && !req.has_header(kForwardedHeader);
+    const auto peers = cluster_wide ? view.router->peer_listings() : std::vector<ClusterRouter::PeerListing>{};
+    const int self = view.cluster.shard.sharded() ? view.cluster.shard.index : -1;
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    const auto ids = streams.ids();
     w.StartObject();
     w.Key("streams");
     w.StartArray();
-    for (const auto& id : streams.ids())
-      if (auto ctl = streams.find(id)) write_summary(w, ctl->status());
+    for (const auto& id : ids)
+      if (auto ctl = streams.find(id)) write_summary(w, ctl->status(), self);
+    write_peers(w, peers);
     w.EndArray();
     w.Key("persistent");
     w.Bool(streams.persistent());
+    write_shard(w, view, ids);
+    if (cluster_wide) write_replicas(w, view.cluster.shard.index, peers);
     w.EndObject();
     res.set_content(sb.GetString(), "application/json");
   });
@@ -79,10 +158,10 @@ void list_routes(httplib::Server& svr, Streams& streams) {
   });
 }
 
-void change_routes(httplib::Server& svr, Streams& streams, const Authorize& authorized) {
+void change_routes(RoutedServer& svr, Streams& streams, const Authorize& authorized) {
   svr.Put(kId, [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(req, res)) return;
     const std::string id = req.matches[1];
+    if (!authorized(req, res, id)) return;
     auto c = streams.put(id, req.body);
     if (!c) return reply_error(res, http_code(c.code()), c.error());
     auto ctl = streams.find(id);
@@ -90,15 +169,15 @@ void change_routes(httplib::Server& svr, Streams& streams, const Authorize& auth
     res.set_content(change_json(id, *c, to_string(ctl ? ctl->status().state : StreamState::stopped)), "application/json");
   });
   svr.Delete(kId, [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(req, res)) return;
     const std::string id = req.matches[1];
+    if (!authorized(req, res, id)) return;
     auto c = streams.remove(id);
     if (!c) return reply_error(res, http_code(c.code()), c.error());
     res.set_content(change_json(id, *c, "deleted"), "application/json");
   });
 }
 
-void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& authorized, EventStream& events) {
+void per_stream_routes(RoutedServer& svr, Streams& streams, const Authorize& authorized, EventStream& events) {
   const std::string base = kId;
   svr.Get(base + "/status", [&streams](const httplib::Request& req, httplib::Response& res) {
     if (auto ctl = stream_of(streams, req, res)) res.set_content(status_to_json(ctl->status()), "application/json");
@@ -122,7 +201,7 @@ void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& 
   });
   auto lifecycle = [&streams, authorized](Status (Controller::*op)()) {
     return [&streams, authorized, op](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(req, res)) return;
+      if (!authorized(req, res, req.matches[1])) return;
       auto ctl = stream_of(streams, req, res);
       if (!ctl) return;
       if (Status st = ((*ctl).*op)(); !st) return reply_error(res, http_code(st.code()), st.error());
@@ -135,7 +214,7 @@ void per_stream_routes(httplib::Server& svr, Streams& streams, const Authorize& 
   svr.Post(base + "/restart", lifecycle(&Controller::restart));
   svr.Post(base + "/mapping/reload", lifecycle(&Controller::reload_mapping));
   svr.Post(base + "/track", [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(req, res)) return;
+    if (!authorized(req, res, req.matches[1])) return;
     auto ctl = stream_of(streams, req, res);
     if (!ctl) return;
     if (Status st = track_request(*ctl, req.body); !st) return reply_error(res, http_code(st.code()), st.error());
@@ -157,9 +236,10 @@ std::string redacted_entry(const std::string& entry_json) {
   };
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string k = it->name.GetString();
-    if (k == "output" && it->value.IsArray())
+    if (k == "api_token" && it->value.IsString()) it->value.SetString("****", a);
+    else if ((k == "output" || k == "backup_output") && it->value.IsArray())
       for (auto& o : it->value.GetArray()) hide(o, true);
-    else if (k == "output") hide(it->value, true);
+    else if (k == "output" || k == "backup_output") hide(it->value, true);
     else hide(it->value, false);  // URLs lose credentials and query values; other text is unchanged
   }
   rapidjson::StringBuffer sb;
@@ -168,8 +248,9 @@ std::string redacted_entry(const std::string& entry_json) {
   return redact_text(sb.GetString());
 }
 
-void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized, EventStream& events) {
-  list_routes(svr, streams);
+void add_stream_routes(httplib::Server& server, Streams& streams, Authorize authorized, EventStream& events, StreamsView view) {
+  RoutedServer svr{server, view.router};
+  list_routes(svr, streams, view);
   change_routes(svr, streams, authorized);
   per_stream_routes(svr, streams, authorized, events);
 }

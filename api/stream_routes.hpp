@@ -5,16 +5,26 @@
 
 #include <functional>
 
+#include "control/cluster.hpp"
 #include "control/streams.hpp"
 
 namespace loopcast {
 
-// `authorized` answers 401 itself and returns false for a mutating call without the token.
-using Authorize = std::function<bool(const httplib::Request&, httplib::Response&)>;
+// `authorized` answers 401 itself and returns false for a mutating call on stream `id` without
+// the admin's token or that stream's own.
+using Authorize = std::function<bool(const httplib::Request&, httplib::Response&, const std::string& id)>;
 
 class EventStream;
+class ClusterRouter;
+// What the listing shows beyond this process's streams: its shard, the backup publications it
+// runs for other replicas, and (with a router that forwards) every other replica's streams.
+struct StreamsView {
+  Cluster cluster;
+  const Streams* backups = nullptr;
+  const ClusterRouter* router = nullptr;
+};
 // `events`: the SSE hub whose client cap and backlog limits /api/v1/streams/{id}/events share.
-void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized, EventStream& events);
+void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized, EventStream& events, StreamsView view = {});
 // The stream's entry as GET shows it: outputs and URLs redacted, registered secrets hidden.
 std::string redacted_entry(const std::string& entry_json);
 

@@ -21,6 +21,7 @@
 #include "app/youtube_auth.hpp"
 #include "base/libav_log.hpp"
 #include "control/config.hpp"
+#include "control/cluster.hpp"
 #include "control/config_reference.hpp"
 #include "control/atomic_file.hpp"
 #include "control/file_protocol.hpp"
@@ -202,11 +203,24 @@ Status load_run_config(const std::vector<std::string>& args, AppConfig& cfg, Str
   return validate(check);
 }
 
+// --shard, --replicas and --peer-url: which streams this replica runs and where the others answer.
+Result<Cluster> resolve_cluster(const ControlConfig& c) {
+  auto shard = resolve_shard(c.shard, c.replicas, ShardEnvironment::from_process());
+  if (!shard) return Error{shard.error(), shard.code()};
+  if (Status st = check_peer_url(c.peer_url); !st) return Error{st.error(), st.code()};
+  return Cluster{*shard, c.peer_url};
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   AppConfig cfg;
   StreamsDocument doc;
   if (Status st = load_run_config(args, cfg, doc); !st) {
     fmt::print(stderr, "error: {}\n(see `loopcast run --help`)\n", st.error());
+    return 2;
+  }
+  auto cluster = resolve_cluster(cfg.control);
+  if (!cluster) {
+    fmt::print(stderr, "error: {}\n(see `loopcast run --help`)\n", cluster.error());
     return 2;
   }
   log::set_level(cfg.control.log_level == "debug"  ? log::Level::debug
@@ -221,12 +235,29 @@ int cmd_run(const std::vector<std::string>& args) {
   std::signal(SIGPIPE, SIG_IGN);  // a dropped TCP peer is an error value, not a process kill
 
   const std::string control_dir = cfg.control.control_dir;
-  Streams streams(Streams::Options{cfg, doc, config_flag(args),
+  // Replicas share one config file: none writes back its own part of it (it would drop the others').
+  Streams streams(Streams::Options{cfg, doc, cluster->shard.sharded() ? "" : config_flag(args),
                                    [](AppConfig& c) {
                                      resolve_stream_key(c);
                                      apply_embedded_defaults(c);
                                    },
-                                   [control_dir](const StreamSpec& s) { return launch_stream(s, control_dir); }});
+                                   [control_dir](const StreamSpec& s) { return launch_stream(s, control_dir); },
+                                   [shard = cluster->shard](const StreamSpec& s) { return shard.owns(s.id); }});
+  // The backup ingest of the streams whose hash order puts this replica second ("backup": true):
+  // the same stream published to its backup URLs, so YouTube keeps the broadcast while the owner
+  // is gone or rolled. Never persisted; its files in DIR/backup/{id}.
+  Streams backups(Streams::Options{cfg, doc, "",
+                                   [](AppConfig& c) {
+                                     resolve_stream_key(c);
+                                     apply_embedded_defaults(c);
+                                   },
+                                   [control_dir](const StreamSpec& s) {
+                                     StreamSpec b = s;
+                                     b.cfg.engine.outputs = s.backup_outputs;
+                                     b.cfg.control.youtube.enabled = false;  // the owner watches the broadcast
+                                     return launch_stream(b, control_dir.empty() ? "" : control_dir + "/backup");
+                                   },
+                                   [shard = cluster->shard](const StreamSpec& s) { return s.backup && shard.backup(s.id) == shard.index; }});
   if (auto specs = streams.parse_all(); !specs) {
     fmt::print(stderr, "error: {}\n", specs.error());
     return 2;
@@ -235,15 +266,23 @@ int cmd_run(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n", st.error());
     return 1;
   }
+  if (Status st = backups.load(); !st) {
+    fmt::print(stderr, "error: backup: {}\n", st.error());
+    return 1;
+  }
   std::unique_ptr<HttpServer> http;
   if (cfg.control.http_port > 0) {
     http = std::make_unique<HttpServer>(streams, cfg.control);
+    http->set_cluster(*cluster, &backups);
     if (Status st = http->start(); !st) {
       fmt::print(stderr, "error: {}\n", st.error());
       return 1;
     }
   }
-  log::info("main", "{} stream(s): {}", streams.ids().size(), fmt::join(streams.ids(), ", "));
+  if (cluster->shard.sharded())
+    log::info("main", "replica {} of {}: {} stream(s) of the config run here: {}; backup ingest of: {}", cluster->shard.index, cluster->shard.count,
+              streams.ids().size(), fmt::join(streams.ids(), ", "), fmt::join(backups.ids(), ", "));
+  else log::info("main", "{} stream(s): {}", streams.ids().size(), fmt::join(streams.ids(), ", "));
   std::unique_ptr<FileProtocol> files;  // DIR/status.json and DIR/control.json: the first stream's
   if (!control_dir.empty()) {
     files = std::make_unique<FileProtocol>(streams.first(), control_dir);
@@ -258,12 +297,13 @@ int cmd_run(const std::vector<std::string>& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!g_reload.exchange(false)) continue;
     if (http) (void)http->reload_certificate();  // logs its own success or failure
-    for (const auto& s : streams.specs()) {
-      if (s.cfg.control.mapping_file.empty()) continue;
-      if (auto ctl = streams.find(s.id)) {
-        if (Status st = ctl->reload_mapping(); !st) log::warn("main", "SIGHUP: stream '{}': {}", s.id, st.error());
+    for (Streams* registry : {&streams, &backups})
+      for (const auto& s : registry->specs()) {
+        if (s.cfg.control.mapping_file.empty()) continue;
+        if (auto ctl = registry->find(s.id)) {
+          if (Status st = ctl->reload_mapping(); !st) log::warn("main", "SIGHUP: stream '{}': {}", s.id, st.error());
+        }
       }
-    }
   }
   if (g_signal) notify_stopping();
   if (g_signal) log::info("main", "signal {}: stopping gracefully", g_signal.load());
@@ -277,6 +317,7 @@ int cmd_run(const std::vector<std::string>& args) {
     files->stop();
   }
   streams.stop_all();
+  backups.stop_all();
   return 0;
 }
 }  // namespace

@@ -215,6 +215,9 @@ const std::vector<Key>& keys() {
          c.control.schedule = std::move(*w);
          return Status::ok();
        }, "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list", "always on"},
+      {"shard", Kind::str, [](AppConfig& c, const std::string& v) { c.control.shard = v; return Status::ok(); }, "INDEX/COUNT or auto: run only the streams that rendezvous hashing of their id gives this replica (auto: INDEX from LOOPCAST_SHARD_INDEX or the pod name's -N, COUNT from --replicas)", "none: every stream"},
+      {"replicas", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("replicas", v), c.control.replicas); }, "how many replicas share the streams, for --shard auto; 0 = LOOPCAST_REPLICAS", "0", range([](const AppConfig& c) { return static_cast<double>(c.control.replicas); }, 0, 1000, "0..1000")},
+      {"peer_url", Kind::str, [](AppConfig& c, const std::string& v) { c.control.peer_url = v; return Status::ok(); }, "each replica's API, {index} = its ordinal, e.g. http://loopcast-{index}.loopcast:8080: any replica answers for every stream", "none: this replica's streams only"},
       {"youtube", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube", v), c.control.youtube.enabled); }, "watch the YouTube broadcast of this stream's key and put a new one on air when YouTube ends it (needs LOOPCAST_YOUTUBE_*)", "false"},
       {"youtube_title", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.title = v; return Status::ok(); }, "title of a broadcast loopcast creates: {station}, {date}, {song}", "'{station} \u2013 24/7'"},
       {"youtube_privacy", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
@@ -564,6 +567,9 @@ const std::vector<EnvVarInfo>& config_environment() {
       {"LOOPCAST_WEBHOOK_PASSWORD", "its password (as `--webhook-password`)"},
       {"LOOPCAST_CONTROL_DIR", "directory of status.json / control.json (as `--control-dir`)"},
       {"LOOPCAST_HTTP_PORT", "HTTP API port (as `--http-port`)"},
+      {"LOOPCAST_SHARD_INDEX", "this replica's index for `--shard auto` (Kubernetes: the `apps.kubernetes.io/pod-index` label)"},
+      {"POD_NAME", "for `--shard auto` without LOOPCAST_SHARD_INDEX: the index is the name's -N suffix (else HOSTNAME's)"},
+      {"LOOPCAST_REPLICAS", "the replica count for `--shard auto` without `--replicas`"},
       {"LOOPCAST_YOUTUBE_CLIENT_ID", "OAuth client id for `--youtube` (as `youtube_client_id`)"},
       {"LOOPCAST_YOUTUBE_CLIENT_SECRET", "its client secret (as `youtube_client_secret`)"},
       {"LOOPCAST_YOUTUBE_REFRESH_TOKEN", "the refresh token `loopcast youtube-auth` stored (as `youtube_refresh_token`)"},

@@ -51,6 +51,11 @@ struct ControlConfig {
   std::string timezone;                    // IANA zone for time rules and the schedule; "" = the system's
   std::vector<TimeWindow> schedule;        // stream windows; empty = no schedule (always on)
   YouTubeConfig youtube;
+  // Replicas (control/shard.hpp): which streams of the config this process runs, and where the
+  // others' owners answer (api/cluster_router.hpp).
+  std::string shard;                       // "" = every stream; "INDEX/COUNT" or "auto"
+  int replicas = 0;                        // COUNT for --shard auto; 0 = from LOOPCAST_REPLICAS
+  std::string peer_url;                    // "http://loopcast-{index}.loopcast:8080"; "" = no forwarding
 };
 
 struct AppConfig {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <regex>
 #include <set>
 
 #include "base/redact.hpp"
@@ -18,7 +20,76 @@ std::string to_text(const rapidjson::Value& v) {
 }
 
 Error invalid(std::string m) { return Error{std::move(m), Errc::invalid}; }
+
+std::string env_or_empty(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? v : "";
+}
+
+// The keys only an entry has (its token, its backup), taken out before the shared key table.
+Status take_entry_keys(rapidjson::Document& doc, StreamSpec& s) {
+  if (auto it = doc.FindMember("api_token"); it != doc.MemberEnd()) {
+    if (!it->value.IsString() || it->value.GetStringLength() == 0) return invalid(fmt::format("stream '{}': api_token: expected a non-empty string", s.id));
+    s.api_token = it->value.GetString();
+    doc.RemoveMember(it);
+  }
+  if (s.api_token.empty()) s.api_token = env_or_empty(stream_env_name("API_TOKEN", s.id));
+  if (auto it = doc.FindMember("backup"); it != doc.MemberEnd()) {
+    if (!it->value.IsBool()) return invalid(fmt::format("stream '{}': backup: expected true or false", s.id));
+    s.backup = it->value.GetBool();
+    doc.RemoveMember(it);
+  }
+  if (auto it = doc.FindMember("backup_output"); it != doc.MemberEnd()) {
+    if (it->value.IsString()) s.backup_outputs = {it->value.GetString()};
+    else if (it->value.IsArray()) {
+      for (const auto& o : it->value.GetArray()) {
+        if (!o.IsString()) return invalid(fmt::format("stream '{}': backup_output: expected URLs", s.id));
+        s.backup_outputs.emplace_back(o.GetString());
+      }
+    } else return invalid(fmt::format("stream '{}': backup_output: expected a URL or a list of URLs", s.id));
+    doc.RemoveMember(it);
+  }
+  if (!s.backup_outputs.empty() && !s.backup) return invalid(fmt::format("stream '{}': backup_output without \"backup\": true", s.id));
+  return Status::ok();
+}
 }  // namespace
+
+std::string stream_env_name(const std::string& what, const std::string& id) {
+  std::string name = "LOOPCAST_" + what + "_";
+  for (char c : id) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+void fill_stream_key(StreamSpec& s) {
+  const std::string key = env_or_empty(stream_env_name("STREAM_KEY", s.id));
+  if (key.empty()) return;
+  for (auto* list : {&s.cfg.engine.outputs, &s.backup_outputs})
+    for (auto& o : *list)
+      for (auto pos = o.find("{key}"); pos != std::string::npos; pos = o.find("{key}")) o.replace(pos, 5, key);
+}
+
+Status resolve_backup_outputs(StreamSpec& s) {
+  if (!s.backup) return Status::ok();
+  if (s.backup_outputs.empty()) {
+    static const std::regex primary(R"(^(rtmps?)://a\.(rtmps?)\.youtube\.com(:[0-9]+)?/live2/(.+)$)");
+    for (const auto& o : s.cfg.engine.outputs) {
+      std::smatch m;
+      if (!std::regex_match(o, m, primary))
+        return invalid(fmt::format("stream '{}': backup: output '{}' is not YouTube's primary ingest: give \"backup_output\"", s.id, redact_url(o, true)));
+      const bool tls = m[1] == "rtmps";
+      s.backup_outputs.push_back(fmt::format("{}://b.{}.youtube.com{}/live2?backup=1/{}", m[1].str(), m[2].str(), tls ? ":443" : "", m[4].str()));
+    }
+  }
+  const std::string key = env_or_empty("LOOPCAST_STREAM_KEY");
+  for (auto& o : s.backup_outputs) {
+    for (auto pos = o.find("{key}"); !key.empty() && pos != std::string::npos; pos = o.find("{key}")) o.replace(pos, 5, key);
+    const bool rtmp = o.rfind("rtmp://", 0) == 0 || o.rfind("rtmps://", 0) == 0;
+    const bool flv = o.find("://") == std::string::npos && o.size() > 4 && o.substr(o.size() - 4) == ".flv";
+    if (!rtmp && !flv) return invalid(fmt::format("stream '{}': backup_output '{}': expected rtmp://, rtmps:// or a .flv path", s.id, redact_url(o, true)));
+    if (o.find("{key}") != std::string::npos) return invalid(fmt::format("stream '{}': backup_output contains {{key}} but no stream key is set", s.id));
+  }
+  return Status::ok();
+}
 
 bool valid_stream_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 &&
@@ -27,7 +98,8 @@ bool valid_stream_id(const std::string& id) {
 
 bool is_process_key(const std::string& key) {
   static const std::set<std::string> process = {"config", "http_bind", "http_port", "api_token", "webhook_user", "webhook_password",
-                                                "control_dir", "log_level", "ca_file", "tls_insecure", "https_cert", "https_key"};
+                                                "control_dir", "log_level", "ca_file", "tls_insecure", "https_cert", "https_key",
+                                                "shard", "replicas", "peer_url"};
   return process.count(key) > 0;
 }
 
@@ -59,10 +131,11 @@ Result<StreamSpec> parse_stream_entry(const AppConfig& base, const std::string& 
   StreamSpec s{id_it->value.GetString(), entry_json, base};
   if (!valid_stream_id(s.id)) return invalid(fmt::format("stream id '{}': expected 1..64 of a-z, 0-9, '-'", s.id));
   doc.RemoveMember("id");
+  if (Status st = take_entry_keys(doc, s); !st) return Error{st.error(), st.code()};
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string key = it->name.GetString();
     if (key == "streams") return invalid(fmt::format("stream '{}': 'streams' cannot be nested", s.id));
-    if (is_process_key(key)) return invalid(fmt::format("stream '{}': '{}' is process-wide: set it at the top of the config", s.id, key));
+    if (is_process_key(key) && key != "api_token") return invalid(fmt::format("stream '{}': '{}' is process-wide: set it at the top of the config", s.id, key));
   }
   if (Status st = apply_config_json(s.cfg, to_text(doc)); !st) return invalid(fmt::format("stream '{}': {}", s.id, st.error()));
   return s;
@@ -86,6 +159,10 @@ Status validate_streams(const std::vector<StreamSpec>& streams) {
       for (const auto& [url, other] : outputs)
         if (url == o) return invalid(fmt::format("stream '{}': output '{}' is already stream '{}''s", s.id, redact_url(o, true), other));
     for (const auto& o : s.cfg.engine.outputs) outputs.emplace(o, s.id);
+    for (const auto& o : s.backup_outputs)
+      for (const auto& [url, other] : outputs)
+        if (url == o) return invalid(fmt::format("stream '{}': backup_output '{}' is already stream '{}''s", s.id, redact_url(o, true), other));
+    for (const auto& o : s.backup_outputs) outputs.emplace(o, s.id);
   }
   return Status::ok();
 }

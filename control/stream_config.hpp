@@ -16,6 +16,10 @@ struct StreamSpec {
   std::string id;
   std::string entry_json;  // the entry object as written, "id" included (persisted back as is)
   AppConfig cfg;
+  // Keys of an entry only (not of the single-stream config):
+  std::string api_token;  // "api_token", else $LOOPCAST_API_TOKEN_<ID>: controls this stream only; a secret
+  bool backup = false;    // "backup": the next replica in the id's hash order publishes backup_outputs
+  std::vector<std::string> backup_outputs;  // "backup_output" (string or list), else YouTube's backup of each output
 };
 
 // The top of a config document: its text without "streams" and the entries of "streams".
@@ -37,6 +41,15 @@ Result<StreamsDocument> split_streams_document(const std::string& json_text);
 // base + one entry's keys (ids checked, process-wide keys refused). Errors name the stream and the
 // key: "stream 'b': vbitrate: invalid value 'x': ...". Not yet validated (see validate_stream).
 Result<StreamSpec> parse_stream_entry(const AppConfig& base, const std::string& entry_json);
+// LOOPCAST_<WHAT>_<ID>: the id upper-cased, '-' as '_' ("jazz-2" → LOOPCAST_STREAM_KEY_JAZZ_2).
+std::string stream_env_name(const std::string& what, const std::string& id);
+// Fills "{key}" in the stream's outputs and backup outputs with $LOOPCAST_STREAM_KEY_<ID> when set
+// (a Secret can carry one key per stream); the rest is resolve_stream_key()'s (LOOPCAST_STREAM_KEY).
+void fill_stream_key(StreamSpec& s);
+// With "backup": the backup outputs, given or derived from YouTube's primary ingest
+// (rtmps://a.rtmps.youtube.com:443/live2/KEY → rtmps://b.rtmps.youtube.com:443/live2?backup=1/KEY);
+// an output that is not YouTube's and no "backup_output" is an error naming the stream.
+Status resolve_backup_outputs(StreamSpec& s);
 // validate() with the stream named in the message.
 Status validate_stream(const StreamSpec& s);
 // Across streams: unique ids, and no two streams publishing to the same output.

@@ -54,14 +54,25 @@ Streams::~Streams() { stop_all(); }
 
 std::string Streams::secrets_owner(const std::string& id) { return "stream:" + id; }
 
-void Streams::own_secrets(const StreamSpec& s) { set_owned_secrets(secrets_owner(s.id), stream_secrets(s.cfg)); }
+void Streams::own_secrets(const StreamSpec& s) {
+  AppConfig with_backup = s.cfg;  // the backup ingest's key is as secret as the primary's
+  with_backup.engine.outputs.insert(with_backup.engine.outputs.end(), s.backup_outputs.begin(), s.backup_outputs.end());
+  auto secrets = stream_secrets(with_backup);
+  secrets.push_back(s.api_token);
+  set_owned_secrets(secrets_owner(s.id), std::move(secrets));
+}
 
 Result<StreamSpec> Streams::parse(const std::string& entry_json, Source source) const {
   auto spec = parse_stream_entry(opts_.base, entry_json);
   if (!spec) return spec;
-  if (source == Source::api)
-    if (Status st = check_key_template_hosts(spec->cfg); !st) return Error{fmt::format("stream '{}': {}", spec->id, st.error()), st.code()};
+  fill_stream_key(*spec);
+  if (source == Source::api) {
+    AppConfig every_output = spec->cfg;
+    every_output.engine.outputs.insert(every_output.engine.outputs.end(), spec->backup_outputs.begin(), spec->backup_outputs.end());
+    if (Status st = check_key_template_hosts(every_output); !st) return Error{fmt::format("stream '{}': {}", spec->id, st.error()), st.code()};
+  }
   if (opts_.finish) opts_.finish(spec->cfg);
+  if (Status st = resolve_backup_outputs(*spec); !st) return Error{st.error(), st.code()};
   if (Status st = validate_stream(*spec); !st) return Error{st.error(), st.code()};
   return spec;
 }
@@ -81,7 +92,13 @@ Status Streams::load() {
   MutexLock change(change_mu_);
   auto specs = parse_all();
   if (!specs) return Error{specs.error(), specs.code()};
+  {
+    MutexLock lk(mu_);
+    for (const auto& s : *specs)
+      if (!s.cfg.control.station.empty()) stations_.emplace_back(s.cfg.control.station, s.id);
+  }
   for (auto& s : *specs) {
+    if (opts_.runs && !opts_.runs(s)) continue;  // another replica's
     own_secrets(s);
     auto rt = opts_.launch(s);
     if (!rt) {
@@ -116,6 +133,8 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
   MutexLock change(change_mu_);
   auto spec = parse(*text, Source::api);
   if (!spec) return Error{spec.error(), spec.code()};
+  if (opts_.runs && !opts_.runs(*spec))
+    return Error{fmt::format("stream '{}' belongs to another replica (do the replicas disagree on the shard count?)", id), Errc::conflict};
   StreamRuntime old;
   StreamSpec old_spec;
   bool exists = false;
@@ -242,6 +261,20 @@ std::shared_ptr<Controller> Streams::for_station(const std::string& shortcode) c
   for (const auto& e : streams_)
     if (!shortcode.empty() && e.spec.cfg.control.station == shortcode) return e.rt.ctl;
   return nullptr;
+}
+
+std::string Streams::configured_station(const std::string& shortcode) const {
+  MutexLock lk(mu_);
+  for (const auto& [station, id] : stations_)
+    if (!shortcode.empty() && station == shortcode) return id;
+  return "";
+}
+
+std::string Streams::token(const std::string& id) const {
+  MutexLock lk(mu_);
+  for (const auto& e : streams_)
+    if (e.spec.id == id) return e.spec.api_token;
+  return "";
 }
 
 Result<std::string> Streams::entry(const std::string& id) const {

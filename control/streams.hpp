@@ -37,6 +37,9 @@ class Streams {
     std::string config_path;   // persisted here when writable; "" = not persisted
     Finish finish;
     Launch launch;
+    // Which ids this process runs (a replica's shard); null = every one. Every entry is still
+    // parsed and validated, so all replicas agree on whether a config is good.
+    std::function<bool(const StreamSpec&)> runs;
   };
   struct Change {
     bool created = false;    // false: an existing stream was replaced or deleted
@@ -58,6 +61,7 @@ class Streams {
   // replaced stream stops before the new one starts (they may share an ingest); when the new one
   // cannot be launched the old one is launched again and the error returned.
   Result<Change> put(const std::string& id, const std::string& entry_json) EXCLUDES(change_mu_, mu_);
+  // An id another replica runs is refused (conflict): the API forwards such requests to the owner.
   // Stops and removes a stream; the last one cannot be removed (stop it instead).
   Result<Change> remove(const std::string& id) EXCLUDES(change_mu_, mu_);
   void stop_all() EXCLUDES(change_mu_, mu_);
@@ -67,7 +71,10 @@ class Streams {
   std::shared_ptr<Controller> find(const std::string& id) const EXCLUDES(mu_);  // null: none
   // The stream whose "station" is this AzuraCast shortcode; null when none declares it.
   std::shared_ptr<Controller> for_station(const std::string& shortcode) const EXCLUDES(mu_);
+  // The id of the config entry (run here or by another replica) that declares this station; "".
+  std::string configured_station(const std::string& shortcode) const EXCLUDES(mu_);
   Result<std::string> entry(const std::string& id) const EXCLUDES(mu_);  // as written
+  std::string token(const std::string& id) const EXCLUDES(mu_);  // the stream's own api_token; "" = none
   Controller& first() { return *first_; }  // follows whichever stream is first now
   bool all_finished() const EXCLUDES(mu_);  // every stream had a --duration and it has ended
   bool persistent() const { return persistent_; }
@@ -95,6 +102,7 @@ class Streams {
   Mutex change_mu_ ACQUIRED_BEFORE(mu_);  // one put/delete at a time (they block on stops)
   mutable Mutex mu_;                       // the list; never held across a start or stop
   std::vector<Entry> streams_ GUARDED_BY(mu_);  // config order: the first is "the" stream
+  std::vector<std::pair<std::string, std::string>> stations_ GUARDED_BY(mu_);  // (station, id) of every entry
 };
 
 }  // namespace loopcast

@@ -4,6 +4,7 @@
 #                   API's HTTPS; cpp-httplib is vendored) — enough to build and run loopcast;
 #   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
 #         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
+#         kubernetes-models (the Kubernetes manifests' schema check),
 #         debootstrap + systemd-nspawn (scripts/package_check.sh: the .deb in a clean Debian 12 root).
 # LOOPCAST_DEPS=build (the Docker build stage) is the same as `run`.
 set -euo pipefail
@@ -26,5 +27,7 @@ $SUDO apt-get install -y -qq --no-install-recommends "${BUILD[@]}" "${RIG[@]}" >
 if [ "$WHAT" = test ]; then
   # The dashboard test drives Debian's chromium with playwright-core (from the npm registry).
   (cd "$(dirname "$0")/../tests/e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # The Kubernetes manifests' offline validation (kubernetes-models + yaml).
+  (cd "$(dirname "$0")/../tests/k8s" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "loopcast: $WHAT dependencies installed"
