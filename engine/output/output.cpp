@@ -171,7 +171,14 @@ bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& inf
 void Output::push(int stream, const AVPacket* pkt) {
   {
     std::lock_guard lk(mu_);
-    if (!accepting_ || stop_) return;
+    if (stop_) return;
+    if (!accepting_) {
+      // Between sessions (the ingest is away): keep the last seconds of audio. The next session's
+      // first keyframe may have entered the video encoder before the ingest came back (a GOP's own
+      // keyframe inside x264's delay), and the sound of its time with it.
+      if (stream != 0) hold_audio_locked(pkt);
+      return;
+    }
     QueuedPacketInfo info;
     if (!admit_locked(stream, pkt, info)) return;
     PacketPtr p = take_packet_locked();
@@ -353,7 +360,7 @@ void Output::run() {
       std::lock_guard lk(mu_);
       set_state_locked(OutputState::reconnecting, s.error());
       accepting_ = false;
-      drop_queue_locked();
+      drop_queue_keeping_audio_locked();
     }
   }
   if (oc_) disconnect(true);
@@ -365,6 +372,15 @@ void Output::run() {
 void Output::clear_queue() {
   std::lock_guard lk(mu_);
   drop_queue_locked();
+}
+
+// The session broke: its unsent audio is held for the next session (see push()), the rest dropped.
+void Output::drop_queue_keeping_audio_locked() {
+  std::deque<PacketPtr> audio;
+  for (Queued& q : queue_)
+    if (q.stream != 0 && q.pkt) audio.push_back(std::move(q.pkt));
+  drop_queue_locked();
+  held_audio_ = std::move(audio);
 }
 
 void Output::drop_queue_locked() {

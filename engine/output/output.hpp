@@ -66,6 +66,7 @@ class Output {
   void recycle_locked(PacketPtr p);
   void clear_queue();
   void drop_queue_locked();  // mu_ held
+  void drop_queue_keeping_audio_locked();  // mu_ held: a broken session's unsent audio waits for the next
   void hold_audio_locked(const AVPacket* pkt);  // while waiting for a session's keyframe
   void release_held_audio_locked();             // after the keyframe: the audio from its time on
 

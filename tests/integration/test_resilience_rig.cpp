@@ -260,3 +260,38 @@ TEST_CASE("a mapped loop missing (not corrupt) at switch time: refused with 'No 
   CHECK(wait_for([&] { return status(cli)["video_frames"].GetUint64() > frames + 10; }, 10));  // still on air
   CHECK(lc.terminate() == 0);
 }
+
+TEST_CASE("the ingest comes back while a keyframe is inside the encoder: every session still has sound from its first picture") {
+  // Keyframes every 0.5 s: the first keyframe a new session gets was usually fed to x264 before
+  // the ingest came back (its look-ahead and frame threads hold several frames), so the sound of
+  // that moment must have been kept while no session was open.
+  Rig rig;
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", rig.loop_b(), "--audio", rig.icecast_url(), "--output", rig.rtmp_url("keyed"), "--http-port", std::to_string(port),
+               "--io-timeout", "2", "--size", "640x360", "--vbitrate", "600k", "--keyframe-interval", "0.5"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return is_running(cli); }, 15), lc.log());
+  auto output_state = [&] {
+    auto d = status(cli);
+    return d.IsObject() && d["outputs"].Size() == 1 ? str(d["outputs"][0]["state"]) : std::string();
+  };
+  for (int round = 0; round < 3; ++round) {
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    rig.stop_nginx();
+    REQUIRE_MESSAGE(wait_for([&] { return output_state() == "reconnecting"; }, 8), lc.log());
+    rig.start_nginx();
+    REQUIRE_MESSAGE(wait_for([&] { return output_state() == "live"; }, 10), lc.log());
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  REQUIRE_MESSAGE(lc.terminate() == 0, lc.log());
+  CHECK(rig.wait_recordings_closed());
+  const auto recs = rig.recordings();
+  CHECK(recs.size() == 4);
+  for (const auto& path : recs) {
+    CAPTURE(path);
+    auto rep = probe_media(path);
+    REQUIRE(rep);
+    CHECK(rep->video.start < 0.2);
+    CHECK(rep->audio.start <= rep->video.start + 1024.0 / 44100 + 0.002);
+  }
+}
