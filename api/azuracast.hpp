@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "control/track.hpp"
+#include "control/mapping/track.hpp"
 #include "base/result.hpp"
 
 namespace loopcast {

@@ -11,7 +11,7 @@
 #include "api/centrifugo.hpp"
 #include "base/log.hpp"
 #include "base/redact.hpp"
-#include "control/time_text.hpp"
+#include "base/time_text.hpp"
 
 namespace loopcast {
 namespace {
@@ -129,8 +129,11 @@ void AzuraCastFeed::deliver(NowPlaying np, TrackSource source) {
   // The live feed is in order; only a (cached) REST answer can lag behind the song on air.
   if (source == TrackSource::azuracast_rest && older_than(np.track, ctl_.status().track)) {
     log::debug("azuracast", "{}: '{}' is older than the song on air; ignored", to_string(source), np.track.text);
-  } else if (Status st = ctl_.track_changed(np.track); !st) {
-    log::warn("azuracast", "track change refused: {}", st.error());
+  } else if (auto w = ctl_.track_changed(np.track); !w) {
+    log::warn("azuracast", "track change refused: {}", w.error());
+  } else {
+    MutexLock lk(mu_);
+    switch_ = *w;
   }
   MutexLock lk(mu_);  // counted once handed over: a test seeing the count sees its effect
   ++st_.updates;
@@ -155,15 +158,13 @@ void AzuraCastFeed::poll_once() {
   deliver(std::move(*np), TrackSource::azuracast_rest);
 }
 
-// Before the stream opens: the loop the REST answer asked for is being opened off-thread; give it
-// io_timeout to be ready so the first frame shows it. A delayed switch (switch_delay) keeps its time.
 void AzuraCastFeed::wait_for_switch() {
-  const auto since = Clock::now();
-  while (!stop_ && seconds_since(since) < opts_.io_timeout) {
-    const StatusSnapshot s = ctl_.status();
-    if (s.pending_loop.empty() || s.pending_in > 0) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  SwitchWait w;
+  {
+    MutexLock lk(mu_);
+    w = switch_;
   }
+  if (w && !w->delayed()) (void)w->wait(std::chrono::duration<double>(opts_.io_timeout));
 }
 
 void AzuraCastFeed::poll_loop() {

@@ -13,7 +13,7 @@
 #include "api/azuracast.hpp"
 #include "base/backoff.hpp"
 #include "base/thread_annotations.hpp"
-#include "control/controller.hpp"
+#include "control/stream/controller.hpp"
 
 namespace loopcast {
 
@@ -54,6 +54,8 @@ class AzuraCastFeed {
   void poll_loop();
   void poll_once();
   void deliver(NowPlaying np, TrackSource source);
+  // Before the stream opens: the loop the first REST answer asked for is being opened off-thread;
+  // give it io_timeout to be on air so the first frame shows it. A delayed switch keeps its time.
   void wait_for_switch();
   void set_live(Live l, const std::string& error = {});
   void set_poll(bool ok, const std::string& error = {});
@@ -64,12 +66,13 @@ class AzuraCastFeed {
   const std::string channel_, rest_url_, sse_url_;
   std::atomic<bool> stop_{false};
   Mutex deliver_mu_ ACQUIRED_BEFORE(mu_);  // one song at a time: the staleness check and the hand-over are one step
-  mutable Mutex mu_;  // guards the four below; report_trigger is called with it held
+  mutable Mutex mu_;  // guards the five below; report_trigger is called with it held
   std::condition_variable cv_;
   TriggerStatus st_ GUARDED_BY(mu_);
   Live live_ GUARDED_BY(mu_) = Live::connecting;
   std::chrono::steady_clock::time_point up_since_ GUARDED_BY(mu_);
   bool poll_ok_ GUARDED_BY(mu_) = false;
+  SwitchWait switch_ GUARDED_BY(mu_);  // the last song's switch: start() waits for it to be on air
   std::thread sse_thread_, rest_thread_;
 };
 

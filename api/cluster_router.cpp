@@ -8,7 +8,7 @@
 #include "api/azuracast.hpp"
 #include "api/http_reply.hpp"
 #include "base/log.hpp"
-#include "control/streams.hpp"
+#include "control/channels/streams.hpp"
 
 namespace loopcast {
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/peer_client.hpp"
-#include "control/cluster.hpp"
+#include "control/cluster/cluster.hpp"
 
 namespace loopcast {
 

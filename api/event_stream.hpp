@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "base/thread_annotations.hpp"
-#include "control/event_log.hpp"
+#include "control/status/event_log.hpp"
 
 namespace loopcast {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "base/result.hpp"
-#include "control/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace loopcast {
 

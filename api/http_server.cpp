@@ -21,10 +21,10 @@ extern "C" {
 #include "api/track_request.hpp"
 #include "api/snapshot.hpp"
 #include "base/log.hpp"
-#include "control/json_text.hpp"
-#include "control/loop_catalog.hpp"
-#include "control/status_json.hpp"
-#include "control/streams.hpp"
+#include "base/json_text.hpp"
+#include "control/mapping/loop_catalog.hpp"
+#include "control/status/status_json.hpp"
+#include "control/channels/streams.hpp"
 
 #ifndef CPPHTTPLIB_THREAD_POOL_MAX_COUNT  // new in the vendored 0.5x; absent from Debian's 0.11
 #error "the vendored cpp-httplib (third_party/) must come first on the include path"
@@ -274,8 +274,8 @@ void HttpServer::webhook_route() {
     if (!np) return reply_error(res, 400, np.error());
     auto ctl = webhook_target(req, np->station, res);
     if (!ctl) return;
-    Status st = ctl->track_changed(np->track);
-    if (!st) return reply_error(res, http_code(st.code()), st.error());
+    auto taken = ctl->track_changed(np->track);
+    if (!taken) return reply_error(res, http_code(taken.code()), taken.error());
     const auto snap = ctl->status();
     res.status = 202;
     res.set_content(fmt::format("{{\"ok\":true,\"stream\":{},\"track\":{},\"loop\":{},\"pending_loop\":{},\"pending_in\":{:.1f}}}",

@@ -7,9 +7,9 @@
 
 #include "api/http/front_limits.hpp"
 #include "base/result.hpp"
-#include "control/cluster.hpp"
-#include "control/config.hpp"
-#include "control/controller.hpp"
+#include "control/cluster/cluster.hpp"
+#include "control/config/config.hpp"
+#include "control/stream/controller.hpp"
 
 namespace httplib {
 struct Request;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "control/status.hpp"
+#include "control/status/status.hpp"
 
 namespace loopcast {
 

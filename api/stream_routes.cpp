@@ -10,8 +10,8 @@
 #include "api/http_reply.hpp"
 #include "api/track_request.hpp"
 #include "base/redact.hpp"
-#include "control/json_text.hpp"
-#include "control/status_json.hpp"
+#include "base/json_text.hpp"
+#include "control/status/status_json.hpp"
 
 namespace loopcast {
 namespace {

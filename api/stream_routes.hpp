@@ -5,8 +5,8 @@
 
 #include <functional>
 
-#include "control/cluster.hpp"
-#include "control/streams.hpp"
+#include "control/cluster/cluster.hpp"
+#include "control/channels/streams.hpp"
 
 namespace loopcast {
 

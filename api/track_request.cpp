@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include "control/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace loopcast {
 
@@ -24,11 +24,11 @@ Status track_request(Controller& ctl, const std::string& body) {
     else if (k == "song_id") t.song_id = v;
     else return Error{fmt::format("unknown field '{}' (loop, artist, title, text, song_id)", k), Errc::invalid};
   }
-  if (!loop.empty()) return ctl.switch_loop(loop);
+  if (!loop.empty()) return taken(ctl.switch_loop(loop));
   if (t.artist.empty() && t.title.empty() && t.text.empty() && t.song_id.empty())
     return Error{"give \"loop\", or \"artist\"/\"title\", \"text\" or \"song_id\"", Errc::invalid};
   if (t.text.empty() && !t.artist.empty()) t.text = t.artist + " - " + t.title;
-  return ctl.track_changed(t);
+  return taken(ctl.track_changed(t));
 }
 
 }  // namespace loopcast

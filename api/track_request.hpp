@@ -4,7 +4,7 @@
 #include <string>
 
 #include "base/result.hpp"
-#include "control/controller.hpp"
+#include "control/stream/controller.hpp"
 
 namespace loopcast {
 

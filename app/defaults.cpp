@@ -1,6 +1,6 @@
 #include "app/defaults.hpp"
 
-#include "control/track_map.hpp"
+#include "control/mapping/track_map.hpp"
 
 #include <unistd.h>
 

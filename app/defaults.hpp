@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "control/config.hpp"
+#include "control/config/config.hpp"
 
 namespace loopcast {
 

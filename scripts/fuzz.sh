@@ -9,8 +9,8 @@ SECS=${1:-60}; RUNS=${2:-}
 LIMIT=(-max_total_time="$SECS"); [ -n "$RUNS" ] && LIMIT=(-seed=1 -runs="$RUNS")
 OUT=build/fuzz; rm -rf "$OUT/corpus"; mkdir -p "$OUT/corpus"  # fresh corpus: same run every time
 CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
-SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp api/youtube/youtube_parse.cpp control/config.cpp control/track_map.cpp control/file_protocol.cpp
-     control/atomic_file.cpp control/command.cpp control/command_queue.cpp control/status_json.cpp control/time_window.cpp control/time_zone.cpp base/log.cpp base/redact.cpp
+SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp api/youtube/youtube_parse.cpp control/config/config.cpp control/mapping/track_map.cpp control/files/file_protocol.cpp
+     base/atomic_file.cpp control/files/command.cpp control/files/command_queue.cpp control/status/status_json.cpp control/time/time_window.cpp control/time/time_zone.cpp base/log.cpp base/redact.cpp
      base/backoff.cpp engine/video/yuv_color.cpp engine/video/fit.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -fno-sanitize=pointer-overflow -Wno-ambiguous-reversed-operator -I. \

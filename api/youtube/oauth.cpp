@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "base/redact.hpp"
-#include "control/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace loopcast {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "control/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace loopcast {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "control/status.hpp"
+#include "control/status/status.hpp"
 
 namespace loopcast {
 

@@ -21,8 +21,8 @@
 #include "api/youtube/youtube_client.hpp"
 #include "base/backoff.hpp"
 #include "base/thread_annotations.hpp"
-#include "control/config.hpp"
-#include "control/controller.hpp"
+#include "control/config/config.hpp"
+#include "control/stream/controller.hpp"
 
 namespace loopcast {
 

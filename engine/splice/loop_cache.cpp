@@ -18,9 +18,16 @@ LoopCache::LoopCache(EngineConfig cfg, std::string dir) : cfg_(std::move(cfg)), 
 }
 
 LoopCache::~LoopCache() {
-  quit_ = true;
-  cv_.notify_all();
+  cancel();
   thread_.join();
+}
+
+void LoopCache::cancel() {
+  {
+    std::lock_guard lk(mu_);  // a waiter between its predicate and its wait must not miss it
+    quit_ = true;
+  }
+  cv_.notify_all();
 }
 
 Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {

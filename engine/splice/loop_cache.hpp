@@ -22,6 +22,9 @@ class LoopCache {
  public:
   LoopCache(EngineConfig cfg, std::string dir);
   ~LoopCache();  // cancels a build in progress
+  // The stream is going: stops the build in progress and wakes every ensure() (which then fails),
+  // so nothing waits on a loop encode at shutdown. The cache builds nothing after it.
+  void cancel();
 
   // The valid entry for `loop`. Errc::not_found while it is not built yet; a partial, corrupt or
   // foreign entry is removed, queued for a rebuild, and reported as Errc::invalid.

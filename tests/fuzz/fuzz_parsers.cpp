@@ -10,9 +10,9 @@
 #include "api/azuracast.hpp"
 #include "api/centrifugo.hpp"
 #include "api/youtube/youtube_parse.hpp"
-#include "control/config.hpp"
-#include "control/file_protocol.hpp"
-#include "control/track_map.hpp"
+#include "control/config/config.hpp"
+#include "control/files/file_protocol.hpp"
+#include "control/mapping/track_map.hpp"
 
 using namespace loopcast;
 

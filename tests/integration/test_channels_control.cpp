@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "control/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "tests/integration/run_loopcast.hpp"
 
 using namespace loopcast::test;

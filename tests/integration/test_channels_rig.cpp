@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "control/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"

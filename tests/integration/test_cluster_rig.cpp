@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "control/atomic_file.hpp"
-#include "control/shard.hpp"
-#include "control/stream_config.hpp"
+#include "base/atomic_file.hpp"
+#include "control/cluster/shard.hpp"
+#include "control/config/stream_config.hpp"
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/rig.hpp"
 

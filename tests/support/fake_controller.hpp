@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "control/controller.hpp"
+#include "control/stream/controller.hpp"
 
 namespace loopcast::test {
 
@@ -14,12 +14,12 @@ struct FakeController : Controller {
   Status start() override { return call("start"); }
   Status stop() override { return call("stop"); }
   Status restart() override { return call("restart"); }
-  Status switch_loop(const std::string& loop) override { return call("switch:" + loop); }
-  Status track_changed(const TrackInfo& t) override {
+  Result<SwitchWait> switch_loop(const std::string& loop) override { return waited(call("switch:" + loop)); }
+  Result<SwitchWait> track_changed(const TrackInfo& t) override {
     std::lock_guard lk(mu);
     tracks.push_back(t);
     calls.push_back("track");
-    return next;
+    return next ? Result<SwitchWait>(wait) : Result<SwitchWait>(Error{next.error(), next.code()});
   }
   Status reload_mapping() override { return call("reload"); }
   void record_command(const CommandAck& a) override {
@@ -60,6 +60,10 @@ struct FakeController : Controller {
     calls.push_back(what);
     return next;
   }
+  Result<SwitchWait> waited(const Status& st) {
+    std::lock_guard lk(mu);
+    return st ? Result<SwitchWait>(wait) : Result<SwitchWait>(Error{st.error(), st.code()});
+  }
   std::vector<std::string> calls_copy() const {
     std::lock_guard lk(mu);
     return calls;
@@ -67,6 +71,7 @@ struct FakeController : Controller {
 
   mutable std::mutex mu;
   Status next;  // what every call returns
+  SwitchWait wait;  // what a successful switch or track call hands back (null: nothing queued)
   std::vector<std::string> calls;
   std::vector<TrackInfo> tracks;
   std::vector<CommandAck> acks;

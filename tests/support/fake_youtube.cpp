@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include "control/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace loopcast::test {
 namespace {

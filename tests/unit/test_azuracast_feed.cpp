@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "api/azuracast_feed.hpp"
-#include "control/supervisor.hpp"
+#include "control/stream/supervisor.hpp"
 #include "tests/support/fake_azuracast.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"

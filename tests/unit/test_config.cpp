@@ -7,7 +7,7 @@
 #include <cmath>
 #include <string>
 
-#include "control/config.hpp"
+#include "control/config/config.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
 #include "tests/support/scoped_env.hpp"

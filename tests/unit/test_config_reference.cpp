@@ -4,8 +4,8 @@
 #include <sstream>
 #include <string>
 
-#include "control/config.hpp"
-#include "control/config_reference.hpp"
+#include "control/config/config.hpp"
+#include "control/config/config_reference.hpp"
 
 using namespace loopcast;
 

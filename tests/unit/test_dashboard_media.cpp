@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "api/snapshot.hpp"
-#include "control/loop_catalog.hpp"
+#include "control/mapping/loop_catalog.hpp"
 #include "engine/encoder.hpp"
 #include "engine/video/frame_tap.hpp"
 #include "engine/video/jpeg.hpp"

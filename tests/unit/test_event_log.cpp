@@ -4,8 +4,8 @@
 #include <rapidjson/document.h>
 
 #include "base/redact.hpp"
-#include "control/event_log.hpp"
-#include "control/feed_watch.hpp"
+#include "control/status/event_log.hpp"
+#include "control/stream/feed_watch.hpp"
 
 using namespace loopcast;
 

@@ -8,9 +8,9 @@
 #include <random>
 #include <thread>
 
-#include "control/atomic_file.hpp"
-#include "control/file_protocol.hpp"
-#include "control/status_json.hpp"
+#include "base/atomic_file.hpp"
+#include "control/files/file_protocol.hpp"
+#include "control/status/status_json.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
 

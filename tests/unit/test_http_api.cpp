@@ -10,7 +10,7 @@
 
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
-#include "control/json_text.hpp"
+#include "base/json_text.hpp"
 #include "tests/support/api_fixture.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"

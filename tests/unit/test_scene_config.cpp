@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "control/config.hpp"
-#include "control/track_map.hpp"
+#include "control/config/config.hpp"
+#include "control/mapping/track_map.hpp"
 
 using namespace loopcast;
 
@@ -58,9 +58,11 @@ TEST_CASE("@art in a mapping is a scene, not a file: never reported missing, nev
   CHECK(m->resolve(air) == kArtScene);
   CHECK(m->resolve(TrackInfo{}) == "/loops/a.mp4");
   CHECK(m->loops() == std::vector<std::string>{"/loops/a.mp4"});  // the files to check and cache
-  CHECK(is_art_scene(art_scene_key("http://x/cover.jpg", "A – One")));
-  CHECK(art_scene_url(art_scene_key("http://x/cover.jpg", "A – One")) == "http://x/cover.jpg");
+  CHECK(LoopRef::parse(m->resolve(air)).kind() == LoopRef::Kind::art);
+  const auto one = LoopRef::scene("http://x/cover.jpg", "A – One");
+  CHECK(one.is_scene());
+  CHECK(one.location() == "http://x/cover.jpg");
   // Two songs of one album share the cover but not the scene (it draws their text).
-  CHECK(art_scene_key("http://x/cover.jpg", "A – One") != art_scene_key("http://x/cover.jpg", "A – Two"));
-  CHECK_FALSE(is_art_scene("/loops/a.mp4"));
+  CHECK(one != LoopRef::scene("http://x/cover.jpg", "A – Two"));
+  CHECK_FALSE(LoopRef::parse("/loops/a.mp4").is_scene());
 }

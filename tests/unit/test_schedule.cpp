@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "control/schedule_runner.hpp"
-#include "control/time_window.hpp"
-#include "control/time_zone.hpp"
+#include "control/stream/schedule_runner.hpp"
+#include "control/time/time_window.hpp"
+#include "control/time/time_zone.hpp"
 
 using namespace loopcast;
 namespace chr = std::chrono;

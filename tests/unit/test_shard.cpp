@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "control/cluster.hpp"
-#include "control/shard.hpp"
+#include "control/cluster/cluster.hpp"
+#include "control/cluster/shard.hpp"
 
 using namespace loopcast;
 

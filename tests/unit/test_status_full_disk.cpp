@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "control/file_protocol.hpp"
+#include "control/files/file_protocol.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
 

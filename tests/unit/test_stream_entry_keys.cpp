@@ -6,7 +6,7 @@
 #include <string>
 
 #include "api/stream_routes.hpp"
-#include "control/stream_config.hpp"
+#include "control/config/stream_config.hpp"
 #include "tests/support/scoped_env.hpp"
 
 using namespace loopcast;

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "base/redact.hpp"
-#include "control/stream_config.hpp"
-#include "control/streams.hpp"
+#include "control/config/stream_config.hpp"
+#include "control/channels/streams.hpp"
 #include "tests/support/fake_controller.hpp"
 
 using namespace loopcast;

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "control/stream_config.hpp"
-#include "control/streams.hpp"
+#include "control/config/stream_config.hpp"
+#include "control/channels/streams.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
-#include "control/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 using namespace loopcast;
 using loopcast::test::FakeController;

@@ -15,7 +15,7 @@
 #include "api/http_server.hpp"
 #include "api/stream_routes.hpp"
 #include "base/redact.hpp"
-#include "control/streams.hpp"
+#include "control/channels/streams.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/proc.hpp"
 

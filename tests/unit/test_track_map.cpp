@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "control/track_map.hpp"
+#include "control/mapping/track_map.hpp"
 
 using namespace loopcast;
 namespace fs = std::filesystem;
@@ -164,7 +164,27 @@ TEST_CASE("the week mapping fixture (also a fuzz seed) loads with its time rules
 }
 
 TEST_CASE("status shows a network loop without its credentials or signed query") {
-  CHECK(loopcast::shown_loop("https://u:pw@cdn.example/bg.mp4?sig=abcdef") == "https://****@cdn.example/bg.mp4?sig=****");
-  CHECK(loopcast::shown_loop("/srv/loops/ocean.mp4") == "/srv/loops/ocean.mp4");
-  CHECK(loopcast::shown_loop(loopcast::art_scene_key("http://a/x.png", "A - B")) == "@art");
+  using loopcast::LoopRef;
+  CHECK(LoopRef::parse("https://u:pw@cdn.example/bg.mp4?sig=abcdef").shown() == "https://****@cdn.example/bg.mp4?sig=****");
+  CHECK(LoopRef::parse("/srv/loops/ocean.mp4").shown() == "/srv/loops/ocean.mp4");
+  CHECK(LoopRef::scene("http://a/x.png", "A - B").shown() == "@art");
+}
+
+TEST_CASE("a loop as written is parsed once into its kind") {
+  using loopcast::LoopRef;
+  CHECK(LoopRef::parse("").empty());
+  CHECK(LoopRef::parse("/srv/loops/ocean.mp4").kind() == LoopRef::Kind::file);
+  CHECK(LoopRef::parse("/srv/loops/ocean.mp4").name() == "ocean.mp4");
+  CHECK(LoopRef::parse("file:///srv/loops/ocean.mp4").kind() == LoopRef::Kind::file);  // file: is local
+  CHECK(LoopRef::parse("https://cdn.example/bg.mp4").kind() == LoopRef::Kind::network);
+  CHECK(LoopRef::parse("https://u:pw@cdn.example/bg.mp4").name() == "https://****@cdn.example/bg.mp4");
+  CHECK(LoopRef::parse("@art").kind() == LoopRef::Kind::art);
+  CHECK(LoopRef::parse("@art").location().empty());
+  // A file whose name starts like the scene's is a file: only the exact word is the scene.
+  CHECK(LoopRef::parse("@artwork.mp4").kind() == LoopRef::Kind::file);
+  const auto scene = LoopRef::scene("http://a/x.png", "A - B");
+  CHECK(scene.kind() == LoopRef::Kind::scene);
+  CHECK(scene.text() == "A - B");
+  CHECK(scene.name() == "@art");
+  CHECK(scene != LoopRef::parse("@art"));
 }

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "control/watchdog.hpp"
+#include "control/stream/watchdog.hpp"
 #include "tests/support/fake_clock.hpp"
 
 using namespace loopcast;

@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include "base/redact.hpp"
-#include "control/config.hpp"
-#include "control/stream_config.hpp"
+#include "control/config/config.hpp"
+#include "control/config/stream_config.hpp"
 
 using namespace loopcast;
 
@@ -29,7 +29,7 @@ TEST_CASE("youtube config: a stream entry carries its own credentials — they a
   CHECK(y.poll == 15);
   CHECK(y.title == "{station} all day");
   CHECK(validate_stream(*s));
-  // Registered for redaction as the stream's own secrets once it is valid (control/streams.cpp
+  // Registered for redaction as the stream's own secrets once it is valid (control/channels/streams.cpp
   // does this before launching it), not merely because an entry was parsed.
   CHECK(redact_text("secret entry-secret-123 token 1//entry-refresh-456").find("entry-") != std::string::npos);
   set_owned_secrets("stream:b", stream_secrets(s->cfg));

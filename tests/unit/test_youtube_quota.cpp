@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "api/youtube/quota.hpp"
-#include "control/time_zone.hpp"
+#include "control/time/time_zone.hpp"
 
 using namespace loopcast;
 using namespace std::chrono;

@@ -1,0 +1,103 @@
+#include "control/stream/loop_opener.hpp"
+
+#include "base/log.hpp"
+
+namespace loopcast {
+
+LoopOpener::~LoopOpener() {
+  std::vector<std::thread> threads;
+  std::deque<Job> dropped;
+  {
+    MutexLock lk(mu_);
+    quit_ = true;
+    threads.swap(threads_);
+    dropped.swap(jobs_);
+  }
+  cv_.notify_all();
+  // A splice stream's switch may be waiting for a loop's encode: cancelled, not waited for.
+  if (s_.cache) s_.cache->cancel();
+  for (auto& job : dropped) {
+    MutexLock pk(job.prep->mu);
+    job.prep->error = "the stream is stopping";
+    job.prep->done = true;
+  }
+  for (auto& t : threads) t.join();
+}
+
+std::shared_ptr<PreparedLoop> LoopOpener::prepare(PrepareOrder order) {
+  auto prep = std::make_shared<PreparedLoop>();
+  {
+    MutexLock lk(mu_);
+    jobs_.push_back(Job{std::move(order), prep});
+    // A worker per waiting job while there are few: an open stuck on a hung mount holds one only.
+    if (idle_ < jobs_.size() && threads_.size() < kMaxWorkers) threads_.emplace_back([this] { worker(); });
+  }
+  cv_.notify_one();
+  return prep;
+}
+
+void LoopOpener::worker() {
+  MutexLock lk(mu_);
+  while (true) {
+    ++idle_;
+    cv_.wait(lk.native(), [this]() NO_THREAD_SAFETY_ANALYSIS { return quit_ || !jobs_.empty(); });
+    --idle_;
+    if (quit_) return;
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lk.native().unlock();
+    run(job);
+    lk.native().lock();
+  }
+}
+
+// The loop first (a bad one refuses the switch and its art is not fetched), then the cover.
+void LoopOpener::run(const Job& job) const {
+  const PrepareOrder& o = job.order;
+  std::unique_ptr<LoopSource> src;
+  std::unique_ptr<CachedLoop> cached;
+  std::string error;
+  const bool splice = o.splice && s_.cache;
+  switch (o.loop.kind()) {
+    case LoopRef::Kind::none: break;  // art only: the loop on air stays
+    case LoopRef::Kind::art: error = "'@art' names no song's cover: nothing to draw"; break;
+    case LoopRef::Kind::scene: {
+      if (splice) {
+        error = "the art scene draws the picture: it needs video_mode encode";
+        break;
+      }
+      // No cover (unreachable, not an image): the default loop, never a black or stale picture.
+      auto scene = open_art_scene(o.loop.location(), ArtSceneText{o.track.artist, o.track.title, o.track.album}, s_.scene,
+                                  s_.overlay.art_timeout);
+      if (!scene) log::warn("control", "{}; showing the default loop", scene.error());
+      if (!scene) scene = LoopSource::open(s_.fallback, s_.format);
+      if (scene) src = std::move(*scene);
+      else error = scene.error();
+      break;
+    }
+    case LoopRef::Kind::file:
+    case LoopRef::Kind::network: {
+      if (splice) {
+        auto c = s_.cache->ensure(o.loop.location());
+        if (c) cached = std::move(*c);
+        else error = c.error() + " (a splice stream cannot encode it mid-session)";
+      } else {
+        auto opened = LoopSource::open(o.loop.location(), s_.format);
+        if (opened) src = std::move(*opened);
+        else error = opened.error();
+      }
+      break;
+    }
+  }
+  Result<ArtPtr> art = error.empty() && !o.art_url.empty() ? load_cover_art(o.art_url, s_.overlay.art_size, s_.overlay.art_timeout)
+                                                          : Result<ArtPtr>(nullptr);
+  MutexLock pk(job.prep->mu);
+  job.prep->src = std::move(src);
+  job.prep->cached = std::move(cached);
+  job.prep->error = error;
+  if (art) job.prep->art = std::move(*art);
+  else job.prep->art_error = art.error();
+  job.prep->done = true;
+}
+
+}  // namespace loopcast

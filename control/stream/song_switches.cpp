@@ -1,0 +1,98 @@
+#include "control/stream/song_switches.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "base/log.hpp"
+#include "base/redact.hpp"
+#include "control/mapping/song_timing.hpp"
+
+namespace loopcast {
+
+SongSwitches::SongSwitches(const AppConfig& cfg)
+    : default_loop_(cfg.engine.loop),
+      loops_dir_(cfg.control.loops_dir),
+      mapping_file_(cfg.control.mapping_file),
+      art_background_(cfg.engine.background == "art"),
+      switch_delay_(cfg.control.switch_delay),
+      map_(std::make_shared<TrackMap>(TrackMap::with_default(cfg.engine.loop, cfg.control.loops_dir))) {}
+
+std::optional<SwitchRequest> SongSwitches::song(const TrackInfo& track) {
+  std::shared_ptr<const TrackMap> map;
+  {
+    MutexLock lk(mu_);
+    if (same_song(track, track_) && track_.source != TrackSource::none) return std::nullopt;
+    track_ = track;
+    ++changes_;
+    map = map_;
+  }
+  const double delay = switch_delay_for(track, switch_delay_, std::time(nullptr));
+  // Time rules hold at the moment the switch goes on air.
+  const auto at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                  std::chrono::seconds(static_cast<int64_t>(delay));
+  SwitchRequest r{scene_for(LoopRef::parse(map->resolve(track, at)), track), track, delay};
+  log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", to_string(track.source), display_text(track),
+            r.loop.kind() == LoopRef::Kind::scene ? fmt::format("{} {}", kArtScene, redact_url(r.loop.location())) : r.loop.shown(),
+            delay);
+  return r;
+}
+
+Result<SwitchRequest> SongSwitches::loop_by_name(const std::string& name) const {
+  auto path = resolve_loop_name(loops_dir_, name);
+  if (!path) return Error{path.error(), path.code()};
+  SwitchRequest r;
+  r.loop = LoopRef::parse(*path);
+  r.track.source = TrackSource::api;
+  return r;
+}
+
+LoopRef SongSwitches::loop_at(SysSeconds at) const {
+  MutexLock lk(mu_);
+  return LoopRef::parse(map_->resolve(track_, at));
+}
+
+LoopRef SongSwitches::first_loop(SysSeconds now) const {
+  MutexLock lk(mu_);
+  auto rule = map_->rule_loop(track_, now);
+  return LoopRef::parse(rule ? *rule : default_loop_);
+}
+
+// "@art" (a mapping rule, or the default loop under --background art) becomes this song's cover
+// scene; a song without art keeps the default loop.
+LoopRef SongSwitches::scene_for(LoopRef loop, const TrackInfo& track) const {
+  if (art_background_ && loop == LoopRef::parse(default_loop_)) loop = LoopRef::parse(kArtScene);
+  if (loop.kind() != LoopRef::Kind::art) return loop;
+  return track.art.empty() ? LoopRef::parse(default_loop_) : LoopRef::scene(track.art, display_text(track));
+}
+
+Result<std::shared_ptr<const TrackMap>> SongSwitches::reload(const TimeZone& zone) {
+  if (mapping_file_.empty())
+    return Error{"no mapping is configured: start loopcast with --mapping FILE (or \"mapping\" in the config) to use track rules",
+                 Errc::conflict};
+  auto m = TrackMap::load(mapping_file_, loops_dir_, zone);
+  if (!m) return Error{m.error(), m.code()};
+  for (const auto& missing : m->missing_loops()) log::warn("control", "mapping names a missing loop '{}'", missing);
+  auto shared = std::make_shared<const TrackMap>(std::move(*m));
+  MutexLock lk(mu_);
+  map_ = shared;
+  log::info("control", "track mapping loaded from {}", mapping_file_);
+  return shared;
+}
+
+std::shared_ptr<const TrackMap> SongSwitches::map() const {
+  MutexLock lk(mu_);
+  return map_;
+}
+
+TrackInfo SongSwitches::track() const {
+  MutexLock lk(mu_);
+  return track_;
+}
+
+uint64_t SongSwitches::changes() const {
+  MutexLock lk(mu_);
+  return changes_;
+}
+
+}  // namespace loopcast

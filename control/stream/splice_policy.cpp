@@ -1,0 +1,35 @@
+#include "control/stream/splice_policy.hpp"
+
+#include "engine/splice/cache_key.hpp"
+
+#include "base/log.hpp"
+
+namespace loopcast {
+
+std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e) {
+  // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
+  const bool draws = e.overlay.enabled || e.visualizer.enabled() || e.background == "art" || e.crossfade > 0;
+  if (e.video_mode != "splice" && (e.video_mode != "auto" || draws)) return nullptr;
+  auto cache = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
+  cache->prepare({e.loop});
+  return cache;
+}
+
+std::unique_ptr<CachedLoop> start_cache(LoopCache* cache, bool must_splice, const std::string& loop) {
+  if (!cache) return nullptr;
+  if (must_splice) {
+    auto c = cache->ensure(loop);
+    if (c) return std::move(*c);
+    log::warn("control", "{}; this session encodes its video", c.error());
+    return nullptr;
+  }
+  auto c = cache->load(loop);
+  if (c) return std::move(*c);
+  // A session cannot move from encode to splice without a new sequence header: it stays encode,
+  // and the next start (restart, watchdog, process) splices once the cache is built.
+  log::info("control", "video mode auto: loop '{}' is not cached yet (building in the background); this session encodes", loop);
+  cache->prepare({loop});
+  return nullptr;
+}
+
+}  // namespace loopcast
