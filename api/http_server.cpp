@@ -325,7 +325,10 @@ void HttpServer::observe_routes() {
     res.set_content(render_metrics(all_status(), api), "text/plain; version=0.0.4");
   });
   svr_->Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) { events_->handle(req, res); });
-  svr_->Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(dashboard_page(), "text/html; charset=utf-8"); });
+  svr_->Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");  // revalidated on every load: after an upgrade, the new page
+    res.set_content(dashboard_page(), "text/html; charset=utf-8");
+  });
 }
 
 void HttpServer::dashboard_routes() {

@@ -1,68 +1,3 @@
-#include "api/dashboard_page.hpp"
-
-namespace loopcast {
-
-// Sections of the page (markup, then script) are marked "section: NAME" so each can be changed on
-// its own: status, preview, stream + sparkline, control, loops (picker), events.
-const std::string& dashboard_page() {
-  static const std::string page = R"HTML(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>loopcast</title>
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<style>
- body{font:15px system-ui,sans-serif;margin:0;background:#11131a;color:#e8e8ee}
- header{padding:14px 20px;background:#1b1e29;display:flex;gap:12px;align-items:center}
- h1{font-size:18px;margin:0} .pill{padding:3px 10px;border-radius:12px;background:#444;font-size:13px}
- .running{background:#1f8a4c}.stopped{background:#8a1f1f}.starting,.stopping{background:#8a6d1f}
- main{padding:20px;display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
- section{background:#1b1e29;border-radius:8px;padding:14px} h2{font-size:14px;margin:0 0 8px;color:#9aa}
- dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0} dt{color:#9aa} dd{margin:0;word-break:break-all}
- button{background:#2d3350;color:#fff;border:0;border-radius:6px;padding:8px 14px;margin:4px 4px 0 0;cursor:pointer}
- button:hover{background:#3d4570} input{background:#11131a;color:#fff;border:1px solid #333;border-radius:6px;padding:7px;width:60%}
- #msg{min-height:1.2em;color:#f5c16c;margin-top:8px}
- /* section: preview */
- #preview{width:100%;aspect-ratio:16/9;background:#000;border-radius:6px;display:block;object-fit:contain}
- #preview-note{color:#9aa;font-size:12px;min-height:1.2em}
- /* section: stream sparkline */
- #spark{width:100%;height:60px;display:block;margin-top:8px;background:#11131a;border-radius:6px}
- .legend{font-size:12px;color:#9aa} .kbps{color:#5fb3f9} .fpsl{color:#f5c16c}
- /* section: loops */
- #loops{display:grid;grid-template-columns:repeat(auto-fill,minmax(130px,1fr));gap:10px}
- .loop{background:#11131a;border:2px solid transparent;border-radius:6px;padding:4px;cursor:pointer;text-align:left;color:#e8e8ee;margin:0}
- .loop img{width:100%;aspect-ratio:16/9;display:block;border-radius:4px;background:#000}
- .loop span{display:block;font-size:12px;margin-top:3px;word-break:break-all} .loop.on-air{border-color:#1f8a4c}
- /* section: events */
- #events{list-style:none;margin:0;padding:0;max-height:260px;overflow:auto;font-size:13px}
- #events li{padding:3px 0;border-bottom:1px solid #262a38} #events time{color:#9aa;margin-right:6px}
- .kind{display:inline-block;min-width:70px;font-size:11px;text-transform:uppercase;color:#9aa}
- .kind.error{color:#f57c6c}.kind.switch{color:#6cf5a0}.kind.reconnect{color:#f5c16c}
-</style></head><body>
-<header><h1>loopcast</h1><span id="state" class="pill">…</span><span id="uptime"></span></header>
-<main>
- <!-- section: preview -->
- <section><h2>On air</h2><img id="preview" alt="on-air preview"><div id="preview-note"></div></section>
- <!-- section: status -->
- <section><h2>Now playing</h2><dl>
-  <dt>Track</dt><dd id="track">–</dd><dt>Loop</dt><dd id="loop">–</dd><dt>Pending</dt><dd id="pending">–</dd>
-  <dt>Switches</dt><dd id="switches">0</dd></dl></section>
- <!-- section: stream (numbers + sparkline) -->
- <section><h2>Stream</h2><dl>
-  <dt>Frames</dt><dd id="frames">0</dd><dt>FPS</dt><dd id="fps">0</dd><dt>Bitrate</dt><dd id="kbps">0</dd>
-  <dt>Audio</dt><dd id="audio">–</dd><dt>Loudness</dt><dd id="loudness">–</dd><dt>Outputs</dt><dd id="outputs">–</dd><dt>YouTube</dt><dd id="youtube">–</dd><dt>Last error</dt><dd id="error">–</dd></dl>
-  <canvas id="spark" width="600" height="60"></canvas>
-  <div class="legend"><span class="kbps">━ bitrate</span> · <span class="fpsl">━ fps</span> · last 2 min</div></section>
- <!-- section: control -->
- <section><h2>Control</h2>
-  <input id="token" type="password" placeholder="API token (if set)">
-  <div><button id="start">Start</button><button id="stop">Stop</button><button id="restart">Restart</button></div>
-  <div id="msg"></div></section>
-  <!-- section: streams (channels) -->
- <section id="streams"><h2>Streams</h2><div id="streamlist">–</div></section>
- <!-- section: loops (picker: a click switches) -->
- <section><h2>Loops</h2><div id="loops"></div></section>
- <!-- section: events -->
- <section><h2>Recent events</h2><ul id="events"></ul></section>
-</main>
-<script>
 const $ = id => document.getElementById(id);
 let onAir = '';
 
@@ -194,9 +129,3 @@ async function streams() {
   }
 }
 streams(); setInterval(streams, 2000);
-</script></body></html>
-)HTML";
-  return page;
-}
-
-}  // namespace loopcast
