@@ -4,7 +4,9 @@
 
 #include <cstring>
 
+#include "base/log.hpp"
 #include "engine/encoder.hpp"
+#include "engine/input/loop_source.hpp"
 #include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
@@ -62,6 +64,17 @@ AVPacket* SplicePath::next(bool* switched) {
   out_->stream_index = 0;
   *switched = sp.switched;
   return out_.get();
+}
+
+Status SplicePath::emit(int64_t n, bool /*idr*/, const PacketSink& sink, VideoFrameEvents& events) {
+  AVPacket* pkt = next(&events.switched);
+  if (events.switched) log::info("pipeline", "spliced to loop '{}' at frame {}", on_air(), n);
+  sink(pkt);
+  return Status::ok();
+}
+
+Status SplicePath::switch_to(std::unique_ptr<LoopSource> next) {
+  return Error{fmt::format("switch to loop '{}': this stream splices cached loops", next ? next->path() : ""), Errc::conflict};
 }
 
 }  // namespace loopcast
