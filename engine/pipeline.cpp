@@ -88,16 +88,16 @@ void Pipeline::switch_to(std::unique_ptr<LoopSource> next) {
 
 Status Pipeline::switch_to(std::unique_ptr<CachedLoop> next) { return video_->switch_to(std::move(next)); }
 
-void Pipeline::send(int stream, AVPacket* pkt) {
-  (stream == 0 ? vbytes_ : abytes_) += static_cast<uint64_t>(pkt->size);
-  if (stream == 0) tap_.offer(pkt);
+void Pipeline::send(Track track, AVPacket* pkt) {
+  (track == Track::video ? vbytes_ : abytes_) += static_cast<uint64_t>(pkt->size);
+  if (track == Track::video) tap_.offer(pkt);
   last_packet_ns_ = now_ns();
-  for (auto& o : outputs_) o->push(stream, pkt);
+  for (auto& o : outputs_) o->push(track, pkt);
 }
 
 Status Pipeline::emit_video_frame() {
   VideoFrameEvents ev;
-  Status st = video_->emit(video_frames_, force_idr_.exchange(false), [this](AVPacket* p) { send(0, p); }, ev);
+  Status st = video_->emit(video_frames_, force_idr_.exchange(false), [this](AVPacket* p) { send(Track::video, p); }, ev);
   if (ev.switched) {
     ++switches_;
     MutexLock sk(stats_mu_);
@@ -116,7 +116,7 @@ Status Pipeline::tick() {
   loudness_.process(reinterpret_cast<float* const*>(a->data), a->nb_samples);
   a->pts = audio_samples_;
   video_->hear(a, audio_samples_);
-  if (Status st = aenc_.encode(a, false, [this](AVPacket* p) { send(1, p); }); !st) return st;
+  if (Status st = aenc_.encode(a, false, [this](AVPacket* p) { send(Track::audio, p); }); !st) return st;
   audio_samples_ += a->nb_samples;
   asamples_out_ = audio_samples_;
   const int64_t due = pacing::video_frames_due(audio_samples_, cfg_.sample_rate, cfg_.fps);
@@ -150,8 +150,8 @@ void Pipeline::run() {
   }
   // Flush what the encoders still hold so the recording ends cleanly. A failed flush only loses
   // that tail: the stream is ending either way, so it is logged, not reported as the error.
-  Status vflush = video_->flush([this](AVPacket* p) { send(0, p); });
-  Status aflush = aenc_.encode(nullptr, false, [this](AVPacket* p) { send(1, p); });
+  Status vflush = video_->flush([this](AVPacket* p) { send(Track::video, p); });
+  Status aflush = aenc_.encode(nullptr, false, [this](AVPacket* p) { send(Track::audio, p); });
   for (const Status* st : {&vflush, &aflush})
     if (!*st) log::warn("pipeline", "flushing the encoder at the end: {}", st->error());
   teardown();

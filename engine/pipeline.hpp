@@ -74,7 +74,7 @@ class Pipeline {
   void run();
   Status tick();  // one audio frame and the video frames it makes due
   Status emit_video_frame();
-  void send(int stream, AVPacket* pkt);
+  void send(Track track, AVPacket* pkt);
   void teardown();
 
   EngineConfig cfg_;

@@ -144,8 +144,8 @@ void Output::recycle_locked(PacketPtr p) {
 
 // Session entry (first keyframe), the pre-entry packets, and the wait for a keyframe after the
 // backlog policy cut a GOP. Fills `info` for a packet that may be queued.
-bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& info) {
-  const bool video = stream == 0;
+bool Output::admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& info) {
+  const bool video = track == Track::video;
   const bool key = video && (pkt->flags & AV_PKT_FLAG_KEY);
   if (need_keyframe_) {
     if (!video) hold_audio_locked(pkt);  // it may belong to the keyframe still in the video encoder
@@ -168,7 +168,7 @@ bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& inf
   return true;
 }
 
-void Output::push(int stream, const AVPacket* pkt) {
+void Output::push(Track track, const AVPacket* pkt) {
   {
     std::lock_guard lk(mu_);
     if (stop_) return;
@@ -176,21 +176,21 @@ void Output::push(int stream, const AVPacket* pkt) {
       // Between sessions (the ingest is away): keep the last seconds of audio. The next session's
       // first keyframe may have entered the video encoder before the ingest came back (a GOP's own
       // keyframe inside x264's delay), and the sound of its time with it.
-      if (stream != 0) hold_audio_locked(pkt);
+      if (track == Track::audio) hold_audio_locked(pkt);
       return;
     }
     QueuedPacketInfo info;
-    if (!admit_locked(stream, pkt, info)) return;
+    if (!admit_locked(track, pkt, info)) return;
     PacketPtr p = take_packet_locked();
     if (!p || av_packet_ref(p.get(), pkt) < 0) {
       ++st_.dropped_packets;  // out of memory: this packet is lost, the stream goes on
-      st_.dropped_audio_packets += stream != 0;
+      st_.dropped_audio_packets += track == Track::audio;
       recycle_locked(std::move(p));
-      if (stream == 0) video_waits_key_ = true;
+      if (track == Track::video) video_waits_key_ = true;
       return;
     }
-    const bool session_entry = stream == 0 && !held_audio_.empty();
-    queue_.push_back({stream, info, std::move(p)});
+    const bool session_entry = track == Track::video && !held_audio_.empty();
+    queue_.push_back({track, info, std::move(p)});
     if (session_entry) release_held_audio_locked();
     apply_backlog_policy_locked();
   }
@@ -219,7 +219,7 @@ void Output::release_held_audio_locked() {
     const int64_t dts_us = av_rescale_q(p->dts, streams_.audio->time_base, kMicros);
     if (dts_us >= offset_us_) {
       QueuedPacketInfo info{dts_us, false, false, false};
-      queue_.push_back({1, info, std::move(p)});
+      queue_.push_back({Track::audio, info, std::move(p)});
     } else {
       recycle_locked(std::move(p));
     }
@@ -263,8 +263,8 @@ void Output::apply_backlog_policy_locked() {
   }
 }
 
-Status Output::write(int stream, AVPacket* pkt) {
-  const AVRational enc_tb = stream == 0 ? streams_.video->time_base : streams_.audio->time_base;
+Status Output::write(Track track, AVPacket* pkt) {
+  const AVRational enc_tb = track == Track::video ? streams_.video->time_base : streams_.audio->time_base;
   int64_t offset_us = 0;
   {
     std::lock_guard lk(mu_);
@@ -273,8 +273,8 @@ Status Output::write(int stream, AVPacket* pkt) {
   const int64_t off = av_rescale_q(offset_us, kMicros, enc_tb);
   pkt->pts -= off;
   pkt->dts -= off;
-  pkt->stream_index = stream;
-  av_packet_rescale_ts(pkt, enc_tb, oc_->streams[stream]->time_base);
+  pkt->stream_index = stream_index(track);
+  av_packet_rescale_ts(pkt, enc_tb, oc_->streams[pkt->stream_index]->time_base);
   deadline_.arm(io_timeout_);
   int err = av_interleaved_write_frame(oc_.get(), pkt);
   if (err < 0)
@@ -323,13 +323,13 @@ bool Output::reconnect(int& attempt) {
   return true;
 }
 
-bool Output::next_packet(AVPacket* out, int& stream) {
+bool Output::next_packet(AVPacket* out, Track& track) {
   std::unique_lock lk(mu_);
   cv_.wait(lk, [&] { return stop_.load() || !queue_.empty(); });
   if (queue_.empty()) return false;  // stopping and drained
   Queued q = std::move(queue_.front());
   queue_.pop_front();
-  stream = q.stream;
+  track = q.track;
   av_packet_move_ref(out, q.pkt.get());
   recycle_locked(std::move(q.pkt));
   refresh_backlog_locked();
@@ -350,9 +350,9 @@ void Output::run() {
       if (!reconnect(attempt)) break;
       if (!oc_) continue;
     }
-    int stream = 0;
-    if (!next_packet(scratch.get(), stream)) break;
-    Status s = write(stream, scratch.get());
+    Track track = Track::video;
+    if (!next_packet(scratch.get(), track)) break;
+    Status s = write(track, scratch.get());
     av_packet_unref(scratch.get());
     if (!s) {
       log::warn("output", "{}; {}", s.error(), to_string(OutputState::reconnecting));
@@ -378,7 +378,7 @@ void Output::clear_queue() {
 void Output::drop_queue_keeping_audio_locked() {
   std::deque<PacketPtr> audio;
   for (Queued& q : queue_)
-    if (q.stream != 0 && q.pkt) audio.push_back(std::move(q.pkt));
+    if (q.track == Track::audio && q.pkt) audio.push_back(std::move(q.pkt));
   drop_queue_locked();
   held_audio_ = std::move(audio);
 }

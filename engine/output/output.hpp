@@ -19,13 +19,14 @@
 #include "engine/output/backlog.hpp"
 #include "base/interrupt.hpp"
 #include "engine/output/output_status.hpp"
+#include "engine/output/track.hpp"
 #include "base/result.hpp"
 
 namespace loopcast {
 
 struct OutputStreams {
-  const AVCodecContext* video = nullptr;  // stream 0
-  const AVCodecContext* audio = nullptr;  // stream 1
+  const AVCodecContext* video = nullptr;  // Track::video
+  const AVCodecContext* audio = nullptr;  // Track::audio
 };
 
 class Output {
@@ -38,15 +39,15 @@ class Output {
   // A reachable-later network ingest (refused, timed out) is not fatal: it keeps retrying.
   Status open();
   void start();  // the writer thread: queue → muxer, reconnect on failure
-  // Queue a packet (stream 0 video, 1 audio; timestamps in the encoder's time base). Never blocks.
-  void push(int stream, const AVPacket* pkt);
+  // Queue a packet of `track` (timestamps in that encoder's time base). Never blocks.
+  void push(Track track, const AVPacket* pkt);
   // Write what is queued (up to `drain_s`), write the trailer, close.
   void stop(double drain_s = 3.0);
   OutputStatus status() const;
 
  private:
   struct Queued {
-    int stream = 0;
+    Track track = Track::video;
     QueuedPacketInfo info;
     PacketPtr pkt;
   };
@@ -56,10 +57,10 @@ class Output {
   void disconnect(bool trailer);
   void run();
   bool reconnect(int& attempt);       // false: stopping or out of attempts
-  bool next_packet(AVPacket* out, int& stream);  // false: stopping and drained
-  Status write(int stream, AVPacket* pkt);
+  bool next_packet(AVPacket* out, Track& track);  // false: stopping and drained
+  Status write(Track track, AVPacket* pkt);
   void set_state_locked(OutputState s, const std::string& error = {});
-  bool admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& info);
+  bool admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& info);
   void apply_backlog_policy_locked();
   const std::vector<QueuedPacketInfo>& refresh_backlog_locked();  // also sets st_.backlog_seconds
   PacketPtr take_packet_locked();

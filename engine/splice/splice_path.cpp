@@ -7,6 +7,7 @@
 #include "base/log.hpp"
 #include "engine/encoder.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/output/track.hpp"
 #include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
@@ -61,7 +62,7 @@ AVPacket* SplicePath::next(bool* switched) {
   out_->dts = sp.dts;
   out_->duration = 1;
   out_->flags = sp.packet->key ? AV_PKT_FLAG_KEY : 0;
-  out_->stream_index = 0;
+  out_->stream_index = stream_index(Track::video);
   *switched = sp.switched;
   return out_.get();
 }
