@@ -56,8 +56,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
     p->audio_ = std::make_unique<ToneFeed>(cfg.sample_rate);
   } else {
     std::unique_ptr<StationFeed> fallback;
-    if (!cfg.fallback_audio.empty()) fallback = std::make_unique<StationFeed>(cfg.fallback_audio, cfg, nullptr);
-    p->audio_ = std::make_unique<StationFeed>(cfg.audio, cfg, std::move(on_title), std::move(fallback));
+    if (!cfg.fallback_audio.empty()) fallback = std::make_unique<StationFeed>(cfg.fallback_audio, cfg.station(), nullptr);
+    p->audio_ = std::make_unique<StationFeed>(cfg.audio, cfg.station(), std::move(on_title), std::move(fallback));
   }
   return p;
 }

@@ -14,7 +14,7 @@ extern "C" {
 #include "base/tls.hpp"
 #include "base/version.hpp"
 #include "engine/input/decoder.hpp"
-#include "engine/video/colorspace.hpp"
+#include "engine/picture/colorspace.hpp"
 
 namespace loopcast {
 namespace {

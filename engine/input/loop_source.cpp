@@ -11,7 +11,7 @@
 #include "base/tls.hpp"
 #include "engine/input/decoder.hpp"
 #include "engine/input/orientation.hpp"
-#include "engine/video/colorspace.hpp"
+#include "engine/picture/colorspace.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
 

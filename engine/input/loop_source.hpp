@@ -10,8 +10,8 @@
 
 #include "base/av.hpp"
 #include "base/result.hpp"
-#include "engine/video/fit.hpp"
-#include "engine/video/fit_scaler.hpp"
+#include "engine/picture/fit.hpp"
+#include "engine/picture/fit_scaler.hpp"
 
 namespace loopcast {
 

@@ -26,17 +26,17 @@ constexpr double kConnectBurstS = 10.0;
 constexpr int kMaxChunk = 8192;  // largest read() the crossfade scratch serves (an AAC frame is 1024)
 }
 
-StationFeed::StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
+StationFeed::StationFeed(std::string url, const StationOptions& opt, TitleHandler on_title,
                          std::unique_ptr<StationFeed> fallback)
     : url_(std::move(url)),
       live_(is_network_url(url_)),
-      rate_(cfg.sample_rate),
-      io_timeout_(cfg.io_timeout),
-      target_(cfg.audio_buffer),
-      backoff_(cfg.input_backoff),
+      rate_(opt.sample_rate),
+      io_timeout_(opt.io_timeout),
+      target_(opt.audio_buffer),
+      backoff_(opt.backoff),
       on_title_(std::move(on_title)),
       fallback_(std::move(fallback)),
-      buffer_(cfg.sample_rate, kChannels, cfg.audio_buffer, live_ ? cfg.audio_buffer + kConnectBurstS : cfg.audio_buffer * 2) {
+      buffer_(opt.sample_rate, kChannels, opt.audio_buffer, live_ ? opt.audio_buffer + kConnectBurstS : opt.audio_buffer * 2) {
   if (fallback_) {
     cross_l_.resize(kMaxChunk);
     cross_r_.resize(kMaxChunk);
