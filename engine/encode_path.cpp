@@ -15,11 +15,11 @@ EncodePath::EncodePath(const EngineConfig& cfg, const std::atomic<bool>* cancel)
 Result<std::unique_ptr<EncodePath>> EncodePath::create(const EngineConfig& cfg, const std::atomic<bool>* cancel) {
   std::unique_ptr<EncodePath> p(new EncodePath(cfg, cancel));
   auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
-  if (!loop) return Error{loop.error(), loop.code()};
+  if (!loop) return loop.forward();
   p->loop_ = std::move(*loop);
   p->loop_->set_cancel(cancel);
   auto venc = Encoder::video(cfg);
-  if (!venc) return Error{venc.error(), venc.code()};
+  if (!venc) return venc.forward();
   p->venc_ = std::move(*venc);
   return p;
 }

@@ -18,15 +18,15 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
   std::unique_ptr<Pipeline> p(new Pipeline(cfg));
   if (cached) {
     auto path = SplicePath::create(std::move(cached), cfg);
-    if (!path) return Error{path.error(), path.code()};
+    if (!path) return path.forward();
     p->video_ = std::move(*path);
   } else {
     auto path = EncodePath::create(cfg, &p->stop_);
-    if (!path) return Error{path.error(), path.code()};
+    if (!path) return path.forward();
     p->video_ = std::move(*path);
   }
   auto aenc = Encoder::audio(cfg);
-  if (!aenc) return Error{aenc.error(), aenc.code()};
+  if (!aenc) return aenc.forward();
   p->aenc_ = std::move(*aenc);
 
   AVFrame* a = p->aframe_.get();

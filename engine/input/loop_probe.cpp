@@ -28,7 +28,7 @@ Result<LoopFacts> probe_loop(const std::string& path) {
 
 Result<FramePtr> loop_picture(const std::string& path, double at, const VideoFormat& format) {
   auto src = LoopSource::open(path, format);
-  if (!src) return Error{src.error(), src.code()};
+  if (!src) return src.forward();
   const AVFrame* shown = (*src)->frame_at(at);
   FramePtr copy = make_frame();
   if (!copy || !shown || av_frame_ref(copy.get(), shown) < 0) return Error{fmt::format("picture of loop '{}': out of memory", path)};

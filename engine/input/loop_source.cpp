@@ -18,7 +18,7 @@ namespace loopcast {
 
 Result<std::unique_ptr<LoopSource>> LoopSource::open(const std::string& path, const VideoFormat& out) {
   std::unique_ptr<LoopSource> src(new LoopSource());
-  if (Status st = src->init(path, out); !st) return Error{st.error(), st.code()};
+  if (Status st = src->init(path, out); !st) return st.forward();
   return src;
 }
 

@@ -156,7 +156,7 @@ Status write_cache(const std::string& path, const AVCodecContext* enc, const std
 Result<std::unique_ptr<CachedLoop>> read_cache(const std::string& path, const CacheMeta& meta) {
   if (!std::filesystem::exists(path)) return Error{fmt::format("cache '{}': not built yet", path), Errc::not_found};
   auto d = demux(path, meta.fps);
-  if (!d) return Error{d.error(), d.code()};
+  if (!d) return d.forward();
   std::vector<uint8_t> extradata = extradata_of(d->par.get());
   if (d->comment != comment_for(d->packets.size(), digest(extradata, d->packets), meta.profile))
     return Error{fmt::format("cache '{}': corrupt, partial or of other settings (frame count, checksum or profile differ)", path), Errc::invalid};
