@@ -98,7 +98,7 @@ void Output::disconnect(bool trailer) {
     av_write_trailer(oc_.get());
   }
   if (oc_->pb) {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     bytes_before_ += static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb)));
   }
   oc_.reset();  // closes the AVIOContext, then frees the context
@@ -111,7 +111,7 @@ void Output::set_state_locked(OutputState s, const std::string& error) {
 
 Status Output::open() {
   Status s = connect();
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (s) {
     set_state_locked(OutputState::live);
     accepting_ = true;
@@ -170,7 +170,7 @@ bool Output::admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& in
 
 void Output::push(Track track, const AVPacket* pkt) {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (stop_) return;
     if (!accepting_) {
       // Between sessions (the ingest is away): keep the last seconds of audio. The next session's
@@ -267,7 +267,7 @@ Status Output::write(Track track, AVPacket* pkt) {
   const AVRational enc_tb = track == Track::video ? streams_.video->time_base : streams_.audio->time_base;
   int64_t offset_us = 0;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     offset_us = offset_us_;
   }
   const int64_t off = av_rescale_q(offset_us, kMicros, enc_tb);
@@ -281,7 +281,7 @@ Status Output::write(Track track, AVPacket* pkt) {
     return Error{fmt::format("output '{}': write: {}", redacted_url_,
                              deadline_.timed_out() ? fmt::format("stalled for {:.0f}s", io_timeout_) : av_error_string(err)),
                  Errc::unavailable};
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   ++st_.packets;
   st_.bytes = bytes_before_ + (oc_->pb ? static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb))) : 0);
   return Status::ok();
@@ -292,15 +292,15 @@ Status Output::write(Track track, AVPacket* pkt) {
 bool Output::reconnect(int& attempt) {
   if (stop_) return false;
   {
-    std::unique_lock lk(mu_);
+    MutexLock lk(mu_);
     st_.attempt = attempt + 1;
-    cv_.wait_for(lk, std::chrono::duration<double>(backoff_.delay(attempt)), [&] { return stop_.load(); });
+    cv_.wait_for(lk.native(), std::chrono::duration<double>(backoff_.delay(attempt)), [&] { return stop_.load(); });
   }
   if (stop_) return false;
   if (Status s = connect(); !s) {
     ++attempt;
     log::warn("output", "{} (attempt {})", s.error(), attempt);
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     st_.last_error = s.error();
     if (backoff_.attempts > 0 && attempt >= backoff_.attempts) {
       set_state_locked(OutputState::failed);
@@ -312,7 +312,7 @@ bool Output::reconnect(int& attempt) {
   log::info("output", "{}: {} again after {} attempt(s)", redacted_url_, to_string(OutputState::live), attempt + 1);
   attempt = 0;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     set_state_locked(OutputState::live);
     st_.attempt = 0;
     ++st_.reconnects;
@@ -324,8 +324,11 @@ bool Output::reconnect(int& attempt) {
 }
 
 bool Output::next_packet(AVPacket* out, Track& track) {
-  std::unique_lock lk(mu_);
-  cv_.wait(lk, [&] { return stop_.load() || !queue_.empty(); });
+  MutexLock lk(mu_);
+  cv_.wait(lk.native(), [&] {
+    mu_.assert_held();
+    return stop_.load() || !queue_.empty();
+  });
   if (queue_.empty()) return false;  // stopping and drained
   Queued q = std::move(queue_.front());
   queue_.pop_front();
@@ -340,7 +343,7 @@ void Output::run() {
   int attempt = 0;
   PacketPtr scratch = make_packet();
   if (!scratch) {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     set_state_locked(OutputState::failed, fmt::format("output '{}': out of memory", redacted_url_));
     accepting_ = false;
     return;
@@ -357,20 +360,20 @@ void Output::run() {
     if (!s) {
       log::warn("output", "{}; {}", s.error(), to_string(OutputState::reconnecting));
       disconnect(false);
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       set_state_locked(OutputState::reconnecting, s.error());
       accepting_ = false;
       drop_queue_keeping_audio_locked();
     }
   }
   if (oc_) disconnect(true);
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   accepting_ = false;
   if (st_.state != OutputState::failed) set_state_locked(OutputState::stopped);
 }
 
 void Output::clear_queue() {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   drop_queue_locked();
 }
 
@@ -397,7 +400,7 @@ void Output::stop(double drain_s) {
     return;
   }
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     accepting_ = false;
     stop_ = true;
   }
@@ -407,7 +410,7 @@ void Output::stop(double drain_s) {
   std::thread watchdog([this, until] {
     while (std::chrono::steady_clock::now() < until) {
       {
-        std::lock_guard lk(mu_);
+        MutexLock lk(mu_);
         if (st_.state == OutputState::stopped || st_.state == OutputState::failed) return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -420,7 +423,7 @@ void Output::stop(double drain_s) {
 }
 
 OutputStatus Output::status() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return st_;
 }
 

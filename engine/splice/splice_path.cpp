@@ -45,7 +45,7 @@ Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
     return Error{fmt::format("loop '{}': its cached SPS/PPS differ from the stream's (a new sequence header mid-stream is never sent)",
                              next->source()), Errc::conflict};
   if (next->reorder_delay() > kCacheReorderDelay) return Error{fmt::format("loop '{}': reorders deeper than the stream", next->source()), Errc::conflict};
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   pending_ = std::move(next);
   return Status::ok();
 }
@@ -53,7 +53,7 @@ Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
 AVPacket* SplicePath::next(bool* switched) {
   SplicedPacket sp;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     sp = splicer_.next(pending_);
   }
   av_packet_unref(out_.get());

@@ -3,11 +3,11 @@
 // once per session) and the loop waiting to go on air.
 #pragma once
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/splice/splicer.hpp"
 #include "engine/video_path.hpp"
@@ -42,8 +42,8 @@ class SplicePath final : public VideoPath {
   CodecCtxPtr params_;
   Splicer splicer_;
   PacketPtr out_ = make_packet();
-  std::mutex mu_;
-  std::unique_ptr<CachedLoop> pending_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<CachedLoop> pending_ GUARDED_BY(mu_);
 };
 
 }  // namespace loopcast
