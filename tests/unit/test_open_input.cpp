@@ -59,7 +59,7 @@ TEST_CASE("open_input: the stop flag, or a second one set later, ends an open th
   }
 }
 
-TEST_CASE("open_input: a local file opens with its streams known; a missing one is not_found") {
+TEST_CASE("open_input: a local file opens with its streams known, a missing one is not_found") {
   std::atomic<bool> stop{false};
   IoDeadline deadline(stop);
   auto in = open_input(fixture("loop_1s_25fps.mp4"), deadline);
