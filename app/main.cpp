@@ -161,12 +161,12 @@ Result<StreamRuntime> launch_stream(const StreamSpec& s, const std::string& cont
   }
   if (!control_dir.empty()) {
     comp->files = std::make_unique<FileProtocol>(*comp->ctl, control_dir + "/" + s.id);
-    if (Status st = comp->files->start(); !st) return Error{st.error(), st.code()};
+    if (Status st = comp->files->start(); !st) return st.forward();
   }
   // With stream windows, autostart starts only inside one (the schedule starts it later).
   if (c.autostart && !sup->scheduled_on()) log::info("main", "stream '{}': outside its schedule: waiting for the next window", s.id);
   if (c.autostart && sup->scheduled_on())
-    if (Status st = sup->start(); !st) return Error{st.error(), st.code()};
+    if (Status st = sup->start(); !st) return st.forward();
   // Beside the stream, never in its way: it reads the status and writes only its own part of it.
   if (c.youtube.enabled) {
     const char* key_env = std::getenv("LOOPCAST_STREAM_KEY");
@@ -206,8 +206,8 @@ Status load_run_config(const std::vector<std::string>& args, AppConfig& cfg, Str
 // --shard, --replicas and --peer-url: which streams this replica runs and where the others answer.
 Result<Cluster> resolve_cluster(const ControlConfig& c) {
   auto shard = resolve_shard(c.shard, c.replicas, ShardEnvironment::from_process());
-  if (!shard) return Error{shard.error(), shard.code()};
-  if (Status st = check_peer_url(c.peer_url); !st) return Error{st.error(), st.code()};
+  if (!shard) return shard.forward();
+  if (Status st = check_peer_url(c.peer_url); !st) return st.forward();
   return Cluster{*shard, c.peer_url};
 }
 

@@ -1,6 +1,7 @@
 // Errors are values: a function that can fail returns Result<T> carrying either T or a message
 // with context ("open loop 'x.mp4': No such file or directory").
 #pragma once
+#include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
@@ -27,6 +28,12 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const std::string& error() const { return std::get<1>(v_).message; }
   Errc code() const { return std::get<1>(v_).code; }
+  // The error of a failed result, to return as it is from a function of another result type:
+  // `if (!x) return x.forward();`. Calling it on a success is a bug.
+  Error forward() const {
+    assert(!*this && "forward() of a result that succeeded");
+    return v_.index() == 1 ? std::get<1>(v_) : Error{"internal error: a success forwarded as a failure", Errc::internal};
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -41,6 +48,11 @@ class [[nodiscard]] Status {
   explicit operator bool() const { return !failed_; }
   const std::string& error() const { return msg_; }
   Errc code() const { return code_; }
+  // The error of a failed status, to return from a function of a result type (see Result::forward).
+  Error forward() const {
+    assert(failed_ && "forward() of a status that succeeded");
+    return failed_ ? Error{msg_, code_} : Error{"internal error: a success forwarded as a failure", Errc::internal};
+  }
 
  private:
   std::string msg_;

@@ -6,7 +6,8 @@
 #include <vector>
 
 #include "base/backoff.hpp"
-#include "engine/video/fit.hpp"
+#include "engine/input/station_options.hpp"
+#include "engine/picture/fit.hpp"
 #include "engine/video/overlay_config.hpp"
 #include "engine/video/visualizer_config.hpp"
 
@@ -41,6 +42,8 @@ struct EngineConfig {
   std::string background = "loop";   // loop | art (the song's cover scene; "@art" in the mapping)
   Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30
   Backoff output_backoff{};
+
+  StationOptions station() const { return {sample_rate, io_timeout, audio_buffer, input_backoff}; }
 };
 
 }  // namespace loopcast

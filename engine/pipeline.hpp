@@ -16,11 +16,9 @@
 #include "engine/input/loop_source.hpp"
 #include "engine/input/station_feed.hpp"
 #include "engine/output/output.hpp"
-#include "engine/splice/splice_path.hpp"
-#include "engine/video/crossfade.hpp"
+#include "engine/splice/cached_loop.hpp"
 #include "engine/video/frame_tap.hpp"
-#include "engine/video/overlay.hpp"
-#include "engine/video/visualizer.hpp"
+#include "engine/video_path.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
 
@@ -60,10 +58,10 @@ class Pipeline {
   void switch_to(std::unique_ptr<LoopSource> next);
   // Splice mode: put a cached loop on air at the next clean cut (at most 3 frames late).
   Status switch_to(std::unique_ptr<CachedLoop> next);
-  bool splicing() const { return splice_ != nullptr; }
+  bool splicing() const { return video_->mode() == VideoMode::splice; }
   void request_keyframe() { force_idr_ = true; }
   // Now-playing text and cover art for the overlay (ignored when the overlay is disabled).
-  void set_now_playing(std::string text, ArtPtr art) { overlay_.set(std::move(text), std::move(art)); }
+  void set_now_playing(std::string text, ArtPtr art) { video_->set_now_playing(std::move(text), std::move(art)); }
 
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;
@@ -76,31 +74,20 @@ class Pipeline {
   void run();
   Status tick();  // one audio frame and the video frames it makes due
   Status emit_video_frame();
-  Status emit_spliced_frame();
-  void send(int stream, AVPacket* pkt);
+  void send(Track track, AVPacket* pkt);
   void teardown();
 
   EngineConfig cfg_;
   std::unique_ptr<AudioFeed> audio_;
-  Encoder venc_;
+  std::unique_ptr<VideoPath> video_;  // encode or splice, for the pipeline's whole life
   Encoder aenc_;
   std::vector<std::unique_ptr<Output>> outputs_;
-  std::unique_ptr<LoopSource> loop_;         // encode mode
-  std::unique_ptr<SplicePath> splice_;       // splice mode
-  Crossfade crossfade_{cfg_.crossfade, cfg_.fps, cfg_.width, cfg_.height};  // encode mode
-  Overlay overlay_{cfg_.overlay, cfg_.width, cfg_.height};
   FrameTap tap_;
-  Visualizer visualizer_{cfg_.visualizer, cfg_.width, cfg_.height, cfg_.sample_rate};
   LoudnessStage loudness_{cfg_.sample_rate, cfg_.loudness_target};  // between the feed and the AAC encoder
 
-  Mutex switch_mu_;
-  std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);
-
   FramePtr aframe_ = make_frame();
-  FramePtr vframe_ = make_frame();
   int64_t audio_samples_ = 0;
   int64_t video_frames_ = 0;
-  int64_t loop_start_frame_ = 0;  // output frame at which the current loop went on air
   std::chrono::steady_clock::time_point t0_;
 
   std::thread thread_;

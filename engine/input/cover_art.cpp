@@ -10,11 +10,10 @@ extern "C" {
 
 #include "base/interrupt.hpp"
 #include "base/redact.hpp"
-#include "base/libav_log.hpp"
-#include "base/tls.hpp"
 #include "base/version.hpp"
 #include "engine/input/decoder.hpp"
-#include "engine/video/colorspace.hpp"
+#include "engine/input/open_input.hpp"
+#include "engine/picture/colorspace.hpp"
 
 namespace loopcast {
 namespace {
@@ -57,23 +56,19 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
 
   static const std::atomic<bool> never{false};
   IoDeadline deadline(never);
-  AVFormatContext* raw = avformat_alloc_context();
-  raw->interrupt_callback = deadline.callback();
-  AVDictionary* opts = nullptr;
+  InputOptions opt;
+  opt.timeout_s = timeout_s;  // the whole fetch, not each read: the picture is decoded inside it too
+  opt.probe = false;          // the first picture is all there is to read
+  opt.tls = true;
   // Redirects stay on http(s): no file://, no concat/subfile tricks from a webhook body.
-  av_dict_set(&opts, "protocol_whitelist", "http,https,tcp,tls", 0);
-  av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(timeout_s * 1e6), 0);
-  av_dict_set(&opts, "user_agent", user_agent().c_str(), 0);
-  apply_tls_policy(&opts);
-  deadline.arm(timeout_s);  // the whole fetch, not each read
+  opt.options = {{"protocol_whitelist", "http,https,tcp,tls"},
+                 {"rw_timeout", std::to_string(static_cast<int64_t>(timeout_s * 1e6))},
+                 {"user_agent", user_agent()}};
   // A read cut short by the deadline reports itself as "Immediate exit requested": say why.
   auto io_fail = [&](const std::string& why) { return fail(deadline.timed_out() ? fmt::format("no answer within {:g}s", timeout_s) : why); };
-  take_libav_error();
-  int err = avformat_open_input(&raw, url.c_str(), nullptr, &opts);
-  av_dict_free(&opts);
-  if (err < 0) return io_fail(describe_av_failure(err));
-  InputPtr in(raw);
-  auto pic = decode_first_picture(in.get());
+  auto in = open_input(url, deadline, opt);
+  if (!in) return fail(in.error());
+  auto pic = decode_first_picture(in->get());
   if (!pic) return io_fail(pic.error());
   const AVFrame* src = pic->get();
   if (src->width < 1 || src->height < 1 || src->width > kMaxSide || src->height > kMaxSide)
@@ -89,7 +84,7 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   out->format = AV_PIX_FMT_YUVA420P;
   out->width = w;
   out->height = h;
-  if ((err = av_frame_get_buffer(out.get(), 0)) < 0) return fail(av_error_string(err));
+  if (int err = av_frame_get_buffer(out.get(), 0); err < 0) return fail(av_error_string(err));
   // JPEG decodes to the deprecated full-range "yuvj" formats: name the range instead (the
   // conversion below takes it, and the BT.601 matrix JPEG uses, from the frame).
   auto in_fmt = static_cast<AVPixelFormat>(src->format);
@@ -99,7 +94,8 @@ Result<ArtPtr> load_cover_art(const std::string& url, int box, double timeout_s)
   SwsPtr sws(sws_getContext(src->width, src->height, in_fmt, w, h, AV_PIX_FMT_YUVA420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   if (!sws) return fail(fmt::format("cannot convert from {}", av_get_pix_fmt_name(in_fmt)));
   convert_to_output_colorspace(sws.get(), src);
-  if ((err = sws_scale(sws.get(), src->data, src->linesize, 0, src->height, out->data, out->linesize)) < 0) return fail(av_error_string(err));
+  if (int err = sws_scale(sws.get(), src->data, src->linesize, 0, src->height, out->data, out->linesize); err < 0)
+    return fail(av_error_string(err));
   return ArtPtr(out.release(), FrameDeleter{});
 }
 

@@ -2,15 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
+#include "engine/input/open_input.hpp"
+
 namespace loopcast {
 
 Result<LoopFacts> probe_loop(const std::string& path) {
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
-    return Error{fmt::format("probe loop '{}': {}", path, av_error_string(err)), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid};
-  InputPtr in(raw);
-  if (int err = avformat_find_stream_info(in.get(), nullptr); err < 0)
-    return Error{fmt::format("probe loop '{}': {}", path, av_error_string(err)), Errc::invalid};
+  static const std::atomic<bool> never{false};
+  IoDeadline deadline(never);
+  auto opened = open_input(path, deadline);
+  if (!opened) return Error{fmt::format("probe loop '{}': {}", path, opened.error()), opened.code()};
+  const InputPtr& in = *opened;
   const int v = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (v < 0) return Error{fmt::format("probe loop '{}': no video stream", path), Errc::invalid};
   const AVStream* st = in->streams[v];
@@ -25,7 +28,7 @@ Result<LoopFacts> probe_loop(const std::string& path) {
 
 Result<FramePtr> loop_picture(const std::string& path, double at, const VideoFormat& format) {
   auto src = LoopSource::open(path, format);
-  if (!src) return Error{src.error(), src.code()};
+  if (!src) return src.forward();
   const AVFrame* shown = (*src)->frame_at(at);
   FramePtr copy = make_frame();
   if (!copy || !shown || av_frame_ref(copy.get(), shown) < 0) return Error{fmt::format("picture of loop '{}': out of memory", path)};

@@ -1,6 +1,5 @@
 #include "engine/input/loop_source.hpp"
 
-#include "base/libav_log.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,10 +7,10 @@
 #include <fmt/format.h>
 
 #include "base/log.hpp"
-#include "base/tls.hpp"
 #include "engine/input/decoder.hpp"
+#include "engine/input/open_input.hpp"
 #include "engine/input/orientation.hpp"
-#include "engine/video/colorspace.hpp"
+#include "engine/picture/colorspace.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
 
@@ -19,7 +18,7 @@ namespace loopcast {
 
 Result<std::unique_ptr<LoopSource>> LoopSource::open(const std::string& path, const VideoFormat& out) {
   std::unique_ptr<LoopSource> src(new LoopSource());
-  if (Status st = src->init(path, out); !st) return Error{st.error(), st.code()};
+  if (Status st = src->init(path, out); !st) return st.forward();
   return src;
 }
 
@@ -31,18 +30,11 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   auto fail = [&](const std::string& what, Errc code = Errc::invalid) {
     return Error{fmt::format("open loop '{}': {}", is_network_url(path) ? redact_url(path) : path, what), code};
   };
-  AVFormatContext* raw = avformat_alloc_context();
-  if (!raw) return fail("out of memory");
-  raw->interrupt_callback = AVIOInterruptCB{&LoopSource::interrupted, this};
-  AVDictionary* opts = nullptr;
-  apply_tls_policy(&opts);  // a loop may be an https:// URL
-  take_libav_error();       // what libav logs during this open explains its failure (a TLS refusal)
-  int open_err = avformat_open_input(&raw, path.c_str(), nullptr, &opts);
-  av_dict_free(&opts);
-  if (int err = open_err; err < 0)
-    return fail(describe_av_failure(err), err == AVERROR(ENOENT) ? Errc::not_found : Errc::invalid);
-  fmt_.reset(raw);
-  if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) return fail(av_error_string(err));
+  InputOptions opt;
+  opt.tls = true;  // a loop may be an https:// URL
+  auto opened = open_input(path, deadline_, opt);
+  if (!opened) return fail(opened.error(), opened.code() == Errc::not_found ? Errc::not_found : Errc::invalid);
+  fmt_ = std::move(*opened);
   // Only the picture matters: audio and other tracks of the loop file are never read.
   // One thread: loops are small; the encoder needs the cores.
   auto dec = open_decoder(fmt_.get(), AVMEDIA_TYPE_VIDEO, 1);
@@ -59,11 +51,6 @@ Status LoopSource::init(const std::string& path, const VideoFormat& out) {
   convert_into_current(next_.get());
   have_next_ = decode_next();  // a one-frame file (a still) simply stays on that frame
   return Status::ok();
-}
-
-int LoopSource::interrupted(void* self) {
-  const std::atomic<bool>* flag = static_cast<LoopSource*>(self)->cancel_.load(std::memory_order_relaxed);
-  return flag && flag->load(std::memory_order_relaxed) ? 1 : 0;
 }
 
 bool LoopSource::rewind() {

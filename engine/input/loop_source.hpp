@@ -9,9 +9,10 @@
 #include <string>
 
 #include "base/av.hpp"
+#include "base/interrupt.hpp"
 #include "base/result.hpp"
-#include "engine/video/fit.hpp"
-#include "engine/video/fit_scaler.hpp"
+#include "engine/picture/fit.hpp"
+#include "engine/picture/fit_scaler.hpp"
 
 namespace loopcast {
 
@@ -41,7 +42,7 @@ class LoopSource {
   // Blocking reads give up once `*flag` is set (the owning pipeline's stop flag): a loop on a
   // network share or URL that stalls cannot hold a stop, so the watchdog restarts in-process.
   // Null (the default) never interrupts.
-  void set_cancel(const std::atomic<bool>* flag) { cancel_ = flag; }
+  void set_cancel(const std::atomic<bool>* flag) { deadline_.also_stop_on(flag); }
 
   const std::string& path() const { return path_; }
   int wraps() const { return wraps_; }
@@ -59,11 +60,11 @@ class LoopSource {
   bool rewind();
   void convert_into_current(AVFrame* src);  // consumes src
   PictureShape shape_of(const AVFrame* f) const;
-  static int interrupted(void* self);
 
   std::string path_;
   VideoFormat out_;
-  std::atomic<const std::atomic<bool>*> cancel_{nullptr};
+  const std::atomic<bool> never_{false};
+  IoDeadline deadline_{never_};  // no time limit on a loop's reads: only the owner's stop flag (set_cancel)
   InputPtr fmt_;
   CodecCtxPtr dec_;
   std::unique_ptr<FitScaler> fit_;

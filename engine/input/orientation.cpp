@@ -1,6 +1,6 @@
 #include "engine/input/orientation.hpp"
 
-#include "engine/video/fit.hpp"
+#include "engine/picture/fit.hpp"
 
 namespace loopcast {
 

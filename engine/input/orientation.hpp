@@ -1,6 +1,6 @@
 // Which way up a loop's pictures are meant to be shown: the display matrix of its video stream
 // (MP4/MOV track header, as phones write it) or, failing that, of a decoded frame (an H.264/HEVC
-// display-orientation message), as a clockwise quarter turn (engine/video/fit.hpp).
+// display-orientation message), as a clockwise quarter turn (engine/picture/fit.hpp).
 #pragma once
 #include <optional>
 

@@ -10,11 +10,10 @@
 #include "base/log.hpp"
 #include "engine/pacing.hpp"
 #include "base/redact.hpp"
-#include "base/libav_log.hpp"
-#include "base/tls.hpp"
 #include "base/version.hpp"
 #include "base/url.hpp"
 #include "engine/input/decoder.hpp"
+#include "engine/input/open_input.hpp"
 #include "engine/audio/fade.hpp"
 
 namespace loopcast {
@@ -26,17 +25,17 @@ constexpr double kConnectBurstS = 10.0;
 constexpr int kMaxChunk = 8192;  // largest read() the crossfade scratch serves (an AAC frame is 1024)
 }
 
-StationFeed::StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
+StationFeed::StationFeed(std::string url, const StationOptions& opt, TitleHandler on_title,
                          std::unique_ptr<StationFeed> fallback)
     : url_(std::move(url)),
       live_(is_network_url(url_)),
-      rate_(cfg.sample_rate),
-      io_timeout_(cfg.io_timeout),
-      target_(cfg.audio_buffer),
-      backoff_(cfg.input_backoff),
+      rate_(opt.sample_rate),
+      io_timeout_(opt.io_timeout),
+      target_(opt.audio_buffer),
+      backoff_(opt.backoff),
       on_title_(std::move(on_title)),
       fallback_(std::move(fallback)),
-      buffer_(cfg.sample_rate, kChannels, cfg.audio_buffer, live_ ? cfg.audio_buffer + kConnectBurstS : cfg.audio_buffer * 2) {
+      buffer_(opt.sample_rate, kChannels, opt.audio_buffer, live_ ? opt.audio_buffer + kConnectBurstS : opt.audio_buffer * 2) {
   if (fallback_) {
     cross_l_.resize(kMaxChunk);
     cross_r_.resize(kMaxChunk);
@@ -166,29 +165,20 @@ void StationFeed::run() {
 
 Status StationFeed::session() {
   const std::string shown = redact_url(url_);
-  AVFormatContext* raw = avformat_alloc_context();
-  raw->interrupt_callback = deadline_.callback();
+  InputOptions opt;
+  opt.timeout_s = io_timeout_;
   // A live mount delivers a burst and then real time: probing the default 1 MB would take
   // many seconds of silence. 32 KB holds enough MP3/AAC/Ogg frames to identify the stream.
-  raw->format_probesize = 32 * 1024;
-  raw->probesize = 64 * 1024;
-  raw->max_analyze_duration = 500000;  // µs
-  AVDictionary* opts = nullptr;
+  opt.format_probesize = 32 * 1024;
+  opt.probesize = 64 * 1024;
+  opt.max_analyze_duration_us = 500000;
   if (live_) {
-    av_dict_set(&opts, "icy", "1", 0);
-    av_dict_set(&opts, "user_agent", user_agent().c_str(), 0);
-    av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
-    apply_tls_policy(&opts);
+    opt.tls = true;
+    opt.options = {{"icy", "1"}, {"user_agent", user_agent()}, {"rw_timeout", std::to_string(static_cast<int64_t>(io_timeout_ * 1e6))}};
   }
-  deadline_.arm(io_timeout_);
-  take_libav_error();
-  int err = avformat_open_input(&raw, url_.c_str(), nullptr, &opts);
-  av_dict_free(&opts);
-  if (err < 0) return Error{fmt::format("open audio '{}': {}", shown, deadline_.timed_out() ? "timed out" : describe_av_failure(err)), Errc::unavailable};
-  InputPtr fmt(raw);
-  deadline_.arm(io_timeout_);
-  if ((err = avformat_find_stream_info(fmt.get(), nullptr)) < 0)
-    return Error{fmt::format("probe audio '{}': {}", shown, av_error_string(err))};
+  auto in = open_input(url_, deadline_, opt);
+  if (!in) return Error{fmt::format("open audio '{}': {}", shown, in.error()), Errc::unavailable};
+  InputPtr fmt = std::move(*in);
   auto opened = open_decoder(fmt.get(), AVMEDIA_TYPE_AUDIO);
   if (!opened) return Error{fmt::format("audio '{}': {}", shown, opened.error()), Errc::invalid};
   const int stream = opened->stream;
@@ -204,7 +194,7 @@ Status StationFeed::session() {
   int decode_errors = 0;
   while (!stop_) {
     deadline_.arm(io_timeout_);
-    err = av_read_frame(fmt.get(), pkt.get());
+    int err = av_read_frame(fmt.get(), pkt.get());
     if (err == AVERROR_EOF && !live_) {
       // A local file plays on a loop; a network stream ending is a fault to recover from.
       if (av_seek_frame(fmt.get(), -1, 0, AVSEEK_FLAG_BACKWARD) < 0) return Status::ok();

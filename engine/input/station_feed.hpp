@@ -11,9 +11,9 @@
 
 #include "engine/input/audio_feed.hpp"
 #include "base/av.hpp"
-#include "engine/engine_config.hpp"
 #include "base/interrupt.hpp"
 #include "engine/input/jitter_buffer.hpp"
+#include "engine/input/station_options.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
 
@@ -25,7 +25,7 @@ class StationFeed final : public AudioFeed {
   // buffered audio and the station's bytes before the title that are not decoded yet).
   using TitleHandler = std::function<void(const std::string& title, double heard_in_s)>;
   // `fallback` (optional) is played while the station is down.
-  StationFeed(std::string url, const EngineConfig& cfg, TitleHandler on_title,
+  StationFeed(std::string url, const StationOptions& opt, TitleHandler on_title,
               std::unique_ptr<StationFeed> fallback = nullptr);
   ~StationFeed() override;
   void start() override;

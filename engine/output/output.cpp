@@ -98,7 +98,7 @@ void Output::disconnect(bool trailer) {
     av_write_trailer(oc_.get());
   }
   if (oc_->pb) {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     bytes_before_ += static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb)));
   }
   oc_.reset();  // closes the AVIOContext, then frees the context
@@ -111,7 +111,7 @@ void Output::set_state_locked(OutputState s, const std::string& error) {
 
 Status Output::open() {
   Status s = connect();
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (s) {
     set_state_locked(OutputState::live);
     accepting_ = true;
@@ -144,8 +144,8 @@ void Output::recycle_locked(PacketPtr p) {
 
 // Session entry (first keyframe), the pre-entry packets, and the wait for a keyframe after the
 // backlog policy cut a GOP. Fills `info` for a packet that may be queued.
-bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& info) {
-  const bool video = stream == 0;
+bool Output::admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& info) {
+  const bool video = track == Track::video;
   const bool key = video && (pkt->flags & AV_PKT_FLAG_KEY);
   if (need_keyframe_) {
     if (!video) hold_audio_locked(pkt);  // it may belong to the keyframe still in the video encoder
@@ -168,29 +168,29 @@ bool Output::admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& inf
   return true;
 }
 
-void Output::push(int stream, const AVPacket* pkt) {
+void Output::push(Track track, const AVPacket* pkt) {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (stop_) return;
     if (!accepting_) {
       // Between sessions (the ingest is away): keep the last seconds of audio. The next session's
       // first keyframe may have entered the video encoder before the ingest came back (a GOP's own
       // keyframe inside x264's delay), and the sound of its time with it.
-      if (stream != 0) hold_audio_locked(pkt);
+      if (track == Track::audio) hold_audio_locked(pkt);
       return;
     }
     QueuedPacketInfo info;
-    if (!admit_locked(stream, pkt, info)) return;
+    if (!admit_locked(track, pkt, info)) return;
     PacketPtr p = take_packet_locked();
     if (!p || av_packet_ref(p.get(), pkt) < 0) {
       ++st_.dropped_packets;  // out of memory: this packet is lost, the stream goes on
-      st_.dropped_audio_packets += stream != 0;
+      st_.dropped_audio_packets += track == Track::audio;
       recycle_locked(std::move(p));
-      if (stream == 0) video_waits_key_ = true;
+      if (track == Track::video) video_waits_key_ = true;
       return;
     }
-    const bool session_entry = stream == 0 && !held_audio_.empty();
-    queue_.push_back({stream, info, std::move(p)});
+    const bool session_entry = track == Track::video && !held_audio_.empty();
+    queue_.push_back({track, info, std::move(p)});
     if (session_entry) release_held_audio_locked();
     apply_backlog_policy_locked();
   }
@@ -219,7 +219,7 @@ void Output::release_held_audio_locked() {
     const int64_t dts_us = av_rescale_q(p->dts, streams_.audio->time_base, kMicros);
     if (dts_us >= offset_us_) {
       QueuedPacketInfo info{dts_us, false, false, false};
-      queue_.push_back({1, info, std::move(p)});
+      queue_.push_back({Track::audio, info, std::move(p)});
     } else {
       recycle_locked(std::move(p));
     }
@@ -263,25 +263,25 @@ void Output::apply_backlog_policy_locked() {
   }
 }
 
-Status Output::write(int stream, AVPacket* pkt) {
-  const AVRational enc_tb = stream == 0 ? streams_.video->time_base : streams_.audio->time_base;
+Status Output::write(Track track, AVPacket* pkt) {
+  const AVRational enc_tb = track == Track::video ? streams_.video->time_base : streams_.audio->time_base;
   int64_t offset_us = 0;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     offset_us = offset_us_;
   }
   const int64_t off = av_rescale_q(offset_us, kMicros, enc_tb);
   pkt->pts -= off;
   pkt->dts -= off;
-  pkt->stream_index = stream;
-  av_packet_rescale_ts(pkt, enc_tb, oc_->streams[stream]->time_base);
+  pkt->stream_index = stream_index(track);
+  av_packet_rescale_ts(pkt, enc_tb, oc_->streams[pkt->stream_index]->time_base);
   deadline_.arm(io_timeout_);
   int err = av_interleaved_write_frame(oc_.get(), pkt);
   if (err < 0)
     return Error{fmt::format("output '{}': write: {}", redacted_url_,
                              deadline_.timed_out() ? fmt::format("stalled for {:.0f}s", io_timeout_) : av_error_string(err)),
                  Errc::unavailable};
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   ++st_.packets;
   st_.bytes = bytes_before_ + (oc_->pb ? static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb))) : 0);
   return Status::ok();
@@ -292,15 +292,15 @@ Status Output::write(int stream, AVPacket* pkt) {
 bool Output::reconnect(int& attempt) {
   if (stop_) return false;
   {
-    std::unique_lock lk(mu_);
+    MutexLock lk(mu_);
     st_.attempt = attempt + 1;
-    cv_.wait_for(lk, std::chrono::duration<double>(backoff_.delay(attempt)), [&] { return stop_.load(); });
+    cv_.wait_for(lk.native(), std::chrono::duration<double>(backoff_.delay(attempt)), [&] { return stop_.load(); });
   }
   if (stop_) return false;
   if (Status s = connect(); !s) {
     ++attempt;
     log::warn("output", "{} (attempt {})", s.error(), attempt);
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     st_.last_error = s.error();
     if (backoff_.attempts > 0 && attempt >= backoff_.attempts) {
       set_state_locked(OutputState::failed);
@@ -312,7 +312,7 @@ bool Output::reconnect(int& attempt) {
   log::info("output", "{}: {} again after {} attempt(s)", redacted_url_, to_string(OutputState::live), attempt + 1);
   attempt = 0;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     set_state_locked(OutputState::live);
     st_.attempt = 0;
     ++st_.reconnects;
@@ -323,13 +323,16 @@ bool Output::reconnect(int& attempt) {
   return true;
 }
 
-bool Output::next_packet(AVPacket* out, int& stream) {
-  std::unique_lock lk(mu_);
-  cv_.wait(lk, [&] { return stop_.load() || !queue_.empty(); });
+bool Output::next_packet(AVPacket* out, Track& track) {
+  MutexLock lk(mu_);
+  cv_.wait(lk.native(), [&] {
+    mu_.assert_held();
+    return stop_.load() || !queue_.empty();
+  });
   if (queue_.empty()) return false;  // stopping and drained
   Queued q = std::move(queue_.front());
   queue_.pop_front();
-  stream = q.stream;
+  track = q.track;
   av_packet_move_ref(out, q.pkt.get());
   recycle_locked(std::move(q.pkt));
   refresh_backlog_locked();
@@ -340,7 +343,7 @@ void Output::run() {
   int attempt = 0;
   PacketPtr scratch = make_packet();
   if (!scratch) {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     set_state_locked(OutputState::failed, fmt::format("output '{}': out of memory", redacted_url_));
     accepting_ = false;
     return;
@@ -350,27 +353,27 @@ void Output::run() {
       if (!reconnect(attempt)) break;
       if (!oc_) continue;
     }
-    int stream = 0;
-    if (!next_packet(scratch.get(), stream)) break;
-    Status s = write(stream, scratch.get());
+    Track track = Track::video;
+    if (!next_packet(scratch.get(), track)) break;
+    Status s = write(track, scratch.get());
     av_packet_unref(scratch.get());
     if (!s) {
       log::warn("output", "{}; {}", s.error(), to_string(OutputState::reconnecting));
       disconnect(false);
-      std::lock_guard lk(mu_);
+      MutexLock lk(mu_);
       set_state_locked(OutputState::reconnecting, s.error());
       accepting_ = false;
       drop_queue_keeping_audio_locked();
     }
   }
   if (oc_) disconnect(true);
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   accepting_ = false;
   if (st_.state != OutputState::failed) set_state_locked(OutputState::stopped);
 }
 
 void Output::clear_queue() {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   drop_queue_locked();
 }
 
@@ -378,7 +381,7 @@ void Output::clear_queue() {
 void Output::drop_queue_keeping_audio_locked() {
   std::deque<PacketPtr> audio;
   for (Queued& q : queue_)
-    if (q.stream != 0 && q.pkt) audio.push_back(std::move(q.pkt));
+    if (q.track == Track::audio && q.pkt) audio.push_back(std::move(q.pkt));
   drop_queue_locked();
   held_audio_ = std::move(audio);
 }
@@ -397,7 +400,7 @@ void Output::stop(double drain_s) {
     return;
   }
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     accepting_ = false;
     stop_ = true;
   }
@@ -407,7 +410,7 @@ void Output::stop(double drain_s) {
   std::thread watchdog([this, until] {
     while (std::chrono::steady_clock::now() < until) {
       {
-        std::lock_guard lk(mu_);
+        MutexLock lk(mu_);
         if (st_.state == OutputState::stopped || st_.state == OutputState::failed) return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -420,7 +423,7 @@ void Output::stop(double drain_s) {
 }
 
 OutputStatus Output::status() const {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   return st_;
 }
 

@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,13 +18,15 @@
 #include "engine/output/backlog.hpp"
 #include "base/interrupt.hpp"
 #include "engine/output/output_status.hpp"
+#include "engine/output/track.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
 struct OutputStreams {
-  const AVCodecContext* video = nullptr;  // stream 0
-  const AVCodecContext* audio = nullptr;  // stream 1
+  const AVCodecContext* video = nullptr;  // Track::video
+  const AVCodecContext* audio = nullptr;  // Track::audio
 };
 
 class Output {
@@ -38,15 +39,15 @@ class Output {
   // A reachable-later network ingest (refused, timed out) is not fatal: it keeps retrying.
   Status open();
   void start();  // the writer thread: queue → muxer, reconnect on failure
-  // Queue a packet (stream 0 video, 1 audio; timestamps in the encoder's time base). Never blocks.
-  void push(int stream, const AVPacket* pkt);
+  // Queue a packet of `track` (timestamps in that encoder's time base). Never blocks.
+  void push(Track track, const AVPacket* pkt);
   // Write what is queued (up to `drain_s`), write the trailer, close.
   void stop(double drain_s = 3.0);
   OutputStatus status() const;
 
  private:
   struct Queued {
-    int stream = 0;
+    Track track = Track::video;
     QueuedPacketInfo info;
     PacketPtr pkt;
   };
@@ -56,19 +57,19 @@ class Output {
   void disconnect(bool trailer);
   void run();
   bool reconnect(int& attempt);       // false: stopping or out of attempts
-  bool next_packet(AVPacket* out, int& stream);  // false: stopping and drained
-  Status write(int stream, AVPacket* pkt);
-  void set_state_locked(OutputState s, const std::string& error = {});
-  bool admit_locked(int stream, const AVPacket* pkt, QueuedPacketInfo& info);
-  void apply_backlog_policy_locked();
-  const std::vector<QueuedPacketInfo>& refresh_backlog_locked();  // also sets st_.backlog_seconds
-  PacketPtr take_packet_locked();
-  void recycle_locked(PacketPtr p);
+  bool next_packet(AVPacket* out, Track& track);  // false: stopping and drained
+  Status write(Track track, AVPacket* pkt);
+  void set_state_locked(OutputState s, const std::string& error = {}) REQUIRES(mu_);
+  bool admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& info) REQUIRES(mu_);
+  void apply_backlog_policy_locked() REQUIRES(mu_);
+  const std::vector<QueuedPacketInfo>& refresh_backlog_locked() REQUIRES(mu_);  // also sets st_.backlog_seconds
+  PacketPtr take_packet_locked() REQUIRES(mu_);
+  void recycle_locked(PacketPtr p) REQUIRES(mu_);
   void clear_queue();
-  void drop_queue_locked();  // mu_ held
-  void drop_queue_keeping_audio_locked();  // mu_ held: a broken session's unsent audio waits for the next
-  void hold_audio_locked(const AVPacket* pkt);  // while waiting for a session's keyframe
-  void release_held_audio_locked();             // after the keyframe: the audio from its time on
+  void drop_queue_locked() REQUIRES(mu_);
+  void drop_queue_keeping_audio_locked() REQUIRES(mu_);  // a broken session's unsent audio waits for the next
+  void hold_audio_locked(const AVPacket* pkt) REQUIRES(mu_);  // while waiting for a session's keyframe
+  void release_held_audio_locked() REQUIRES(mu_);  // after the keyframe: the audio from its time on
 
   const std::string url_;
   const std::string redacted_url_;
@@ -86,19 +87,19 @@ class Output {
   std::thread thread_;
 
   // mu_ guards everything below; push() holds it briefly, the writer never holds it during I/O.
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  std::deque<Queued> queue_;
-  std::vector<PacketPtr> pool_;             // recycled packet shells: no allocation in steady state
-  std::vector<QueuedPacketInfo> infos_;     // scratch for the backlog policy, reused
-  std::deque<PacketPtr> held_audio_;        // audio pushed while waiting for the session's keyframe
-  bool accepting_ = false;       // connected and ready for packets
-  bool need_keyframe_ = true;    // a new session starts on a video keyframe
-  bool video_waits_key_ = false; // the backlog policy cut a GOP: video resumes at a keyframe
-  DropLevel logged_level_ = DropLevel::none;  // last drop level logged (one line per episode)
-  int64_t offset_us_ = 0;        // subtracted from every timestamp of this session
-  OutputStatus st_;
-  uint64_t bytes_before_ = 0;    // bytes of previous sessions
+  std::deque<Queued> queue_ GUARDED_BY(mu_);
+  std::vector<PacketPtr> pool_ GUARDED_BY(mu_);          // recycled packet shells: no allocation in steady state
+  std::vector<QueuedPacketInfo> infos_ GUARDED_BY(mu_);  // scratch for the backlog policy, reused
+  std::deque<PacketPtr> held_audio_ GUARDED_BY(mu_);     // audio pushed while waiting for the session's keyframe
+  bool accepting_ GUARDED_BY(mu_) = false;        // connected and ready for packets
+  bool need_keyframe_ GUARDED_BY(mu_) = true;     // a new session starts on a video keyframe
+  bool video_waits_key_ GUARDED_BY(mu_) = false;  // the backlog policy cut a GOP: video resumes at a keyframe
+  DropLevel logged_level_ GUARDED_BY(mu_) = DropLevel::none;  // last drop level logged (one line per episode)
+  int64_t offset_us_ GUARDED_BY(mu_) = 0;         // subtracted from every timestamp of this session
+  OutputStatus st_ GUARDED_BY(mu_);
+  uint64_t bytes_before_ GUARDED_BY(mu_) = 0;     // bytes of previous sessions
 };
 
 }  // namespace loopcast

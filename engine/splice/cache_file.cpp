@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/input/open_input.hpp"
 #include "engine/splice/sha256.hpp"
 #include "engine/splice/splice_clock.hpp"
 
@@ -85,9 +86,13 @@ struct Demuxed {
 // Every packet of the file's one H.264 track, as the MP4 demuxer gives it (AVCC + avcC).
 Result<Demuxed> demux(const std::string& path, int fps) {
   auto bad = [&](const std::string& why) { return Error{fmt::format("cache '{}': {}", path, why), Errc::invalid}; };
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) return bad(fmt::format("partial or corrupt ({})", av_error_string(err)));
-  InputPtr in(raw);
+  static const std::atomic<bool> never{false};
+  IoDeadline deadline(never);
+  InputOptions opt;
+  opt.probe = false;  // an MP4 header names its streams
+  auto opened = open_input(path, deadline, opt);
+  if (!opened) return bad(fmt::format("partial or corrupt ({})", opened.error()));
+  const InputPtr& in = *opened;
   if (in->nb_streams != 1 || in->streams[0]->codecpar->codec_id != AV_CODEC_ID_H264) return bad("not one H.264 track");
   Demuxed d;
   if (const AVDictionaryEntry* tag = av_dict_get(in->metadata, "comment", nullptr, 0)) d.comment = tag->value;
@@ -151,7 +156,7 @@ Status write_cache(const std::string& path, const AVCodecContext* enc, const std
 Result<std::unique_ptr<CachedLoop>> read_cache(const std::string& path, const CacheMeta& meta) {
   if (!std::filesystem::exists(path)) return Error{fmt::format("cache '{}': not built yet", path), Errc::not_found};
   auto d = demux(path, meta.fps);
-  if (!d) return Error{d.error(), d.code()};
+  if (!d) return d.forward();
   std::vector<uint8_t> extradata = extradata_of(d->par.get());
   if (d->comment != comment_for(d->packets.size(), digest(extradata, d->packets), meta.profile))
     return Error{fmt::format("cache '{}': corrupt, partial or of other settings (frame count, checksum or profile differ)", path), Errc::invalid};

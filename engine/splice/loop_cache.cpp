@@ -38,7 +38,7 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
     log::warn("cache", "{}: rebuilding it", cached.error());
     std::error_code ec;
     std::filesystem::remove(*path, ec);
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     failed_.erase(loop);
     enqueue_locked(loop, false);
   }
@@ -46,7 +46,7 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
 }
 
 void LoopCache::prepare(const std::vector<std::string>& loops) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   for (const auto& l : loops) {
     failed_.erase(l);
     enqueue_locked(l, false);
@@ -69,25 +69,34 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::ensure(const std::string& loop) {
   auto cached = load(loop);
   if (cached || (cached.code() != Errc::not_found && cached.code() != Errc::invalid)) return cached;
   {
-    std::unique_lock lk(mu_);
+    MutexLock lk(mu_);
     if (!failed_.count(loop)) enqueue_locked(loop, true);
-    cv_.wait(lk, [&] { return quit_ || !busy_locked(loop); });
+    cv_.wait(lk.native(), [&] {
+      mu_.assert_held();
+      return quit_ || !busy_locked(loop);
+    });
     if (auto f = failed_.find(loop); f != failed_.end()) return Error{f->second, Errc::unavailable};
   }
   return load(loop);
 }
 
 void LoopCache::wait_idle() {
-  std::unique_lock lk(mu_);
-  cv_.wait(lk, [&] { return quit_ || (queue_.empty() && building_.empty()); });
+  MutexLock lk(mu_);
+  cv_.wait(lk.native(), [&] {
+    mu_.assert_held();
+    return quit_ || (queue_.empty() && building_.empty());
+  });
 }
 
 void LoopCache::run() {
   // Below the live pipeline: a build takes the CPU only when the stream leaves some.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-  std::unique_lock lk(mu_);
+  MutexLock lk(mu_);
   while (!quit_) {
-    cv_.wait(lk, [&] { return quit_ || !queue_.empty(); });
+    cv_.wait(lk.native(), [&] {
+      mu_.assert_held();
+      return quit_ || !queue_.empty();
+    });
     if (quit_) break;
     building_ = queue_.front();
     queue_.pop_front();

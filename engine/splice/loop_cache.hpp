@@ -7,12 +7,12 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/splice/cached_loop.hpp"
 
@@ -40,16 +40,16 @@ class LoopCache {
 
  private:
   void run();
-  void enqueue_locked(const std::string& loop, bool front);  // mu_ held
-  bool busy_locked(const std::string& loop) const;
+  void enqueue_locked(const std::string& loop, bool front) REQUIRES(mu_);
+  bool busy_locked(const std::string& loop) const REQUIRES(mu_);
 
   const EngineConfig cfg_;
   const std::string dir_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> queue_;           // guarded by mu_
-  std::string building_;                    // guarded by mu_
-  std::map<std::string, std::string> failed_;  // loop → build error; guarded by mu_
+  std::deque<std::string> queue_ GUARDED_BY(mu_);
+  std::string building_ GUARDED_BY(mu_);
+  std::map<std::string, std::string> failed_ GUARDED_BY(mu_);  // loop → build error
   std::atomic<bool> quit_{false};
   std::thread thread_;
 };

@@ -4,7 +4,10 @@
 
 #include <cstring>
 
+#include "base/log.hpp"
 #include "engine/encoder.hpp"
+#include "engine/input/loop_source.hpp"
+#include "engine/output/track.hpp"
 #include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
@@ -42,7 +45,7 @@ Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
     return Error{fmt::format("loop '{}': its cached SPS/PPS differ from the stream's (a new sequence header mid-stream is never sent)",
                              next->source()), Errc::conflict};
   if (next->reorder_delay() > kCacheReorderDelay) return Error{fmt::format("loop '{}': reorders deeper than the stream", next->source()), Errc::conflict};
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   pending_ = std::move(next);
   return Status::ok();
 }
@@ -50,7 +53,7 @@ Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
 AVPacket* SplicePath::next(bool* switched) {
   SplicedPacket sp;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     sp = splicer_.next(pending_);
   }
   av_packet_unref(out_.get());
@@ -59,9 +62,20 @@ AVPacket* SplicePath::next(bool* switched) {
   out_->dts = sp.dts;
   out_->duration = 1;
   out_->flags = sp.packet->key ? AV_PKT_FLAG_KEY : 0;
-  out_->stream_index = 0;
+  out_->stream_index = stream_index(Track::video);
   *switched = sp.switched;
   return out_.get();
+}
+
+Status SplicePath::emit(int64_t n, bool /*idr*/, const PacketSink& sink, VideoFrameEvents& events) {
+  AVPacket* pkt = next(&events.switched);
+  if (events.switched) log::info("pipeline", "spliced to loop '{}' at frame {}", on_air(), n);
+  sink(pkt);
+  return Status::ok();
+}
+
+Status SplicePath::switch_to(std::unique_ptr<LoopSource> next) {
+  return Error{fmt::format("switch to loop '{}': this stream splices cached loops", next ? next->path() : ""), Errc::conflict};
 }
 
 }  // namespace loopcast

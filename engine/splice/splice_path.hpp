@@ -2,37 +2,48 @@
 // of decode + encode. Owns the splicer, the stream's codec parameters (the caches' SPS/PPS, sent
 // once per session) and the loop waiting to go on air.
 #pragma once
-#include <mutex>
+#include <memory>
 #include <string>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/splice/splicer.hpp"
+#include "engine/video_path.hpp"
 
 namespace loopcast {
 
-class SplicePath {
+class SplicePath final : public VideoPath {
  public:
   static Result<std::unique_ptr<SplicePath>> create(std::unique_ptr<CachedLoop> first, const EngineConfig& cfg);
 
   // Stream parameters for the outputs: H.264 at the output size and rate, extradata = SPS/PPS.
-  const AVCodecContext* params() const { return params_.get(); }
+  const AVCodecContext* params() const override { return params_.get(); }
   // Queue a loop for the next clean cut (thread-safe; replaces one not yet on air). Refuses a loop
   // whose SPS/PPS differ from the stream's: that would need a new sequence header mid-session.
   Status queue(std::unique_ptr<CachedLoop> next);
   // The packet of the next output frame (timestamps in 1/fps); `switched` when a queued loop
   // went on air with it. Valid until the next call.
   AVPacket* next(bool* switched);
-  const std::string& on_air() const { return splicer_.current().source(); }  // pipeline thread only
+  const std::string& on_air() const override { return splicer_.current().source(); }  // pipeline thread only
+
+  VideoMode mode() const override { return VideoMode::splice; }
+  // Keyframes come from the cache, at most one keyframe interval apart: `idr` is ignored, so a
+  // reconnecting output waits for the next one instead of forcing it.
+  Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) override;
+  Status flush(const PacketSink&) override { return Status::ok(); }  // nothing held: packets are copies
+  bool may_skip() const override { return false; }
+  Status switch_to(std::unique_ptr<LoopSource> next) override;
+  Status switch_to(std::unique_ptr<CachedLoop> next) override { return queue(std::move(next)); }
 
  private:
   SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params);
   CodecCtxPtr params_;
   Splicer splicer_;
   PacketPtr out_ = make_packet();
-  std::mutex mu_;
-  std::unique_ptr<CachedLoop> pending_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<CachedLoop> pending_ GUARDED_BY(mu_);
 };
 
 }  // namespace loopcast

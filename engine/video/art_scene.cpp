@@ -112,9 +112,9 @@ Result<std::unique_ptr<LoopSource>> open_art_scene(const std::string& url, const
   // Fetched at the picture's height: enough for the sharp cover and for a background that is
   // blurred anyway.
   auto art = load_cover_art(url, layout.height, timeout_s);
-  if (!art) return Error{art.error(), art.code()};
+  if (!art) return art.forward();
   auto scene = compose_art_scene(art->get(), text, layout);
-  if (!scene) return Error{scene.error(), scene.code()};
+  if (!scene) return scene.forward();
   return LoopSource::still("@art", std::move(*scene));
 }
 

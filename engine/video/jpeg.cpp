@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "engine/video/colorspace.hpp"
+#include "engine/picture/colorspace.hpp"
 
 namespace loopcast {
 namespace {

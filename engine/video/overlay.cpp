@@ -17,7 +17,7 @@ Overlay::Overlay(OverlayConfig cfg, int width, int height) : cfg_(std::move(cfg)
 Overlay::~Overlay() { avfilter_graph_free(&graph_); }
 
 void Overlay::set(std::string text, ArtPtr art) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   pending_ = std::move(text);
   pending_art_ = std::move(art);
   dirty_ = true;
@@ -96,7 +96,7 @@ Status Overlay::build() {
 const AVFrame* Overlay::apply(const AVFrame* in) {
   if (!cfg_.enabled) return in;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (dirty_) {
       dirty_ = false;
       text_ = pending_;

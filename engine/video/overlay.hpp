@@ -3,13 +3,13 @@
 // the output session.
 #pragma once
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "base/av.hpp"
 #include "engine/input/cover_art.hpp"
 #include "engine/video/overlay_config.hpp"
 #include "base/result.hpp"
+#include "base/thread_annotations.hpp"
 
 struct AVFilterGraph;
 struct AVFilterContext;
@@ -33,10 +33,10 @@ class Overlay {
 
   OverlayConfig cfg_;
   int width_, height_;
-  std::mutex mu_;
-  std::string pending_;
-  ArtPtr pending_art_;
-  bool dirty_ = false;
+  Mutex mu_;  // set() from any thread against apply() on the pipeline thread; the rest is that thread's
+  std::string pending_ GUARDED_BY(mu_);
+  ArtPtr pending_art_ GUARDED_BY(mu_);
+  bool dirty_ GUARDED_BY(mu_) = false;
   std::string text_;
   ArtPtr art_;
   AVFilterGraph* graph_ = nullptr;

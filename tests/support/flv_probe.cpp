@@ -146,7 +146,7 @@ double declared_fps(const AVStream* st) {
 
 Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool decode_audio) {
   auto in = open_input(path);
-  if (!in) return Error{in.error(), in.code()};
+  if (!in) return in.forward();
   AVFormatContext* ctx = in->get();
   const int vi = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   const int ai = av_find_best_stream(ctx, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
@@ -162,7 +162,7 @@ Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool
     r.video.fps = declared_fps(st);
     if (decode_video) {
       auto d = open_decoder(st, path);
-      if (!d) return Error{d.error(), d.code()};
+      if (!d) return d.forward();
       vdec = std::move(*d);
     }
   }
@@ -173,7 +173,7 @@ Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool
     r.audio.channels = st->codecpar->ch_layout.nb_channels;
     if (decode_audio) {
       auto d = open_decoder(st, path);
-      if (!d) return Error{d.error(), d.code()};
+      if (!d) return d.forward();
       adec = std::move(*d);
     }
   }
@@ -217,12 +217,12 @@ Result<MediaReport> probe_media(const std::string& path, bool decode_video, bool
 
 Result<std::vector<Thumb>> loop_thumbs(const std::string& path, int width, int height, int max_frames) {
   auto in = open_input(path);
-  if (!in) return Error{in.error(), in.code()};
+  if (!in) return in.forward();
   AVFormatContext* ctx = in->get();
   const int vi = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (vi < 0) return Error{fmt::format("loop '{}': no video stream", path), Errc::invalid};
   auto dec = open_decoder(ctx->streams[vi], path);
-  if (!dec) return Error{dec.error(), dec.code()};
+  if (!dec) return dec.forward();
 
   // The engine's scale step (bilinear to the output size, yuv420p), so thumbnails compare like for like.
   FramePtr scaled;

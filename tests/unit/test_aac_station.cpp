@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/engine_config.hpp"
 #include "engine/input/station_feed.hpp"
 #include "tests/support/loopback_http.hpp"
 #include "tests/support/proc.hpp"
@@ -42,10 +43,10 @@ TEST_CASE("an AAC (ADTS) station over HTTP plays: the station's tone at its leve
   });
   station.start();
 
-  EngineConfig c;
+  StationOptions c = EngineConfig{}.station();
   c.io_timeout = 3;
   c.audio_buffer = 0.2;
-  c.input_backoff = Backoff{0.2, 1.5, 1.0};
+  c.backoff = Backoff{0.2, 1.5, 1.0};
   StationFeed feed(station.url("/radio.aac"), c, nullptr);
   feed.start();
   auto wait_until = [](auto done, double s) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/engine_config.hpp"
 #include "engine/input/station_feed.hpp"
 #include "tests/support/proc.hpp"
 
@@ -57,7 +58,7 @@ std::string file_bytes(const std::string& path) {
 
 TEST_CASE("a 3 s connect burst is kept whole, not trimmed to the 0.2 s target") {
   BurstServer server(file_bytes(std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/tone_3s.mp3"));
-  EngineConfig cfg;
+  StationOptions cfg = EngineConfig{}.station();
   cfg.audio_buffer = 0.2;
   cfg.io_timeout = 10;
   StationFeed feed("http://127.0.0.1:" + std::to_string(server.listener.port) + "/radio.mp3", cfg, nullptr);

@@ -11,8 +11,8 @@ extern "C" {
 #include <libavutil/display.h>
 }
 
-#include "engine/video/fit.hpp"
-#include "engine/video/rotate.hpp"
+#include "engine/picture/fit.hpp"
+#include "engine/picture/rotate.hpp"
 
 using namespace loopcast;
 

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/engine_config.hpp"
 #include "engine/input/station_feed.hpp"
 #include "tests/support/proc.hpp"
 
@@ -25,11 +26,11 @@ using namespace std::chrono_literals;
 namespace {
 std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
-EngineConfig cfg_with_timeout(double t) {
-  EngineConfig c;
+StationOptions cfg_with_timeout(double t) {
+  StationOptions c = EngineConfig{}.station();
   c.io_timeout = t;
   c.audio_buffer = 0.2;
-  c.input_backoff = Backoff{0.2, 1.5, 1.0};
+  c.backoff = Backoff{0.2, 1.5, 1.0};
   return c;
 }
 

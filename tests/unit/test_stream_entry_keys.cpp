@@ -25,7 +25,7 @@ Result<StreamSpec> entry(const std::string& json) {
   if (!s) return s;
   fill_stream_key(*s);
   resolve_stream_key(s->cfg);
-  if (Status st = resolve_backup_outputs(*s); !st) return Error{st.error(), st.code()};
+  if (Status st = resolve_backup_outputs(*s); !st) return st.forward();
   return s;
 }
 }  // namespace

@@ -13,6 +13,7 @@
 #include "base/tls.hpp"
 #include "engine/input/cover_art.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/engine_config.hpp"
 #include "engine/input/station_feed.hpp"
 #include "tests/support/fake_azuracast.hpp"
 #include "tests/support/fake_controller.hpp"
@@ -40,10 +41,10 @@ bool wait_until(F done, double seconds) {
 
 // A StationFeed on `url` for up to `seconds`: "" once it is connected with audio buffered, else its last error.
 std::string station_outcome(const std::string& url, double seconds) {
-  EngineConfig c;
+  StationOptions c = EngineConfig{}.station();
   c.io_timeout = 3;
   c.audio_buffer = 0.2;
-  c.input_backoff = Backoff{0.2, 1.5, 1.0};
+  c.backoff = Backoff{0.2, 1.5, 1.0};
   StationFeed feed(url, c, nullptr);
   feed.start();
   std::string err;

@@ -1,4 +1,4 @@
-#include "engine/video/fit_scaler.hpp"
+#include "engine/picture/fit_scaler.hpp"
 
 #include <fmt/format.h>
 
@@ -8,8 +8,8 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-#include "engine/video/colorspace.hpp"
-#include "engine/video/rotate.hpp"
+#include "engine/picture/colorspace.hpp"
+#include "engine/picture/rotate.hpp"
 
 namespace loopcast {
 namespace {

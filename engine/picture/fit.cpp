@@ -1,4 +1,4 @@
-#include "engine/video/fit.hpp"
+#include "engine/picture/fit.hpp"
 
 #include <algorithm>
 #include <cmath>

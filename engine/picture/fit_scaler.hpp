@@ -6,7 +6,7 @@
 #pragma once
 #include "base/av.hpp"
 #include "base/result.hpp"
-#include "engine/video/fit.hpp"
+#include "engine/picture/fit.hpp"
 
 namespace loopcast {
 

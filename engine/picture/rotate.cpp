@@ -1,4 +1,4 @@
-#include "engine/video/rotate.hpp"
+#include "engine/picture/rotate.hpp"
 
 #include <algorithm>
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "engine/video/colorspace.hpp"
+#include "engine/picture/colorspace.hpp"
 
 extern "C" {
 #include <libavutil/pixdesc.h>

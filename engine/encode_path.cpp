@@ -1,0 +1,64 @@
+#include "engine/encode_path.hpp"
+
+#include "base/log.hpp"
+
+namespace loopcast {
+
+EncodePath::EncodePath(const EngineConfig& cfg, const std::atomic<bool>* cancel)
+    : fps_(cfg.fps),
+      sample_rate_(cfg.sample_rate),
+      cancel_(cancel),
+      crossfade_(cfg.crossfade, cfg.fps, cfg.width, cfg.height),
+      overlay_(cfg.overlay, cfg.width, cfg.height),
+      visualizer_(cfg.visualizer, cfg.width, cfg.height, cfg.sample_rate) {}
+
+Result<std::unique_ptr<EncodePath>> EncodePath::create(const EngineConfig& cfg, const std::atomic<bool>* cancel) {
+  std::unique_ptr<EncodePath> p(new EncodePath(cfg, cancel));
+  auto loop = LoopSource::open(cfg.loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
+  if (!loop) return loop.forward();
+  p->loop_ = std::move(*loop);
+  p->loop_->set_cancel(cancel);
+  auto venc = Encoder::video(cfg);
+  if (!venc) return venc.forward();
+  p->venc_ = std::move(*venc);
+  return p;
+}
+
+Status EncodePath::switch_to(std::unique_ptr<LoopSource> next) {
+  MutexLock lk(switch_mu_);
+  pending_ = std::move(next);  // a newer request replaces one not yet on air
+  return Status::ok();
+}
+
+Status EncodePath::switch_to(std::unique_ptr<CachedLoop>) {
+  return Error{"switch to a cached loop: this stream encodes its video", Errc::conflict};
+}
+
+bool EncodePath::take_pending(int64_t n) {
+  MutexLock lk(switch_mu_);
+  if (!pending_) return false;
+  crossfade_.begin(std::move(loop_), n, loop_start_frame_);
+  loop_ = std::move(pending_);
+  loop_->set_cancel(cancel_);
+  loop_start_frame_ = n;
+  log::info("pipeline", "switched to loop '{}' at frame {}", loop_->path(), n);
+  return true;
+}
+
+Status EncodePath::emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) {
+  events.switched = take_pending(n);
+  idr = idr || events.switched;  // the new picture starts clean: a viewer joining now sees it at once
+  const double local_t = static_cast<double>(n - loop_start_frame_) / fps_;
+  // The visualiser draws the audio muxed at this frame's time: the samples up to frame n / fps.
+  const int64_t heard = n * sample_rate_ / fps_;
+  const AVFrame* pic = overlay_.apply(visualizer_.apply(crossfade_.compose(loop_->frame_at(local_t), n), heard));
+  events.repeated = loop_->repeated() && n > loop_start_frame_;
+  av_frame_unref(vframe_.get());
+  av_frame_ref(vframe_.get(), pic);
+  vframe_->pts = n;  // output PTS come from the frame counter, never from the file
+  Status st = venc_.encode(vframe_.get(), idr, sink);
+  av_frame_unref(vframe_.get());
+  return st;
+}
+
+}  // namespace loopcast

@@ -1,0 +1,58 @@
+// The encode video path of a pipeline: the loop on air is decoded, composed (crossfade at a
+// switch, visualiser, overlay) and encoded live to H.264, with an IDR wherever a new picture starts
+// or an output asks for one. A prepared loop waits here until the next output frame.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "base/av.hpp"
+#include "base/result.hpp"
+#include "base/thread_annotations.hpp"
+#include "engine/encoder.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/input/loop_source.hpp"
+#include "engine/video/crossfade.hpp"
+#include "engine/video/overlay.hpp"
+#include "engine/video/visualizer.hpp"
+#include "engine/video_path.hpp"
+
+namespace loopcast {
+
+class EncodePath final : public VideoPath {
+ public:
+  // Opens cfg.loop and the H.264 encoder. `cancel` (the pipeline's stop flag) aborts a loop's
+  // blocking reads; it must outlive the path.
+  static Result<std::unique_ptr<EncodePath>> create(const EngineConfig& cfg, const std::atomic<bool>* cancel);
+
+  VideoMode mode() const override { return VideoMode::encode; }
+  const AVCodecContext* params() const override { return venc_.ctx(); }
+  Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) override;
+  Status flush(const PacketSink& sink) override { return venc_.encode(nullptr, false, sink); }
+  bool may_skip() const override { return true; }
+  Status switch_to(std::unique_ptr<LoopSource> next) override;
+  Status switch_to(std::unique_ptr<CachedLoop> next) override;
+  void hear(const AVFrame* audio, int64_t first_sample) override { visualizer_.push(audio, first_sample); }
+  void set_now_playing(std::string text, ArtPtr art) override { overlay_.set(std::move(text), std::move(art)); }
+  const std::string& on_air() const override { return loop_->path(); }
+
+ private:
+  EncodePath(const EngineConfig& cfg, const std::atomic<bool>* cancel);
+  bool take_pending(int64_t n);  // true: a new loop went on air at output frame n
+
+  const int fps_;
+  const int sample_rate_;
+  const std::atomic<bool>* cancel_;
+  Encoder venc_;
+  std::unique_ptr<LoopSource> loop_;
+  Crossfade crossfade_;
+  Overlay overlay_;
+  Visualizer visualizer_;
+  FramePtr vframe_ = make_frame();
+  int64_t loop_start_frame_ = 0;  // output frame at which the current loop went on air
+
+  Mutex switch_mu_;
+  std::unique_ptr<LoopSource> pending_ GUARDED_BY(switch_mu_);
+};
+
+}  // namespace loopcast

@@ -1,0 +1,55 @@
+// What the pipeline's loop needs from its video, whichever way the pictures are made: the packets
+// of each output frame, a prepared loop to put on air, and what is on air. EncodePath decodes,
+// composes and encodes live; SplicePath copies pre-encoded packets. The kind is fixed for the
+// pipeline's life, so each one refuses the other's loops instead of the pipeline branching on it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/av.hpp"
+#include "base/result.hpp"
+#include "engine/encoder.hpp"
+#include "engine/input/cover_art.hpp"
+
+namespace loopcast {
+
+class LoopSource;
+class CachedLoop;
+
+enum class VideoMode { encode, splice };
+inline const char* to_string(VideoMode m) { return m == VideoMode::splice ? "splice" : "encode"; }
+
+// What happened while one output frame was made, for the pipeline's counters.
+struct VideoFrameEvents {
+  bool switched = false;  // a queued loop went on air with this frame
+  bool repeated = false;  // the loop showed its previous picture again (loop fps < output fps)
+};
+
+class VideoPath {
+ public:
+  virtual ~VideoPath() = default;
+  virtual VideoMode mode() const = 0;
+  // Stream parameters for the outputs and the preview tap: H.264, extradata = SPS/PPS.
+  virtual const AVCodecContext* params() const = 0;
+  // Hand the packet(s) of output frame `n` to `sink` (timestamps in 1/fps). `idr` asks for a
+  // keyframe; a path whose keyframes are fixed (splice) ignores it. Pipeline thread only.
+  virtual Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) = 0;
+  // End of stream: what the path still holds.
+  virtual Status flush(const PacketSink& sink) = 0;
+  // Can output frame `n` be skipped to catch up with the wall clock (CPU starved)? Spliced packets
+  // depend on each other and cost nothing: never.
+  virtual bool may_skip() const = 0;
+  // Thread-safe: put a prepared loop on air at the next frame that allows it; a newer request
+  // replaces one not yet on air. Each path refuses the kind of loop it cannot play.
+  virtual Status switch_to(std::unique_ptr<LoopSource> next) = 0;
+  virtual Status switch_to(std::unique_ptr<CachedLoop> next) = 0;
+  // The audio the AAC encoder receives, for what the picture draws from it (the visualiser).
+  virtual void hear(const AVFrame* /*audio*/, int64_t /*first_sample*/) {}
+  // Thread-safe: now-playing text and cover art for what the picture draws from them (the overlay).
+  virtual void set_now_playing(std::string /*text*/, ArtPtr /*art*/) {}
+  // The loop on air. Pipeline thread only.
+  virtual const std::string& on_air() const = 0;
+};
+
+}  // namespace loopcast
