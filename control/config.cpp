@@ -142,6 +142,18 @@ Parse secret(std::string Part::*m) {
           }};
 }
 
+// One value of an enum, read by the parse_x() beside it; `words` ("a|b|c") are named in the error.
+template <class Part, class Enum>
+Parse choice(Enum Part::*m, std::optional<Enum> (*parse)(std::string_view), const char* words) {
+  const std::string expected = std::string("expected ") + words;
+  return {Kind::str, [m, parse, expected](AppConfig& c, const char* key, const std::string& v) -> Status {
+            const auto value = parse(v);
+            if (!value) return bad(key, v, expected);
+            part_of<Part>(c).*m = *value;
+            return Status::ok();
+          }};
+}
+
 // One of a fixed set of words, kept as text.
 template <class Part>
 Parse one_of(std::string Part::*m, std::vector<std::string> words) {
@@ -207,13 +219,6 @@ Status set_size(AppConfig& c, const char* key, const std::string& v) {
   return Status::ok();
 }
 
-Status set_fit(AppConfig& c, const char* key, const std::string& v) {
-  const auto mode = parse_fit_mode(v);
-  if (!mode) return bad(key, v, "expected contain|cover|stretch");
-  c.engine.fit = *mode;
-  return Status::ok();
-}
-
 // Its range is part of the parse: "off" is a value too, and the table shows the range in the help.
 Status set_loudness_target(AppConfig& c, const char* key, const std::string& v) {
   if (v == "off") {
@@ -224,12 +229,6 @@ Status set_loudness_target(AppConfig& c, const char* key, const std::string& v) 
   if (!lufs) return Error{lufs.error(), lufs.code()};
   if (*lufs < -30 || *lufs > -5) return bad(key, v, "expected -30..-5 LUFS or off");
   c.engine.loudness_target = *lufs;
-  return Status::ok();
-}
-
-Status set_visualizer(AppConfig& c, const char* key, const std::string& v) {
-  if (v != "bars" && v != "wave" && v != "spectrum" && v != "off" && !v.empty()) return bad(key, v, "expected bars|wave|spectrum|off");
-  c.engine.visualizer.mode = v == "off" ? "" : v;
   return Status::ok();
 }
 
@@ -271,6 +270,8 @@ constexpr const char* loudness_target =
     "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); "
     "-30..-5 or off. Loudness is measured and shown either way";
 constexpr const char* output = "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
+constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
+constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over the loop (encode mode)";
 constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
 constexpr const char* background =
     "loop|art: art = the song's cover (blurred, full frame) with the sharp cover and its text; no art = the loop";
@@ -329,7 +330,7 @@ const std::vector<Key>& keys() {
       {"fallback_audio", text(&E::fallback_audio), "audio file played while the station is down", "silence"},
       {"output", custom(Kind::output, add_output), help::output, "YouTube's ingest with $LOOPCAST_STREAM_KEY"},
       {"size", custom(Kind::size, set_size), "output size, even, 16x16..3840x2160", "1280x720"},
-      {"fit", custom(Kind::str, set_fit), help::fit, "contain"},
+      {"fit", choice(&E::fit, parse_fit_mode, "contain|cover|stretch"), help::fit, "contain"},
       {"fps", integer(&E::fps, in(1, 60, "1..60")), "output frame rate", "30"},
       {"vbitrate", bitrate(&E::video_bitrate, in(100000, 20000000, "100k..20M")), "video bitrate, CBR", "2500k"},
       {"abitrate", bitrate(&E::audio_bitrate, in(32000, 320000, "32k..320k")), "AAC bitrate", "128k"},
@@ -348,17 +349,17 @@ const std::vector<Key>& keys() {
       {"overlay", boolean(&Ov::enabled), "draw 'Artist \u2013 Title' on the video", "false"},
       {"overlay_font", text(&Ov::font), "overlay TTF font file", "DejaVu Sans Bold"},
       {"overlay_size", integer(&Ov::size, in(8, 200, "8..200 px")), "overlay font size in pixels", "36"},
-      {"overlay_position", text(&Ov::position), "bottom-left|bottom-right|top-left|top-right", "bottom-left"},
+      {"overlay_position", choice(&Ov::position, parse_overlay_corner, help::overlay_position), help::overlay_position, "bottom-left"},
       {"overlay_art", boolean(&Ov::art), "show the webhook's cover art (song.art) beside the text", "false"},
       {"overlay_art_size", integer(&Ov::art_size), "cover art square in pixels, 16..half the picture height", "160"},
-      {"visualizer", custom(Kind::str, set_visualizer), "bars|wave|spectrum|off: draw the audio over the loop (encode mode)", "off"},
-      {"visualizer_position", text(&Vz::position), "bottom|top|center", "bottom"},
+      {"visualizer", choice(&Vz::mode, parse_visualizer_mode, "bars|wave|spectrum|off"), help::visualizer, "off"},
+      {"visualizer_position", choice(&Vz::position, parse_visualizer_position, "bottom|top|center"), "bottom|top|center", "bottom"},
       {"visualizer_width", integer(&Vz::width), help::visualizer_width, "0"},
       {"visualizer_height", integer(&Vz::height), "visualiser height in pixels, 16..the picture's", "120"},
       {"visualizer_color", text(&Vz::color), "visualiser colour: a name or #rrggbb", "white"},
       {"visualizer_opacity", number(&Vz::opacity, in(0, 1, "0..1")), "visualiser opacity", "0.7"},
-      {"background", one_of(&E::background, {"loop", "art"}), help::background, "loop"},
-      {"video_mode", one_of(&E::video_mode, {"encode", "splice", "auto"}), help::video_mode, "encode"},
+      {"background", choice(&E::background, parse_background, "loop|art"), help::background, "loop"},
+      {"video_mode", choice(&E::video_mode, parse_video_mode, "encode|splice|auto"), help::video_mode, "encode"},
       {"cache_dir", text(&E::cache_dir), "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
       {"http_bind", text(&C::http_bind), "HTTP API address", "127.0.0.1"},
       {"http_port", integer(&C::http_port, in(0, 65535, "0..65535")), "HTTP API port, 0 = off", "8080"},
@@ -379,7 +380,7 @@ const std::vector<Key>& keys() {
       {"no_autostart", flag(&C::autostart, false), "wait for a start command", "off: autostart"},
       {"ca_file", text(&TlsPolicy::ca_file), help::ca_file, "the system's"},
       {"tls_insecure", flag(&TlsPolicy::verify, false), help::tls_insecure, "off: verify"},
-      {"log_level", one_of(&C::log_level, {"debug", "info", "warn", "error"}), "debug|info|warn|error", "info"},
+      {"log_level", choice(&C::log_level, log::parse_level, "debug|info|warn|error"), "debug|info|warn|error", "info"},
       {"timezone", custom(Kind::str, set_timezone), "IANA zone for time rules and the schedule, e.g. Europe/Berlin", "the system's"},
       {"schedule", custom(Kind::json, set_schedule), help::schedule, "always on"},
       {"shard", text(&C::shard), help::shard, "none: every stream"},
@@ -659,13 +660,9 @@ Status validate(const AppConfig& cfg) {
                                   "medium",    "slow",      "slower",   "veryslow", "placebo"};
   if (std::none_of(std::begin(presets), std::end(presets), [&](const char* p) { return e.preset == p; }))
     return invalid(fmt::format("preset '{}': not an x264 preset (ultrafast..placebo)", e.preset));
-  if (e.video_mode == "splice" && (e.overlay.enabled || e.crossfade > 0))
-    return invalid("video_mode splice: the overlay and crossfade draw on every frame; use encode or auto");
-  if (e.video_mode == "splice" && (e.visualizer.enabled() || e.background == "art"))
-    return invalid("video_mode splice: the visualizer and the art background draw the picture; use encode or auto");
+  if (e.video_mode == VideoMode::splice && draws_per_frame(e))
+    return invalid("video_mode splice: the overlay, visualizer, art background or crossfade draw on every frame; use encode or auto");
   if (const auto& vz = e.visualizer; vz.enabled()) {
-    if (vz.position != "bottom" && vz.position != "top" && vz.position != "center")
-      return invalid(fmt::format("visualizer_position '{}': must be bottom, top or center", vz.position));
     if (vz.width < 0 || vz.width > e.width) return invalid(fmt::format("visualizer_width {}: must be 0..{} px", vz.width, e.width));
     if (vz.height < 16 || vz.height > e.height) return invalid(fmt::format("visualizer_height {}: must be 16..{} px", vz.height, e.height));
     uint8_t yuv[3], alpha;
@@ -673,9 +670,6 @@ Status validate(const AppConfig& cfg) {
       return invalid(fmt::format("visualizer_color '{}': not a colour (a name or #rrggbb)", vz.color));
   }
   const auto& ov = e.overlay;
-  static const char* corners[] = {"bottom-left", "bottom-right", "top-left", "top-right"};
-  if (std::none_of(std::begin(corners), std::end(corners), [&](const char* c) { return ov.position == c; }))
-    return invalid(fmt::format("overlay_position '{}': must be bottom-left, bottom-right, top-left or top-right", ov.position));
   if (ov.art && (ov.art_size < 16 || ov.art_size > e.height / 2))
     return invalid(fmt::format("overlay_art_size {}: must be 16..{} px (half the picture height)", ov.art_size, e.height / 2));
   if (!cfg.control.tls.ca_file.empty() && !std::ifstream(cfg.control.tls.ca_file).good())

@@ -35,7 +35,7 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), watchdog_(cfg_.con
   schedule_ = make_schedule();
   const auto& e = cfg_.engine;
   // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
-  if (e.video_mode == "splice" || (e.video_mode == "auto" && !e.overlay.enabled && !e.visualizer.enabled() && e.background != "art" && e.crossfade <= 0)) {
+  if (e.video_mode == VideoMode::splice || (e.video_mode == VideoMode::automatic && !draws_per_frame(e))) {
     cache_ = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
     cache_->prepare({e.loop});
   }
@@ -110,7 +110,7 @@ Status Supervisor::start_locked() {
 
 std::unique_ptr<CachedLoop> Supervisor::cached_for_start(const std::string& loop) {
   if (!cache_) return nullptr;
-  if (cfg_.engine.video_mode == "splice") {
+  if (cfg_.engine.video_mode == VideoMode::splice) {
     // Explicit splice: build the start loop now if needed (the start waits for it).
     auto c = cache_->ensure(loop);
     if (c) return std::move(*c);
@@ -204,7 +204,7 @@ Status Supervisor::track_changed(const TrackInfo& track) {
 // "@art" (a mapping rule, or the default loop under --background art) becomes this song's cover
 // scene; a song without art keeps the default loop.
 std::string Supervisor::scene_for(std::string loop, const TrackInfo& track) const {
-  if (cfg_.engine.background == "art" && loop == cfg_.engine.loop) loop = kArtScene;
+  if (cfg_.engine.background == Background::art && loop == cfg_.engine.loop) loop = kArtScene;
   if (loop != kArtScene) return loop;
   return track.art.empty() ? cfg_.engine.loop : art_scene_key(track.art, display_text(track));
 }
@@ -478,7 +478,7 @@ StatusSnapshot Supervisor::status() const {
     s.track = track_;
     s.trigger = trigger_;
     s.youtube = youtube_;
-    s.video_mode = cfg_.engine.video_mode;
+    s.video_mode = to_string(cfg_.engine.video_mode);
     s.last_error = last_error_;
     s.last_command = last_command_;
     s.commands.assign(commands_.begin(), commands_.end());
