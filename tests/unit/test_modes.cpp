@@ -86,7 +86,7 @@ TEST_CASE("a mode is parsed in its row: flags and JSON set the enum, a bad word 
         "visualizer_position: invalid value 'left': expected bottom|top|center");
 }
 
-TEST_CASE("draws_per_frame: the overlay, the visualiser, the art background and a crossfade draw; a plain loop does not") {
+TEST_CASE("draws_per_frame: the overlay, the visualiser, the art background and a crossfade draw, a plain loop does not") {
   EngineConfig e;
   CHECK_FALSE(draws_per_frame(e));
   auto with = [](auto change) {
@@ -104,7 +104,7 @@ TEST_CASE("draws_per_frame: the overlay, the visualiser, the art background and 
   CHECK_FALSE(with([](EngineConfig& c) { c.video_mode = VideoMode::splice, c.crossfade = 0; }));
 }
 
-TEST_CASE("validate() refuses splice exactly when something draws per frame; auto and encode take either") {
+TEST_CASE("validate() refuses splice exactly when something draws per frame, auto and encode take either") {
   auto cfg = [](VideoMode mode, auto change) {
     AppConfig c;
     c.engine.loop = "x.mp4";
