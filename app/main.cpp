@@ -223,10 +223,7 @@ int cmd_run(const std::vector<std::string>& args) {
     fmt::print(stderr, "error: {}\n(see `loopcast run --help`)\n", cluster.error());
     return 2;
   }
-  log::set_level(cfg.control.log_level == "debug"  ? log::Level::debug
-                 : cfg.control.log_level == "warn" ? log::Level::warn
-                 : cfg.control.log_level == "error" ? log::Level::error
-                                                    : log::Level::info);
+  log::set_level(cfg.control.log_level);
   set_tls_policy(cfg.control.tls);  // process-wide, like the signals and the one HTTP server
   if (!cfg.control.tls.verify) log::warn("tls", "--tls-insecure: TLS certificates are NOT verified; the stream key may reach an impostor");
   std::signal(SIGINT, on_signal);

@@ -16,6 +16,14 @@ constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
 }  // namespace
 
 void set_level(Level level) { g_level = static_cast<int>(level); }
+
+std::optional<Level> parse_level(std::string_view text) {
+  for (int i = 0; i < 4; ++i)
+    if (text == kNames[i]) return static_cast<Level>(i);
+  return std::nullopt;
+}
+
+const char* to_string(Level level) { return kNames[static_cast<int>(level)]; }
 bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
 void write(Level level, std::string_view component, std::string_view message) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <fmt/format.h>
 
+#include <optional>
 #include <string_view>
 
 namespace loopcast::log {
@@ -9,6 +10,8 @@ namespace loopcast::log {
 enum class Level { debug = 0, info = 1, warn = 2, error = 3 };
 
 void set_level(Level level);
+std::optional<Level> parse_level(std::string_view text);  // "debug", "info", "warn", "error"
+const char* to_string(Level level);
 bool enabled(Level level);
 void write(Level level, std::string_view component, std::string_view message);
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/backoff.hpp"
@@ -12,6 +13,16 @@
 #include "engine/video/visualizer_config.hpp"
 
 namespace loopcast {
+
+// How the picture reaches the encoder: encoded frame by frame, or pre-encoded loops copied (splice).
+enum class VideoMode { encode, splice, automatic };  // automatic ("auto"): splice when nothing draws per frame
+std::optional<VideoMode> parse_video_mode(std::string_view text);  // "encode", "splice", "auto"
+const char* to_string(VideoMode mode);
+
+// What is under the picture: the mapped loop, or the song's cover scene ("@art" in the mapping).
+enum class Background { loop, art };
+std::optional<Background> parse_background(std::string_view text);  // "loop", "art"
+const char* to_string(Background background);
 
 struct EngineConfig {
   std::string loop;                  // first loop video (any container/codec libavformat reads)
@@ -35,15 +46,20 @@ struct EngineConfig {
   bool realtime = true;              // pace output against the wall clock
   double speed = 1;                  // ... at this many media seconds per wall second (soaks)
   double duration = 0.0;             // stop after this many output seconds; 0 = run forever
-  std::string video_mode = "encode";  // encode | splice | auto (splice when nothing draws per frame)
+  VideoMode video_mode = VideoMode::encode;
   std::string cache_dir;             // pre-encoded loops for splice mode; empty = default_cache_dir()
   OverlayConfig overlay{};           // now-playing text on the picture
   VisualizerConfig visualizer{};     // the audio drawn over the loop
-  std::string background = "loop";   // loop | art (the song's cover scene; "@art" in the mapping)
+  Background background = Background::loop;
   Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30
   Backoff output_backoff{};
 
   StationOptions station() const { return {sample_rate, io_timeout, audio_buffer, input_backoff}; }
 };
+
+// Whether something draws on every frame: the overlay, the visualiser, the art background or a
+// crossfade. Splice mode copies pre-encoded frames, so it runs only when nothing draws: validate()
+// refuses splice otherwise, and auto picks splice by this same rule.
+bool draws_per_frame(const EngineConfig& e);
 
 }  // namespace loopcast

@@ -13,6 +13,7 @@
 #include <functional>
 #include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "base/json_text.hpp"
 #include "base/redact.hpp"
@@ -22,25 +23,10 @@
 namespace loopcast {
 namespace {
 
-enum class Kind { str, integer, number, number_or_off, boolean, bitrate, size, output, backoff, flag_true, flag_false, json };
+// How a key's JSON value is read (json_as_text); `flag` is a switch given without a value on the CLI.
+enum class Kind { str, integer, number, number_or_off, boolean, bitrate, size, output, flag, json };
 
 constexpr double kNoMax = std::numeric_limits<double>::infinity();
-
-// One setting: its JSON key (flag = "--" + key with '_' → '-'), how to read it, where it goes,
-// and what --help says of it. Its default and range live here and nowhere else: --help shows them,
-// validate() checks the range on the final config (file, flags and environment alike).
-struct Key {
-  const char* name;
-  Kind kind;
-  std::function<Status(AppConfig&, const std::string&)> set;  // value as text (CLI form)
-  const char* help;
-  const char* default_text;  // as --help shows it; the unit test holds it to AppConfig's defaults
-  ConfigRange range{};       // numeric keys with bounds; cross-field rules stay in validate()
-};
-
-ConfigRange range(std::function<double(const AppConfig&)> value, double min, double max, const char* text, bool min_open = false) {
-  return ConfigRange{std::move(value), min, max, min_open, text};
-}
 
 Error bad(const std::string& key, const std::string& value, const std::string& why) {
   return Error{fmt::format("{}: invalid value '{}': {}", key, value, why), Errc::invalid};
@@ -95,152 +81,326 @@ Status set_int(Result<int64_t> r, int& out) {
   return Status::ok();
 }
 
+// The part of AppConfig that holds a member, so a row names its field by a member pointer alone
+// (&EngineConfig::fps, &YouTubeConfig::poll) and setter and range cannot point at different fields.
+template <class Part, class Config>
+auto& part_of(Config& c) {
+  if constexpr (std::is_same_v<Part, EngineConfig>) return c.engine;
+  else if constexpr (std::is_same_v<Part, OverlayConfig>) return c.engine.overlay;
+  else if constexpr (std::is_same_v<Part, VisualizerConfig>) return c.engine.visualizer;
+  else if constexpr (std::is_same_v<Part, ControlConfig>) return c.control;
+  else if constexpr (std::is_same_v<Part, YouTubeConfig>) return c.control.youtube;
+  else {
+    static_assert(std::is_same_v<Part, TlsPolicy>, "a part of AppConfig");
+    return c.control.tls;
+  }
+}
+
+// Reads a key's value (in its CLI text form) into the config; `key` names it in errors.
+using Setter = std::function<Status(AppConfig&, const char* key, const std::string& value)>;
+using SetterFn = Status (*)(AppConfig&, const char* key, const std::string& value);
+
+// A number key's accepted values, as --help and the errors write them; no text = no bounds.
+struct Bounds {
+  double min = 0, max = 0;
+  bool min_open = false;
+  const char* text = nullptr;
+};
+Bounds in(double min, double max, const char* text) { return {min, max, false, text}; }
+Bounds above(double min, double max, const char* text) { return {min, max, true, text}; }  // (min, max]
+Bounds at_least(double min, const char* text) { return {min, kNoMax, false, text}; }
+
+// How a key is read: its JSON kind, its setter and, for a bounded number, its range (checked by
+// validate() on the final config, from file, flags and environment alike).
+struct Parse {
+  Kind kind;
+  Setter set;
+  ConfigRange range{};
+};
+
+template <class Part, class T>
+ConfigRange range_of(T Part::*m, Bounds b) {
+  if (!b.text) return {};
+  return ConfigRange{[m](const AppConfig& c) { return static_cast<double>(part_of<Part>(c).*m); }, b.min, b.max, b.min_open, b.text};
+}
+
+template <class Part>
+Parse text(std::string Part::*m) {
+  return {Kind::str, [m](AppConfig& c, const char*, const std::string& v) {
+            part_of<Part>(c).*m = v;
+            return Status::ok();
+          }};
+}
+
+// A password or token: hidden in every log line from the moment it is read.
+template <class Part>
+Parse secret(std::string Part::*m) {
+  return {Kind::str, [m](AppConfig& c, const char*, const std::string& v) {
+            part_of<Part>(c).*m = v;
+            register_secret(v);
+            return Status::ok();
+          }};
+}
+
+// One value of an enum, read by the parse_x() beside it; `words` ("a|b|c") are named in the error.
+template <class Part, class Enum>
+Parse choice(Enum Part::*m, std::optional<Enum> (*parse)(std::string_view), const char* words) {
+  const std::string expected = std::string("expected ") + words;
+  return {Kind::str, [m, parse, expected](AppConfig& c, const char* key, const std::string& v) -> Status {
+            const auto value = parse(v);
+            if (!value) return bad(key, v, expected);
+            part_of<Part>(c).*m = *value;
+            return Status::ok();
+          }};
+}
+
+// One of a fixed set of words, kept as text.
+template <class Part>
+Parse one_of(std::string Part::*m, std::vector<std::string> words) {
+  std::string expected = "expected ";
+  for (const auto& w : words) expected += (&w == &words.front() ? "" : "|") + w;
+  return {Kind::str, [m, words, expected](AppConfig& c, const char* key, const std::string& v) -> Status {
+            if (std::find(words.begin(), words.end(), v) == words.end()) return bad(key, v, expected);
+            part_of<Part>(c).*m = v;
+            return Status::ok();
+          }};
+}
+
+template <class Part>
+Parse integer(int Part::*m, Bounds b = {}) {
+  auto set = [m](AppConfig& c, const char* key, const std::string& v) { return set_int(parse_int(key, v), part_of<Part>(c).*m); };
+  return {Kind::integer, set, range_of(m, b)};
+}
+
+template <class Part>
+Parse number(double Part::*m, Bounds b = {}) {
+  auto set = [m](AppConfig& c, const char* key, const std::string& v) { return assign(parse_number(key, v), part_of<Part>(c).*m); };
+  return {Kind::number, set, range_of(m, b)};
+}
+
+template <class Part>
+Parse bitrate(int64_t Part::*m, Bounds b) {
+  auto set = [m](AppConfig& c, const char* key, const std::string& v) { return assign(parse_bitrate(key, v), part_of<Part>(c).*m); };
+  return {Kind::bitrate, set, range_of(m, b)};
+}
+
+template <class Part>
+Parse boolean(bool Part::*m) {
+  auto set = [m](AppConfig& c, const char* key, const std::string& v) { return assign(parse_bool(key, v), part_of<Part>(c).*m); };
+  return {Kind::boolean, set};
+}
+
+// A switch (--no-realtime): given, it sets the member to `to`.
+template <class Part>
+Parse flag(bool Part::*m, bool to) {
+  return {Kind::flag, [m, to](AppConfig& c, const char*, const std::string&) {
+            part_of<Part>(c).*m = to;
+            return Status::ok();
+          }};
+}
+
+// A key with a parse function of its own (below).
+Parse custom(Kind kind, SetterFn set) { return {kind, set}; }
+
+Status set_config(AppConfig& c, const char*, const std::string& v) { return apply_config_file(c, v); }
+
+Status add_output(AppConfig& c, const char*, const std::string& v) {
+  c.engine.outputs.push_back(v);
+  return Status::ok();
+}
+
+Status set_size(AppConfig& c, const char* key, const std::string& v) {
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
+    return bad(key, v, "expected WIDTHxHEIGHT like 1280x720");
+  c.engine.width = w;
+  c.engine.height = h;
+  return Status::ok();
+}
+
+// Its range is part of the parse: "off" is a value too, and the table shows the range in the help.
+Status set_loudness_target(AppConfig& c, const char* key, const std::string& v) {
+  if (v == "off") {
+    c.engine.loudness_target.reset();
+    return Status::ok();
+  }
+  auto lufs = parse_number(key, v);
+  if (!lufs) return Error{lufs.error(), lufs.code()};
+  if (*lufs < -30 || *lufs > -5) return bad(key, v, "expected -30..-5 LUFS or off");
+  c.engine.loudness_target = *lufs;
+  return Status::ok();
+}
+
+Status set_azuracast(AppConfig& c, const char* key, const std::string& v) {
+  const auto scheme = v.find("://");
+  const bool web = v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
+  if (!web || scheme + 3 >= v.size() || v[scheme + 3] == '/') return bad(key, redact_url(v), "expected http(s)://HOST[:PORT][/PATH]");
+  c.control.azuracast_url = v.substr(0, v.find_last_not_of('/') + 1);
+  return Status::ok();
+}
+
+Status set_station(AppConfig& c, const char* key, const std::string& v) {
+  auto slug_char = [](unsigned char ch) { return std::isalnum(ch) || ch == '_' || ch == '-'; };
+  if (v.empty() || v.size() > 100 || !std::all_of(v.begin(), v.end(), slug_char))
+    return bad(key, v, "expected the station's shortcode (letters, digits, '_', '-')");
+  c.control.station = v;
+  return Status::ok();
+}
+
+Status set_timezone(AppConfig& c, const char* key, const std::string& v) {
+  if (auto z = TimeZone::locate(v); !z) return bad(key, v, z.error());
+  c.control.timezone = v;
+  return Status::ok();
+}
+
+Status set_schedule(AppConfig& c, const char*, const std::string& v) {
+  auto w = parse_windows(v);
+  if (!w) return Error{w.error(), w.code()};
+  c.control.schedule = std::move(*w);
+  return Status::ok();
+}
+
+// Help texts too long to sit in their row.
+namespace help {
+constexpr const char* fit =
+    "contain|cover|stretch: a loop of another shape (4:3, anamorphic, portrait) is shown whole with black bars, fills the frame "
+    "cropped at the centre, or is stretched; pixel aspect and rotation are honoured";
+constexpr const char* loudness_target =
+    "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); "
+    "-30..-5 or off. Loudness is measured and shown either way";
+constexpr const char* output = "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
+constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
+constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over the loop (encode mode)";
+constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
+constexpr const char* background =
+    "loop|art: art = the song's cover (blurred, full frame) with the sharp cover and its text; no art = the loop";
+constexpr const char* video_mode = "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)";
+constexpr const char* https_cert =
+    "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP";
+constexpr const char* ca_file = "PEM CA bundle for TLS peers (ingest, station, art, AzuraCast) instead of the system's";
+constexpr const char* tls_insecure = "do NOT verify TLS certificates (tests only: the stream key may go to anyone)";
+constexpr const char* schedule = "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list";
+constexpr const char* shard =
+    "INDEX/COUNT or auto: run only the streams that rendezvous hashing of their id gives this replica (auto: INDEX from "
+    "LOOPCAST_SHARD_INDEX or the pod name's -N, COUNT from --replicas)";
+constexpr const char* replicas = "how many replicas share the streams, for --shard auto; 0 = LOOPCAST_REPLICAS";
+constexpr const char* peer_url =
+    "each replica's API, {index} = its ordinal, e.g. http://loopcast-{index}.loopcast:8080: any replica answers for every stream";
+constexpr const char* youtube =
+    "watch the YouTube broadcast of this stream's key and put a new one on air when YouTube ends it (needs LOOPCAST_YOUTUBE_*)";
+constexpr const char* youtube_privacy =
+    "public|unlisted|private for a broadcast loopcast creates (unlisted: nothing goes public unless you say so)";
+constexpr const char* youtube_auto_start = "a created broadcast starts itself (enableAutoStart); false: loopcast makes it live";
+constexpr const char* youtube_song_interval = "seconds between two song-title updates at least";
+constexpr const char* youtube_latency = "normal|low|ultraLow latency of a created broadcast";
+constexpr const char* youtube_poll = "seconds between two looks at YouTube (about 2.3 units each)";
+constexpr const char* youtube_api_url = "YouTube Data API v3 base URL (tests: a fake on loopback)";
+constexpr const char* youtube_quota = "YouTube Data API units per day (resets at midnight Pacific time)";
+constexpr const char* youtube_client_secret = "OAuth client secret (or LOOPCAST_YOUTUBE_CLIENT_SECRET; redacted)";
+constexpr const char* youtube_refresh_token =
+    "OAuth refresh token from `loopcast youtube-auth` (or LOOPCAST_YOUTUBE_REFRESH_TOKEN; redacted)";
+}  // namespace help
+
+// One setting: its JSON key (flag = "--" + key with '_' → '-'), how to read it, where it goes,
+// and what --help says of it. Its default and range live here and nowhere else: --help shows them,
+// validate() checks the range on the final config (file, flags and environment alike).
+struct Key {
+  Key(const char* name, Parse parse, const char* help, const char* default_text)
+      : name(name), kind(parse.kind), set(std::move(parse.set)), range(std::move(parse.range)), help(help), default_text(default_text) {}
+  const char* name;
+  Kind kind;
+  Setter set;
+  ConfigRange range;
+  const char* help;
+  const char* default_text;  // as --help shows it; the unit test holds it to AppConfig's defaults
+};
+
+using E = EngineConfig;
+using Ov = OverlayConfig;
+using Vz = VisualizerConfig;
+using C = ControlConfig;
+using Yt = YouTubeConfig;
+
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
-      {"config", Kind::str, [](AppConfig& c, const std::string& v) { return apply_config_file(c, v); }, "JSON config file (applied first)", "none"},
-      {"loop", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.loop = v; return Status::ok(); }, "first loop video", "a loop from the loops dir"},
-      {"audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.audio = v; return Status::ok(); }, "station stream URL or audio file", "a generated tone"},
-      {"fallback_audio", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.fallback_audio = v; return Status::ok(); }, "audio file played while the station is down", "silence"},
-      {"output", Kind::output, [](AppConfig& c, const std::string& v) { c.engine.outputs.push_back(v); return Status::ok(); }, "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)", "YouTube's ingest with $LOOPCAST_STREAM_KEY"},
-      {"size", Kind::size, [](AppConfig& c, const std::string& v) -> Status {
-         int w = 0, h = 0;
-         char x = 0, extra = 0;
-         if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
-           return bad("size", v, "expected WIDTHxHEIGHT like 1280x720");
-         c.engine.width = w;
-         c.engine.height = h;
-         return Status::ok();
-       }, "output size, even, 16x16..3840x2160", "1280x720"},
-      {"fit", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         const auto mode = parse_fit_mode(v);
-         if (!mode) return bad("fit", v, "expected contain|cover|stretch");
-         c.engine.fit = *mode;
-         return Status::ok();
-       }, "contain|cover|stretch: a loop of another shape (4:3, anamorphic, portrait) is shown whole with black bars, fills the frame cropped at the centre, or is stretched; pixel aspect and rotation are honoured", "contain"},
-      {"fps", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("fps", v), c.engine.fps); }, "output frame rate", "30", range([](const AppConfig& c) { return static_cast<double>(c.engine.fps); }, 1, 60, "1..60")},
-      {"vbitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("vbitrate", v), c.engine.video_bitrate); }, "video bitrate, CBR", "2500k", range([](const AppConfig& c) { return static_cast<double>(c.engine.video_bitrate); }, 100000, 20000000, "100k..20M")},
-      {"abitrate", Kind::bitrate, [](AppConfig& c, const std::string& v) { return assign(parse_bitrate("abitrate", v), c.engine.audio_bitrate); }, "AAC bitrate", "128k", range([](const AppConfig& c) { return static_cast<double>(c.engine.audio_bitrate); }, 32000, 320000, "32k..320k")},
-      {"sample_rate", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("sample_rate", v), c.engine.sample_rate); }, "44100 or 48000", "44100"},
-      {"preset", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.preset = v; return Status::ok(); }, "x264 preset", "veryfast"},
-      {"keyframe_interval", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("keyframe_interval", v), c.engine.keyframe_interval); }, "seconds between keyframes", "2", range([](const AppConfig& c) { return static_cast<double>(c.engine.keyframe_interval); }, 0.5, 4, "0.5..4 s (YouTube)")},
-      {"x264_threads", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("x264_threads", v), c.engine.x264_threads); }, "encoder threads, 0 = auto", "0"},
-      {"io_timeout", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("io_timeout", v), c.engine.io_timeout); }, "seconds before a stalled network read/write fails", "10", range([](const AppConfig& c) { return static_cast<double>(c.engine.io_timeout); }, 0, 300, "(0, 300] s", true)},
-      {"audio_buffer", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("audio_buffer", v), c.engine.audio_buffer); }, "live audio jitter buffer, seconds", "0.5", range([](const AppConfig& c) { return static_cast<double>(c.engine.audio_buffer); }, 0.05, 10, "0.05..10 s")},
-      {"loudness_target", Kind::number_or_off, [](AppConfig& c, const std::string& v) -> Status {
-         if (v == "off") {
-           c.engine.loudness_target.reset();
-           return Status::ok();
-         }
-         auto lufs = parse_number("loudness_target", v);
-         if (!lufs) return Error{lufs.error(), lufs.code()};
-         if (*lufs < -30 || *lufs > -5) return bad("loudness_target", v, "expected -30..-5 LUFS or off");
-         c.engine.loudness_target = *lufs;
-         return Status::ok();
-       }, "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); -30..-5 or off. Loudness is measured and shown either way", "off"},
-      {"crossfade", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("crossfade", v), c.engine.crossfade); }, "seconds of blend between loops on a switch", "0", range([](const AppConfig& c) { return static_cast<double>(c.engine.crossfade); }, 0, 5, "0..5 s")},
-      {"realtime", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("realtime", v), c.engine.realtime); }, "pace against the wall clock", "true"},
-      {"no_realtime", Kind::flag_false, [](AppConfig& c, const std::string&) { c.engine.realtime = false; return Status::ok(); }, "encode as fast as possible (files, tests)", "off"},
-      {"speed", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("speed", v), c.engine.speed); }, "media seconds per wall second when pacing (soaks)", "1", range([](const AppConfig& c) { return c.engine.speed; }, 1, 1000, "1..1000")},
-      {"duration", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("duration", v), c.engine.duration); }, "stop after this many seconds, 0 = forever", "0", range([](const AppConfig& c) { return static_cast<double>(c.engine.duration); }, 0, kNoMax, ">= 0")},
-      {"overlay", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay", v), c.engine.overlay.enabled); }, "draw 'Artist \u2013 Title' on the video", "false"},
-      {"overlay_font", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.font = v; return Status::ok(); }, "overlay TTF font file", "DejaVu Sans Bold"},
-      {"overlay_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_size", v), c.engine.overlay.size); }, "overlay font size in pixels", "36", range([](const AppConfig& c) { return static_cast<double>(c.engine.overlay.size); }, 8, 200, "8..200 px")},
-      {"overlay_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.overlay.position = v; return Status::ok(); }, "bottom-left|bottom-right|top-left|top-right", "bottom-left"},
-      {"overlay_art", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("overlay_art", v), c.engine.overlay.art); }, "show the webhook's cover art (song.art) beside the text", "false"},
-      {"overlay_art_size", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("overlay_art_size", v), c.engine.overlay.art_size); }, "cover art square in pixels, 16..half the picture height", "160"},
-      {"visualizer", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (v != "bars" && v != "wave" && v != "spectrum" && v != "off" && !v.empty()) return bad("visualizer", v, "expected bars|wave|spectrum|off");
-         c.engine.visualizer.mode = v == "off" ? "" : v;
-         return Status::ok();
-       }, "bars|wave|spectrum|off: draw the audio over the loop (encode mode)", "off"},
-      {"visualizer_position", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.visualizer.position = v; return Status::ok(); }, "bottom|top|center", "bottom"},
-      {"visualizer_width", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("visualizer_width", v), c.engine.visualizer.width); }, "visualiser width in pixels, 0 = the picture's, up to the picture's", "0"},
-      {"visualizer_height", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("visualizer_height", v), c.engine.visualizer.height); }, "visualiser height in pixels, 16..the picture's", "120"},
-      {"visualizer_color", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.visualizer.color = v; return Status::ok(); }, "visualiser colour: a name or #rrggbb", "white"},
-      {"visualizer_opacity", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("visualizer_opacity", v), c.engine.visualizer.opacity); }, "visualiser opacity", "0.7", range([](const AppConfig& c) { return c.engine.visualizer.opacity; }, 0, 1, "0..1")},
-      {"background", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (v != "loop" && v != "art") return bad("background", v, "expected loop|art");
-         c.engine.background = v;
-         return Status::ok();
-       }, "loop|art: art = the song's cover (blurred, full frame) with the sharp cover and its text; no art = the loop", "loop"},
-      {"video_mode", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (v != "encode" && v != "splice" && v != "auto") return bad("video_mode", v, "expected encode|splice|auto");
-         c.engine.video_mode = v;
-         return Status::ok();
-       }, "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)", "encode"},
-      {"cache_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.engine.cache_dir = v; return Status::ok(); }, "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
-      {"http_bind", Kind::str, [](AppConfig& c, const std::string& v) { c.control.http_bind = v; return Status::ok(); }, "HTTP API address", "127.0.0.1"},
-      {"http_port", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("http_port", v), c.control.http_port); }, "HTTP API port, 0 = off", "8080", range([](const AppConfig& c) { return static_cast<double>(c.control.http_port); }, 0, 65535, "0..65535")},
-      {"https_cert", Kind::str, [](AppConfig& c, const std::string& v) { c.control.https_cert = v; return Status::ok(); }, "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP", "none: plain HTTP"},
-      {"https_key", Kind::str, [](AppConfig& c, const std::string& v) { c.control.https_key = v; return Status::ok(); }, "PEM private key file of --https-cert", "none"},
-      {"api_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.api_token = v; register_secret(v); return Status::ok(); }, "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)", "none: no auth"},
-      {"webhook_user", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_user = v; return Status::ok(); }, "Basic-auth user for /webhook/azuracast", "none: no auth"},
-      {"webhook_password", Kind::str, [](AppConfig& c, const std::string& v) { c.control.webhook_password = v; register_secret(v); return Status::ok(); }, "Basic-auth password (prefer $LOOPCAST_WEBHOOK_PASSWORD)", "none"},
-      {"control_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.control_dir = v; return Status::ok(); }, "directory for status.json/control.json", "off"},
-      {"loops_dir", Kind::str, [](AppConfig& c, const std::string& v) { c.control.loops_dir = v; return Status::ok(); }, "where loop names resolve", "assets/loops"},
-      {"mapping", Kind::str, [](AppConfig& c, const std::string& v) { c.control.mapping_file = v; return Status::ok(); }, "track → loop rules, JSON (reload: SIGHUP or API)", "none: the default loop only"},
-      {"switch_delay", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("switch_delay", v), c.control.switch_delay); }, "seconds from webhook to picture change", "0", range([](const AppConfig& c) { return static_cast<double>(c.control.switch_delay); }, 0, 120, "0..120 s")},
-      {"azuracast", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         const auto scheme = v.find("://");
-         const bool web = v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
-         if (!web || scheme + 3 >= v.size() || v[scheme + 3] == '/') return bad("azuracast", redact_url(v), "expected http(s)://HOST[:PORT][/PATH]");
-         c.control.azuracast_url = v.substr(0, v.find_last_not_of('/') + 1);
-         return Status::ok();
-       }, "AzuraCast base URL: follow its now-playing feed (needs --station)", "off"},
-      {"station", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         const bool slug = !v.empty() && v.size() <= 100 && std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '_' || ch == '-'; });
-         if (!slug) return bad("station", v, "expected the station's shortcode (letters, digits, '_', '-')");
-         c.control.station = v;
-         return Status::ok();
-       }, "AzuraCast station shortcode for --azuracast", "none"},
-      {"icy_switch", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.icy_switch = true; return Status::ok(); }, "switch loops on in-band ICY StreamTitle changes", "off"},
-      {"watchdog", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("watchdog", v), c.control.watchdog_timeout); }, "restart when no packet for N s, 0 = off", "30", range([](const AppConfig& c) { return static_cast<double>(c.control.watchdog_timeout); }, 0, kNoMax, ">= 0")},
-      {"autostart", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("autostart", v), c.control.autostart); }, "start streaming at launch", "true"},
-      {"no_autostart", Kind::flag_false, [](AppConfig& c, const std::string&) { c.control.autostart = false; return Status::ok(); }, "wait for a start command", "off: autostart"},
-      {"ca_file", Kind::str, [](AppConfig& c, const std::string& v) { c.control.tls.ca_file = v; return Status::ok(); }, "PEM CA bundle for TLS peers (ingest, station, art, AzuraCast) instead of the system's", "the system's"},
-      {"tls_insecure", Kind::flag_true, [](AppConfig& c, const std::string&) { c.control.tls.verify = false; return Status::ok(); }, "do NOT verify TLS certificates (tests only: the stream key may go to anyone)", "off: verify"},
-      {"log_level", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (v != "debug" && v != "info" && v != "warn" && v != "error") return bad("log_level", v, "expected debug|info|warn|error");
-         c.control.log_level = v;
-         return Status::ok();
-       }, "debug|info|warn|error", "info"},
-      {"timezone", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (auto z = TimeZone::locate(v); !z) return bad("timezone", v, z.error());
-         c.control.timezone = v;
-         return Status::ok();
-       }, "IANA zone for time rules and the schedule, e.g. Europe/Berlin", "the system's"},
-      {"schedule", Kind::json, [](AppConfig& c, const std::string& v) -> Status {
-         auto w = parse_windows(v);
-         if (!w) return Error{w.error(), w.code()};
-         c.control.schedule = std::move(*w);
-         return Status::ok();
-       }, "stream windows: 'mon-fri 06:00-23:00; sat,sun 08:00-12:00' or a JSON list", "always on"},
-      {"shard", Kind::str, [](AppConfig& c, const std::string& v) { c.control.shard = v; return Status::ok(); }, "INDEX/COUNT or auto: run only the streams that rendezvous hashing of their id gives this replica (auto: INDEX from LOOPCAST_SHARD_INDEX or the pod name's -N, COUNT from --replicas)", "none: every stream"},
-      {"replicas", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("replicas", v), c.control.replicas); }, "how many replicas share the streams, for --shard auto; 0 = LOOPCAST_REPLICAS", "0", range([](const AppConfig& c) { return static_cast<double>(c.control.replicas); }, 0, 1000, "0..1000")},
-      {"peer_url", Kind::str, [](AppConfig& c, const std::string& v) { c.control.peer_url = v; return Status::ok(); }, "each replica's API, {index} = its ordinal, e.g. http://loopcast-{index}.loopcast:8080: any replica answers for every stream", "none: this replica's streams only"},
-      {"youtube", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube", v), c.control.youtube.enabled); }, "watch the YouTube broadcast of this stream's key and put a new one on air when YouTube ends it (needs LOOPCAST_YOUTUBE_*)", "false"},
-      {"youtube_title", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.title = v; return Status::ok(); }, "title of a broadcast loopcast creates: {station}, {date}, {song}", "'{station} \u2013 24/7'"},
-      {"youtube_privacy", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (v != "public" && v != "unlisted" && v != "private") return bad("youtube_privacy", v, "expected public|unlisted|private");
-         c.control.youtube.privacy = v;
-         return Status::ok();
-       }, "public|unlisted|private for a broadcast loopcast creates (unlisted: nothing goes public unless you say so)", "unlisted"},
-      {"youtube_song_title", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube_song_title", v), c.control.youtube.song_title); }, "the live broadcast's title follows the song (50 quota units each)", "false"},
-      {"youtube_song_interval", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("youtube_song_interval", v), c.control.youtube.song_interval); }, "seconds between two song-title updates at least", "300", range([](const AppConfig& c) { return c.control.youtube.song_interval; }, 10, 86400, "10..86400 s")},
-      {"youtube_auto_start", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube_auto_start", v), c.control.youtube.auto_start); }, "a created broadcast starts itself (enableAutoStart); false: loopcast makes it live", "false"},
-      {"youtube_auto_stop", Kind::boolean, [](AppConfig& c, const std::string& v) { return assign(parse_bool("youtube_auto_stop", v), c.control.youtube.auto_stop); }, "a created broadcast ends when the ingest stops (enableAutoStop)", "false"},
-      {"youtube_latency", Kind::str, [](AppConfig& c, const std::string& v) -> Status {
-         if (v != "normal" && v != "low" && v != "ultraLow") return bad("youtube_latency", v, "expected normal|low|ultraLow");
-         c.control.youtube.latency = v;
-         return Status::ok();
-       }, "normal|low|ultraLow latency of a created broadcast", "normal"},
-      {"youtube_quota", Kind::integer, [](AppConfig& c, const std::string& v) { return set_int(parse_int("youtube_quota", v), c.control.youtube.quota); }, "YouTube Data API units per day (resets at midnight Pacific time)", "10000", range([](const AppConfig& c) { return static_cast<double>(c.control.youtube.quota); }, 200, 100000000, "200..100000000")},
-      {"youtube_poll", Kind::number, [](AppConfig& c, const std::string& v) { return assign(parse_number("youtube_poll", v), c.control.youtube.poll); }, "seconds between two looks at YouTube (about 2.3 units each)", "30", range([](const AppConfig& c) { return c.control.youtube.poll; }, 0.2, 3600, "0.2..3600 s")},
-      {"youtube_api_url", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.api_url = v; return Status::ok(); }, "YouTube Data API v3 base URL (tests: a fake on loopback)", "https://www.googleapis.com/youtube/v3"},
-      {"youtube_oauth_url", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.oauth_url = v; return Status::ok(); }, "Google OAuth base URL (its /device/code and /token)", "https://oauth2.googleapis.com"},
-      {"youtube_client_id", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.client_id = v; return Status::ok(); }, "OAuth client id (or LOOPCAST_YOUTUBE_CLIENT_ID)", "$LOOPCAST_YOUTUBE_CLIENT_ID"},
-      {"youtube_client_secret", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.client_secret = v; return Status::ok(); }, "OAuth client secret (or LOOPCAST_YOUTUBE_CLIENT_SECRET; redacted)", "$LOOPCAST_YOUTUBE_CLIENT_SECRET"},
-      {"youtube_refresh_token", Kind::str, [](AppConfig& c, const std::string& v) { c.control.youtube.refresh_token = v; return Status::ok(); }, "OAuth refresh token from `loopcast youtube-auth` (or LOOPCAST_YOUTUBE_REFRESH_TOKEN; redacted)", "$LOOPCAST_YOUTUBE_REFRESH_TOKEN"},
+      {"config", custom(Kind::str, set_config), "JSON config file (applied first)", "none"},
+      {"loop", text(&E::loop), "first loop video", "a loop from the loops dir"},
+      {"audio", text(&E::audio), "station stream URL or audio file", "a generated tone"},
+      {"fallback_audio", text(&E::fallback_audio), "audio file played while the station is down", "silence"},
+      {"output", custom(Kind::output, add_output), help::output, "YouTube's ingest with $LOOPCAST_STREAM_KEY"},
+      {"size", custom(Kind::size, set_size), "output size, even, 16x16..3840x2160", "1280x720"},
+      {"fit", choice(&E::fit, parse_fit_mode, "contain|cover|stretch"), help::fit, "contain"},
+      {"fps", integer(&E::fps, in(1, 60, "1..60")), "output frame rate", "30"},
+      {"vbitrate", bitrate(&E::video_bitrate, in(100000, 20000000, "100k..20M")), "video bitrate, CBR", "2500k"},
+      {"abitrate", bitrate(&E::audio_bitrate, in(32000, 320000, "32k..320k")), "AAC bitrate", "128k"},
+      {"sample_rate", integer(&E::sample_rate), "44100 or 48000", "44100"},
+      {"preset", text(&E::preset), "x264 preset", "veryfast"},
+      {"keyframe_interval", number(&E::keyframe_interval, in(0.5, 4, "0.5..4 s (YouTube)")), "seconds between keyframes", "2"},
+      {"x264_threads", integer(&E::x264_threads), "encoder threads, 0 = auto", "0"},
+      {"io_timeout", number(&E::io_timeout, above(0, 300, "(0, 300] s")), "seconds before a stalled network read/write fails", "10"},
+      {"audio_buffer", number(&E::audio_buffer, in(0.05, 10, "0.05..10 s")), "live audio jitter buffer, seconds", "0.5"},
+      {"loudness_target", custom(Kind::number_or_off, set_loudness_target), help::loudness_target, "off"},
+      {"crossfade", number(&E::crossfade, in(0, 5, "0..5 s")), "seconds of blend between loops on a switch", "0"},
+      {"realtime", boolean(&E::realtime), "pace against the wall clock", "true"},
+      {"no_realtime", flag(&E::realtime, false), "encode as fast as possible (files, tests)", "off"},
+      {"speed", number(&E::speed, in(1, 1000, "1..1000")), "media seconds per wall second when pacing (soaks)", "1"},
+      {"duration", number(&E::duration, at_least(0, ">= 0")), "stop after this many seconds, 0 = forever", "0"},
+      {"overlay", boolean(&Ov::enabled), "draw 'Artist \u2013 Title' on the video", "false"},
+      {"overlay_font", text(&Ov::font), "overlay TTF font file", "DejaVu Sans Bold"},
+      {"overlay_size", integer(&Ov::size, in(8, 200, "8..200 px")), "overlay font size in pixels", "36"},
+      {"overlay_position", choice(&Ov::position, parse_overlay_corner, help::overlay_position), help::overlay_position, "bottom-left"},
+      {"overlay_art", boolean(&Ov::art), "show the webhook's cover art (song.art) beside the text", "false"},
+      {"overlay_art_size", integer(&Ov::art_size), "cover art square in pixels, 16..half the picture height", "160"},
+      {"visualizer", choice(&Vz::mode, parse_visualizer_mode, "bars|wave|spectrum|off"), help::visualizer, "off"},
+      {"visualizer_position", choice(&Vz::position, parse_visualizer_position, "bottom|top|center"), "bottom|top|center", "bottom"},
+      {"visualizer_width", integer(&Vz::width), help::visualizer_width, "0"},
+      {"visualizer_height", integer(&Vz::height), "visualiser height in pixels, 16..the picture's", "120"},
+      {"visualizer_color", text(&Vz::color), "visualiser colour: a name or #rrggbb", "white"},
+      {"visualizer_opacity", number(&Vz::opacity, in(0, 1, "0..1")), "visualiser opacity", "0.7"},
+      {"background", choice(&E::background, parse_background, "loop|art"), help::background, "loop"},
+      {"video_mode", choice(&E::video_mode, parse_video_mode, "encode|splice|auto"), help::video_mode, "encode"},
+      {"cache_dir", text(&E::cache_dir), "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
+      {"http_bind", text(&C::http_bind), "HTTP API address", "127.0.0.1"},
+      {"http_port", integer(&C::http_port, in(0, 65535, "0..65535")), "HTTP API port, 0 = off", "8080"},
+      {"https_cert", text(&C::https_cert), help::https_cert, "none: plain HTTP"},
+      {"https_key", text(&C::https_key), "PEM private key file of --https-cert", "none"},
+      {"api_token", secret(&C::api_token), "bearer token for mutating API calls (prefer $LOOPCAST_API_TOKEN)", "none: no auth"},
+      {"webhook_user", text(&C::webhook_user), "Basic-auth user for /webhook/azuracast", "none: no auth"},
+      {"webhook_password", secret(&C::webhook_password), "Basic-auth password (prefer $LOOPCAST_WEBHOOK_PASSWORD)", "none"},
+      {"control_dir", text(&C::control_dir), "directory for status.json/control.json", "off"},
+      {"loops_dir", text(&C::loops_dir), "where loop names resolve", "assets/loops"},
+      {"mapping", text(&C::mapping_file), "track → loop rules, JSON (reload: SIGHUP or API)", "none: the default loop only"},
+      {"switch_delay", number(&C::switch_delay, in(0, 120, "0..120 s")), "seconds from webhook to picture change", "0"},
+      {"azuracast", custom(Kind::str, set_azuracast), "AzuraCast base URL: follow its now-playing feed (needs --station)", "off"},
+      {"station", custom(Kind::str, set_station), "AzuraCast station shortcode for --azuracast", "none"},
+      {"icy_switch", flag(&C::icy_switch, true), "switch loops on in-band ICY StreamTitle changes", "off"},
+      {"watchdog", number(&C::watchdog_timeout, at_least(0, ">= 0")), "restart when no packet for N s, 0 = off", "30"},
+      {"autostart", boolean(&C::autostart), "start streaming at launch", "true"},
+      {"no_autostart", flag(&C::autostart, false), "wait for a start command", "off: autostart"},
+      {"ca_file", text(&TlsPolicy::ca_file), help::ca_file, "the system's"},
+      {"tls_insecure", flag(&TlsPolicy::verify, false), help::tls_insecure, "off: verify"},
+      {"log_level", choice(&C::log_level, log::parse_level, "debug|info|warn|error"), "debug|info|warn|error", "info"},
+      {"timezone", custom(Kind::str, set_timezone), "IANA zone for time rules and the schedule, e.g. Europe/Berlin", "the system's"},
+      {"schedule", custom(Kind::json, set_schedule), help::schedule, "always on"},
+      {"shard", text(&C::shard), help::shard, "none: every stream"},
+      {"replicas", integer(&C::replicas, in(0, 1000, "0..1000")), help::replicas, "0"},
+      {"peer_url", text(&C::peer_url), help::peer_url, "none: this replica's streams only"},
+      {"youtube", boolean(&Yt::enabled), help::youtube, "false"},
+      {"youtube_title", text(&Yt::title), "title of a broadcast loopcast creates: {station}, {date}, {song}", "'{station} \u2013 24/7'"},
+      {"youtube_privacy", one_of(&Yt::privacy, {"public", "unlisted", "private"}), help::youtube_privacy, "unlisted"},
+      {"youtube_song_title", boolean(&Yt::song_title), "the live broadcast's title follows the song (50 quota units each)", "false"},
+      {"youtube_song_interval", number(&Yt::song_interval, in(10, 86400, "10..86400 s")), help::youtube_song_interval, "300"},
+      {"youtube_auto_start", boolean(&Yt::auto_start), help::youtube_auto_start, "false"},
+      {"youtube_auto_stop", boolean(&Yt::auto_stop), "a created broadcast ends when the ingest stops (enableAutoStop)", "false"},
+      {"youtube_latency", one_of(&Yt::latency, {"normal", "low", "ultraLow"}), help::youtube_latency, "normal"},
+      {"youtube_quota", integer(&Yt::quota, in(200, 100000000, "200..100000000")), help::youtube_quota, "10000"},
+      {"youtube_poll", number(&Yt::poll, in(0.2, 3600, "0.2..3600 s")), help::youtube_poll, "30"},
+      {"youtube_api_url", text(&Yt::api_url), help::youtube_api_url, "https://www.googleapis.com/youtube/v3"},
+      {"youtube_oauth_url", text(&Yt::oauth_url), "Google OAuth base URL (its /device/code and /token)", "https://oauth2.googleapis.com"},
+      {"youtube_client_id", text(&Yt::client_id), "OAuth client id (or LOOPCAST_YOUTUBE_CLIENT_ID)", "$LOOPCAST_YOUTUBE_CLIENT_ID"},
+      {"youtube_client_secret", text(&Yt::client_secret), help::youtube_client_secret, "$LOOPCAST_YOUTUBE_CLIENT_SECRET"},
+      {"youtube_refresh_token", text(&Yt::refresh_token), help::youtube_refresh_token, "$LOOPCAST_YOUTUBE_REFRESH_TOKEN"},
   };
   return k;
 }
@@ -295,8 +455,7 @@ Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
       if (v.IsInt64()) return std::to_string(v.GetInt64());
       return wrong("a bitrate like \"2500k\" or a number of bits per second");
     case Kind::boolean:
-    case Kind::flag_true:
-    case Kind::flag_false:
+    case Kind::flag:
       if (!v.IsBool()) return wrong("true or false");
       return std::string(v.GetBool() ? "true" : "false");
     case Kind::json: {
@@ -306,8 +465,6 @@ Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
       v.Accept(w);
       return std::string(sb.GetString(), sb.GetSize());
     }
-    case Kind::backoff:
-      break;
   }
   return wrong("a value");
 }
@@ -320,7 +477,8 @@ Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string name = it->name.GetString();
     if (name == "input_backoff" || name == "output_backoff") {
-      if (Status st = apply_backoff(name == "input_backoff" ? cfg.engine.input_backoff : cfg.engine.output_backoff, it->value, name); !st) return st;
+      Backoff& b = name == "input_backoff" ? cfg.engine.input_backoff : cfg.engine.output_backoff;
+      if (Status st = apply_backoff(b, it->value, name); !st) return st;
       continue;
     }
     if (name == "config") return Error{"config: 'config' cannot be nested", Errc::invalid};
@@ -337,13 +495,13 @@ Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
     if (k->kind == Kind::output) cfg.engine.outputs.clear();  // a file's single output replaces
     auto text = json_as_text(*k, it->value);
     if (!text) return Error{text.error(), text.code()};
-    if ((k->kind == Kind::flag_true || k->kind == Kind::flag_false) && *text == "false") {
+    if (k->kind == Kind::flag && *text == "false") {
       if (name == "icy_switch") cfg.control.icy_switch = false;
       if (name == "no_realtime") cfg.engine.realtime = true;
       if (name == "no_autostart") cfg.control.autostart = true;
       continue;
     }
-    if (Status st = k->set(cfg, *text); !st) return st;
+    if (Status st = k->set(cfg, k->name, *text); !st) return st;
   }
   return Status::ok();
 }
@@ -383,7 +541,7 @@ Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args) {
     std::replace(name.begin(), name.end(), '-', '_');
     const Key* k = find_key(name);
     if (!k) return Error{fmt::format("unknown flag '{}'", a.substr(0, a.find('='))), Errc::invalid};
-    const bool is_switch = k->kind == Kind::flag_true || k->kind == Kind::flag_false;
+    const bool is_switch = k->kind == Kind::flag;
     if (!is_switch && !has_value) {
       if (i + 1 >= args.size()) return Error{fmt::format("{}: missing value", flag_name(k->name)), Errc::invalid};
       value = args[++i];
@@ -393,7 +551,7 @@ Status apply_cli_flags(AppConfig& cfg, const std::vector<std::string>& args) {
       cfg.engine.outputs.clear();  // flags replace the file's outputs
       outputs_from_flags = true;
     }
-    if (Status st = k->set(cfg, value); !st) return Error{fmt::format("{}: {}", flag_name(k->name), st.error()), st.code()};
+    if (Status st = k->set(cfg, k->name, value); !st) return Error{fmt::format("{}: {}", flag_name(k->name), st.error()), st.code()};
   }
   return Status::ok();
 }
@@ -456,8 +614,8 @@ Status check_key_template_hosts(const AppConfig& cfg) {
     const std::string host = url_host(o);
     const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0);
     if (!youtube)
-      return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it would hand "
-                               "the stream key to '{}'); name that output in the config file instead",
+      return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it "
+                               "would hand the stream key to '{}'); name that output in the config file instead",
                                redact_url(o, true), host),
                    Errc::invalid};
   }
@@ -477,8 +635,8 @@ Status validate_youtube(const YouTubeConfig& y) {
   auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
   for (const auto* u : {&y.api_url, &y.oauth_url})
     if (!api_url_ok(*u))
-      return invalid(fmt::format("youtube_{}_url '{}': expected https:// (http:// only to 127.0.0.1 or localhost)", u == &y.api_url ? "api" : "oauth",
-                                 redact_url(*u)));
+      return invalid(fmt::format("youtube_{}_url '{}': expected https:// (http:// only to 127.0.0.1 or localhost)",
+                                 u == &y.api_url ? "api" : "oauth", redact_url(*u)));
   if (y.title.empty()) return invalid("youtube_title: empty");
   if (y.client_id.empty() || y.client_secret.empty() || y.refresh_token.empty())
     return invalid("youtube: needs LOOPCAST_YOUTUBE_CLIENT_ID, LOOPCAST_YOUTUBE_CLIENT_SECRET and LOOPCAST_YOUTUBE_REFRESH_TOKEN "
@@ -496,27 +654,22 @@ Status validate(const AppConfig& cfg) {
     if (!k.range.value) continue;
     if (const double v = k.range.value(cfg); !k.range.holds(v)) return invalid(fmt::format("{} {}: must be {}", k.name, v, k.range.text));
   }
-  if (e.sample_rate != 44100 && e.sample_rate != 48000) return invalid(fmt::format("sample_rate {}: must be 44100 or 48000", e.sample_rate));
-  static const char* presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"};
+  if (e.sample_rate != 44100 && e.sample_rate != 48000)
+    return invalid(fmt::format("sample_rate {}: must be 44100 or 48000", e.sample_rate));
+  static const char* presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                  "medium",    "slow",      "slower",   "veryslow", "placebo"};
   if (std::none_of(std::begin(presets), std::end(presets), [&](const char* p) { return e.preset == p; }))
     return invalid(fmt::format("preset '{}': not an x264 preset (ultrafast..placebo)", e.preset));
-  if (e.video_mode == "splice" && (e.overlay.enabled || e.crossfade > 0))
-    return invalid("video_mode splice: the overlay and crossfade draw on every frame; use encode or auto");
-  if (e.video_mode == "splice" && (e.visualizer.enabled() || e.background == "art"))
-    return invalid("video_mode splice: the visualizer and the art background draw the picture; use encode or auto");
+  if (e.video_mode == VideoMode::splice && draws_per_frame(e))
+    return invalid("video_mode splice: the overlay, visualizer, art background or crossfade draw on every frame; use encode or auto");
   if (const auto& vz = e.visualizer; vz.enabled()) {
-    if (vz.position != "bottom" && vz.position != "top" && vz.position != "center")
-      return invalid(fmt::format("visualizer_position '{}': must be bottom, top or center", vz.position));
     if (vz.width < 0 || vz.width > e.width) return invalid(fmt::format("visualizer_width {}: must be 0..{} px", vz.width, e.width));
     if (vz.height < 16 || vz.height > e.height) return invalid(fmt::format("visualizer_height {}: must be 16..{} px", vz.height, e.height));
-    if (vz.opacity < 0 || vz.opacity > 1) return invalid(fmt::format("visualizer_opacity {}: must be 0..1", vz.opacity));
     uint8_t yuv[3], alpha;
-    if (!parse_yuv_color(vz.color, yuv, &alpha)) return invalid(fmt::format("visualizer_color '{}': not a colour (a name or #rrggbb)", vz.color));
+    if (!parse_yuv_color(vz.color, yuv, &alpha))
+      return invalid(fmt::format("visualizer_color '{}': not a colour (a name or #rrggbb)", vz.color));
   }
   const auto& ov = e.overlay;
-  static const char* corners[] = {"bottom-left", "bottom-right", "top-left", "top-right"};
-  if (std::none_of(std::begin(corners), std::end(corners), [&](const char* c) { return ov.position == c; }))
-    return invalid(fmt::format("overlay_position '{}': must be bottom-left, bottom-right, top-left or top-right", ov.position));
   if (ov.art && (ov.art_size < 16 || ov.art_size > e.height / 2))
     return invalid(fmt::format("overlay_art_size {}: must be 16..{} px (half the picture height)", ov.art_size, e.height / 2));
   if (!cfg.control.tls.ca_file.empty() && !std::ifstream(cfg.control.tls.ca_file).good())
@@ -554,7 +707,7 @@ std::vector<std::string> config_key_names() {
 std::vector<ConfigKeyInfo> config_keys() {
   std::vector<ConfigKeyInfo> out;
   for (const auto& k : keys())
-    out.push_back(ConfigKeyInfo{k.name, k.help, k.default_text, k.range, k.kind != Kind::flag_true && k.kind != Kind::flag_false});
+    out.push_back(ConfigKeyInfo{k.name, k.help, k.default_text, k.range, k.kind != Kind::flag});
   return out;
 }
 
@@ -581,7 +734,7 @@ std::string cli_usage() {
   std::string s = "loopcast run flags (a JSON config file takes the same keys with '_'):\n";
   for (const auto& k : keys()) {
     std::string flag = flag_name(k.name);
-    const bool is_switch = k.kind == Kind::flag_true || k.kind == Kind::flag_false;
+    const bool is_switch = k.kind == Kind::flag;
     if (!is_switch) flag += " V";
     const std::string bounds = k.range.value ? fmt::format(", {}", k.range.text) : std::string();
     s += fmt::format("  {:<24} {}{} (default: {})\n", flag, k.help, bounds, k.default_text);

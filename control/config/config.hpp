@@ -6,6 +6,7 @@
 
 #include "control/time/time_window.hpp"
 #include "engine/engine_config.hpp"
+#include "base/log.hpp"
 #include "base/result.hpp"
 #include "base/tls.hpp"
 
@@ -46,7 +47,7 @@ struct ControlConfig {
   std::string station;                     // its station shortcode
   double watchdog_timeout = 30.0;          // restart the pipeline when no packet for this long; 0 = off
   bool autostart = true;                   // start streaming at launch
-  std::string log_level = "info";
+  log::Level log_level = log::Level::info;
   TlsPolicy tls;                           // every TLS connection: verify against the system CAs or ca_file
   std::string timezone;                    // IANA zone for time rules and the schedule; "" = the system's
   std::vector<TimeWindow> schedule;        // stream windows; empty = no schedule (always on)

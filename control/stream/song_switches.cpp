@@ -14,7 +14,7 @@ SongSwitches::SongSwitches(const AppConfig& cfg)
     : default_loop_(cfg.engine.loop),
       loops_dir_(cfg.control.loops_dir),
       mapping_file_(cfg.control.mapping_file),
-      art_background_(cfg.engine.background == "art"),
+      art_background_(cfg.engine.background == Background::art),
       switch_delay_(cfg.control.switch_delay),
       map_(std::make_shared<TrackMap>(TrackMap::with_default(cfg.engine.loop, cfg.control.loops_dir))) {}
 

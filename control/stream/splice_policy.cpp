@@ -8,8 +8,7 @@ namespace loopcast {
 
 std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e) {
   // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
-  const bool draws = e.overlay.enabled || e.visualizer.enabled() || e.background == "art" || e.crossfade > 0;
-  if (e.video_mode != "splice" && (e.video_mode != "auto" || draws)) return nullptr;
+  if (e.video_mode != VideoMode::splice && (e.video_mode != VideoMode::automatic || draws_per_frame(e))) return nullptr;
   auto cache = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
   cache->prepare({e.loop});
   return cache;

@@ -55,7 +55,7 @@ Status Supervisor::start_locked() {
   const LoopRef on_air = switches_->on_air();
   ec.loop = on_air.is_scene() ? cfg_.engine.loop : on_air.location();  // a scene needs its song: start on the loop
   auto p = Pipeline::create(ec, [this](const std::string& t, double heard_in) { on_icy_title(t, heard_in); },
-                            start_cache(cache_.get(), cfg_.engine.video_mode == "splice", ec.loop));
+                            start_cache(cache_.get(), cfg_.engine.video_mode == VideoMode::splice, ec.loop));
   if (!p) {
     set_error(p.error());
     (void)life_.to(StreamState::error);
@@ -311,7 +311,7 @@ StatusSnapshot Supervisor::status() const {
   reports_.into(s);
   {
     MutexLock lk(mu_);
-    s.video_mode = cfg_.engine.video_mode;
+    s.video_mode = to_string(cfg_.engine.video_mode);
     s.last_error = last_error_;
     s.restarts = restarts_;
     s.started_at = started_at_;

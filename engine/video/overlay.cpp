@@ -38,8 +38,8 @@ Status Overlay::build() {
   if (err >= 0) err = avfilter_graph_create_filter(&sink_, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph_);
   if (err < 0) return Error{fmt::format("overlay: {}", av_error_string(err))};
   const int margin = cfg_.size;
-  const bool right = cfg_.position.find("right") != std::string::npos;
-  const bool top = cfg_.position.find("top") != std::string::npos;
+  const bool right = cfg_.position == OverlayCorner::bottom_right || cfg_.position == OverlayCorner::top_right;
+  const bool top = cfg_.position == OverlayCorner::top_left || cfg_.position == OverlayCorner::top_right;
   const int art_gap = art_ ? art_->width + margin / 2 : 0;  // the text sits beside the art
   AVFilterContext* last = src_;
 

@@ -1,14 +1,22 @@
 // Settings of the optional now-playing text overlay.
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace loopcast {
+
+// The corner the text (and the cover art) sits in.
+enum class OverlayCorner { bottom_left, bottom_right, top_left, top_right };
+
+std::optional<OverlayCorner> parse_overlay_corner(std::string_view text);  // "bottom-left", "top-right"...
+const char* to_string(OverlayCorner corner);
 
 struct OverlayConfig {
   bool enabled = false;
   std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
   int size = 36;                          // pixels
-  std::string position = "bottom-left";   // bottom-left | bottom-right | top-left | top-right
+  OverlayCorner position = OverlayCorner::bottom_left;
   std::string color = "white";
   bool box = true;                        // translucent box behind the text for legibility
   bool art = false;                       // cover art from the webhook's song.art beside the text

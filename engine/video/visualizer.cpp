@@ -20,7 +20,7 @@ Visualizer::Visualizer(VisualizerConfig cfg, int width, int height, int sample_r
   w_ = std::clamp(cfg_.width > 0 ? cfg_.width : width, 2, width) & ~1;
   h_ = std::clamp(cfg_.height, 2, height) & ~1;
   x_ = ((width - w_) / 2) & ~1;
-  y_ = cfg_.position == "top" ? 0 : cfg_.position == "center" ? (height - h_) / 2 : height - h_;
+  y_ = cfg_.position == VisualizerPosition::top ? 0 : cfg_.position == VisualizerPosition::center ? (height - h_) / 2 : height - h_;
   y_ &= ~1;
   uint8_t a = 255;
   if (!parse_yuv_color(cfg_.color, yuv_, &a)) log::warn("visualizer", "colour '{}' unknown: drawing white", cfg_.color);
@@ -76,7 +76,7 @@ void Visualizer::draw(AVFrame* f, int64_t at) {
     window_[i] = n >= 0 && n < end_ && n >= end_ - kRing ? ring_[static_cast<size_t>(n % kRing)] : 0.f;
   }
   const int bottom = y_ + h_;
-  if (cfg_.mode == "wave") {
+  if (cfg_.mode == VisualizerMode::wave) {
     // The newest ~23 ms: a 1 kHz tone shows a readable couple of dozen periods.
     const int columns = w_ / kColumnWidth;
     const auto env = wave_envelope(window_.data() + kWindow / 2, kWindow / 2, columns);
@@ -90,7 +90,7 @@ void Visualizer::draw(AVFrame* f, int64_t at) {
     return;
   }
   // bars: 32 bars with gaps; spectrum: one band per 2-px column, no gaps.
-  const bool bars = cfg_.mode == "bars";
+  const bool bars = cfg_.mode == VisualizerMode::bars;
   const int n = bars ? kBars : w_ / kColumnWidth;
   const auto level = fft_.bands(window_.data(), sample_rate_, n);
   const int pitch = bars ? std::max(4, (w_ / n) & ~1) : kColumnWidth;

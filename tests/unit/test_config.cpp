@@ -124,12 +124,11 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
   expect([](AppConfig& c) { c.engine.outputs = {"http://ingest.example/live/abcdef-key"}; }, "expected rtmp://");
   expect([](AppConfig& c) { c.engine.speed = 0.5; }, "speed 0.5: must be 1..1000");
   expect([](AppConfig& c) { c.engine.overlay.size = -3; }, "overlay_size -3");
-  expect([](AppConfig& c) { c.engine.overlay.position = "middle"; }, "overlay_position 'middle'");
   expect([](AppConfig& c) { c.engine.overlay.art = true, c.engine.overlay.art_size = 400; }, "overlay_art_size 400: must be 16..360");
-  expect([](AppConfig& c) { c.engine.video_mode = "splice", c.engine.overlay.enabled = true; }, "video_mode splice");
-  expect([](AppConfig& c) { c.engine.video_mode = "splice", c.engine.crossfade = 0.5; }, "video_mode splice");
+  expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.overlay.enabled = true; }, "video_mode splice");
+  expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.crossfade = 0.5; }, "video_mode splice");
   AppConfig drawing_auto = base();  // auto simply encodes when something draws
-  drawing_auto.engine.video_mode = "auto", drawing_auto.engine.crossfade = 0.5;
+  drawing_auto.engine.video_mode = VideoMode::automatic, drawing_auto.engine.crossfade = 0.5;
   CHECK(validate(drawing_auto));
   AppConfig small = base();  // a small picture is fine while the art is off
   small.engine.width = 320, small.engine.height = 180;
@@ -141,12 +140,12 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
 
 TEST_CASE("video mode and cache dir: flags and JSON, bad modes refused") {
   AppConfig c;
-  CHECK(c.engine.video_mode == "encode");
+  CHECK(c.engine.video_mode == VideoMode::encode);
   REQUIRE(apply_cli_flags(c, {"--video-mode", "auto", "--cache-dir", "/srv/cache"}));
-  CHECK(c.engine.video_mode == "auto");
+  CHECK(c.engine.video_mode == VideoMode::automatic);
   CHECK(c.engine.cache_dir == "/srv/cache");
   REQUIRE(apply_config_json(c, R"({"video_mode": "splice", "cache_dir": "/c"})"));
-  CHECK(c.engine.video_mode == "splice");
+  CHECK(c.engine.video_mode == VideoMode::splice);
   CHECK(c.engine.cache_dir == "/c");
   Status st = apply_cli_flags(c, {"--video-mode", "copy"});
   REQUIRE_FALSE(st);

@@ -105,7 +105,7 @@ TEST_CASE("cover art sits in the overlay corner on every frame, the text beside 
     CHECK(mean_y(out, 22, 262, 98, 300) == doctest::Approx(60).epsilon(0.05));
   }
   SUBCASE("top-right, transparent art: the loop shows through") {
-    cfg.position = "top-right";
+    cfg.position = OverlayCorner::top_right;
     Overlay tr(cfg, 640, 360);
     tr.set("", solid_art(80, 80, 81, 90, 240, 0));
     const AVFrame* out = tr.apply(in.get());

@@ -27,16 +27,16 @@ TEST_CASE("visualiser and background flags and keys set the engine's settings") 
   AppConfig c = base();
   REQUIRE(apply_cli_flags(c, {"--visualizer", "spectrum", "--visualizer-position", "top", "--visualizer-height", "200",
                               "--visualizer-color", "#ff8800", "--visualizer-opacity", "0.5", "--background", "art"}));
-  CHECK(c.engine.visualizer.mode == "spectrum");
-  CHECK(c.engine.visualizer.position == "top");
+  CHECK(c.engine.visualizer.mode == VisualizerMode::spectrum);
+  CHECK(c.engine.visualizer.position == VisualizerPosition::top);
   CHECK(c.engine.visualizer.height == 200);
   CHECK(c.engine.visualizer.color == "#ff8800");
   CHECK(c.engine.visualizer.opacity == 0.5);
-  CHECK(c.engine.background == "art");
+  CHECK(c.engine.background == Background::art);
   CHECK(validate(c));
   REQUIRE(apply_config_json(c, R"({"visualizer": "off", "background": "loop"})"));
   CHECK_FALSE(c.engine.visualizer.enabled());
-  CHECK(c.engine.background == "loop");
+  CHECK(c.engine.background == Background::loop);
 }
 
 TEST_CASE("bad visualiser and background settings are clear errors") {
@@ -44,7 +44,8 @@ TEST_CASE("bad visualiser and background settings are clear errors") {
   CHECK(error_of({"--background", "video"}).find("loop|art") != std::string::npos);
   CHECK(error_of({"--visualizer", "bars", "--visualizer-color", "notacolour"}).find("visualizer_color") != std::string::npos);
   CHECK(error_of({"--visualizer", "bars", "--visualizer-opacity", "2"}).find("0..1") != std::string::npos);
-  CHECK(error_of({"--visualizer", "bars", "--visualizer-position", "left"}).find("bottom, top or center") != std::string::npos);
+  CHECK(error_of({"--visualizer", "bars", "--visualizer-position", "left"}) ==
+        "--visualizer-position: visualizer_position: invalid value 'left': expected bottom|top|center");
   CHECK(error_of({"--visualizer", "bars", "--visualizer-height", "5000"}).find("visualizer_height") != std::string::npos);
   CHECK(error_of({"--visualizer", "wave", "--video-mode", "splice"}).find("use encode or auto") != std::string::npos);
   CHECK(error_of({"--background", "art", "--video-mode", "splice"}).find("use encode or auto") != std::string::npos);

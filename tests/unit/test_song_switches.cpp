@@ -112,7 +112,7 @@ TEST_CASE("song switches: a refused mapping keeps the old one, and no mapping fi
 TEST_CASE("song switches: under --background art a song with a cover gets its scene, one without keeps the loop") {
   AppConfig cfg;
   cfg.engine.loop = "/loops/day.mp4";
-  cfg.engine.background = "art";
+  cfg.engine.background = Background::art;
   SongSwitches songs(cfg);
   TrackInfo with = song("Air", "Alpha");
   with.art = "http://127.0.0.1/cover.jpg";

@@ -56,7 +56,7 @@ std::vector<int> lit_heights(const AVFrame* f, const Visualizer& v) {
   return h;
 }
 
-VisualizerConfig config(const char* mode) {
+VisualizerConfig config(VisualizerMode mode) {
   VisualizerConfig c;
   c.mode = mode;
   c.height = 100;
@@ -95,7 +95,7 @@ TEST_CASE("wave envelope: a sine of amplitude 0.5 spans -0.5..0.5, silence is a 
 }
 
 TEST_CASE("bars over the picture: flat during silence, the 1 kHz bar tallest with a tone, the source frame untouched") {
-  Visualizer v(config("bars"), 640, 360, kRate);
+  Visualizer v(config(VisualizerMode::bars), 640, 360, kRate);
   REQUIRE(v.enabled());
   CHECK(v.y() + v.region_height() == 360);  // bottom by default, full width
   CHECK(v.region_width() == 640);
@@ -118,7 +118,7 @@ TEST_CASE("bars over the picture: flat during silence, the 1 kHz bar tallest wit
 }
 
 TEST_CASE("the picture shows the audio of its own time: a tone that starts later is not drawn early") {
-  Visualizer v(config("spectrum"), 320, 180, kRate);
+  Visualizer v(config(VisualizerMode::spectrum), 320, 180, kRate);
   FramePtr in = gray_frame(320, 180);
   std::vector<float> s(16384, 0.f);
   const auto t = tone(2000, 0.8, 8192, 8192);
@@ -133,7 +133,7 @@ TEST_CASE("the picture shows the audio of its own time: a tone that starts later
 }
 
 TEST_CASE("the waveform: its height follows the amplitude, silence a centre line") {
-  Visualizer v(config("wave"), 320, 180, kRate);
+  Visualizer v(config(VisualizerMode::wave), 320, 180, kRate);
   FramePtr in = gray_frame(320, 180);
   // Rows of the region with any drawn pixel: from the wave's crest to its trough.
   auto lit_span = [&](const AVFrame* f) {
@@ -169,7 +169,7 @@ TEST_CASE("visualiser colour and opacity: limited-range YUV and a half blend") {
   CHECK(yuv[2] == 26);
   CHECK_FALSE(parse_yuv_color("notacolour", yuv, &a));
 
-  auto c = config("bars");
+  auto c = config(VisualizerMode::bars);
   c.opacity = 0.5;
   Visualizer v(c, 320, 180, kRate);
   FramePtr in = gray_frame(320, 180);

@@ -1,0 +1,22 @@
+#include "engine/engine_config.hpp"
+
+#include "base/enum_words.hpp"
+
+namespace loopcast {
+namespace {
+constexpr EnumWord<VideoMode> kVideoModes[] = {
+    {VideoMode::encode, "encode"}, {VideoMode::splice, "splice"}, {VideoMode::automatic, "auto"}};
+constexpr EnumWord<Background> kBackgrounds[] = {{Background::loop, "loop"}, {Background::art, "art"}};
+}  // namespace
+
+std::optional<VideoMode> parse_video_mode(std::string_view text) { return enum_from_word(kVideoModes, text); }
+const char* to_string(VideoMode mode) { return enum_to_word(kVideoModes, mode); }
+
+std::optional<Background> parse_background(std::string_view text) { return enum_from_word(kBackgrounds, text); }
+const char* to_string(Background background) { return enum_to_word(kBackgrounds, background); }
+
+bool draws_per_frame(const EngineConfig& e) {
+  return e.overlay.enabled || e.visualizer.enabled() || e.background == Background::art || e.crossfade > 0;
+}
+
+}  // namespace loopcast
