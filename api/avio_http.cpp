@@ -69,7 +69,7 @@ std::string HttpStream::content_type() const {
 Result<std::string> http_get(const std::string& url, const std::atomic<bool>& stop, double timeout_s, const std::string& expect,
                              size_t max_bytes) {
   auto s = HttpStream::open(url, stop, timeout_s, "application/json");
-  if (!s) return Error{s.error(), s.code()};
+  if (!s) return s.forward();
   const std::string shown = redact_url(url);
   if (const std::string type = (*s)->content_type(); type.find(expect) == std::string::npos)
     return Error{fmt::format("{}: expected {}, got '{}' (an error page?)", shown, expect, type), Errc::unavailable};
@@ -79,7 +79,7 @@ Result<std::string> http_get(const std::string& url, const std::atomic<bool>& st
     const double left = std::chrono::duration<double>(until - std::chrono::steady_clock::now()).count();
     if (left <= 0) return Error{fmt::format("{}: body not complete within {:g}s", shown, timeout_s), Errc::unavailable};
     auto n = (*s)->read_some(body, left);
-    if (!n) return Error{n.error(), n.code()};
+    if (!n) return n.forward();
     if (*n == 0) return body;
     if (body.size() > max_bytes) return Error{fmt::format("{}: body larger than {} bytes", shown, max_bytes), Errc::invalid};
   }

@@ -55,7 +55,7 @@ std::string scalar_text(const Value& v) {
 Result<NowPlaying> parse_nowplaying(std::string_view body) {
   if (body.size() > (1u << 20)) return invalid("body larger than 1 MiB");
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body); !st) return st.forward();
   return parse_nowplaying(doc);
 }
 

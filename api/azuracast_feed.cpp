@@ -240,7 +240,7 @@ Status AzuraCastFeed::follow_once() {
 
 Status AzuraCastFeed::on_event(const std::string& data, Session& s) {
   auto m = parse_feed_message(data, channel_);
-  if (!m) return Error{m.error(), m.code()};
+  if (!m) return m.forward();
   if (m->kind == FeedMessage::Kind::ping) ++s.pings;
   if (m->kind == FeedMessage::Kind::connect) {
     s.connected = true;

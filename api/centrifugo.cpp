@@ -37,7 +37,7 @@ Result<FeedMessage> connect_message(const Value& connect, std::string_view chann
   const Value* pubs = sub ? member(*sub, "publications") : nullptr;
   if (!pubs || !pubs->IsArray() || pubs->Empty()) return m;  // subscribed, nothing published yet
   auto np = publication_np((*pubs)[pubs->Size() - 1], "connect publication");
-  if (!np) return Error{np.error(), np.code()};
+  if (!np) return np.forward();
   m.np = std::move(*np);
   return m;
 }
@@ -96,7 +96,7 @@ void SseSplitter::line(std::string_view text, std::vector<std::string>& events) 
 
 Result<FeedMessage> parse_feed_message(std::string_view data, std::string_view channel) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, data, "live feed"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, data, "live feed"); !st) return st.forward();
   if (!doc.IsObject()) return invalid("live feed: a message must be a JSON object");
   if (doc.ObjectEmpty()) return FeedMessage{FeedMessage::Kind::ping};
   if (auto why = refusal(doc)) return Error{fmt::format("live feed: {}", *why), Errc::unavailable};
@@ -107,7 +107,7 @@ Result<FeedMessage> parse_feed_message(std::string_view data, std::string_view c
   FeedMessage m;
   m.kind = FeedMessage::Kind::publication;
   auto np = publication_np(*pub, "live feed publication");
-  if (!np) return Error{np.error(), np.code()};
+  if (!np) return np.forward();
   m.np = std::move(*np);
   return m;
 }

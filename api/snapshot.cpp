@@ -19,9 +19,9 @@ Result<std::shared_ptr<const std::string>> SnapshotCache::jpeg() {
     return jpeg_;
   }
   auto frame = decode_shot(shot);
-  if (!frame) return Error{frame.error(), frame.code()};
+  if (!frame) return frame.forward();
   auto encoded = encode_jpeg(frame->get(), width_);
-  if (!encoded) return Error{encoded.error(), encoded.code()};
+  if (!encoded) return encoded.forward();
   jpeg_ = std::make_shared<const std::string>(std::move(*encoded));
   from_ = shot.keyframe;
   made_ = now;

@@ -1,5 +1,7 @@
 #include "base/log.hpp"
 
+#include "base/thread_annotations.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -11,7 +13,7 @@
 namespace loopcast::log {
 namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
-std::mutex g_mu;
+Mutex g_mu;  // one line at a time on stderr (the lines of two threads never interleave)
 constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
 }  // namespace
 
@@ -35,7 +37,7 @@ void write(Level level, std::string_view component, std::string_view message) {
   std::string line = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {:<5} [{}] {}\n", tm.tm_year + 1900,
                                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
                                  kNames[static_cast<int>(level)], component, redact_text(message));
-  std::lock_guard lk(g_mu);
+  MutexLock lk(g_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 

@@ -1,5 +1,7 @@
 #include "base/tls.hpp"
 
+#include "base/thread_annotations.hpp"
+
 #include <mutex>
 
 extern "C" {
@@ -8,17 +10,17 @@ extern "C" {
 
 namespace loopcast {
 namespace {
-std::mutex g_mu;
-TlsPolicy g_policy;
+Mutex g_mu;
+TlsPolicy g_policy GUARDED_BY(g_mu);
 }  // namespace
 
 void set_tls_policy(TlsPolicy policy) {
-  std::lock_guard lk(g_mu);
+  MutexLock lk(g_mu);
   g_policy = std::move(policy);
 }
 
 TlsPolicy tls_policy() {
-  std::lock_guard lk(g_mu);
+  MutexLock lk(g_mu);
   return g_policy;
 }
 

@@ -25,7 +25,7 @@ class EncodePath final : public VideoPath {
   // blocking reads; it must outlive the path.
   static Result<std::unique_ptr<EncodePath>> create(const EngineConfig& cfg, const std::atomic<bool>* cancel);
 
-  VideoMode mode() const override { return VideoMode::encode; }
+  PathKind mode() const override { return PathKind::encode; }
   const AVCodecContext* params() const override { return venc_.ctx(); }
   Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) override;
   Status flush(const PacketSink& sink) override { return venc_.encode(nullptr, false, sink); }

@@ -58,7 +58,7 @@ class Pipeline {
   void switch_to(std::unique_ptr<LoopSource> next);
   // Splice mode: put a cached loop on air at the next clean cut (at most 3 frames late).
   Status switch_to(std::unique_ptr<CachedLoop> next);
-  bool splicing() const { return video_->mode() == VideoMode::splice; }
+  bool splicing() const { return video_->mode() == PathKind::splice; }
   void request_keyframe() { force_idr_ = true; }
   // Now-playing text and cover art for the overlay (ignored when the overlay is disabled).
   void set_now_playing(std::string text, ArtPtr art) { video_->set_now_playing(std::move(text), std::move(art)); }

@@ -17,8 +17,9 @@ namespace loopcast {
 class LoopSource;
 class CachedLoop;
 
-enum class VideoMode { encode, splice };
-inline const char* to_string(VideoMode m) { return m == VideoMode::splice ? "splice" : "encode"; }
+// What a running path does (fixed for a pipeline's life); the configured mode may also be auto.
+enum class PathKind { encode, splice };
+inline const char* to_string(PathKind m) { return m == PathKind::splice ? "splice" : "encode"; }
 
 // What happened while one output frame was made, for the pipeline's counters.
 struct VideoFrameEvents {
@@ -29,7 +30,7 @@ struct VideoFrameEvents {
 class VideoPath {
  public:
   virtual ~VideoPath() = default;
-  virtual VideoMode mode() const = 0;
+  virtual PathKind mode() const = 0;
   // Stream parameters for the outputs and the preview tap: H.264, extradata = SPS/PPS.
   virtual const AVCodecContext* params() const = 0;
   // Hand the packet(s) of output frame `n` to `sink` (timestamps in 1/fps). `idr` asks for a

@@ -34,13 +34,13 @@ Result<std::shared_ptr<SSL_CTX>> make_context(const std::string& cert_file, cons
 
 Result<std::shared_ptr<TlsContext>> TlsContext::load(const std::string& cert_file, const std::string& key_file) {
   std::shared_ptr<TlsContext> tls(new TlsContext(cert_file, key_file));
-  if (Status st = tls->reload(); !st) return Error{st.error(), st.code()};
+  if (Status st = tls->reload(); !st) return st.forward();
   return tls;
 }
 
 Status TlsContext::reload() {
   auto ctx = make_context(cert_file_, key_file_);
-  if (!ctx) return Error{ctx.error(), ctx.code()};
+  if (!ctx) return ctx.forward();
   MutexLock lk(mu_);
   ctx_ = std::move(*ctx);
   return Status::ok();

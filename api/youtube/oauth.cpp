@@ -41,7 +41,7 @@ std::string form_encode(const std::string& text) {
 
 Result<DeviceCode> parse_device_code(const std::string& body) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, "device/code"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, "device/code"); !st) return st.forward();
   if (!doc.IsObject()) return Error{"device/code: unexpected answer: not a JSON object", Errc::invalid};
   if (std::string e = text_of(doc, "error"); !e.empty()) return Error{fmt::format("device/code: {}", e), Errc::invalid};
   DeviceCode d;
@@ -60,7 +60,7 @@ Result<DeviceCode> parse_device_code(const std::string& body) {
 
 Result<TokenAnswer> parse_token_answer(const std::string& body) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, "token"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, "token"); !st) return st.forward();
   if (!doc.IsObject()) return Error{"token: unexpected answer: not a JSON object", Errc::invalid};
   TokenAnswer t;
   t.error = text_of(doc, "error");
@@ -90,7 +90,7 @@ Result<DeviceCode> OAuth::request_device_code() {
                 fmt::format("client_id={}&scope={}", form_encode(client_.client_id), form_encode(kYouTubeScope)),
                 "application/x-www-form-urlencoded"};
   auto answer = http_.send(call);
-  if (!answer) return Error{answer.error(), answer.code()};
+  if (!answer) return answer.forward();
   auto code = parse_device_code(answer->body);
   if (!code) return Error{fmt::format("{} (HTTP {})", code.error(), answer->status), code.code()};
   return code;
@@ -98,7 +98,7 @@ Result<DeviceCode> OAuth::request_device_code() {
 
 Result<TokenAnswer> OAuth::post_token(const std::string& form) {
   auto answer = http_.send(HttpCall{"POST", oauth_url_ + "/token", {}, form, "application/x-www-form-urlencoded"});
-  if (!answer) return Error{answer.error(), answer.code()};
+  if (!answer) return answer.forward();
   auto token = parse_token_answer(answer->body);
   if (!token)
     return Error{fmt::format("{} (HTTP {})", redact_text(token.error()), answer->status),

@@ -47,7 +47,7 @@ Result<std::string> YouTubeClient::call(const char* method, const std::string& p
 // Parses a 2xx body; a garbage answer is a fault of its own (backed off like a server error).
 template <class T, class P>
 static Result<T> parsed(Result<std::string> body, P parse, ApiFault& fault) {
-  if (!body) return Error{body.error(), body.code()};
+  if (!body) return body.forward();
   auto v = parse(*body);
   if (!v) fault = ApiFault::bad_answer;
   return v;

@@ -99,9 +99,9 @@ ApiFailure classify_answer(int status, const std::string& body) {
 Result<std::vector<LiveStreamInfo>> parse_live_streams(const std::string& body) {
   const std::string what = "liveStreams.list";
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, what); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, what); !st) return st.forward();
   auto items = items_of(doc, what);
-  if (!items) return Error{items.error(), items.code()};
+  if (!items) return items.forward();
   std::vector<LiveStreamInfo> out;
   for (const auto& item : (*items)->GetArray()) {
     if (!item.IsObject()) return garbage(what, "an item is not an object");
@@ -126,13 +126,13 @@ Result<std::vector<LiveStreamInfo>> parse_live_streams(const std::string& body) 
 Result<std::vector<BroadcastInfo>> parse_broadcasts(const std::string& body) {
   const std::string what = "liveBroadcasts.list";
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, what); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, what); !st) return st.forward();
   auto items = items_of(doc, what);
-  if (!items) return Error{items.error(), items.code()};
+  if (!items) return items.forward();
   std::vector<BroadcastInfo> out;
   for (const auto& item : (*items)->GetArray()) {
     auto b = broadcast_from(item, what);
-    if (!b) return Error{b.error(), b.code()};
+    if (!b) return b.forward();
     out.push_back(std::move(*b));
   }
   return out;
@@ -141,16 +141,16 @@ Result<std::vector<BroadcastInfo>> parse_broadcasts(const std::string& body) {
 Result<BroadcastInfo> parse_broadcast(const std::string& body) {
   const std::string what = "liveBroadcast";
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, what); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, what); !st) return st.forward();
   return broadcast_from(doc, what);
 }
 
 Result<std::optional<int64_t>> parse_concurrent_viewers(const std::string& body) {
   const std::string what = "videos.list";
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, what); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, what); !st) return st.forward();
   auto items = items_of(doc, what);
-  if (!items) return Error{items.error(), items.code()};
+  if (!items) return items.forward();
   if ((*items)->Empty()) return std::optional<int64_t>{};
   const Value& item = *(*items)->Begin();
   if (!item.IsObject()) return garbage(what, "an item is not an object");

@@ -173,7 +173,7 @@ Result<std::optional<BroadcastInfo>> YouTubeWatch::find_bound(const LiveStreamIn
   };
   if (!known_id_.empty()) {
     auto list = client_.list_broadcasts("id=" + known_id_);
-    if (!list) return Error{list.error(), list.code()};
+    if (!list) return list.forward();
     if (!list->empty()) {
       const BroadcastInfo& b = list->front();
       show(b);  // a broadcast that just ended shows as "complete" until its successor is bound
@@ -187,7 +187,7 @@ Result<std::optional<BroadcastInfo>> YouTubeWatch::find_bound(const LiveStreamIn
   std::optional<BroadcastInfo> best;
   for (const char* filter : {"broadcastStatus=active", "broadcastStatus=upcoming"}) {
     auto list = client_.list_broadcasts(filter);
-    if (!list) return Error{list.error(), list.code()};
+    if (!list) return list.forward();
     for (const auto& b : *list)
       if (b.bound_stream_id == stream.id && broadcast_alive(b.lifecycle) && (!best || b.lifecycle == "live")) best = b;
     if (best) break;

@@ -25,7 +25,7 @@ std::string not_writable_reason(const std::string& path) {
 // The entry text with "id" set to `id` (first), refusing a different one in the body.
 Result<std::string> entry_with_id(const std::string& id, const std::string& body) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, body, "stream"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, body, "stream"); !st) return st.forward();
   if (!doc.IsObject()) return Error{"stream: the body must be a JSON object", Errc::invalid};
   if (auto it = doc.FindMember("id"); it != doc.MemberEnd()) {
     if (!it->value.IsString() || id != it->value.GetString())
@@ -72,8 +72,8 @@ Result<StreamSpec> Streams::parse(const std::string& entry_json, Source source) 
     if (Status st = check_key_template_hosts(every_output); !st) return Error{fmt::format("stream '{}': {}", spec->id, st.error()), st.code()};
   }
   if (opts_.finish) opts_.finish(spec->cfg);
-  if (Status st = resolve_backup_outputs(*spec); !st) return Error{st.error(), st.code()};
-  if (Status st = validate_stream(*spec); !st) return Error{st.error(), st.code()};
+  if (Status st = resolve_backup_outputs(*spec); !st) return st.forward();
+  if (Status st = validate_stream(*spec); !st) return st.forward();
   return spec;
 }
 
@@ -81,17 +81,17 @@ Result<std::vector<StreamSpec>> Streams::parse_all() const {
   std::vector<StreamSpec> specs;
   for (const auto& e : opts_.document.entries) {
     auto s = parse(e);
-    if (!s) return Error{s.error(), s.code()};
+    if (!s) return s.forward();
     specs.push_back(std::move(*s));
   }
-  if (Status st = validate_streams(specs); !st) return Error{st.error(), st.code()};
+  if (Status st = validate_streams(specs); !st) return st.forward();
   return specs;
 }
 
 Status Streams::load() {
   MutexLock change(change_mu_);
   auto specs = parse_all();
-  if (!specs) return Error{specs.error(), specs.code()};
+  if (!specs) return specs.forward();
   {
     MutexLock lk(mu_);
     for (const auto& s : *specs)
@@ -129,10 +129,10 @@ void Streams::shut(StreamRuntime& rt) {
 Result<Streams::Change> Streams::put(const std::string& id, const std::string& body) {
   if (!valid_stream_id(id)) return Error{fmt::format("stream id '{}': expected 1..64 of a-z, 0-9, '-'", id), Errc::invalid};
   auto text = entry_with_id(id, body);
-  if (!text) return Error{text.error(), text.code()};
+  if (!text) return text.forward();
   MutexLock change(change_mu_);
   auto spec = parse(*text, Source::api);
-  if (!spec) return Error{spec.error(), spec.code()};
+  if (!spec) return spec.forward();
   if (opts_.runs && !opts_.runs(*spec))
     return Error{fmt::format("stream '{}' belongs to another replica (do the replicas disagree on the shard count?)", id), Errc::conflict};
   StreamRuntime old;
@@ -144,7 +144,7 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
     for (const auto& e : streams_)
       if (e.spec.id != id) all.push_back(e.spec);
     all.push_back(*spec);
-    if (Status st = validate_streams(all); !st) return Error{st.error(), st.code()};
+    if (Status st = validate_streams(all); !st) return st.forward();
     for (auto& e : streams_)
       if (e.spec.id == id) {
         exists = true;

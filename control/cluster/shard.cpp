@@ -115,9 +115,9 @@ Result<Shard> resolve_shard(const std::string& shard, int replicas, const ShardE
   Shard s;
   if (shard == "auto") {
     auto index = auto_index(env);
-    if (!index) return Error{index.error(), index.code()};
+    if (!index) return index.forward();
     auto count = auto_count(replicas, env);
-    if (!count) return Error{count.error(), count.code()};
+    if (!count) return count.forward();
     s = Shard{*index, *count};
   } else {
     const auto slash = shard.find('/');

@@ -70,13 +70,13 @@ Result<bool> parse_bool(const std::string& key, const std::string& v) {
 
 template <class T>
 Status assign(Result<T> r, T& out) {
-  if (!r) return Error{r.error(), r.code()};
+  if (!r) return r.forward();
   out = *r;
   return Status::ok();
 }
 
 Status set_int(Result<int64_t> r, int& out) {
-  if (!r) return Error{r.error(), r.code()};
+  if (!r) return r.forward();
   out = static_cast<int>(*r);
   return Status::ok();
 }
@@ -226,7 +226,7 @@ Status set_loudness_target(AppConfig& c, const char* key, const std::string& v) 
     return Status::ok();
   }
   auto lufs = parse_number(key, v);
-  if (!lufs) return Error{lufs.error(), lufs.code()};
+  if (!lufs) return lufs.forward();
   if (*lufs < -30 || *lufs > -5) return bad(key, v, "expected -30..-5 LUFS or off");
   c.engine.loudness_target = *lufs;
   return Status::ok();
@@ -256,7 +256,7 @@ Status set_timezone(AppConfig& c, const char* key, const std::string& v) {
 
 Status set_schedule(AppConfig& c, const char*, const std::string& v) {
   auto w = parse_windows(v);
-  if (!w) return Error{w.error(), w.code()};
+  if (!w) return w.forward();
   c.control.schedule = std::move(*w);
   return Status::ok();
 }
@@ -494,7 +494,7 @@ Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
     }
     if (k->kind == Kind::output) cfg.engine.outputs.clear();  // a file's single output replaces
     auto text = json_as_text(*k, it->value);
-    if (!text) return Error{text.error(), text.code()};
+    if (!text) return text.forward();
     if (k->kind == Kind::flag && *text == "false") {
       if (name == "icy_switch") cfg.control.icy_switch = false;
       if (name == "no_realtime") cfg.engine.realtime = true;

@@ -105,7 +105,7 @@ bool is_process_key(const std::string& key) {
 
 Result<StreamsDocument> split_streams_document(const std::string& json_text) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, json_text, "config"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, json_text, "config"); !st) return st.forward();
   if (!doc.IsObject()) return invalid("config: the top level must be a JSON object");
   StreamsDocument out;
   if (auto it = doc.FindMember("streams"); it != doc.MemberEnd()) {
@@ -124,14 +124,14 @@ Result<StreamsDocument> split_streams_document(const std::string& json_text) {
 
 Result<StreamSpec> parse_stream_entry(const AppConfig& base, const std::string& entry_json) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, entry_json, "stream"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, entry_json, "stream"); !st) return st.forward();
   if (!doc.IsObject()) return invalid("stream: must be a JSON object");
   auto id_it = doc.FindMember("id");
   if (id_it == doc.MemberEnd() || !id_it->value.IsString()) return invalid("stream: 'id' is missing (a string of a-z, 0-9, '-')");
   StreamSpec s{id_it->value.GetString(), entry_json, base};
   if (!valid_stream_id(s.id)) return invalid(fmt::format("stream id '{}': expected 1..64 of a-z, 0-9, '-'", s.id));
   doc.RemoveMember("id");
-  if (Status st = take_entry_keys(doc, s); !st) return Error{st.error(), st.code()};
+  if (Status st = take_entry_keys(doc, s); !st) return st.forward();
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string key = it->name.GetString();
     if (key == "streams") return invalid(fmt::format("stream '{}': 'streams' cannot be nested", s.id));

@@ -11,7 +11,7 @@ namespace loopcast {
 Result<ControlCommand> parse_control(std::string_view json) {
   auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, json); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, json); !st) return st.forward();
   if (!doc.IsObject()) return invalid("a command must be a JSON object");
   ControlCommand c;
   auto cmd = doc.FindMember("command");

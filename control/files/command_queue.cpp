@@ -75,7 +75,7 @@ bool CommandQueue::handle(const Entry& e) {
   const std::string path = dir_ + "/" + e.name;
   auto content = read_file(path, kMaxCommand);
   if (!content && content.code() == Errc::not_found) return true;  // removed by someone else meanwhile
-  auto cmd = content ? parse_control(*content) : Result<ControlCommand>(Error{content.error(), content.code()});
+  auto cmd = content ? parse_control(*content) : Result<ControlCommand>(content.forward());
   if (!cmd) {
     const std::string key = fmt::format("{}:{}:{}", e.name, content ? content->size() : 0, e.mtime_ns);
     rapidjson::Document doc;

@@ -87,7 +87,7 @@ void FileProtocol::check_control(bool execute) {
   // changes on rewrites of identical content and filesystems report it coarsely.
   const std::string text = content ? *content : content.error();
   const std::string signature = fmt::format("{}:{}", text.size(), std::hash<std::string>{}(text));
-  auto parsed = content ? parse_control(*content) : Result<ControlCommand>(Error{content.error(), content.code()});
+  auto parsed = content ? parse_control(*content) : Result<ControlCommand>(content.forward());
   if (parsed && !parsed->id.empty()) {
     if (("id:" + parsed->id) == last_signature_) return;
   } else if (signature == last_signature_) {

@@ -63,7 +63,7 @@ Result<std::string> LoopCatalog::path_of(const std::string& name) const {
 
 Result<std::shared_ptr<const std::string>> LoopCatalog::thumbnail(const std::string& name) {
   auto path = path_of(name);
-  if (!path) return Error{path.error(), path.code()};
+  if (!path) return path.forward();
   std::error_code ec;
   const Version version{static_cast<uint64_t>(fs::file_size(*path, ec)), static_cast<int64_t>(fs::last_write_time(*path, ec).time_since_epoch().count())};
   if (ec) return Error{fmt::format("no loop named '{}' in {}", name, dir_), Errc::not_found};

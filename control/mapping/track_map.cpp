@@ -67,7 +67,7 @@ Result<TrackMap::Rule> TrackMap::parse_rule(const rapidjson::Value& r, size_t i,
 
 Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loops_dir, const TimeZone& zone) {
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, json, "mapping"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, json, "mapping"); !st) return st.forward();
   if (!doc.IsObject()) return invalid("mapping: the top level must be an object");
   TrackMap m;
   m.loops_dir_ = loops_dir;
@@ -88,7 +88,7 @@ Result<TrackMap> TrackMap::parse(const std::string& json, const std::string& loo
     size_t i = 0;
     for (const auto& r : doc["rules"].GetArray()) {
       auto rule = parse_rule(r, i++, m);
-      if (!rule) return Error{rule.error(), rule.code()};
+      if (!rule) return rule.forward();
       m.rules_.push_back(std::move(*rule));
     }
   }

@@ -40,7 +40,7 @@ std::optional<SwitchRequest> SongSwitches::song(const TrackInfo& track) {
 
 Result<SwitchRequest> SongSwitches::loop_by_name(const std::string& name) const {
   auto path = resolve_loop_name(loops_dir_, name);
-  if (!path) return Error{path.error(), path.code()};
+  if (!path) return path.forward();
   SwitchRequest r;
   r.loop = LoopRef::parse(*path);
   r.track.source = TrackSource::api;
@@ -71,7 +71,7 @@ Result<std::shared_ptr<const TrackMap>> SongSwitches::reload(const TimeZone& zon
     return Error{"no mapping is configured: start loopcast with --mapping FILE (or \"mapping\" in the config) to use track rules",
                  Errc::conflict};
   auto m = TrackMap::load(mapping_file_, loops_dir_, zone);
-  if (!m) return Error{m.error(), m.code()};
+  if (!m) return m.forward();
   for (const auto& missing : m->missing_loops()) log::warn("control", "mapping names a missing loop '{}'", missing);
   auto shared = std::make_shared<const TrackMap>(std::move(*m));
   MutexLock lk(mu_);

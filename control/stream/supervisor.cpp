@@ -59,7 +59,7 @@ Status Supervisor::start_locked() {
   if (!p) {
     set_error(p.error());
     (void)life_.to(StreamState::error);
-    return Error{p.error(), p.code()};
+    return p.forward();
   }
   std::shared_ptr<Pipeline> pipe = std::move(*p);
   {
@@ -117,7 +117,7 @@ Status Supervisor::restart() {
 
 Result<SwitchWait> Supervisor::switch_loop(const std::string& loop_name) {
   auto r = songs_.loop_by_name(loop_name);
-  if (!r) return Error{r.error(), r.code()};
+  if (!r) return r.forward();
   return queue_switch(*r);
 }
 
@@ -149,7 +149,7 @@ void Supervisor::on_icy_title(const std::string& title, double heard_in_s) {
 
 Status Supervisor::reload_mapping() {
   auto map = songs_.reload(zone_);
-  if (!map) return Error{map.error(), map.code()};
+  if (!map) return map.forward();
   schedule_->set_map(*map);
   if (cache_) cache_->prepare((*map)->loops());
   return Status::ok();

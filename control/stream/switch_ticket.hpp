@@ -62,6 +62,6 @@ class SwitchTicket {
 using SwitchWait = std::shared_ptr<const SwitchTicket>;
 
 // For callers that only answer whether the request was taken.
-inline Status taken(const Result<SwitchWait>& r) { return r ? Status::ok() : Status(Error{r.error(), r.code()}); }
+inline Status taken(const Result<SwitchWait>& r) { return r ? Status::ok() : Status(r.forward()); }
 
 }  // namespace loopcast

@@ -28,10 +28,10 @@ Result<int> parse_day(const std::string& name) {
 Result<uint8_t> parse_days_item(const std::string& item) {
   const auto dash = item.find('-');
   auto first = parse_day(item.substr(0, dash));
-  if (!first) return Error{first.error(), first.code()};
+  if (!first) return first.forward();
   if (dash == std::string::npos) return static_cast<uint8_t>(1u << *first);
   auto last = parse_day(item.substr(dash + 1));
-  if (!last) return Error{last.error(), last.code()};
+  if (!last) return last.forward();
   uint8_t bits = 0;
   for (int d = *first;; d = (d + 1) % 7) {
     bits |= static_cast<uint8_t>(1u << d);
@@ -69,9 +69,9 @@ Result<SysDays> parse_date(const std::string& v) {
 Result<DateRange> parse_date_range(const std::string& v) {
   const auto dots = v.find("..");
   auto first = parse_date(v.substr(0, dots));
-  if (!first) return Error{first.error(), first.code()};
+  if (!first) return first.forward();
   auto last = dots == std::string::npos ? first : parse_date(v.substr(dots + 2));
-  if (!last) return Error{last.error(), last.code()};
+  if (!last) return last.forward();
   if (*last < *first) return invalid(fmt::format("date range '{}' ends before it starts", v));
   return DateRange{*first, *last};
 }
@@ -88,11 +88,11 @@ Result<std::vector<std::string>> string_list(const rapidjson::Value& v, const ch
 
 Status set_days(TimeWindow& w, const rapidjson::Value& v) {
   auto items = string_list(v, "days");
-  if (!items) return Error{items.error(), items.code()};
+  if (!items) return items.forward();
   w.days = 0;
   for (const auto& item : *items) {
     auto bits = parse_days_item(item);
-    if (!bits) return Error{bits.error(), bits.code()};
+    if (!bits) return bits.forward();
     w.days |= *bits;
   }
   return Status::ok();
@@ -100,10 +100,10 @@ Status set_days(TimeWindow& w, const rapidjson::Value& v) {
 
 Status set_dates(TimeWindow& w, const rapidjson::Value& v) {
   auto items = string_list(v, "dates");
-  if (!items) return Error{items.error(), items.code()};
+  if (!items) return items.forward();
   for (const auto& item : *items) {
     auto r = parse_date_range(item);
-    if (!r) return Error{r.error(), r.code()};
+    if (!r) return r.forward();
     w.dates.push_back(*r);
   }
   return Status::ok();
@@ -112,7 +112,7 @@ Status set_dates(TimeWindow& w, const rapidjson::Value& v) {
 Status set_clock(int& out, const rapidjson::Value& v, const char* key) {
   if (!v.IsString()) return invalid(fmt::format("'{}' must be a string \"HH:MM\"", key));
   auto m = parse_clock(key, v.GetString(), std::string(key) == "to");
-  if (!m) return Error{m.error(), m.code()};
+  if (!m) return m.forward();
   out = *m;
   return Status::ok();
 }
@@ -162,7 +162,7 @@ Result<std::optional<TimeWindow>> parse_time_keys(const rapidjson::Value& obj) {
     else if (key == "from") st = set_clock(w.from, it->value, "from");
     else if (key == "to") st = set_clock(w.to, it->value, "to");
     else continue;
-    if (!st) return Error{st.error(), st.code()};
+    if (!st) return st.forward();
     any = true;
   }
   if (!any) return std::optional<TimeWindow>{};
@@ -174,7 +174,7 @@ Result<std::vector<TimeWindow>> parse_windows(const std::string& text) {
   const auto lead = text.find_first_not_of(" \t\n");
   const std::string json = lead != std::string::npos && text[lead] != '[' ? windows_text_to_json(text) : text;
   rapidjson::Document doc;
-  if (Status st = parse_json(doc, json, "schedule"); !st) return Error{st.error(), st.code()};
+  if (Status st = parse_json(doc, json, "schedule"); !st) return st.forward();
   if (!doc.IsArray()) return invalid("schedule: expected an array of windows");
   std::vector<TimeWindow> out;
   for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {

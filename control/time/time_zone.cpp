@@ -1,5 +1,7 @@
 #include "control/time/time_zone.hpp"
 
+#include "base/thread_annotations.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -12,17 +14,17 @@ namespace loopcast {
 namespace chr = std::chrono;
 
 namespace {
-std::mutex g_tz_mu;  // guards TZ and the C library's zone state for our conversions
+Mutex g_tz_mu;  // guards TZ and the C library's zone state for our conversions
 
 struct TzState {
   bool initialised = false;
   std::optional<std::string> original;  // $TZ at the first use: the "system's" zone
   std::string current;                  // zone name last selected ("" = the system's)
 };
-TzState g_tz;  // guarded by g_tz_mu
+TzState g_tz GUARDED_BY(g_tz_mu);
 
-// Select `name` as the C library's zone. Caller holds g_tz_mu.
-void select_zone(const std::string& name) {
+// Select `name` as the C library's zone.
+void select_zone(const std::string& name) REQUIRES(g_tz_mu) {
   if (!g_tz.initialised) {
     if (const char* tz = std::getenv("TZ")) g_tz.original = tz;
     g_tz.initialised = true;
@@ -68,7 +70,7 @@ LocalTime TimeZone::to_local(SysSeconds t) const {
   const std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
   std::tm tm{};
   {
-    std::lock_guard lk(g_tz_mu);
+    MutexLock lk(g_tz_mu);
     select_zone(name_);
     localtime_r(&tt, &tm);
   }

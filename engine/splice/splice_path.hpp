@@ -28,7 +28,7 @@ class SplicePath final : public VideoPath {
   AVPacket* next(bool* switched);
   const std::string& on_air() const override { return splicer_.current().source(); }  // pipeline thread only
 
-  VideoMode mode() const override { return VideoMode::splice; }
+  PathKind mode() const override { return PathKind::splice; }
   // Keyframes come from the cache, at most one keyframe interval apart: `idr` is ignored, so a
   // reconnecting output waits for the next one instead of forcing it.
   Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) override;

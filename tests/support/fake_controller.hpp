@@ -19,7 +19,7 @@ struct FakeController : Controller {
     std::lock_guard lk(mu);
     tracks.push_back(t);
     calls.push_back("track");
-    return next ? Result<SwitchWait>(wait) : Result<SwitchWait>(Error{next.error(), next.code()});
+    return next ? Result<SwitchWait>(wait) : Result<SwitchWait>(next.forward());
   }
   Status reload_mapping() override { return call("reload"); }
   void record_command(const CommandAck& a) override {
@@ -62,7 +62,7 @@ struct FakeController : Controller {
   }
   Result<SwitchWait> waited(const Status& st) {
     std::lock_guard lk(mu);
-    return st ? Result<SwitchWait>(wait) : Result<SwitchWait>(Error{st.error(), st.code()});
+    return st ? Result<SwitchWait>(wait) : Result<SwitchWait>(st.forward());
   }
   std::vector<std::string> calls_copy() const {
     std::lock_guard lk(mu);

@@ -27,6 +27,15 @@ struct Dir {
     for (const char* f : {"day.mp4", "air.mp4"}) std::ofstream(path / f) << "x";
   }
   ~Dir() { fs::remove_all(path); }
+  // A config whose mapping sends Air to air.mp4 and everything else to day.mp4.
+  AppConfig mapped() const {
+    std::ofstream(path / "mapping.json") << R"({"default": "day.mp4", "rules": [{"artist": "Air", "loop": "air.mp4"}]})";
+    AppConfig cfg;
+    cfg.engine.loop = (path / "day.mp4").string();
+    cfg.control.loops_dir = path.string();
+    cfg.control.mapping_file = (path / "mapping.json").string();
+    return cfg;
+  }
 };
 }  // namespace
 
@@ -59,11 +68,7 @@ TEST_CASE("song timing: station metadata waits, counted from played_at, ICY wait
 
 TEST_CASE("song switches: a song gets the mapping's loop, a repeat gets nothing and is not counted") {
   Dir d;
-  std::ofstream(d.path / "mapping.json") << R"({"default": "day.mp4", "rules": [{"artist": "Air", "loop": "air.mp4"}]})";
-  AppConfig cfg;
-  cfg.engine.loop = (d.path / "day.mp4").string();
-  cfg.control.loops_dir = d.path.string();
-  cfg.control.mapping_file = (d.path / "mapping.json").string();
+  AppConfig cfg = d.mapped();
   cfg.control.switch_delay = 5;
   SongSwitches songs(cfg);
   REQUIRE(songs.reload(TimeZone{}));
@@ -90,11 +95,7 @@ TEST_CASE("song switches: a song gets the mapping's loop, a repeat gets nothing 
 
 TEST_CASE("song switches: a refused mapping keeps the old one, and no mapping file says how to set one") {
   Dir d;
-  std::ofstream(d.path / "mapping.json") << R"({"default": "day.mp4", "rules": [{"artist": "Air", "loop": "air.mp4"}]})";
-  AppConfig cfg;
-  cfg.engine.loop = (d.path / "day.mp4").string();
-  cfg.control.loops_dir = d.path.string();
-  cfg.control.mapping_file = (d.path / "mapping.json").string();
+  const AppConfig cfg = d.mapped();
   SongSwitches songs(cfg);
   REQUIRE(songs.reload(TimeZone{}));
   std::ofstream(d.path / "mapping.json") << R"({"rules": [{"artist": )";  // cut off mid-write
