@@ -202,7 +202,7 @@ TEST_CASE("backup relay: a webhook or a track request reaches both publications,
   auto none = r0.client->Post("/webhook/azuracast/" + talk, httplib::Headers{{"Authorization", "Bearer admin-token"}, {kBackupHeader, "1"}},
                               webhook_body("talk_fm", "X"), "application/json");
   REQUIRE(none);
-  CHECK(none->status == 404);
+  CHECK_MESSAGE(none->status == 404, none->body);
 }
 
 TEST_CASE("cluster api: a sharded replica refuses PUT and DELETE of a stream with 409 naming the ConfigMap; its other routes still act") {
