@@ -19,7 +19,10 @@ void BackupRelay::pass_on(const httplib::Request& req, const std::string& id, co
   if (replica < 0 || replica == cluster_.shard.index || !backed_up_ || !backed_up_(id)) return;
   // Forwarded too: the receiver answers it itself, whatever it thinks of the stream's owner.
   Job job{id, replica,
-          PeerRequest{req.method, path, {{kBackupHeader, "1"}, {kForwardedHeader, std::to_string(cluster_.shard.index)}}, req.body,
+          PeerRequest{req.method,
+                      path,
+                      {{kBackupHeader, "1"}, {kForwardedHeader, std::to_string(cluster_.shard.index)}},
+                      req.body,
                       req.get_header_value("Content-Type")}};
   if (req.has_header("Authorization")) job.req.headers.emplace_back("Authorization", req.get_header_value("Authorization"));
   {
@@ -77,8 +80,8 @@ void BackupRelay::deliver(const Job& job) {
   auto reply = call_peer(url, job.req, timeouts_);
   const bool ok = reply && reply->status >= 200 && reply->status < 300;
   if (!ok)
-    log::warn("cluster", "backup relay: {} {} to replica {} ({}) for stream '{}': {}", job.req.method, job.req.path, job.replica, url, job.id,
-              reply ? "HTTP " + std::to_string(reply->status) : reply.error());
+    log::warn("cluster", "backup relay: {} {} to replica {} ({}) for stream '{}': {}", job.req.method, job.req.path, job.replica, url,
+              job.id, reply ? "HTTP " + std::to_string(reply->status) : reply.error());
   MutexLock lk(mu_);
   ++(ok ? stats_.sent : stats_.failed);
 }

@@ -209,9 +209,10 @@ void HttpServer::routes() {
   webhook_route();
   observe_routes();
   if (streams_)
-    add_stream_routes(*svr_, *streams_,
-                      [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
-                      *events_, StreamsView{cluster_, backups_, router_.get(), relay_.get()});
+    add_stream_routes(
+        *svr_, *streams_,
+        [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
+        *events_, StreamsView{cluster_, backups_, router_.get(), relay_.get()});
   dashboard_routes();
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;

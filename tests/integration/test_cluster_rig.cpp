@@ -87,9 +87,11 @@ TEST_CASE("cluster: three replicas share six streams, answer for each other, and
     entries += fmt::format(R"({}{{"id": "{}", "output": "{}", "backup": true, "backup_output": "{}"}})", entries.empty() ? "" : ",\n", id,
                            rig.rtmp_url("k-" + id), rig.rtmp_url("k-" + id + "-b"));
   const std::string config = dir.path + "/cluster.json", mapping = dir.path + "/mapping.json";
-  REQUIRE(loopcast::write_file_atomic(mapping, R"({"default": "sunset.mp4", "rules": [{"title": "Cherry Blossom Girl", "loop": "ocean.mp4"}]})"));
+  REQUIRE(loopcast::write_file_atomic(mapping,
+                                      R"({"default": "sunset.mp4", "rules": [{"title": "Cherry Blossom Girl", "loop": "ocean.mp4"}]})"));
   REQUIRE(loopcast::write_file_atomic(config, fmt::format(R"({{"loops_dir": "{}", "loop": "sunset.mp4", "size": "320x180", "fps": 15,
-    "vbitrate": "200k", "abitrate": "64k", "mapping": "{}", "streams": [{}]}})", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", mapping, entries)));
+    "vbitrate": "200k", "abitrate": "64k", "mapping": "{}", "streams": [{}]}})",
+                                                          std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", mapping, entries)));
   // The streams of replica 2 and of replica 1, each with its own token (from the environment, as a
   // Kubernetes Secret gives it).
   std::map<int, std::vector<std::string>> owned;
@@ -133,14 +135,16 @@ TEST_CASE("cluster: three replicas share six streams, answer for each other, and
   CHECK_MESSAGE(hook->status == 202, hook->body);
   CHECK(hook->get_header_value("X-Loopcast-Replica") == "2");
   auto r1_client = client(1, port);
-  auto hook0 = r1_client.Post("/webhook/azuracast/" + r0_stream, httplib::Headers{{"Authorization", "Bearer admin-token"}}, nowplaying("Cherry Blossom Girl"),
-                              "application/json");
+  auto hook0 = r1_client.Post("/webhook/azuracast/" + r0_stream, httplib::Headers{{"Authorization", "Bearer admin-token"}},
+                              nowplaying("Cherry Blossom Girl"), "application/json");
   REQUIRE(hook0);
   CHECK_MESSAGE(hook0->status == 202, hook0->body);
   CHECK(hook0->get_header_value("X-Loopcast-Replica") == "0");
   CHECK(wait_for([&] { return json_of(r0.Get("/api/v1/streams/" + r2 + "/status"))["track"]["text"] == "Air - Cherry Blossom Girl"; }, 5));
   // Both publications of both streams go to ocean (status), and stay there a while to be recorded.
-  auto on_ocean = [&](const rapidjson::Value& v) { return v.IsString() && std::string(v.GetString()).find("ocean.mp4") != std::string::npos; };
+  auto on_ocean = [&](const rapidjson::Value& v) {
+    return v.IsString() && std::string(v.GetString()).find("ocean.mp4") != std::string::npos;
+  };
   auto backup_loop_is_ocean = [&](const std::string& id) {
     auto d = own_view(shard.backup(id), port);
     if (!d.HasMember("shard")) return false;

@@ -36,7 +36,8 @@ std::string owned_by(int owner, const std::string& prefix) {
 }
 
 std::string webhook_body(const std::string& shortcode, const std::string& title) {
-  return R"({"station": {"shortcode": ")" + shortcode + R"("}, "now_playing": {"song": {"id": "s1", "artist": "A", "title": ")" + title + R"("}}})";
+  return R"({"station": {"shortcode": ")" + shortcode + R"("}, "now_playing": {"song": {"id": "s1", "artist": "A", "title": ")" + title +
+         R"("}}})";
 }
 
 httplib::Request request(const std::string& method, const std::string& body, const std::string& auth) {
@@ -49,7 +50,8 @@ httplib::Request request(const std::string& method, const std::string& body, con
 }
 }  // namespace
 
-TEST_CASE("backup relay: what the owner acted on reaches the backup replica, marked, with its credentials — never blocking, oldest dropped") {
+TEST_CASE(
+    "backup relay: what the owner acted on reaches the backup replica, marked, with its credentials — never blocking, oldest dropped") {
   LoopbackHttp peer;
   std::mutex mu;
   std::vector<httplib::Request> got;
@@ -62,7 +64,8 @@ TEST_CASE("backup relay: what the owner acted on reaches the backup replica, mar
   });
   peer.start();
   const std::string backed = owned_by(0, "radio"), plain = owned_by(0, "talk");
-  BackupRelay relay(Cluster{Shard{0, 2}, peer.url("")}, [&](const std::string& id) { return id == backed; }, 3);
+  BackupRelay relay(
+      Cluster{Shard{0, 2}, peer.url("")}, [&](const std::string& id) { return id == backed; }, 3);
   relay.pass_on(request("POST", webhook_body("x", "One"), "Bearer t0k"), backed, "/webhook/azuracast/" + backed);
   relay.pass_on(request("POST", webhook_body("x", "Two"), "Bearer t0k"), plain, "/webhook/azuracast/" + plain);  // no backup
   auto relayed = request("POST", webhook_body("x", "Three"), "Bearer t0k");
@@ -83,7 +86,8 @@ TEST_CASE("backup relay: what the owner acted on reaches the backup replica, mar
   // A backup replica that hangs: the caller never waits; a full queue drops its oldest.
   stall = true;
   const auto t0 = Clock::now();
-  for (int i = 0; i < 8; ++i) relay.pass_on(request("POST", webhook_body("x", "S" + std::to_string(i)), ""), backed, "/webhook/azuracast/" + backed);
+  for (int i = 0; i < 8; ++i)
+    relay.pass_on(request("POST", webhook_body("x", "S" + std::to_string(i)), ""), backed, "/webhook/azuracast/" + backed);
   CHECK(Clock::now() - t0 < std::chrono::milliseconds(200));
   const auto s = relay.stats();
   CHECK(s.queued == 9);
@@ -113,9 +117,10 @@ struct Replica {
         return StreamRuntime{StreamHandle::fixed(s.id, ctl), nullptr, {}};
       };
     };
-    streams = std::make_unique<Streams>(Streams::Options{base, *doc, "", {}, launch("own"), [shard](const StreamSpec& s) { return shard.owns(s.id); }});
-    backups = std::make_unique<Streams>(
-        Streams::Options{base, *doc, "", {}, launch("backup"), [shard](const StreamSpec& s) { return s.backup && shard.backup(s.id) == shard.index; }});
+    streams = std::make_unique<Streams>(
+        Streams::Options{base, *doc, "", {}, launch("own"), [shard](const StreamSpec& s) { return shard.owns(s.id); }});
+    backups = std::make_unique<Streams>(Streams::Options{
+        base, *doc, "", {}, launch("backup"), [shard](const StreamSpec& s) { return s.backup && shard.backup(s.id) == shard.index; }});
     REQUIRE(streams->load());
     REQUIRE(backups->load());
     ControlConfig cfg;
@@ -209,7 +214,8 @@ TEST_CASE("cluster api: a sharded replica refuses PUT and DELETE of a stream wit
   const int port = loopcast::test::free_tcp_port();
   REQUIRE(port > 0);
   const std::string jazz = owned_by(0, "jazz"), talk = owned_by(1, "talk"), fresh = owned_by(0, "new");
-  const std::string config = fmt::format(R"({{"streams": [{{"id": "{}", "output": "j.flv"}}, {{"id": "{}", "output": "t.flv"}}]}})", jazz, talk);
+  const std::string config =
+      fmt::format(R"({{"streams": [{{"id": "{}", "output": "j.flv"}}, {{"id": "{}", "output": "t.flv"}}]}})", jazz, talk);
   Replica r0(0, port, config);  // replica 1 is not running: nothing may be forwarded to it
   const httplib::Headers admin{{"Authorization", "Bearer admin-token"}};
   for (const std::string& id : {fresh, jazz, talk}) {
