@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "api/azuracast.hpp"
+#include "api/backup_relay.hpp"
 #include "api/http_reply.hpp"
 #include "base/log.hpp"
 #include "control/channels/streams.hpp"
@@ -40,9 +41,12 @@ std::string ClusterRouter::stream_of(const httplib::Request& req) const {
 }
 
 bool ClusterRouter::route(const httplib::Request& req, httplib::Response& res) const {
-  if (!cluster_.shard.sharded() || req.has_header(kForwardedHeader)) return false;
+  // A relay from a stream's owner to its backup publication is answered where it lands, always.
+  if (!cluster_.shard.sharded() || req.has_header(kForwardedHeader) || req.has_header(kBackupHeader)) return false;
   const std::string id = stream_of(req);
   if (id.empty()) return false;
+  // A stream's entry is the config's (the ConfigMap), not a replica's: refused here, whoever owns it.
+  if ((req.method == "PUT" || req.method == "DELETE") && req.path == "/api/v1/streams/" + id) return false;
   const int owner = cluster_.shard.owner(id);
   if (owner == cluster_.shard.index) return false;
   if (!cluster_.forwards()) {

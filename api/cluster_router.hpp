@@ -2,7 +2,8 @@
 // stream another replica runs (its id hashes there) is forwarded to that replica and its answer
 // returned as is (auth is the owner's to check); an event stream is redirected (307) instead,
 // since a forwarded SSE would hold a worker here for as long as the listener stays. A peer that
-// does not answer gives 502 naming the owner within the peer timeouts.
+// does not answer gives 502 naming the owner within the peer timeouts. PUT and DELETE of a stream
+// itself are not forwarded: a sharded replica refuses them (streams are declared in the config).
 #pragma once
 #include <httplib.h>
 

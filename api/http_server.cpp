@@ -9,6 +9,7 @@ extern "C" {
 #include <chrono>
 
 #include "api/azuracast.hpp"
+#include "api/backup_relay.hpp"
 #include "api/cluster_router.hpp"
 #include "api/dashboard_page.hpp"
 #include "api/event_stream.hpp"
@@ -125,6 +126,7 @@ Status HttpServer::reload_certificate() {
 
 void HttpServer::stop() {
   if (front_) front_->stop();  // every connection closed, every worker done
+  if (relay_) relay_->stop();  // nothing left to relay: the last call costs at most its timeouts
   events_->stop();
 }
 
@@ -136,7 +138,9 @@ bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res)
 }
 
 bool HttpServer::stream_authorized(const httplib::Request& req, httplib::Response& res, const std::string& id) const {
-  const std::string token = streams_ ? streams_->token(id) : "";
+  // A relay to a backup publication is checked against that stream's token as its owner did.
+  const Streams* registry = req.has_header(kBackupHeader) && backups_ ? backups_ : streams_;
+  const std::string token = registry ? registry->token(id) : "";
   if (token.empty()) return authorized(req, res);  // a stream without its own token: the admin's rules
   if (bearer_ok(req, token) || (!cfg_.api_token.empty() && bearer_ok(req, cfg_.api_token))) return true;
   res.set_header("WWW-Authenticate", "Bearer");
@@ -194,14 +198,21 @@ void HttpServer::routes() {
   // stream route asks the router first, once httplib has read the body (no hook before a route's
   // handler sees it).
   if (streams_ && cluster_.shard.sharded()) router_ = std::make_unique<ClusterRouter>(cluster_, *streams_);
+  if (streams_ && cluster_.forwards())
+    relay_ = std::make_unique<BackupRelay>(cluster_, [streams = streams_](const std::string& id) {
+      for (const auto& s : streams->specs())
+        if (s.id == id) return s.backup;
+      return false;
+    });
   lifecycle_routes();
   track_route();
   webhook_route();
   observe_routes();
   if (streams_)
-    add_stream_routes(*svr_, *streams_,
-                      [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
-                      *events_, StreamsView{cluster_, backups_, router_.get()});
+    add_stream_routes(
+        *svr_, *streams_,
+        [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
+        *events_, StreamsView{cluster_, backups_, router_.get(), relay_.get()});
   dashboard_routes();
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -235,47 +246,46 @@ void HttpServer::track_route() {
     if (!authorized(req, res)) return;
     if (Status st = track_request(ctl_, req.body); !st) return reply_error(res, http_code(st.code()), st.error());
     const auto snap = ctl_.status();
+    if (relay_) relay_->pass_on(req, snap.stream, "/api/v1/streams/" + snap.stream + "/track");
     res.status = 202;
     res.set_content(fmt::format("{{\"ok\":true,\"loop\":{},\"pending_loop\":{}}}", json_quote(snap.loop), json_quote(snap.pending_loop)),
                     "application/json");
   });
 }
 
-std::shared_ptr<Controller> HttpServer::webhook_target(const httplib::Request& req, const std::string& station, httplib::Response& res) {
+std::string HttpServer::webhook_stream(const httplib::Request& req, const std::string& station) const {
+  if (!streams_) return "";
+  if (req.matches.size() > 1) return req.matches[1].str();
+  if (std::string id = streams_->configured_station(station); !id.empty()) return id;
+  const auto ids = streams_->ids();  // no station match: the first stream's
+  return ids.empty() ? "" : ids.front();
+}
+
+std::shared_ptr<Controller> HttpServer::webhook_target(const Streams* registry, const std::string& id, httplib::Response& res) {
   // ctl_ outlives the server: shared without ownership (aliasing constructor, empty owner).
-  const std::shared_ptr<Controller> first(std::shared_ptr<Controller>{}, &ctl_);
-  if (!streams_) return first;
-  std::shared_ptr<Controller> target;
-  if (req.matches.size() > 1) {
-    target = streams_->find(req.matches[1]);
-    if (!target) {
-      reply_error(res, 404, fmt::format("no stream '{}'", std::string(req.matches[1])));
-      return nullptr;
-    }
-  } else {
-    target = streams_->for_station(station);
-  }
-  return target ? target : first;
+  if (!registry) return std::shared_ptr<Controller>(std::shared_ptr<Controller>{}, &ctl_);
+  auto target = registry->find(id);
+  if (!target) reply_error(res, 404, fmt::format("no {}stream '{}'", registry == backups_ ? "backup publication of " : "", id));
+  return target;
 }
 
 void HttpServer::webhook_route() {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     if (router_ && router_->route(req, res)) return;  // another replica's stream
-    // The target's own token, if it has one, decides: found before the credentials are checked.
+    // A relay from the owner (api/backup_relay.hpp) acts on this replica's backup publication.
+    const Streams* registry = req.has_header(kBackupHeader) && backups_ ? backups_ : streams_;
+    // The target's own token, if it has one, decides: found before the credentials are checked,
+    // and an unknown id answers 404 only to whom may ask.
     auto np = parse_nowplaying(req.body);
-    std::string id;
-    if (streams_) id = req.matches.size() > 1 ? req.matches[1].str() : streams_->configured_station(np ? np->station : "");
-    if (streams_ && id.empty()) {  // no station match: the first stream's, as webhook_target() picks
-      const auto ids = streams_->ids();
-      if (!ids.empty()) id = ids.front();
-    }
-    const std::string stream_token = streams_ && !id.empty() ? streams_->token(id) : "";
+    const std::string id = webhook_stream(req, np ? np->station : "");
+    const std::string stream_token = registry && !id.empty() ? registry->token(id) : "";
     if (!(stream_token.empty() ? webhook_authorized(req, res) : stream_webhook_authorized(req, res, stream_token))) return;
     if (!np) return reply_error(res, 400, np.error());
-    auto ctl = webhook_target(req, np->station, res);
+    auto ctl = webhook_target(registry, id, res);
     if (!ctl) return;
     auto taken = ctl->track_changed(np->track);
     if (!taken) return reply_error(res, http_code(taken.code()), taken.error());
+    if (relay_) relay_->pass_on(req, id, "/webhook/azuracast/" + id);
     const auto snap = ctl->status();
     res.status = 202;
     res.set_content(fmt::format("{{\"ok\":true,\"stream\":{},\"track\":{},\"loop\":{},\"pending_loop\":{},\"pending_in\":{:.1f}}}",

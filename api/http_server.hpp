@@ -26,6 +26,7 @@ class Streams;
 class LoopCatalog;
 class SnapshotCache;
 class ClusterRouter;
+class BackupRelay;
 
 // A token is set, there is no HTTPS, and the API listens where other hosts can reach it: the
 // bearer token can be read on the way (warned at start).
@@ -69,9 +70,12 @@ class HttpServer {
   // The webhook of a stream with its own token takes that token (Bearer, or Basic password) or
   // the admin's credentials; an open webhook cannot reach it.
   bool stream_webhook_authorized(const httplib::Request& req, httplib::Response& res, const std::string& token) const;
-  // The webhook's stream: /webhook/azuracast/{id}, else the stream declaring the payload's
-  // station shortcode, else the first; null (404 written) for an unknown id.
-  std::shared_ptr<Controller> webhook_target(const httplib::Request& req, const std::string& station, httplib::Response& res);
+  // The id of the webhook's stream, computed once: /webhook/azuracast/{id}, else the stream
+  // declaring the payload's station shortcode, else the first; "" with one stream.
+  std::string webhook_stream(const httplib::Request& req, const std::string& station) const;
+  // That stream's controller, in `registry` (the backup publications for a relayed webhook); null
+  // (404 written) for an id that is not there.
+  std::shared_ptr<Controller> webhook_target(const Streams* registry, const std::string& id, httplib::Response& res);
   std::vector<StatusSnapshot> all_status() const;
 
   Controller& ctl_;
@@ -79,6 +83,7 @@ class HttpServer {
   Cluster cluster_;
   const Streams* backups_ = nullptr;
   std::unique_ptr<ClusterRouter> router_;  // null: not sharded
+  std::unique_ptr<BackupRelay> relay_;     // null: not sharded, or no --peer-url
   ControlConfig cfg_;
   const FrontLimits limits_;
   std::unique_ptr<RouteRunner> svr_;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "base/tls.hpp"
+
 namespace loopcast {
 
 Result<PeerReply> call_peer(const std::string& base_url, const PeerRequest& req, PeerTimeouts timeouts) {
@@ -11,6 +13,14 @@ Result<PeerReply> call_peer(const std::string& base_url, const PeerRequest& req,
   cli.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeouts.read));
   cli.set_write_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeouts.read));
   cli.set_keep_alive(false);
+  if (base_url.rfind("https://", 0) == 0) {
+    // The same verification as the ingest, the station and the YouTube client: a peer that cannot
+    // prove its name never sees the Authorization header forwarded to it.
+    const TlsPolicy tls = tls_policy();
+    cli.enable_server_certificate_verification(tls.verify);
+    cli.enable_server_hostname_verification(tls.verify);
+    if (!tls.ca_file.empty()) cli.set_ca_cert_path(tls.ca_file);
+  }
   httplib::Headers headers;
   for (const auto& [k, v] : req.headers) headers.emplace(k, v);
   const std::string type = req.content_type.empty() ? "application/json" : req.content_type;

@@ -1,5 +1,6 @@
 // One request to another replica's API (cpp-httplib's client) with bounded time: a peer that is
-// gone or hung costs at most its connect + read timeouts, never a hang.
+// gone or hung costs at most its connect + read timeouts, never a hang. Over https:// the process
+// TLS policy applies (base/tls.hpp: verification on, --ca-file), as for every other connection.
 #pragma once
 #include <chrono>
 #include <string>

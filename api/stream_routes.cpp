@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "api/backup_relay.hpp"
 #include "api/cluster_router.hpp"
 #include "api/event_stream.hpp"
 #include "api/http_reply.hpp"
@@ -70,7 +71,7 @@ std::string change_json(const std::string& id, const Streams::Change& c, const s
 }
 
 // The stream of the path's first match, or a 404 already written.
-std::shared_ptr<Controller> stream_of(Streams& streams, const httplib::Request& req, httplib::Response& res) {
+std::shared_ptr<Controller> stream_of(const Streams& streams, const httplib::Request& req, httplib::Response& res) {
   auto ctl = streams.find(req.matches[1]);
   if (!ctl) reply_error(res, 404, fmt::format("no stream '{}'", std::string(req.matches[1])));
   return ctl;
@@ -158,26 +159,39 @@ void list_routes(RoutedServer& svr, Streams& streams, const StreamsView& view) {
   });
 }
 
-void change_routes(RoutedServer& svr, Streams& streams, const Authorize& authorized) {
-  svr.Put(kId, [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
+// A sharded replica's streams are declared in the config every replica reads (a ConfigMap): a
+// stream created, replaced or deleted through one replica would last until it restarts, its
+// backup publication would not follow, and the other replicas' view of the config would be wrong.
+void refuse_declared(httplib::Response& res, const std::string& id, const std::string& method) {
+  reply_error(res, 409,
+              fmt::format("{} /api/v1/streams/{}: streams in a cluster are declared in the streams config every replica reads "
+                          "(the ConfigMap loopcast-streams, key loopcast.json): change it there and apply it "
+                          "(kubectl apply -k, then kubectl rollout restart statefulset/loopcast)",
+                          method, id));
+}
+
+void change_routes(RoutedServer& svr, Streams& streams, const Authorize& authorized, bool declared) {
+  svr.Put(kId, [&streams, authorized, declared](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     if (!authorized(req, res, id)) return;
+    if (declared) return refuse_declared(res, id, "PUT");
     auto c = streams.put(id, req.body);
     if (!c) return reply_error(res, http_code(c.code()), c.error());
     auto ctl = streams.find(id);
     res.status = c->created ? 201 : 200;
     res.set_content(change_json(id, *c, to_string(ctl ? ctl->status().state : StreamState::stopped)), "application/json");
   });
-  svr.Delete(kId, [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
+  svr.Delete(kId, [&streams, authorized, declared](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     if (!authorized(req, res, id)) return;
+    if (declared) return refuse_declared(res, id, "DELETE");
     auto c = streams.remove(id);
     if (!c) return reply_error(res, http_code(c.code()), c.error());
     res.set_content(change_json(id, *c, "deleted"), "application/json");
   });
 }
 
-void per_stream_routes(RoutedServer& svr, Streams& streams, const Authorize& authorized, EventStream& events) {
+void per_stream_routes(RoutedServer& svr, Streams& streams, const Authorize& authorized, EventStream& events, const StreamsView& view) {
   const std::string base = kId;
   svr.Get(base + "/status", [&streams](const httplib::Request& req, httplib::Response& res) {
     if (auto ctl = stream_of(streams, req, res)) res.set_content(status_to_json(ctl->status()), "application/json");
@@ -213,11 +227,13 @@ void per_stream_routes(RoutedServer& svr, Streams& streams, const Authorize& aut
   svr.Post(base + "/stop", lifecycle(&Controller::stop));
   svr.Post(base + "/restart", lifecycle(&Controller::restart));
   svr.Post(base + "/mapping/reload", lifecycle(&Controller::reload_mapping));
-  svr.Post(base + "/track", [&streams, authorized](const httplib::Request& req, httplib::Response& res) {
+  svr.Post(base + "/track", [&streams, authorized, view](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res, req.matches[1])) return;
-    auto ctl = stream_of(streams, req, res);
+    const bool relayed = req.has_header(kBackupHeader) && view.backups;  // from the owner, for the backup publication here
+    auto ctl = stream_of(relayed ? *view.backups : streams, req, res);
     if (!ctl) return;
     if (Status st = track_request(*ctl, req.body); !st) return reply_error(res, http_code(st.code()), st.error());
+    if (view.relay) view.relay->pass_on(req, req.matches[1], req.path);
     const auto snap = ctl->status();
     res.status = 202;
     res.set_content(fmt::format("{{\"ok\":true,\"id\":{},\"loop\":{},\"pending_loop\":{}}}", json_quote(snap.stream), json_quote(snap.loop),
@@ -251,8 +267,8 @@ std::string redacted_entry(const std::string& entry_json) {
 void add_stream_routes(httplib::Server& server, Streams& streams, Authorize authorized, EventStream& events, StreamsView view) {
   RoutedServer svr{server, view.router};
   list_routes(svr, streams, view);
-  change_routes(svr, streams, authorized);
-  per_stream_routes(svr, streams, authorized, events);
+  change_routes(svr, streams, authorized, view.cluster.shard.sharded());
+  per_stream_routes(svr, streams, authorized, events, view);
 }
 
 }  // namespace loopcast

@@ -16,12 +16,16 @@ using Authorize = std::function<bool(const httplib::Request&, httplib::Response&
 
 class EventStream;
 class ClusterRouter;
+class BackupRelay;
 // What the listing shows beyond this process's streams: its shard, the backup publications it
-// runs for other replicas, and (with a router that forwards) every other replica's streams.
+// runs for other replicas, and (with a router that forwards) every other replica's streams. A
+// track request relayed by a stream's owner (X-Loopcast-Backup) acts on its backup publication
+// here; one this replica acts on for its own backed-up stream is passed on by `relay`.
 struct StreamsView {
   Cluster cluster;
   const Streams* backups = nullptr;
   const ClusterRouter* router = nullptr;
+  BackupRelay* relay = nullptr;
 };
 // `events`: the SSE hub whose client cap and backlog limits /api/v1/streams/{id}/events share.
 void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized, EventStream& events, StreamsView view = {});

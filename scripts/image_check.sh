@@ -8,6 +8,7 @@
 #      HEALTHCHECK command against the running API, SIGTERM (podman stop) → exit 0;
 #   4. compose.yaml's demo services via podman-compose: the recording at the demo ingest is checked.
 # Usage (root, Debian 12 host with podman, runc, debootstrap, ffmpeg; podman-compose optional): bash scripts/image_check.sh
+#   --build-only: steps 1 and 2 only, leaving the image loopcast:check (tests/k8s/kube_play.sh).
 # Env: LOOPCAST_IMAGE_CACHE (base rootfs tarballs, default /var/cache/loopcast-image),
 #      LOOPCAST_IMAGE_REBUILD_BASE=1 (re-debootstrap), LOOPCAST_DEBIAN_MIRROR and
 #      LOOPCAST_DEBIAN_SECURITY_MIRROR (default: this machine's apt sources, scripts/debian_mirror.sh).
@@ -89,6 +90,7 @@ podman build --isolation=chroot --format docker -t "$IMAGE" . >"$WORK/build.log"
 T_BUILD=$(since "$t")
 SIZE_MB=$(( $(podman image inspect --format '{{.Size}}' "$IMAGE") / 1000000 ))
 say "podman build: $T_BUILD s, image $IMAGE $SIZE_MB MB"
+[ "${1:-}" != --build-only ] || exit 0
 
 # --- run: `podman run` with runc and ulimits at or below the host's hard limits (the sandbox
 # refuses to raise RLIMIT_NOFILE/RLIMIT_NPROC, and crun refuses its hybrid cgroup v1/v2 mounts).

@@ -2,8 +2,10 @@
 // (--shard i/3), each answering for the whole cluster (--peer-url on loopback addresses
 // 127.0.0.10-12, one port). Each stream is published by its owner only (one recording session),
 // its backup ingest by the next replica in its hash order; requests sent to replica 0 reach the
-// owner; a stream's own token controls that stream only; a dead replica's streams stay on their
-// backup ingest and requests for them fail fast with 502 naming the owner.
+// owner; a webhook sent to any replica switches the loop on both the owner's publication and the
+// backup's (the owner relays it); a stream's own token controls that stream only; PUT and DELETE of
+// a stream are refused (streams are declared in the config); a dead replica's streams stay on
+// their backup ingest and requests for them fail fast with 502 naming the owner.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -18,6 +20,7 @@
 #include "control/cluster/shard.hpp"
 #include "control/config/stream_config.hpp"
 #include "tests/integration/run_loopcast.hpp"
+#include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"
 
 using namespace loopcast::test;
@@ -83,9 +86,12 @@ TEST_CASE("cluster: three replicas share six streams, answer for each other, and
   for (const auto& id : ids)
     entries += fmt::format(R"({}{{"id": "{}", "output": "{}", "backup": true, "backup_output": "{}"}})", entries.empty() ? "" : ",\n", id,
                            rig.rtmp_url("k-" + id), rig.rtmp_url("k-" + id + "-b"));
-  const std::string config = dir.path + "/cluster.json";
+  const std::string config = dir.path + "/cluster.json", mapping = dir.path + "/mapping.json";
+  REQUIRE(loopcast::write_file_atomic(mapping,
+                                      R"({"default": "sunset.mp4", "rules": [{"title": "Cherry Blossom Girl", "loop": "ocean.mp4"}]})"));
   REQUIRE(loopcast::write_file_atomic(config, fmt::format(R"({{"loops_dir": "{}", "loop": "sunset.mp4", "size": "320x180", "fps": 15,
-    "vbitrate": "200k", "abitrate": "64k", "streams": [{}]}})", std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", entries)));
+    "vbitrate": "200k", "abitrate": "64k", "mapping": "{}", "streams": [{}]}})",
+                                                          std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", mapping, entries)));
   // The streams of replica 2 and of replica 1, each with its own token (from the environment, as a
   // Kubernetes Secret gives it).
   std::map<int, std::vector<std::string>> owned;
@@ -121,20 +127,52 @@ TEST_CASE("cluster: three replicas share six streams, answer for each other, and
     CHECK(d["streams"].Size() == 2);
   }
 
-  // A webhook and a PUT sent to replica 0 for streams of replica 2 act there.
+  // A webhook sent to replica 0 for a stream of replica 2 acts there, and replica 2 relays it to
+  // the stream's backup publication; one sent to replica 1 for a stream of replica 0 likewise.
+  const std::string r0_stream = owned[0][0];
   auto hook = r0.Post("/webhook/azuracast/" + r2, httplib::Headers{{"Authorization", "Bearer token-of-r2"}}, nowplaying("Cherry Blossom Girl"), "application/json");
   REQUIRE(hook);
   CHECK_MESSAGE(hook->status == 202, hook->body);
   CHECK(hook->get_header_value("X-Loopcast-Replica") == "2");
+  auto r1_client = client(1, port);
+  auto hook0 = r1_client.Post("/webhook/azuracast/" + r0_stream, httplib::Headers{{"Authorization", "Bearer admin-token"}},
+                              nowplaying("Cherry Blossom Girl"), "application/json");
+  REQUIRE(hook0);
+  CHECK_MESSAGE(hook0->status == 202, hook0->body);
+  CHECK(hook0->get_header_value("X-Loopcast-Replica") == "0");
   CHECK(wait_for([&] { return json_of(r0.Get("/api/v1/streams/" + r2 + "/status"))["track"]["text"] == "Air - Cherry Blossom Girl"; }, 5));
+  // Both publications of both streams go to ocean (status), and stay there a while to be recorded.
+  auto on_ocean = [&](const rapidjson::Value& v) {
+    return v.IsString() && std::string(v.GetString()).find("ocean.mp4") != std::string::npos;
+  };
+  auto backup_loop_is_ocean = [&](const std::string& id) {
+    auto d = own_view(shard.backup(id), port);
+    if (!d.HasMember("shard")) return false;
+    for (const auto& b : d["shard"]["backups"].GetArray())
+      if (b["id"] == id.c_str()) return on_ocean(b["loop"]);
+    return false;
+  };
+  for (const auto& id : {r2, r0_stream}) {
+    CAPTURE(id);
+    CHECK_MESSAGE(wait_for([&] { return on_ocean(json_of(r0.Get("/api/v1/streams/" + id + "/status"))["loop"]); }, 10), logs());
+    CHECK_MESSAGE(wait_for([&] { return backup_loop_is_ocean(id); }, 10), logs());
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+
+  // Streams are declared in the config every replica reads: PUT and DELETE are refused, whichever
+  // replica owns the id, without asking it.
   std::string new_id;
   for (int i = 0; new_id.empty(); ++i)
     if (shard.owner("new-" + std::to_string(i)) == 2) new_id = "new-" + std::to_string(i);
   auto put = r0.Put("/api/v1/streams/" + new_id, httplib::Headers{{"Authorization", "Bearer admin-token"}},
                     fmt::format(R"({{"output": "{}", "loop": "ocean.mp4"}})", dir.path + "/new.flv"), "application/json");
   REQUIRE(put);
-  CHECK_MESSAGE(put->status == 201, put->body);
-  CHECK(own_view(2, port)["shard"]["owned"].Size() == 3);
+  CHECK_MESSAGE(put->status == 409, put->body);
+  CHECK(put->body.find("ConfigMap loopcast-streams") != std::string::npos);
+  auto del = r0.Delete("/api/v1/streams/" + r2, httplib::Headers{{"Authorization", "Bearer admin-token"}});
+  REQUIRE(del);
+  CHECK_MESSAGE(del->status == 409, del->body);
+  CHECK(own_view(2, port)["shard"]["owned"].Size() == 2);
 
   // A stream's token controls that stream only, on whichever replica the request lands.
   auto other = r0.Post("/api/v1/streams/" + r1 + "/stop", httplib::Headers{{"Authorization", "Bearer token-of-r2"}}, "", "application/json");
@@ -142,7 +180,7 @@ TEST_CASE("cluster: three replicas share six streams, answer for each other, and
   CHECK(other->status == 401);
   auto admin_only = r0.Put("/api/v1/streams/" + ids[0], httplib::Headers{{"Authorization", "Bearer token-of-r2"}}, "{}", "application/json");
   REQUIRE(admin_only);
-  CHECK(admin_only->status == 401);
+  CHECK(admin_only->status == 401);  // credentials before the 409
   auto own = r0.Post("/api/v1/streams/" + r2 + "/track", httplib::Headers{{"Authorization", "Bearer token-of-r2"}}, R"({"loop": "ocean"})", "application/json");
   REQUIRE(own);
   CHECK_MESSAGE(own->status == 202, own->body);
@@ -184,5 +222,22 @@ TEST_CASE("cluster: three replicas share six streams, answer for each other, and
     CAPTURE(id);
     CHECK(recordings_of(rig, "k-" + id).size() == 1);         // published by its owner only, one session
     CHECK(recordings_of(rig, "k-" + id + "-b").size() == 1);  // and its backup by one other replica
+  }
+  // The webhooks' switch is in both recordings of both streams: sunset, then ocean to the end.
+  const std::string loops = std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops";
+  auto sunset = loopcast::test::loop_thumbs(loops + "/sunset.mp4", 320, 180, 240);
+  auto ocean = loopcast::test::loop_thumbs(loops + "/ocean.mp4", 320, 180, 240);
+  REQUIRE(sunset);
+  REQUIRE(ocean);
+  for (const auto& name : {"k-" + r2, "k-" + r2 + "-b", "k-" + r0_stream, "k-" + r0_stream + "-b"}) {
+    CAPTURE(name);
+    const auto files = recordings_of(rig, name);
+    REQUIRE(files.size() == 1);
+    auto rep = loopcast::test::probe_media(files[0], true, false);
+    REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+    const auto runs = loopcast::test::loop_runs(*rep, {*sunset, *ocean});
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0].first == 0);
+    CHECK(runs[1].first == 1);
   }
 }
