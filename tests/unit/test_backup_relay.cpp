@@ -210,7 +210,7 @@ TEST_CASE("backup relay: a webhook or a track request reaches both publications,
   CHECK_MESSAGE(none->status == 404, none->body);
 }
 
-TEST_CASE("cluster api: a sharded replica refuses PUT and DELETE of a stream with 409 naming the ConfigMap; its other routes still act") {
+TEST_CASE("cluster api: a sharded replica refuses PUT and DELETE of a stream with 409 naming the ConfigMap, and its other routes still act") {
   const int port = loopcast::test::free_tcp_port();
   REQUIRE(port > 0);
   const std::string jazz = owned_by(0, "jazz"), talk = owned_by(1, "talk"), fresh = owned_by(0, "new");
