@@ -2,6 +2,7 @@
 """Fails (exit 1, listing each offending line) when an #include runs back up a layer.
 
 The layers are CMake libraries, each using only those before it: base, engine, control, api, app.
+Inside engine/, picture/ sits below input/, and both below video/, splice/ and output/ (ENGINE_BELOW).
 Inside control/, the domain folders are ordered the same way, so that the control floor cannot
 regrow into one tangle: a folder includes only itself and the folders before it in CONTROL_ORDER.
 A file directly in control/ (none today) or a folder missing from the order is an error too, so a
@@ -15,6 +16,11 @@ import sys
 
 LAYERS = ["base", "engine", "control", "api", "app"]
 CONTROL_ORDER = ["time", "mapping", "status", "config", "cluster", "stream", "files", "channels"]
+# Inside engine/, the folders below the others: folder -> the folders it must not include.
+ENGINE_BELOW = {
+    "engine/picture": ["engine/input", "engine/video", "engine/splice", "engine/output"],
+    "engine/input": ["engine/video", "engine/splice", "engine/output"],
+}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 
@@ -53,6 +59,9 @@ def check(root):
                     problems.append(f"{rel}:{n}: includes {m.group(1)}, which is in no control/ folder")
                 elif target[0] > own[0] or (target[0] == own[0] and target[1] > own[1]):
                     problems.append(f"{rel}:{n}: includes {m.group(1)}, a layer above it")
+                elif any(rel.as_posix().startswith(low + "/") and m.group(1).startswith(tuple(a + "/" for a in above))
+                         for low, above in ENGINE_BELOW.items()):
+                    problems.append(f"{rel}:{n}: includes {m.group(1)}, an engine/ folder above it")
     return problems
 
 
@@ -67,6 +76,9 @@ def self_test():
         "control/newdomain/n.hpp": ("", "live in one of the folders"),
         "api/ok.hpp": ('#include "control/stream/s.hpp"\n#include "base/b.hpp"', None),
         "control/stream/s.hpp": ('#include "control/time/t.hpp"\n#include <vector>', None),
+        "engine/input/i.hpp": ('#include "engine/video/v.hpp"', "an engine/ folder above it"),
+        "engine/picture/p.hpp": ('#include "engine/input/i.hpp"', "an engine/ folder above it"),
+        "engine/video/v.hpp": ('#include "engine/input/i.hpp"\n#include "engine/picture/p.hpp"', None),
     }
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp)
