@@ -11,7 +11,7 @@
 namespace loopcast {
 
 SongSwitches::SongSwitches(const AppConfig& cfg)
-    : default_loop_(cfg.engine.loop),
+    : default_(LoopRef::parse(cfg.engine.loop)),
       loops_dir_(cfg.control.loops_dir),
       mapping_file_(cfg.control.mapping_file),
       art_background_(cfg.engine.background == Background::art),
@@ -55,15 +55,15 @@ LoopRef SongSwitches::loop_at(SysSeconds at) const {
 LoopRef SongSwitches::first_loop(SysSeconds now) const {
   MutexLock lk(mu_);
   auto rule = map_->rule_loop(track_, now);
-  return LoopRef::parse(rule ? *rule : default_loop_);
+  return rule ? LoopRef::parse(*rule) : default_;
 }
 
 // "@art" (a mapping rule, or the default loop under --background art) becomes this song's cover
 // scene; a song without art keeps the default loop.
 LoopRef SongSwitches::scene_for(LoopRef loop, const TrackInfo& track) const {
-  if (art_background_ && loop == LoopRef::parse(default_loop_)) loop = LoopRef::parse(kArtScene);
+  if (art_background_ && loop == default_) loop = LoopRef::parse(kArtScene);
   if (loop.kind() != LoopRef::Kind::art) return loop;
-  return track.art.empty() ? LoopRef::parse(default_loop_) : LoopRef::scene(track.art, display_text(track));
+  return track.art.empty() ? default_ : LoopRef::scene(track.art, display_text(track));
 }
 
 Result<std::shared_ptr<const TrackMap>> SongSwitches::reload(const TimeZone& zone) {

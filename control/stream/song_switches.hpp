@@ -44,7 +44,8 @@ class SongSwitches {
  private:
   LoopRef scene_for(LoopRef loop, const TrackInfo& track) const;
 
-  const std::string default_loop_, loops_dir_, mapping_file_;
+  const LoopRef default_;  // the configured loop, parsed once
+  const std::string loops_dir_, mapping_file_;
   const bool art_background_;  // --background art: the default loop is the song's cover scene
   const double switch_delay_;
   mutable Mutex mu_;
