@@ -86,11 +86,10 @@ void AzuraCastFeed::stop() {
   if (sse_thread_.joinable()) sse_thread_.join();
   if (rest_thread_.joinable()) rest_thread_.join();
   MutexLock lk(mu_);
-  if (st_.state == "off") return;
+  if (st_.state == TriggerState::off) return;
   live_ = Live::down;
   poll_ok_ = false;
-  st_.state = "off";
-  ctl_.report_trigger(st_);
+  st_.state = TriggerState::off;
 }
 
 TriggerStatus AzuraCastFeed::status() const {
@@ -100,8 +99,10 @@ TriggerStatus AzuraCastFeed::status() const {
 
 void AzuraCastFeed::publish_locked() {
   if (stop_) return;
-  st_.state = live_ == Live::up ? "live" : live_ == Live::connecting ? "connecting" : poll_ok_ ? "polling" : "reconnecting";
-  ctl_.report_trigger(st_);
+  st_.state = live_ == Live::up           ? TriggerState::live
+              : live_ == Live::connecting ? TriggerState::connecting
+              : poll_ok_                  ? TriggerState::polling
+                                          : TriggerState::reconnecting;
 }
 
 void AzuraCastFeed::set_live(Live l, const std::string& error) {

@@ -13,6 +13,7 @@
 #include "api/azuracast.hpp"
 #include "base/backoff.hpp"
 #include "base/thread_annotations.hpp"
+#include "control/status/stream_part.hpp"
 #include "control/stream/controller.hpp"
 
 namespace loopcast {
@@ -30,10 +31,10 @@ struct FeedOptions {
 // the live feed): both played_at known and the incoming one earlier.
 bool older_than(const TrackInfo& incoming, const TrackInfo& on_air);
 
-class AzuraCastFeed {
+class AzuraCastFeed final : public StreamPart {
  public:
   AzuraCastFeed(Controller& ctl, FeedOptions opts);
-  ~AzuraCastFeed();
+  ~AzuraCastFeed() override;
   AzuraCastFeed(const AzuraCastFeed&) = delete;
   AzuraCastFeed& operator=(const AzuraCastFeed&) = delete;
 
@@ -43,6 +44,9 @@ class AzuraCastFeed {
   // Every blocking call ends on stop: returns within a few hundred ms (a DNS lookup aside).
   void stop();
   TriggerStatus status() const;
+  void into(StatusSnapshot& s) const override { s.trigger = status(); }  // status "trigger"
+  void close() override { stop(); }
+  Closes closes() const override { return Closes::before_pipeline; }
 
  private:
   enum class Live { connecting, up, down };  // connecting: never up yet
@@ -59,14 +63,14 @@ class AzuraCastFeed {
   void wait_for_switch();
   void set_live(Live l, const std::string& error = {});
   void set_poll(bool ok, const std::string& error = {});
-  void publish_locked() REQUIRES(mu_);  // state → controller (status "trigger")
+  void publish_locked() REQUIRES(mu_);  // the state word from live_ and poll_ok_
 
   Controller& ctl_;
   const FeedOptions opts_;
   const std::string channel_, rest_url_, sse_url_;
   std::atomic<bool> stop_{false};
   Mutex deliver_mu_ ACQUIRED_BEFORE(mu_);  // one song at a time: the staleness check and the hand-over are one step
-  mutable Mutex mu_;  // guards the five below; report_trigger is called with it held
+  mutable Mutex mu_;  // guards the five below
   std::condition_variable cv_;
   TriggerStatus st_ GUARDED_BY(mu_);
   Live live_ GUARDED_BY(mu_) = Live::connecting;

@@ -136,7 +136,7 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
   for (const auto& s : all)
     if (!s.trigger.source.empty()) fed.push_back(s);
   if (!fed.empty()) {
-    per_stream_state(o, fed, "loopcast_trigger_state", "AzuraCast feed state (1 for the current one).", "state", [](S s) { return s.trigger.state; });
+    per_stream_state(o, fed, "loopcast_trigger_state", "AzuraCast feed state (1 for the current one).", "state", [](S s) { return std::string(to_string(s.trigger.state)); });
     per_stream(o, fed, "loopcast_trigger_updates_total", "counter", "Now-playing objects received from AzuraCast.", [](S s) { return s.trigger.updates; });
     per_stream(o, fed, "loopcast_trigger_reconnects_total", "counter", "AzuraCast live-feed sessions retried.", [](S s) { return s.trigger.reconnects; });
   }

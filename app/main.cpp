@@ -129,39 +129,24 @@ int cmd_prepare(const std::vector<std::string>& args) {
   return rc;
 }
 
-// What runs beside one stream's Supervisor; on release: the feed stops, then the stream, then the
-// files write their last status ("stopped").
-struct Companions {
-  std::shared_ptr<Controller> ctl;
-  std::unique_ptr<AzuraCastFeed> feed;
-  std::unique_ptr<YouTubeWatch> youtube;
-  std::unique_ptr<FileProtocol> files;
-  ~Companions() {
-    if (youtube) youtube->stop();
-    if (feed) feed->stop();
-    (void)ctl->stop();  // conflict ("not running") is fine
-    if (files) {
-      files->poll_once();
-      files->stop();
-    }
-  }
-};
-
-// One stream: its Supervisor, AzuraCast feed, DIR/{id}/ files, started when its config says so.
-Result<StreamRuntime> launch_stream(const StreamSpec& s, const std::string& control_dir) {
+// One stream: its Supervisor, AzuraCast feed, YouTube watch and DIR/{id}/ files as one Stream,
+// started when its config says so. The parts act on the stream through the Supervisor, except the
+// files, whose status.json is the whole stream's status.
+Result<std::shared_ptr<Stream>> launch_stream(const StreamSpec& s, const std::string& control_dir) {
   auto sup = std::make_shared<Supervisor>(s.cfg);
-  auto comp = std::make_shared<Companions>();
-  comp->ctl = StreamHandle::fixed(s.id, sup);
+  auto stream = std::make_shared<Stream>(s.id, sup, [sup] { return sup->finished(); });
   const auto& c = s.cfg.control;
   // Before the stream opens: its REST answer picks the loop of the first frame. Its timeout is
   // capped so that a slow AzuraCast delays the first frame by seconds, not by a long io_timeout.
   if (!c.azuracast_url.empty()) {
-    comp->feed = std::make_unique<AzuraCastFeed>(*comp->ctl, FeedOptions{c.azuracast_url, c.station, std::min(s.cfg.engine.io_timeout, 10.0)});
-    comp->feed->start();
+    auto feed = std::make_shared<AzuraCastFeed>(*sup, FeedOptions{c.azuracast_url, c.station, std::min(s.cfg.engine.io_timeout, 10.0)});
+    stream->add(feed);
+    feed->start();
   }
   if (!control_dir.empty()) {
-    comp->files = std::make_unique<FileProtocol>(*comp->ctl, control_dir + "/" + s.id);
-    if (Status st = comp->files->start(); !st) return st.forward();
+    auto files = std::make_shared<FileProtocol>(*stream, control_dir + "/" + s.id);
+    if (Status st = files->start(); !st) return st.forward();
+    stream->add(files);
   }
   // With stream windows, autostart starts only inside one (the schedule starts it later).
   if (c.autostart && !sup->scheduled_on()) log::info("main", "stream '{}': outside its schedule: waiting for the next window", s.id);
@@ -172,10 +157,11 @@ Result<StreamRuntime> launch_stream(const StreamSpec& s, const std::string& cont
     const char* key_env = std::getenv("LOOPCAST_STREAM_KEY");
     YouTubeWatchOptions yo{c.youtube, youtube_stream_key(s.cfg.engine.outputs, key_env ? key_env : ""),
                            c.station.empty() ? s.id : c.station, std::min(s.cfg.engine.io_timeout, 15.0)};
-    comp->youtube = std::make_unique<YouTubeWatch>(*comp->ctl, std::move(yo));
-    comp->youtube->start();
+    auto youtube = std::make_shared<YouTubeWatch>(*sup, std::move(yo));
+    stream->add(youtube);
+    youtube->start();
   }
-  return StreamRuntime{comp->ctl, comp, [sup] { return sup->finished(); }};
+  return stream;
 }
 
 // The process-wide settings and the streams document from env, --config and flags. A config with

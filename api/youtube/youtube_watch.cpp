@@ -110,14 +110,9 @@ YouTubeStatus YouTubeWatch::status() const {
 
 void YouTubeWatch::publish() {
   const SysSeconds now = sys_now();
-  YouTubeStatus copy;
-  {
-    MutexLock lk(mu_);
-    st_.quota_used = quota_->used(now);
-    st_.quota_reset = iso_utc(quota_->reset_at(now));
-    copy = st_;
-  }
-  ctl_.report_youtube(copy);
+  MutexLock lk(mu_);
+  st_.quota_used = quota_->used(now);
+  st_.quota_reset = iso_utc(quota_->reset_at(now));
 }
 
 void YouTubeWatch::set_state(const std::string& state, const std::string& error) {

@@ -1,8 +1,8 @@
 // Keeps a stream's YouTube broadcast on air with no one at the keyboard. A thread per stream
 // looks every `poll` seconds at the liveStream whose streamName is the stream key (status,
 // health, configuration issues) and at the broadcast bound to it; when none is live or starting
-// (none, complete, revoked) it inserts one, binds it and makes it live. It reports to the
-// controller's status (report_youtube) and reads the song on air, and nothing else: whatever
+// (none, complete, revoked) it inserts one, binds it and makes it live. Its state is its own
+// section of the stream's status (a StreamPart); it reads the song on air, and nothing else: whatever
 // YouTube answers, the RTMP output is never touched.
 //
 // States: starting → ok ⇄ recovering; any → error (backoff, then a fresh look) or
@@ -22,6 +22,7 @@
 #include "base/backoff.hpp"
 #include "base/thread_annotations.hpp"
 #include "control/config/config.hpp"
+#include "control/status/stream_part.hpp"
 #include "control/stream/controller.hpp"
 
 namespace loopcast {
@@ -43,16 +44,19 @@ std::string render_title(const std::string& tmpl, const std::string& station, co
 // The stream key from a publish URL (its last path segment), else LOOPCAST_STREAM_KEY's value.
 std::string youtube_stream_key(const std::vector<std::string>& outputs, const std::string& env_key);
 
-class YouTubeWatch {
+class YouTubeWatch final : public StreamPart {
  public:
   YouTubeWatch(Controller& ctl, YouTubeWatchOptions opts);
-  ~YouTubeWatch();
+  ~YouTubeWatch() override;
   YouTubeWatch(const YouTubeWatch&) = delete;
   YouTubeWatch& operator=(const YouTubeWatch&) = delete;
 
   void start();
   void stop();  // ends a call in flight and the thread; returns within a moment
   YouTubeStatus status() const EXCLUDES(mu_);
+  void into(StatusSnapshot& s) const override { s.youtube = status(); }
+  void close() override { stop(); }
+  Closes closes() const override { return Closes::before_pipeline; }
 
  private:
   void run();
@@ -62,7 +66,7 @@ class YouTubeWatch {
   void follow_song(const BroadcastInfo& live);
   double failed(const std::string& error);  // state from the client's last fault; the wait
   void set_state(const std::string& state, const std::string& error = {}) EXCLUDES(mu_);
-  void publish() EXCLUDES(mu_);
+  void publish() EXCLUDES(mu_);  // the quota figures into st_
   int reserve(SysSeconds now);  // units the watch needs until the reset
   double per_poll_seconds(SysSeconds now);
 
@@ -73,7 +77,7 @@ class YouTubeWatch {
   std::shared_ptr<QuotaBudget> quota_;  // shared by the streams of one OAuth client (quota.hpp)
   YouTubeClient client_;  // the watch thread's alone
   std::atomic<bool> stop_{false};
-  mutable Mutex mu_;  // guards st_; report_youtube is called without it
+  mutable Mutex mu_;  // guards st_
   std::condition_variable cv_;
   YouTubeStatus st_ GUARDED_BY(mu_);
   std::thread thread_;

@@ -17,10 +17,6 @@ class StreamHandle final : public Controller {
   // (id, controller); a null controller: the stream is gone (calls answer not_found).
   using Resolve = std::function<std::pair<std::string, std::shared_ptr<Controller>>()>;
   explicit StreamHandle(Resolve resolve) : resolve_(std::move(resolve)) {}
-  // A handle on one controller for its whole life.
-  static std::shared_ptr<StreamHandle> fixed(std::string id, std::shared_ptr<Controller> ctl) {
-    return std::make_shared<StreamHandle>([id = std::move(id), ctl = std::move(ctl)] { return std::make_pair(id, ctl); });
-  }
 
   Status start() override { return call([](Controller& c) { return c.start(); }); }
   Status stop() override { return call([](Controller& c) { return c.stop(); }); }
@@ -32,18 +28,6 @@ class StreamHandle final : public Controller {
     return call<Result<SwitchWait>>([&](Controller& c) { return c.track_changed(t); });
   }
   Status reload_mapping() override { return call([](Controller& c) { return c.reload_mapping(); }); }
-  void record_command(const CommandAck& a) override {
-    if (auto [id, c] = resolve_(); c) c->record_command(a);
-  }
-  void report_files(const FilesHealth& h) override {
-    if (auto [id, c] = resolve_(); c) c->report_files(h);
-  }
-  void report_trigger(const TriggerStatus& t) override {
-    if (auto [id, c] = resolve_(); c) c->report_trigger(t);
-  }
-  void report_youtube(const YouTubeStatus& y) override {
-    if (auto [id, c] = resolve_(); c) c->report_youtube(y);
-  }
   StatusSnapshot status() const override {
     auto [id, c] = resolve_();
     StatusSnapshot s;

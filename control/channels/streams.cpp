@@ -46,7 +46,7 @@ Streams::Streams(Options opts) : opts_(std::move(opts)) {
   first_ = std::make_shared<StreamHandle>([this]() -> std::pair<std::string, std::shared_ptr<Controller>> {
     MutexLock lk(mu_);
     if (streams_.empty()) return {"", nullptr};
-    return {streams_.front().spec.id, streams_.front().rt.ctl};
+    return {streams_.front().spec.id, streams_.front().stream};
   });
 }
 
@@ -108,7 +108,7 @@ Status Streams::load() {
         launched.swap(streams_);
       }
       for (auto& e : launched) {
-        shut(e.rt);
+        shut(e.stream);
         forget_owned_secrets(secrets_owner(e.spec.id));
       }
       forget_owned_secrets(secrets_owner(s.id));
@@ -120,10 +120,9 @@ Status Streams::load() {
   return Status::ok();
 }
 
-void Streams::shut(StreamRuntime& rt) {
-  rt.companions.reset();  // the feed and the files first: nothing reaches a stopping stream
-  if (rt.ctl) (void)rt.ctl->stop();  // conflict ("not running") is fine
-  rt = StreamRuntime{};
+void Streams::shut(std::shared_ptr<Stream>& stream) {
+  if (stream) stream->close();  // the feed first, the pipeline, the files last (Stream::close)
+  stream.reset();
 }
 
 Result<Streams::Change> Streams::put(const std::string& id, const std::string& body) {
@@ -135,7 +134,7 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
   if (!spec) return spec.forward();
   if (opts_.runs && !opts_.runs(*spec))
     return Error{fmt::format("stream '{}' belongs to another replica (do the replicas disagree on the shard count?)", id), Errc::conflict};
-  StreamRuntime old;
+  std::shared_ptr<Stream> old;
   StreamSpec old_spec;
   bool exists = false;
   {
@@ -148,8 +147,7 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
     for (auto& e : streams_)
       if (e.spec.id == id) {
         exists = true;
-        old = std::move(e.rt);  // from here until the new one runs, the stream answers "no such stream"
-        e.rt = StreamRuntime{};
+        old = std::move(e.stream);  // from here until the new one runs, the stream answers "no such stream"
         old_spec = e.spec;
       }
   }
@@ -167,7 +165,7 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
       auto back = opts_.launch(old_spec);
       MutexLock lk(mu_);
       for (auto& e : streams_)
-        if (e.spec.id == id && back) e.rt = std::move(*back);
+        if (e.spec.id == id && back) e.stream = std::move(*back);
     }
     return err;
   }
@@ -193,13 +191,13 @@ Result<Streams::Change> Streams::put(const std::string& id, const std::string& b
 
 Result<Streams::Change> Streams::remove(const std::string& id) {
   MutexLock change(change_mu_);
-  StreamRuntime gone;
+  std::shared_ptr<Stream> gone;
   {
     MutexLock lk(mu_);
     auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Entry& e) { return e.spec.id == id; });
     if (it == streams_.end()) return Error{fmt::format("no stream '{}'", id), Errc::not_found};
     if (streams_.size() == 1) return Error{fmt::format("stream '{}' is the last one: stop it instead", id), Errc::conflict};
-    gone = std::move(it->rt);
+    gone = std::move(it->stream);
     streams_.erase(it);
   }
   shut(gone);
@@ -232,7 +230,7 @@ void Streams::stop_all() {
     MutexLock lk(mu_);
     all.swap(streams_);
   }
-  for (auto& e : all) shut(e.rt);
+  for (auto& e : all) shut(e.stream);
 }
 
 std::vector<std::string> Streams::ids() const {
@@ -252,14 +250,14 @@ std::vector<StreamSpec> Streams::specs() const {
 std::shared_ptr<Controller> Streams::find(const std::string& id) const {
   MutexLock lk(mu_);
   for (const auto& e : streams_)
-    if (e.spec.id == id) return e.rt.ctl;
+    if (e.spec.id == id) return e.stream;
   return nullptr;
 }
 
 std::shared_ptr<Controller> Streams::for_station(const std::string& shortcode) const {
   MutexLock lk(mu_);
   for (const auto& e : streams_)
-    if (!shortcode.empty() && e.spec.cfg.control.station == shortcode) return e.rt.ctl;
+    if (!shortcode.empty() && e.spec.cfg.control.station == shortcode) return e.stream;
   return nullptr;
 }
 
@@ -288,7 +286,7 @@ bool Streams::all_finished() const {
   MutexLock lk(mu_);
   if (streams_.empty()) return false;
   for (const auto& e : streams_)
-    if (!e.rt.finished || !e.rt.finished()) return false;
+    if (!e.stream || !e.stream->finished()) return false;
   return true;
 }
 

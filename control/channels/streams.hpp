@@ -13,21 +13,15 @@
 #include "control/stream/controller.hpp"
 #include "control/config/stream_config.hpp"
 #include "control/channels/stream_handle.hpp"
+#include "control/stream/stream.hpp"
 
 namespace loopcast {
 
-// What runs for one stream: its controller (status stamped with the id) and what runs beside it
-// (AzuraCast feed, status/control files), which is released before the controller stops.
-struct StreamRuntime {
-  std::shared_ptr<Controller> ctl;
-  std::shared_ptr<void> companions;
-  std::function<bool()> finished;  // a set --duration has ended; may be empty
-};
-
 class Streams {
  public:
-  // Makes one stream's runtime and starts it when its config says so (autostart, schedule).
-  using Launch = std::function<Result<StreamRuntime>(const StreamSpec&)>;
+  // Makes one stream (its lifecycle and the parts beside it) and starts it when its config says
+  // so (autostart, schedule).
+  using Launch = std::function<Result<std::shared_ptr<Stream>>(const StreamSpec&)>;
   // Completes a parsed entry before validation (stream key, embedded defaults); may be empty.
   using Finish = std::function<void(AppConfig&)>;
 
@@ -83,14 +77,14 @@ class Streams {
  private:
   struct Entry {
     StreamSpec spec;
-    StreamRuntime rt;
+    std::shared_ptr<Stream> stream;  // null while being replaced: the id answers "no such stream"
   };
   enum class Source { config, api };
   // An entry through the API may not send the stream key to a host of its choosing (checked
   // before finish() fills in {key}).
   Result<StreamSpec> parse(const std::string& entry_json, Source source = Source::config) const;
   Status persist() REQUIRES(change_mu_) EXCLUDES(mu_);
-  static void shut(StreamRuntime& rt);
+  static void shut(std::shared_ptr<Stream>& stream);
   // A stream's secrets are registered under this owner while it exists (base/redact.hpp).
   static std::string secrets_owner(const std::string& id);
   static void own_secrets(const StreamSpec& s);

@@ -9,10 +9,13 @@
 
 namespace loopcast {
 
+enum class CommandKind { start, stop, restart, switch_loop };
+const char* to_string(CommandKind k);  // start | stop | restart | switch: the files' own words
+
 struct ControlCommand {
-  std::string command;  // start | stop | restart | switch
+  CommandKind command = CommandKind::start;
   std::string id;
-  std::string loop;
+  std::string loop;  // switch only
 };
 
 // {"command": "start"|"stop"|"restart"|"switch", "id": "optional", "loop": "name (switch)"}.

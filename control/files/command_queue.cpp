@@ -31,7 +31,7 @@ bool queue_name(const std::string& name) {
 }
 }  // namespace
 
-CommandQueue::CommandQueue(Controller& ctl, std::string dir) : ctl_(ctl), dir_(std::move(dir)) {}
+CommandQueue::CommandQueue(Controller& ctl, CommandLog& acks, std::string dir) : ctl_(ctl), acks_(acks), dir_(std::move(dir)) {}
 
 Status CommandQueue::open() {
   std::error_code ec;
@@ -88,8 +88,8 @@ bool CommandQueue::handle(const Entry& e) {
   if (cmd->id.empty()) cmd->id = e.name.substr(0, e.name.size() - 5);
   save_marker(e);  // before running: across a crash, at most once
   CommandAck ack = run_command(ctl_, *cmd);
-  log::info("files", "control.d/{}: {} → {}", e.name, cmd->command, ack.result);
-  ctl_.record_command(ack);
+  log::info("files", "control.d/{}: {} → {}", e.name, to_string(cmd->command), ack.result);
+  acks_.add(ack);
   seen_.insert(e.name);
   std::error_code ec;
   fs::remove(path, ec);
@@ -104,7 +104,7 @@ void CommandQueue::ack_error(const Entry& e, const std::string& command, const s
   ack.result = "error: " + why;
   ack.at = iso_now();
   log::warn("files", "control.d/{}: {}", e.name, why);
-  ctl_.record_command(ack);
+  acks_.add(ack);
   save_marker(e);
   seen_.insert(e.name);
   std::error_code ec;

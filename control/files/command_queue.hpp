@@ -21,13 +21,14 @@
 #include <string>
 #include <utility>
 
+#include "control/files/command_log.hpp"
 #include "control/stream/controller.hpp"
 
 namespace loopcast {
 
 class CommandQueue {
  public:
-  CommandQueue(Controller& ctl, std::string dir);
+  CommandQueue(Controller& ctl, CommandLog& acks, std::string dir);
   Status open();  // creates the directory, reads the marker
   void poll();    // runs every command that is due, in name order
 
@@ -42,6 +43,7 @@ class CommandQueue {
   void save_marker(const Entry& e);
 
   Controller& ctl_;
+  CommandLog& acks_;
   const std::string dir_;
   Entry last_acked_;                  // from the marker; files at start-up older than this are leftovers
   bool startup_ = true;               // the first poll applies the start-up rule

@@ -18,7 +18,7 @@ constexpr size_t kMaxControl = 64 * 1024;
 }  // namespace
 
 FileProtocol::FileProtocol(Controller& ctl, std::string dir, double period_s)
-    : ctl_(ctl), dir_(std::move(dir)), period_(period_s), queue_(ctl, dir_ + "/control.d") {}
+    : ctl_(ctl), dir_(std::move(dir)), period_(period_s), queue_(ctl, acks_, dir_ + "/control.d") {}
 
 FileProtocol::~FileProtocol() { stop(); }
 
@@ -26,7 +26,7 @@ Status FileProtocol::start() {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Error{fmt::format("control dir '{}': {}", dir_, ec.message()), Errc::unavailable};
-  if (Status st = write_file_atomic(dir_ + "/status.json", status_to_json(ctl_.status())); !st)
+  if (Status st = write_file_atomic(dir_ + "/status.json", status_to_json(snapshot())); !st)
     return Error{fmt::format("control dir '{}': {}", dir_, st.error()), st.code()};
   // A command left over from before this process started is history, not an order: a stale
   // "stop" must not take the stream down after a container restart.
@@ -47,6 +47,25 @@ void FileProtocol::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+void FileProtocol::close() {
+  poll_once();
+  stop();
+}
+
+void FileProtocol::into(StatusSnapshot& s) const {
+  {
+    MutexLock lk(health_mu_);
+    s.files = health_;
+  }
+  acks_.into(s);
+}
+
+StatusSnapshot FileProtocol::snapshot() const {
+  StatusSnapshot s = ctl_.status();
+  into(s);
+  return s;
 }
 
 void FileProtocol::run() {
@@ -70,13 +89,13 @@ void FileProtocol::poll_once() {
 // once, shown in the API's status and metrics, and writing resumes by itself. write_file_atomic
 // never leaves a partial file in place of the last good one.
 void FileProtocol::write_status() {
-  Status st = write_file_atomic(dir_ + "/status.json", status_to_json(ctl_.status()));
+  Status st = write_file_atomic(dir_ + "/status.json", status_to_json(snapshot()));
+  MutexLock lk(health_mu_);
   if (st && health_.write_error.empty()) return;
   if (!st && st.error() != health_.write_error) log::warn("files", "{} (the stream goes on; retrying every period)", st.error());
   if (st) log::info("files", "status.json is written again");
   health_.write_error = st ? "" : st.error();
   if (!st) ++health_.write_failures;
-  ctl_.report_files(health_);
 }
 
 void FileProtocol::check_control(bool execute) {
@@ -106,12 +125,12 @@ void FileProtocol::check_control(bool execute) {
     ack.command = "invalid";
     ack.result = "error: " + parsed.error();
     log::warn("files", "control.json ignored: {}", parsed.error());
-    ctl_.record_command(ack);
+    acks_.add(ack);
     return;
   }
   CommandAck ack = run_command(ctl_, *parsed);
-  log::info("files", "control.json: {}{} → {}", parsed->command, parsed->id.empty() ? "" : " (" + parsed->id + ")", ack.result);
-  ctl_.record_command(ack);
+  log::info("files", "control.json: {}{} → {}", to_string(parsed->command), parsed->id.empty() ? "" : " (" + parsed->id + ")", ack.result);
+  acks_.add(ack);
 }
 
 }  // namespace loopcast

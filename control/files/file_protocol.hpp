@@ -22,25 +22,35 @@
 #include <thread>
 
 #include "control/files/command.hpp"
+#include "control/files/command_log.hpp"
 #include "control/files/command_queue.hpp"
+#include "control/status/stream_part.hpp"
 #include "control/stream/controller.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
 
 namespace loopcast {
 
-class FileProtocol {
+// status.json is the controller's status with this part's own section (files health, command
+// acknowledgements) written into it.
+class FileProtocol final : public StreamPart {
  public:
   FileProtocol(Controller& ctl, std::string dir, double period_s = 1.0);
-  ~FileProtocol();
+  ~FileProtocol() override;
   Status start();  // creates DIR if needed; fails when it cannot be written
   void stop();
   void poll_once();  // one status write + one control read (tests, final status at shutdown)
+  const CommandLog& commands() const { return acks_; }
+
+  void into(StatusSnapshot& s) const override EXCLUDES(health_mu_);
+  void close() override;  // a last status (the stream has stopped), then stop
+  Closes closes() const override { return Closes::after_pipeline; }
 
  private:
   void run();
   void check_control(bool execute) REQUIRES(poll_mu_);  // execute=false: only remember what is there
   void write_status() REQUIRES(poll_mu_);
+  StatusSnapshot snapshot() const;  // the controller's status with this part's section
 
   Controller& ctl_;
   const std::string dir_;
@@ -52,8 +62,11 @@ class FileProtocol {
   std::condition_variable cv_;
   std::string last_signature_ GUARDED_BY(poll_mu_);  // of the last command executed or reported
   std::string unparsable_ GUARDED_BY(poll_mu_);  // content that failed to parse once (retried before reporting)
+  CommandLog acks_;  // internally locked
   CommandQueue queue_ GUARDED_BY(poll_mu_);  // DIR/control.d
-  FilesHealth health_ GUARDED_BY(poll_mu_);
+  // Its own lock: into() is called while this protocol writes status.json (poll_mu_ held).
+  mutable Mutex health_mu_;
+  FilesHealth health_ GUARDED_BY(health_mu_);
 };
 
 }  // namespace loopcast

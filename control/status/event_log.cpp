@@ -1,13 +1,21 @@
 #include "control/status/event_log.hpp"
 
+#include "base/enum_words.hpp"
 #include "base/redact.hpp"
 #include "base/json_text.hpp"
 #include "base/time_text.hpp"
 
 namespace loopcast {
+namespace {
+constexpr EnumWord<EventKind> kEventWords[] = {{EventKind::start, "start"},         {EventKind::stop, "stop"},
+                                               {EventKind::switched, "switch"},     {EventKind::reconnect, "reconnect"},
+                                               {EventKind::error, "error"}};
+}  // namespace
 
-void EventLog::add(std::string kind, std::string text) {
-  EngineEvent e{0, iso_now(), std::move(kind), redact_text(text)};
+const char* to_string(EventKind k) { return enum_to_word(kEventWords, k); }
+
+void EventLog::add(EventKind kind, std::string text) {
+  EngineEvent e{0, iso_now(), kind, redact_text(text)};
   MutexLock lk(mu_);
   e.seq = ++last_seq_;
   ring_.push_back(std::move(e));
@@ -38,7 +46,7 @@ std::string events_to_json(const std::vector<EngineEvent>& events) {
     w.Key("at");
     w.String(e.at.c_str());
     w.Key("kind");
-    w.String(e.kind.c_str());
+    w.String(to_string(e.kind));
     w.Key("text");
     w.String(e.text.c_str(), static_cast<rapidjson::SizeType>(e.text.size()));
     w.EndObject();

@@ -11,10 +11,14 @@
 
 namespace loopcast {
 
+// What happened, as the dashboard colours it and the SSE "log" events name it.
+enum class EventKind { start, stop, switched, reconnect, error };
+const char* to_string(EventKind k);  // start | stop | switch | reconnect | error
+
 struct EngineEvent {
   uint64_t seq = 0;   // 1, 2, ...: a reader asks for what came after the last one it saw
   std::string at;     // ISO-8601 UTC
-  std::string kind;   // start | stop | switch | reconnect | error
+  EventKind kind = EventKind::error;
   std::string text;
 };
 
@@ -22,7 +26,7 @@ class EventLog {
  public:
   static constexpr size_t kDefaultCapacity = 50;
   explicit EventLog(size_t capacity = kDefaultCapacity) : capacity_(capacity ? capacity : 1) {}
-  void add(std::string kind, std::string text) EXCLUDES(mu_);
+  void add(EventKind kind, std::string text) EXCLUDES(mu_);
   // Events with seq > after_seq still in the ring, oldest first.
   std::vector<EngineEvent> recent(uint64_t after_seq = 0) const EXCLUDES(mu_);
   uint64_t last_seq() const EXCLUDES(mu_);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_words.hpp"
 #include "control/mapping/track.hpp"
 #include "engine/audio/loudness_status.hpp"
 #include "engine/input/audio_feed.hpp"
@@ -20,12 +21,24 @@ struct ScheduleChange {
   std::string what;  // start | stop | loop:NAME
 };
 
+// The AzuraCast feed: off (none, or stopped), connecting (never up yet), live (the live feed is
+// up), polling (it is down, REST answers), reconnecting (both failing).
+enum class TriggerState { off, connecting, live, polling, reconnecting };
+inline const char* to_string(TriggerState s) {
+  constexpr EnumWord<TriggerState> kWords[] = {{TriggerState::off, "off"},
+                                               {TriggerState::connecting, "connecting"},
+                                               {TriggerState::live, "live"},
+                                               {TriggerState::polling, "polling"},
+                                               {TriggerState::reconnecting, "reconnecting"}};
+  return enum_to_word(kWords, s);
+}
+
 // The AzuraCast now-playing feed (REST + live SSE) that follows the station without a webhook.
 struct TriggerStatus {
   std::string source;         // "azuracast" when a feed is configured; empty: webhook/API only
   std::string url;            // the AzuraCast base URL, redacted
   std::string station;        // station shortcode
-  std::string state = "off";  // off | connecting | live | polling | reconnecting
+  TriggerState state = TriggerState::off;
   std::string last_update;    // ISO-8601 UTC of the last now-playing data received
   std::string last_error;     // redacted; kept after recovery (it is the *last* error)
   uint64_t updates = 0;       // now-playing objects received (REST and live)

@@ -77,7 +77,7 @@ void write_trigger(W& w, const TriggerStatus& t) {
   kv(w, "source", t.source);
   kv(w, "url", t.url);
   kv(w, "station", t.station);
-  kv(w, "state", t.state);
+  kv(w, "state", std::string(to_string(t.state)));
   kv(w, "last_update", t.last_update);
   kv(w, "last_error", t.last_error);
   kv(w, "updates", t.updates);

@@ -1,5 +1,7 @@
-// What the HTTP API and the shared-file protocol may ask of the engine. Implemented by the
-// Supervisor; every call is thread-safe and returns quickly (heavy work happens off the caller).
+// What the HTTP API and the shared-file protocol may ask of a stream: commands and queries, nothing
+// else (the parts beside a stream keep their own state: control/status/stream_part.hpp).
+// Implemented by the Supervisor and by the Stream around it; every call is thread-safe and returns
+// quickly (heavy work happens off the caller).
 #pragma once
 #include <string>
 #include <vector>
@@ -26,18 +28,11 @@ class Controller {
   // Repeats of the current track are accepted and ignored (idempotent; a null wait).
   virtual Result<SwitchWait> track_changed(const TrackInfo& track) = 0;
   virtual Status reload_mapping() = 0;
-  // A control.json / control.d acknowledgement: becomes last_command and joins `commands`.
-  virtual void record_command(const CommandAck& ack) = 0;
-  virtual void report_files(const FilesHealth& health) = 0;  // status.json writer's health
   virtual StatusSnapshot status() const = 0;
   // Every method is pure: a forwarding Controller (StreamHandle) that missed one would otherwise
   // compile and silently answer nothing.
   // The schedule's coming changes over `days` (stream windows and loop windows).
   virtual std::vector<ScheduleChange> schedule_changes(int days) const = 0;
-  // The AzuraCast feed's state, shown as status "trigger".
-  virtual void report_trigger(const TriggerStatus&) = 0;
-  // The YouTube watch's state (api/youtube), shown as status "youtube".
-  virtual void report_youtube(const YouTubeStatus&) = 0;
   // The dashboard: the last on-air keyframe the pipeline kept (empty when not streaming), and the
   // recent events (starts, stops, switches, reconnects, errors) after `after_seq`, oldest first.
   virtual TapShot preview() const = 0;

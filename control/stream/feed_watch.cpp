@@ -10,24 +10,24 @@ void FeedWatch::observe(const std::vector<OutputStatus>& outputs, const AudioFee
       const auto& o = outputs[i];
       if (o.state == outputs_[i]) continue;
       if (o.state == OutputState::reconnecting)
-        log.add("reconnect", fmt::format("output {} reconnecting{}{}", o.url, o.last_error.empty() ? "" : ": ", o.last_error));
+        log.add(EventKind::reconnect, fmt::format("output {} reconnecting{}{}", o.url, o.last_error.empty() ? "" : ": ", o.last_error));
       else if (o.state == OutputState::live && outputs_[i] == OutputState::reconnecting)
-        log.add("reconnect", fmt::format("output {} live again (reconnect {})", o.url, o.reconnects));
+        log.add(EventKind::reconnect, fmt::format("output {} live again (reconnect {})", o.url, o.reconnects));
       else if (o.state == OutputState::failed)
-        log.add("error", fmt::format("output {} failed{}{}", o.url, o.last_error.empty() ? "" : ": ", o.last_error));
+        log.add(EventKind::error, fmt::format("output {} failed{}{}", o.url, o.last_error.empty() ? "" : ": ", o.last_error));
     }
     // The feed counts each failed session; a loss and its retry may both fall between two samples.
     if (audio.reconnects > audio_reconnects_) {
       audio_lost_ = true;
-      log.add("reconnect", fmt::format("station {} lost{}{}; retrying", audio.source, audio.last_error.empty() ? "" : ": ", audio.last_error));
+      log.add(EventKind::reconnect, fmt::format("station {} lost{}{}; retrying", audio.source, audio.last_error.empty() ? "" : ": ", audio.last_error));
     }
     if (audio_lost_ && audio.state == AudioState::connected) {
       audio_lost_ = false;
-      log.add("reconnect", fmt::format("station {} back on air", audio.source));
+      log.add(EventKind::reconnect, fmt::format("station {} back on air", audio.source));
     } else if (audio.state != audio_state_ && audio.state == AudioState::fallback) {
-      log.add("reconnect", fmt::format("station {} silent: fallback audio on air", audio.source));
+      log.add(EventKind::reconnect, fmt::format("station {} silent: fallback audio on air", audio.source));
     } else if (audio.state != audio_state_ && audio.state == AudioState::failed) {
-      log.add("error", fmt::format("station {}: gave up reconnecting{}{}", audio.source, audio.last_error.empty() ? "" : ": ", audio.last_error));
+      log.add(EventKind::error, fmt::format("station {}: gave up reconnecting{}{}", audio.source, audio.last_error.empty() ? "" : ": ", audio.last_error));
     }
   }
   seen_ = true;

@@ -24,7 +24,7 @@ Status Lifecycle::to(StreamState next, const std::string& event) {
     state_ = next;
   }
   if (event.empty()) return Status::ok();
-  const char* kind = next == StreamState::running ? "start" : next == StreamState::stopped ? "stop" : "error";
+  const EventKind kind = next == StreamState::running ? EventKind::start : next == StreamState::stopped ? EventKind::stop : EventKind::error;
   events_.add(kind, event);
   return Status::ok();
 }

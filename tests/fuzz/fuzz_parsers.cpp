@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 1: {
       auto c = parse_control(text);
-      if (c && c->command != "start" && c->command != "stop" && c->command != "restart" && c->command != "switch") __builtin_trap();
+      if (c && std::string(to_string(c->command)) == "?") __builtin_trap();  // a value outside the table
       break;
     }
     case 2: {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "control/status/stream_part.hpp"
 #include "control/stream/controller.hpp"
 
 namespace loopcast::test {
@@ -22,28 +23,21 @@ struct FakeController : Controller {
     return next ? Result<SwitchWait>(wait) : Result<SwitchWait>(next.forward());
   }
   Status reload_mapping() override { return call("reload"); }
-  void record_command(const CommandAck& a) override {
+  // As a Stream merges the parts beside it (feed, watch, files) into its status.
+  void attach(const StreamPart* part) {
     std::lock_guard lk(mu);
-    acks.push_back(a);
-    snapshot.last_command = a;
-    snapshot.commands.push_back(a);
-    if (snapshot.commands.size() > kCommandHistory) snapshot.commands.erase(snapshot.commands.begin());
-  }
-  void report_files(const FilesHealth& h) override {
-    std::lock_guard lk(mu);
-    snapshot.files = h;
-  }
-  void report_trigger(const TriggerStatus& t) override {
-    std::lock_guard lk(mu);
-    snapshot.trigger = t;
-  }
-  void report_youtube(const YouTubeStatus& y) override {
-    std::lock_guard lk(mu);
-    snapshot.youtube = y;
+    parts.push_back(part);
   }
   StatusSnapshot status() const override {
-    std::lock_guard lk(mu);
-    return snapshot;
+    StatusSnapshot s;
+    std::vector<const StreamPart*> beside;
+    {
+      std::lock_guard lk(mu);
+      s = snapshot;
+      beside = parts;
+    }
+    for (const auto* p : beside) p->into(s);
+    return s;
   }
   TapShot preview() const override {
     std::lock_guard lk(mu);
@@ -74,7 +68,7 @@ struct FakeController : Controller {
   SwitchWait wait;  // what a successful switch or track call hands back (null: nothing queued)
   std::vector<std::string> calls;
   std::vector<TrackInfo> tracks;
-  std::vector<CommandAck> acks;
+  std::vector<const StreamPart*> parts;  // attach()ed: must outlive every status() call
   StatusSnapshot snapshot;
   std::vector<ScheduleChange> changes;  // what schedule_changes returns
   TapShot shot;                         // what preview returns

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/azuracast_feed.hpp"
+#include "control/stream/stream.hpp"
 #include "control/stream/supervisor.hpp"
 #include "tests/support/fake_azuracast.hpp"
 #include "tests/support/fake_controller.hpp"
@@ -55,6 +56,7 @@ struct Station {
   AzuraCastFeed& follow(const std::string& station = "") { return follow(fast(az, station)); }
   AzuraCastFeed& follow(const FeedOptions& opts) {
     feed = std::make_unique<AzuraCastFeed>(ctl, opts);
+    ctl.attach(feed.get());
     feed->start();
     return *feed;
   }
@@ -100,7 +102,7 @@ TEST_CASE("feed: the REST call at start hands over the song before anything else
     CHECK(ctl.tracks[0].sh_id == 1201);
   }
   CHECK(az.rest_calls() == 1);
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));
+  REQUIRE(wait_until([&] { return trigger(ctl).state == TriggerState::live; }));
   az.play(kSongB);
   REQUIRE(wait_until([&] { return songs(ctl, "Eple", "azuracast-sse") == 1; }));
   az.play(kSongC);  // in order: once C is here, every hand-over of B has happened
@@ -116,7 +118,7 @@ TEST_CASE("feed: the REST call at start hands over the song before anything else
   CHECK(t.last_update.size() == 20);  // 2026-11-26T04:00:00Z
   CHECK(only_songs(ctl));
   st.feed->stop();
-  CHECK(trigger(ctl).state == "off");
+  CHECK(trigger(ctl).state == TriggerState::off);
 }
 
 TEST_CASE("feed: through the Supervisor, repeats are ignored as for the webhook and the state shows in status") {
@@ -125,23 +127,25 @@ TEST_CASE("feed: through the Supervisor, repeats are ignored as for the webhook 
   cfg.engine.loop = dir + "/a.mp4";
   cfg.control.loops_dir = dir;
   cfg.control.mapping_file = std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/mapping_rig.json";
-  Supervisor sup(cfg);  // never started: switches apply to the loop the next start uses
-  FakeAzuraCast az;
+  FakeAzuraCast az;  // outlives the stream and its feed
   az.play(kSongA);
-  AzuraCastFeed feed(sup, fast(az));
-  feed.start();
-  CHECK(to_string(sup.status().track.source) == "azuracast-rest");
-  REQUIRE(wait_until([&] { return sup.status().trigger.state == "live"; }));
-  CHECK(to_string(sup.status().track.source) == "azuracast-rest");  // the connect message's A was a repeat
+  auto sup = std::make_shared<Supervisor>(cfg);  // never started: switches apply to the loop the next start uses
+  Stream stream("main", sup);
+  auto feed = std::make_shared<AzuraCastFeed>(*sup, fast(az));
+  stream.add(feed);
+  feed->start();
+  CHECK(to_string(stream.status().track.source) == "azuracast-rest");
+  REQUIRE(wait_until([&] { return stream.status().trigger.state == TriggerState::live; }));
+  CHECK(to_string(stream.status().track.source) == "azuracast-rest");  // the connect message's A was a repeat
   az.play(kSongB);
-  REQUIRE(wait_until([&] { return sup.status().loop == dir + "/b.mp4"; }));
-  CHECK(to_string(sup.status().track.source) == "azuracast-sse");
-  REQUIRE(sup.switch_loop("a"));
-  REQUIRE(wait_until([&] { return sup.status().loop == dir + "/a.mp4"; }));
-  const uint64_t before = sup.status().trigger.updates;
+  REQUIRE(wait_until([&] { return stream.status().loop == dir + "/b.mp4"; }));
+  CHECK(to_string(stream.status().track.source) == "azuracast-sse");
+  REQUIRE(stream.switch_loop("a"));
+  REQUIRE(wait_until([&] { return stream.status().loop == dir + "/a.mp4"; }));
+  const uint64_t before = stream.status().trigger.updates;
   az.play(kSongB);  // the same play of B again (same sh_id): ignored, the manual loop stays
-  REQUIRE(wait_until([&] { return sup.status().trigger.updates > before; }));
-  const StatusSnapshot s = sup.status();
+  REQUIRE(wait_until([&] { return stream.status().trigger.updates > before; }));
+  const StatusSnapshot s = stream.status();
   CHECK(s.pending_loop.empty());
   CHECK(s.loop == dir + "/a.mp4");
   CHECK(s.state == StreamState::stopped);
@@ -153,22 +157,24 @@ TEST_CASE("feed: its songs wait the switch delay minus their lateness (played_at
   cfg.engine.loop = dir + "/a.mp4";
   cfg.control.loops_dir = dir;
   cfg.control.switch_delay = 10;
-  Supervisor sup(cfg);
+  auto sup = std::make_shared<Supervisor>(cfg);
   auto song = [](int sh_id, int late, const char* loop) {
     return fmt::format(R"({{"now_playing":{{"sh_id":{},"played_at":{},"song":{{"artist":"Late","title":"T{}","custom_fields":{{"loop":"{}"}}}}}}}})",
                        sh_id, static_cast<long long>(std::time(nullptr)) - late, sh_id, loop);
   };
   FakeAzuraCast az;
   az.play(song(1, 4, "b"));  // started 4 s ago on the station: on screen in ~6 s
-  AzuraCastFeed feed(sup, fast(az));
-  feed.start();  // a delayed switch is not waited for
-  StatusSnapshot s = sup.status();
+  Stream stream("main", sup);
+  auto feed = std::make_shared<AzuraCastFeed>(*sup, fast(az));
+  stream.add(feed);
+  feed->start();  // a delayed switch is not waited for
+  StatusSnapshot s = stream.status();
   CHECK(s.pending_loop == dir + "/b.mp4");
   CHECK(s.pending_in == doctest::Approx(6).epsilon(0.15));
-  REQUIRE(wait_until([&] { return sup.status().trigger.state == "live"; }));
+  REQUIRE(wait_until([&] { return stream.status().trigger.state == TriggerState::live; }));
   az.play(song(2, 7, "b"));  // the live feed: same rule
-  REQUIRE(wait_until([&] { return sup.status().track.title == "T2"; }));
-  s = sup.status();
+  REQUIRE(wait_until([&] { return stream.status().track.title == "T2"; }));
+  s = stream.status();
   CHECK(to_string(s.track.source) == "azuracast-sse");
   CHECK(s.pending_loop == dir + "/b.mp4");
   CHECK(s.pending_in == doctest::Approx(3).epsilon(0.3));
@@ -181,11 +187,11 @@ TEST_CASE("feed: a live feed that stalls mid-stream is noticed, polled over, and
   FakeAzuraCast& az = st.az;
   FakeController& ctl = st.ctl;
   REQUIRE(wait_until([&] { return error_says(ctl, "no data for 2s"); }));
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "polling"; }));
+  REQUIRE(wait_until([&] { return trigger(ctl).state == TriggerState::polling; }));
   az.play(kSongB);  // while the live feed is stalled, polling brings the new song
   REQUIRE(wait_until([&] { return songs(ctl, "Eple", "azuracast-rest") >= 1; }));
   az.set_live_mode(Mode::normal);
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));
+  REQUIRE(wait_until([&] { return trigger(ctl).state == TriggerState::live; }));
   CHECK(trigger(ctl).reconnects >= 1);
   CHECK(only_songs(ctl));
 }
@@ -195,13 +201,13 @@ TEST_CASE("feed: stop() returns promptly while the live feed and a REST call bot
   FeedOptions opts = fast(st.az);
   opts.io_timeout = 5;  // long waits: only stop can cut them short
   st.follow(opts);
-  REQUIRE(wait_until([&] { return trigger(st.ctl).state == "live"; }));  // connected, now stalled
+  REQUIRE(wait_until([&] { return trigger(st.ctl).state == TriggerState::live; }));  // connected, now stalled
   st.az.set_rest_mode(Mode::stall);
   const auto t0 = std::chrono::steady_clock::now();
   st.feed->stop();
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK_MESSAGE(took < 1.0, "stop took " << took << " s");
-  CHECK(trigger(st.ctl).state == "off");
+  CHECK(trigger(st.ctl).state == TriggerState::off);
 }
 
 TEST_CASE("feed: dropped connections are retried with backoff, the last error kept") {
@@ -224,10 +230,10 @@ TEST_CASE("feed: garbage on the live feed or from REST is an error in status, ne
   // One last_error for both channels: each error comes back (REST is polled, the feed retried).
   REQUIRE(wait_until([&] { return error_says(ctl, "REST") && error_says(ctl, "invalid JSON"); }));
   REQUIRE(wait_until([&] { return error_says(ctl, "live feed: invalid JSON at offset 0"); }));
-  CHECK(trigger(ctl).state == "reconnecting");  // live feed down and REST failing
+  CHECK(trigger(ctl).state == TriggerState::reconnecting);  // live feed down and REST failing
   CHECK(ctl.calls_copy().empty());
   az.set_rest_mode(Mode::normal);  // REST recovers: polling takes over
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "polling" && songs(ctl, "One More Time") >= 1; }));
+  REQUIRE(wait_until([&] { return trigger(ctl).state == TriggerState::polling && songs(ctl, "One More Time") >= 1; }));
   CHECK(only_songs(ctl));
 }
 
@@ -247,7 +253,7 @@ TEST_CASE("feed: an unknown station is a 404 naming it — a 404 live endpoint i
   st.follow("nope");
   CHECK_MESSAGE(error_says(ctl, "404 Not Found (is 'nope' the station's shortcode?)"), trigger(ctl).last_error);
   CHECK(trigger(ctl).last_error.find("/api/nowplaying/nope") != std::string::npos);
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));  // subscribed; nothing ever comes
+  REQUIRE(wait_until([&] { return trigger(ctl).state == TriggerState::live; }));  // subscribed; nothing ever comes
   CHECK(ctl.calls_copy().empty());
   st.feed.reset();
   az.set_live_mode(Mode::not_found);  // an AzuraCast without the live feed
@@ -256,7 +262,7 @@ TEST_CASE("feed: an unknown station is a 404 naming it — a 404 live endpoint i
   const int polls = az.rest_calls();
   az.play(kSongB);
   REQUIRE(wait_until([&] { return songs(ctl, "Eple", "azuracast-rest") == 1 && az.rest_calls() > polls; }));
-  CHECK(trigger(ctl).state == "polling");
+  CHECK(trigger(ctl).state == TriggerState::polling);
 }
 
 TEST_CASE("feed: credentials in the AzuraCast URL never reach status or errors") {
@@ -287,7 +293,7 @@ TEST_CASE("feed: after a pipeline restart the REST API is asked again") {
   st.follow();
   FakeAzuraCast& az = st.az;
   FakeController& ctl = st.ctl;
-  REQUIRE(wait_until([&] { return trigger(ctl).state == "live"; }));
+  REQUIRE(wait_until([&] { return trigger(ctl).state == TriggerState::live; }));
   CHECK(az.rest_calls() == 1);
   {
     std::lock_guard lk(ctl.mu);
@@ -306,7 +312,7 @@ TEST_CASE("feed: a REST answer older than the song on air is not handed over") {
     st.ctl.snapshot.track.played_at = 1764040215 + 600;
   }
   st.follow();
-  REQUIRE(wait_until([&] { return trigger(st.ctl).state == "live"; }));
+  REQUIRE(wait_until([&] { return trigger(st.ctl).state == TriggerState::live; }));
   CHECK(st.az.rest_calls() == 1);                                     // REST was asked and answered...
   CHECK(songs(st.ctl, "One More Time", "azuracast-rest") == 0);       // ...and its stale song not handed over
   {  // a restart asks REST again: still stale, still not handed over

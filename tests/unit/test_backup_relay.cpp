@@ -109,12 +109,12 @@ struct Replica {
     base.engine.loop = "a.mp4";
     const Shard shard{index, 2};
     auto launch = [this](const std::string& role) {
-      return [this, role](const StreamSpec& s) -> Result<StreamRuntime> {
+      return [this, role](const StreamSpec& s) -> Result<std::shared_ptr<Stream>> {
         std::lock_guard lk(mu);
         auto ctl = std::make_shared<FakeController>();
         ctl->snapshot.stream = s.id;
         fakes[role + "/" + s.id] = ctl;
-        return StreamRuntime{StreamHandle::fixed(s.id, ctl), nullptr, {}};
+        return std::make_shared<Stream>(s.id, ctl);
       };
     };
     streams = std::make_unique<Streams>(

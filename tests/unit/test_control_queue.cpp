@@ -63,11 +63,11 @@ TEST_CASE("control.d: 50 commands written within 100 ms all run, in name order, 
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(100));
   REQUIRE(wait_for([&] { return queued_files(q) == 0 && ctl.calls_copy().size() >= 50; }, 10));
   // A few more polls: nothing runs again.
-  const size_t acks_before = ctl.acks.size();
+  const size_t acks_before = fp.commands().count();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   fp.stop();
   CHECK(ctl.calls_copy() == expected);
-  CHECK(ctl.acks.size() == acks_before);
+  CHECK(fp.commands().count() == acks_before);
   fp.poll_once();
   auto doc = status_doc(dir);
   REQUIRE(doc.IsObject());
@@ -93,18 +93,18 @@ TEST_CASE("control.d: garbage is acknowledged as an error and never run, and tem
   std::ofstream(q + "/4-half.json.tmp") << R"({"command":"stop")";  // a writer mid-write
   std::ofstream(q + "/.5-hidden.json") << R"({"command":"stop"})";
   fp.poll_once();  // not JSON: maybe mid-write, so it and everything after it waits one poll
-  CHECK(ctl.acks.empty());
+  CHECK(fp.commands().count() == 0);
   CHECK(ctl.calls_copy().empty());
   fp.poll_once();  // now judged: an error; then the rest in name order
   fp.poll_once();
   CHECK(ctl.calls_copy() == std::vector<std::string>{"restart"});
-  REQUIRE(ctl.acks.size() == 3);
-  CHECK(ctl.acks[0].id == "1-garbage");
-  CHECK(ctl.acks[0].result.rfind("error: invalid JSON", 0) == 0);
-  CHECK(ctl.acks[1].id == "2-unknown");
-  CHECK(ctl.acks[1].result.find("unknown command 'explode'") != std::string::npos);
-  CHECK(ctl.acks[2].id == "3-ok");
-  CHECK(ctl.acks[2].result == "ok");
+  REQUIRE(fp.commands().count() == 3);
+  CHECK(fp.commands().recent()[0].id == "1-garbage");
+  CHECK(fp.commands().recent()[0].result.rfind("error: invalid JSON", 0) == 0);
+  CHECK(fp.commands().recent()[1].id == "2-unknown");
+  CHECK(fp.commands().recent()[1].result.find("unknown command 'explode'") != std::string::npos);
+  CHECK(fp.commands().recent()[2].id == "3-ok");
+  CHECK(fp.commands().recent()[2].result == "ok");
   CHECK(queued_files(q) == 0);
   CHECK(fs::exists(q + "/4-half.json.tmp"));  // never read, never removed
   CHECK(fs::exists(q + "/.5-hidden.json"));
@@ -142,10 +142,10 @@ TEST_CASE("control.d at start-up: a file newer than the last acknowledged one ru
   fp.poll_once();
   fp.poll_once();
   CHECK(ctl.calls_copy() == std::vector<std::string>{"switch:b"});
-  REQUIRE(ctl.acks.size() == 2);
-  CHECK(ctl.acks[0].id == "050-leftover");
-  CHECK(ctl.acks[0].result.find("older than the last acknowledged command") != std::string::npos);
-  CHECK(ctl.acks[1].id == "new");
+  REQUIRE(fp.commands().count() == 2);
+  CHECK(fp.commands().recent()[0].id == "050-leftover");
+  CHECK(fp.commands().recent()[0].result.find("older than the last acknowledged command") != std::string::npos);
+  CHECK(fp.commands().recent()[1].id == "new");
   CHECK(queued_files(q) == 0);
   fp.stop();
   fs::remove_all(dir);

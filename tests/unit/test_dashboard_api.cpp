@@ -132,8 +132,8 @@ TEST_CASE("loop thumbnails: unknown names 404, path tricks are refused, nothing 
 
 TEST_CASE("recent events: GET /api/v1/events/recent and \"log\" events in the SSE stream") {
   Api a(assets());
-  a.ctl.event_log.add("start", "stream started on loop 'sunset.mp4'");
-  a.ctl.event_log.add("switch", "loop 'ocean.mp4' on air (api)");
+  a.ctl.event_log.add(EventKind::start, "stream started on loop 'sunset.mp4'");
+  a.ctl.event_log.add(EventKind::switched, "loop 'ocean.mp4' on air (api)");
   auto r = a.client->Get("/api/v1/events/recent");
   REQUIRE(r);
   rapidjson::Document d;
@@ -154,7 +154,7 @@ TEST_CASE("recent events: GET /api/v1/events/recent and \"log\" events in the SS
     stream.append(data, n);
     const auto at = stream.find(marker);
     if (at != std::string::npos && !added) {
-      a.ctl.event_log.add("error", "output lost");
+      a.ctl.event_log.add(EventKind::error, "output lost");
       added = true;
     }
     if (std::chrono::steady_clock::now() > until) return false;

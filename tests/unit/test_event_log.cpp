@@ -12,13 +12,13 @@ using namespace loopcast;
 TEST_CASE("the event ring keeps the last N events, oldest first, and readers ask for what is new") {
   EventLog log(50);
   CHECK(log.recent().empty());
-  for (int i = 1; i <= 120; ++i) log.add(i % 2 ? "switch" : "error", "event " + std::to_string(i));
+  for (int i = 1; i <= 120; ++i) log.add(i % 2 ? EventKind::switched : EventKind::error, "event " + std::to_string(i));
   const auto all = log.recent();
   REQUIRE(all.size() == 50);
   CHECK(all.front().seq == 71);
   CHECK(all.front().text == "event 71");
   CHECK(all.back().seq == 120);
-  CHECK(all.back().kind == "error");
+  CHECK(all.back().kind == EventKind::error);
   CHECK(all.back().at.size() == 20);  // 2026-01-01T00:00:00Z
   CHECK(log.last_seq() == 120);
   const auto fresh = log.recent(110);
@@ -28,8 +28,8 @@ TEST_CASE("the event ring keeps the last N events, oldest first, and readers ask
   CHECK(log.recent(5).size() == 50);  // fell out of the ring: a reader gets what is left
 
   EventLog one(0);  // a capacity of 0 would lose everything: it keeps one
-  one.add("start", "a");
-  one.add("stop", "b");
+  one.add(EventKind::start, "a");
+  one.add(EventKind::stop, "b");
   REQUIRE(one.recent().size() == 1);
   CHECK(one.recent()[0].text == "b");
 }
@@ -37,7 +37,7 @@ TEST_CASE("the event ring keeps the last N events, oldest first, and readers ask
 TEST_CASE("events are redacted and render as a JSON array") {
   register_secret("k3y-abcd-efgh-ijkl");
   EventLog log;
-  log.add("error", "output rtmp://a.example/live2/k3y-abcd-efgh-ijkl: \"Broken pipe\"");
+  log.add(EventKind::error, "output rtmp://a.example/live2/k3y-abcd-efgh-ijkl: \"Broken pipe\"");
   const std::string json = events_to_json(log.recent());
   CHECK(json.find("k3y-abcd") == std::string::npos);
   rapidjson::Document d;
@@ -85,7 +85,7 @@ TEST_CASE("the feed watcher reports an output's reconnect and return, and a stat
 
   const auto ev = log.recent();
   REQUIRE(ev.size() == 4);
-  CHECK(ev[0].kind == "reconnect");
+  CHECK(ev[0].kind == EventKind::reconnect);
   CHECK(ev[0].text == "output rtmp://127.0.0.1/live/**** reconnecting: Connection refused");
   CHECK(ev[1].text == "output rtmp://127.0.0.1/live/**** live again (reconnect 1)");
   CHECK(ev[2].text == "station http://127.0.0.1/radio.mp3 lost: End of file; retrying");

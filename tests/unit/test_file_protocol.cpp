@@ -110,10 +110,10 @@ TEST_CASE("garbage control files are reported once and never executed") {
     fp.poll_once();  // first sight of an unparsable file: maybe mid-write, wait
     fp.poll_once();  // unchanged: now it is reported
     fp.poll_once();  // and only once
-    REQUIRE(!ctl.acks.empty());
-    CHECK(ctl.acks.back().result.find(why) != std::string::npos);
+    REQUIRE(fp.commands().count() > 0);
+    CHECK(fp.commands().recent().back().result.find(why) != std::string::npos);
   }
-  CHECK(ctl.acks.size() == bad.size());
+  CHECK(fp.commands().count() == bad.size());
   CHECK(ctl.calls_copy().empty());
   fp.stop();
   fs::remove_all(dir);
@@ -150,7 +150,7 @@ TEST_CASE("1000 random control files: no crash, nothing executed that was not va
     REQUIRE(calls.size() <= before + 1);  // once at most, however often it is polled
     if (calls.size() == before) continue;  // same command as the previous file (by id or content)
     ++executed;
-    const std::string want = parsed->command == "switch" ? "switch:" + parsed->loop : parsed->command;
+    const std::string want = parsed->command == CommandKind::switch_loop ? "switch:" + parsed->loop : to_string(parsed->command);
     CHECK(calls.back() == want);  // exactly the command the file holds
   }
   CHECK(valid >= 100);
@@ -207,7 +207,7 @@ TEST_CASE("status.json: the AzuraCast feed is one more key, 'trigger', after all
   REQUIRE(off.size() > tail.size());
   CHECK(off.substr(off.size() - tail.size()) == tail);  // appended: every key before it is as it was
   CHECK(off.find(R"("trigger")") == off.size() - tail.size() + 1);  // and only there
-  s.trigger = TriggerStatus{"azuracast", "https://radio.example", "loopcast_fm", "polling", "2026-11-26T04:00:00Z",
+  s.trigger = TriggerStatus{"azuracast", "https://radio.example", "loopcast_fm", TriggerState::polling, "2026-11-26T04:00:00Z",
                             "live feed: the server closed the stream", 12, 3};
   rapidjson::Document d;
   d.Parse(status_to_json(s).c_str());

@@ -197,7 +197,7 @@ TEST_CASE("metrics show the AzuraCast feed only when one is configured") {
   StatusSnapshot s;
   CHECK(render_metrics(s).find("loopcast_trigger") == std::string::npos);
   s.trigger.source = "azuracast";
-  s.trigger.state = "polling";
+  s.trigger.state = TriggerState::polling;
   s.trigger.updates = 7;
   s.trigger.reconnects = 2;
   const std::string m = render_metrics(s);

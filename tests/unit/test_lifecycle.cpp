@@ -19,10 +19,10 @@ TEST_CASE("lifecycle: the moves of a start, a stop and a failed start, with thei
   REQUIRE(life.to(S::starting));  // a retry
   const auto ev = events.recent();
   REQUIRE(ev.size() == 3);
-  CHECK(ev[0].kind == "start");
+  CHECK(ev[0].kind == EventKind::start);
   CHECK(ev[0].text == "stream started on loop 'a.mp4'");
-  CHECK(ev[1].kind == "stop");
-  CHECK(ev[2].kind == "error");
+  CHECK(ev[1].kind == EventKind::stop);
+  CHECK(ev[2].kind == EventKind::error);
 }
 
 TEST_CASE("lifecycle: an illegal move is refused, names both states and changes nothing") {

@@ -64,6 +64,7 @@ TEST_CASE("status.json on a full tmpfs: last good file kept, one log line, repor
   FakeController ctl;
   ctl.snapshot.track.title = std::string(20000, 'a');
   FileProtocol fp(ctl, dir, 3600);
+  ctl.attach(&fp);
   REQUIRE(fp.start());
   const std::string good = read_text(dir + "/status.json");
   REQUIRE(good.find(std::string(20000, 'a')) != std::string::npos);

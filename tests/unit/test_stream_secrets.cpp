@@ -21,9 +21,9 @@ Streams::Options options(const std::string& doc_text) {
   REQUIRE(doc);
   AppConfig base;
   base.engine.loop = "a.mp4";
-  return Streams::Options{base, *doc, "", nullptr, [](const StreamSpec& s) -> Result<StreamRuntime> {
+  return Streams::Options{base, *doc, "", nullptr, [](const StreamSpec& s) -> Result<std::shared_ptr<Stream>> {
                             if (s.id == "broken") return Error{"cannot open the loop", Errc::unavailable};
-                            return StreamRuntime{StreamHandle::fixed(s.id, std::make_shared<FakeController>()), nullptr, {}};
+                            return std::make_shared<Stream>(s.id, std::make_shared<FakeController>());
                           }};
 }
 }  // namespace

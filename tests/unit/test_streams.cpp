@@ -24,6 +24,20 @@ AppConfig base_config() {
   return c;
 }
 
+// A part beside a stream that logs its closing ("companions ID"): the feed and files of a real one.
+struct LoggedPart final : loopcast::StreamPart {
+  LoggedPart(std::mutex& mu, std::vector<std::string>& log, std::string id) : mu(mu), log(log), id(std::move(id)) {}
+  void into(StatusSnapshot&) const override {}
+  void close() override {
+    std::lock_guard lk(mu);
+    log.push_back("companions " + id);
+  }
+  Closes closes() const override { return Closes::before_pipeline; }
+  std::mutex& mu;
+  std::vector<std::string>& log;
+  std::string id;
+};
+
 // A launcher that keeps every controller it made and logs launches and stops in order.
 struct Launcher {
   std::mutex mu;
@@ -33,7 +47,7 @@ struct Launcher {
   std::string fail_output;  // launching anything with this output fails
 
   Streams::Launch fn() {
-    return [this](const StreamSpec& s) -> Result<StreamRuntime> {
+    return [this](const StreamSpec& s) -> Result<std::shared_ptr<Stream>> {
       std::lock_guard lk(mu);
       if (s.id == fail_id || (!fail_output.empty() && s.cfg.engine.outputs.at(0) == fail_output))
         return Error{"cannot open the loop", Errc::unavailable};
@@ -42,12 +56,10 @@ struct Launcher {
       ctl->snapshot.loop = s.cfg.engine.loop;
       made.push_back(ctl);
       log.push_back("launch " + s.id + " " + s.cfg.engine.outputs.at(0));
-      // The stop of the stream is seen in its controller's calls; remember whose it is.
-      auto stops = std::shared_ptr<void>(nullptr, [this, id = s.id](void*) {
-        std::lock_guard lk2(mu);
-        log.push_back("companions " + id);
-      });
-      return StreamRuntime{StreamHandle::fixed(s.id, ctl), stops, {}};
+      // The stop of the stream is seen in its controller's calls; its parts' closing here.
+      auto stream = std::make_shared<Stream>(s.id, ctl);
+      stream->add(std::make_shared<LoggedPart>(mu, log, s.id));
+      return stream;
     };
   }
 };

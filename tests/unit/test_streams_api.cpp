@@ -38,13 +38,13 @@ struct ChannelsApi {
                                                            for (const auto& o : c.engine.outputs)
                                                              if (o.rfind("rtmp", 0) == 0) register_secret(o.substr(o.rfind('/') + 1));
                                                          },
-                                                         [this](const StreamSpec& s) -> Result<StreamRuntime> {
+                                                         [this](const StreamSpec& s) -> Result<std::shared_ptr<Stream>> {
                                                            std::lock_guard lk(mu);
                                                            auto ctl = std::make_shared<FakeController>();
                                                            ctl->snapshot.state = StreamState::running;
                                                            ctl->snapshot.loop = s.id + ".mp4";
                                                            fakes[s.id] = ctl;
-                                                           return StreamRuntime{StreamHandle::fixed(s.id, ctl), nullptr, {}};
+                                                           return std::make_shared<Stream>(s.id, ctl);
                                                          }});
     REQUIRE(streams->load());
     ControlConfig cfg;
@@ -184,7 +184,7 @@ TEST_CASE("every per-stream metric carries stream=id") {
 
 TEST_CASE("each channel has its own event stream: its status and events only — 404 for an unknown id — deleting the channel ends it") {
   ChannelsApi a;
-  a.fake("talk")->event_log.add("switch", "loop 'talk-night.mp4' on air (api)");
+  a.fake("talk")->event_log.add(EventKind::switched, "loop 'talk-night.mp4' on air (api)");
   auto first_event = [&](const std::string& path) {
     std::string got;
     httplib::Client c("127.0.0.1", a.server->port());

@@ -136,6 +136,7 @@ TEST_CASE("the AzuraCast feed over https: refused without the CA (no song), foll
     PolicyScope system_cas(TlsPolicy{});
     FakeController ctl;
     AzuraCastFeed feed(ctl, opts);
+    ctl.attach(&feed);
     feed.start();
     CHECK(wait_until([&] { return !ctl.status().trigger.last_error.empty(); }, 10));
     // The operator reads why: the certificate, not a bare "Input/output error".
@@ -144,15 +145,16 @@ TEST_CASE("the AzuraCast feed over https: refused without the CA (no song), foll
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a few retries of both channels
     CHECK(songs(ctl) == 0);
     CHECK(az.rest_calls() == 0);  // nothing reached the station behind the proxy
-    CHECK(ctl.status().trigger.state != "live");
+    CHECK(ctl.status().trigger.state != TriggerState::live);
     feed.stop();
   }
   {
     PolicyScope private_ca(TlsPolicy{true, certs.ca()});
     FakeController ctl;
     AzuraCastFeed feed(ctl, opts);
+    ctl.attach(&feed);
     feed.start();
-    CHECK_MESSAGE(wait_until([&] { return songs(ctl) >= 1 && ctl.status().trigger.state == "live"; }, 10), ctl.status().trigger.last_error);
+    CHECK_MESSAGE(wait_until([&] { return songs(ctl) >= 1 && ctl.status().trigger.state == TriggerState::live; }, 10), ctl.status().trigger.last_error);
     feed.stop();
   }
 }

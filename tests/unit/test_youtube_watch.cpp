@@ -43,6 +43,7 @@ TEST_CASE("youtube watch: shows the stream, its health and the live broadcast wi
   FakeYouTube yt(kKey);
   FakeController ctl;
   YouTubeWatch w(ctl, options(yt));
+  ctl.attach(&w);
   w.start();
   REQUIRE_MESSAGE(wait_for([&] { return yt_status(ctl).state == "ok" && yt_status(ctl).viewers == 42; }, 5), yt_status(ctl).last_error);
   YouTubeStatus s = yt_status(ctl);
@@ -69,6 +70,7 @@ TEST_CASE("youtube watch: YouTube ends the broadcast → a new one is inserted, 
   FakeYouTube yt(kKey);
   FakeController ctl;
   YouTubeWatch w(ctl, options(yt));
+  ctl.attach(&w);
   w.start();
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "ok"; }, 5));
   yt.end_broadcast("B1");
@@ -102,6 +104,7 @@ TEST_CASE("youtube watch: a broadcast that is ready waits for an active ingest b
   yt.set_stream_status("inactive");
   FakeController ctl;
   YouTubeWatch w(ctl, options(yt));
+  ctl.attach(&w);
   w.start();
   REQUIRE(wait_for([&] { return yt.calls("liveBroadcasts.bind") == 1; }, 5));
   REQUIRE(wait_for([&] { return yt_status(ctl).last_error.find("waits for the ingest") != std::string::npos; }, 3));
@@ -116,6 +119,7 @@ TEST_CASE("youtube watch: quota exhausted → state quota_exhausted, no more cal
   FakeYouTube yt(kKey);
   FakeController ctl;
   YouTubeWatch w(ctl, options(yt));
+  ctl.attach(&w);
   w.start();
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "ok"; }, 5));
   yt.set_garbage(2);
@@ -135,6 +139,7 @@ TEST_CASE("youtube watch: a refresh token that is refused is an error state, and
   yt.set_refresh_refused(true);
   FakeController ctl;
   YouTubeWatch w(ctl, options(yt));
+  ctl.attach(&w);
   w.start();
   REQUIRE(wait_for([&] { return yt_status(ctl).state == "error"; }, 5));
   const YouTubeStatus s = yt_status(ctl);
@@ -154,6 +159,7 @@ TEST_CASE("youtube watch: the title follows the song, rate-limited, and skips wh
   o.cfg.song_title = true;
   o.cfg.song_interval = 1;
   YouTubeWatch w(ctl, o);
+  ctl.attach(&w);
   w.start();
   REQUIRE(wait_for([&] { return yt_status(ctl).title_updates == 1; }, 5));
   CHECK(yt.broadcasts().at("B1").title == "Radio Test \u2013 24/7 \u2013 Air \u2013 Sexy Boy");
@@ -178,6 +184,7 @@ TEST_CASE("youtube watch: the title follows the song, rate-limited, and skips wh
   o2.cfg.quota = 200;  // a recovery's 150 + this poll's units + 50 > 200, at any hour
   o2.cfg.poll = 30;
   YouTubeWatch w2(ctl2, o2);
+  ctl2.attach(&w2);
   w2.start();
   REQUIRE(wait_for([&] { return yt_status(ctl2).skipped_updates == 1; }, 5));
   CHECK(small.calls("liveBroadcasts.update") == 0);
@@ -197,7 +204,9 @@ TEST_CASE("youtube watch: two streams of one OAuth client count against one budg
   FakeYouTube yt(kKey);
   FakeController one, two;
   YouTubeWatch w1(one, options(yt));
+  one.attach(&w1);
   YouTubeWatch w2(two, options(yt));
+  two.attach(&w2);
   w1.start();
   w2.start();
   REQUIRE(wait_for([&] { return yt_status(one).state == "ok" && yt_status(two).state == "ok" && yt.api_calls() >= 6; }, 5));
