@@ -72,8 +72,8 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
     np.is_online = on->value.GetBool();
   }
   if (auto live = doc.FindMember("live"); live != doc.MemberEnd() && live->value.IsObject()) {
-    if (auto l = live->value.FindMember("is_live"); l != live->value.MemberEnd() && l->value.IsBool()) np.live = l->value.GetBool();
-    if (Status s = get_string(live->value, "streamer_name", "live", np.streamer); !s) return Error{s.error(), Errc::invalid};
+    if (auto l = live->value.FindMember("is_live"); l != live->value.MemberEnd() && l->value.IsBool()) np.track.live = l->value.GetBool();
+    if (Status s = get_string(live->value, "streamer_name", "live", np.track.streamer); !s) return Error{s.error(), Errc::invalid};
   }
   auto npit = doc.FindMember("now_playing");
   if (npit == doc.MemberEnd() || !npit->value.IsObject()) return invalid("now_playing is missing or not an object");
@@ -107,7 +107,7 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (Status s = get_string(cur, "playlist", "now_playing", t.playlist); !s) return Error{s.error(), Errc::invalid};
   if (t.text.empty() && !(t.artist.empty() && t.title.empty())) t.text = t.artist.empty() ? t.title : t.artist + " - " + t.title;
   if (t.artist.empty() && t.title.empty() && !t.text.empty()) split_station_text(t);
-  for (std::string* f : {&t.song_id, &t.artist, &t.title, &t.text, &t.album, &t.playlist, &np.station, &np.streamer}) clean_field(*f, kMaxField);
+  for (std::string* f : {&t.song_id, &t.artist, &t.title, &t.text, &t.album, &t.playlist, &np.station, &t.streamer}) clean_field(*f, kMaxField);
   clean_field(t.art, kMaxUrl);
   if (t.text.empty() && t.song_id.empty()) return invalid("now_playing.song has neither id nor text/artist/title");
   return np;

@@ -13,9 +13,7 @@ namespace loopcast {
 struct NowPlaying {
   std::string station;   // station.shortcode (or name when no shortcode)
   bool is_online = true;
-  bool live = false;     // live.is_live: a DJ is on air
-  std::string streamer;  // live.streamer_name
-  TrackInfo track;       // from now_playing.song (+ sh_id, played_at, playlist), source = "webhook"
+  TrackInfo track;       // from now_playing.song (+ sh_id, played_at, playlist, live), source = "webhook"
 };
 
 // Errc::invalid with a message naming the offending field for malformed JSON, a missing

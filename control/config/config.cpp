@@ -18,6 +18,8 @@
 #include "base/json_text.hpp"
 #include "base/redact.hpp"
 #include "base/url.hpp"
+#include "control/mapping/loop_ref.hpp"
+#include "control/mapping/track_map.hpp"
 #include "engine/video/yuv_color.hpp"
 
 namespace loopcast {
@@ -275,6 +277,9 @@ constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over 
 constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
 constexpr const char* background =
     "loop|art: art = the song's cover (blurred, full frame) with the sharp cover and its text; no art = the loop";
+constexpr const char* live_loop =
+    "loop NAME (in the loops dir) or @live (the song's cover with 'Live: DJ') while AzuraCast says a DJ is live; "
+    "the mapping resumes when they leave";
 constexpr const char* video_mode = "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)";
 constexpr const char* https_cert =
     "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP";
@@ -375,6 +380,7 @@ const std::vector<Key>& keys() {
       {"azuracast", custom(Kind::str, set_azuracast), "AzuraCast base URL: follow its now-playing feed (needs --station)", "off"},
       {"station", custom(Kind::str, set_station), "AzuraCast station shortcode for --azuracast", "none"},
       {"icy_switch", flag(&C::icy_switch, true), "switch loops on in-band ICY StreamTitle changes", "off"},
+      {"live_loop", text(&C::live_loop), help::live_loop, "none: the mapping goes on"},
       {"watchdog", number(&C::watchdog_timeout, at_least(0, ">= 0")), "restart when no packet for N s, 0 = off", "30"},
       {"autostart", boolean(&C::autostart), "start streaming at launch", "true"},
       {"no_autostart", flag(&C::autostart, false), "wait for a start command", "off: autostart"},
@@ -683,6 +689,10 @@ Status validate(const AppConfig& cfg) {
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
   }
   const auto& c = cfg.control;
+  if (c.live_loop == kLiveScene && e.video_mode == VideoMode::splice)
+    return invalid("live_loop @live: the live scene is composed on every frame; use video_mode encode or auto, or a loop name");
+  if (!c.live_loop.empty() && c.live_loop != kLiveScene)
+    if (auto p = resolve_loop_name(c.loops_dir, c.live_loop); !p) return invalid(fmt::format("live_loop: {}", p.error()));
   if (c.azuracast_url.empty() != c.station.empty()) return invalid("azuracast and station go together: give both or neither");
   if (c.https_cert.empty() != c.https_key.empty()) return invalid("https_cert and https_key go together: give both or neither");
   // Both must be PEM files this process can read; whether they make a pair, OpenSSL says when the

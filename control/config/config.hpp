@@ -43,6 +43,7 @@ struct ControlConfig {
   std::string mapping_file;                // track → loop rules (JSON); empty = default loop only
   double switch_delay = 0.0;               // seconds between a webhook and the picture change
   bool icy_switch = false;                 // switch on in-band ICY StreamTitle changes
+  std::string live_loop;                   // shown while a DJ is live (AzuraCast live.is_live): a loop name or "@live"
   std::string azuracast_url;               // AzuraCast base URL to follow (REST + live feed); empty = off
   std::string station;                     // its station shortcode
   double watchdog_timeout = 30.0;          // restart the pipeline when no packet for this long; 0 = off

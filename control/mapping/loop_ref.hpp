@@ -10,6 +10,8 @@ namespace loopcast {
 
 // The mapping's name for the cover-art scene ("loop": "@art"): not a file, composed per song.
 inline constexpr std::string_view kArtScene = "@art";
+// --live-loop's name for the live-DJ scene: the song's cover with "Live: STREAMER" as its text.
+inline constexpr std::string_view kLiveScene = "@live";
 
 class LoopRef {
  public:

@@ -5,6 +5,8 @@
 namespace loopcast {
 
 bool same_song(const TrackInfo& a, const TrackInfo& b) {
+  // A DJ going on or off air changes the picture even where the song data stays the same.
+  if (a.live != b.live || a.streamer != b.streamer) return false;
   if (a.sh_id && b.sh_id) return a.sh_id == b.sh_id;
   if (!a.song_id.empty() && !b.song_id.empty()) return a.song_id == b.song_id;
   return station_text(a) == station_text(b);

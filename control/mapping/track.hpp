@@ -45,6 +45,8 @@ struct TrackInfo {
   int64_t played_at = 0;  // unix seconds when the song started on the station; 0 = unknown
   TrackSource source = TrackSource::none;
   double heard_in = 0;    // ICY: seconds until listeners hear the audio the title belongs to
+  bool live = false;      // AzuraCast live.is_live: a DJ is on air (--live-loop takes the picture)
+  std::string streamer;   // live.streamer_name
 };
 
 // The station's text for the song: its own, or "Artist - Title" built as stations write it (a

@@ -10,8 +10,19 @@
 
 namespace loopcast {
 
+namespace {
+// The live loop's file (validated with the config, so a name that no longer resolves is kept as
+// written and refused like any missing loop at its switch).
+std::string live_loop_path(const ControlConfig& c) {
+  if (c.live_loop.empty() || c.live_loop == kLiveScene) return c.live_loop;
+  auto path = resolve_loop_name(c.loops_dir, c.live_loop);
+  return path ? *path : c.live_loop;
+}
+}  // namespace
+
 SongSwitches::SongSwitches(const AppConfig& cfg)
     : default_(LoopRef::parse(cfg.engine.loop)),
+      live_loop_(live_loop_path(cfg.control)),
       loops_dir_(cfg.control.loops_dir),
       mapping_file_(cfg.control.mapping_file),
       art_background_(cfg.engine.background == Background::art),
@@ -31,7 +42,8 @@ std::optional<SwitchRequest> SongSwitches::song(const TrackInfo& track) {
   // Time rules hold at the moment the switch goes on air.
   const auto at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
                   std::chrono::seconds(static_cast<int64_t>(delay));
-  SwitchRequest r{scene_for(LoopRef::parse(map->resolve(track, at)), track), track, delay};
+  const bool live = track.live && !live_loop_.empty();
+  SwitchRequest r{live ? live_for(track) : scene_for(LoopRef::parse(map->resolve(track, at)), track), track, delay};
   log::info("control", "track ({}): {} → loop '{}' in {:.1f}s", to_string(track.source), display_text(track),
             r.loop.kind() == LoopRef::Kind::scene ? fmt::format("{} {}", kArtScene, redact_url(r.loop.location())) : r.loop.shown(),
             delay);
@@ -64,6 +76,14 @@ LoopRef SongSwitches::scene_for(LoopRef loop, const TrackInfo& track) const {
   if (art_background_ && loop == default_) loop = LoopRef::parse(kArtScene);
   if (loop.kind() != LoopRef::Kind::art) return loop;
   return track.art.empty() ? default_ : LoopRef::scene(track.art, display_text(track));
+}
+
+// "@live" is the song's cover with the DJ's name; without a cover there is nothing to compose and
+// the default loop shows (as for "@art").
+LoopRef SongSwitches::live_for(const TrackInfo& track) const {
+  if (live_loop_ != kLiveScene) return LoopRef::parse(live_loop_);
+  if (track.art.empty()) return default_;
+  return LoopRef::scene(track.art, track.streamer.empty() ? std::string("Live") : "Live: " + track.streamer);
 }
 
 Result<std::shared_ptr<const TrackMap>> SongSwitches::reload(const TimeZone& zone) {

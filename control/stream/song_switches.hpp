@@ -1,5 +1,6 @@
 // What a song asks of the picture: the mapping's loop for it (time rules holding when it is heard),
-// the cover-art scene composed where the rule or --background says so, and when the change is due.
+// the cover-art scene composed where the rule or --background says so, the live loop while a DJ
+// is on air (--live-loop; the mapping resumes after), and when the change is due.
 // Owns the mapping and the song on air; decides, and leaves acting (queueing the switch) to the
 // supervisor. Internally locked.
 #pragma once
@@ -43,8 +44,10 @@ class SongSwitches {
 
  private:
   LoopRef scene_for(LoopRef loop, const TrackInfo& track) const;
+  LoopRef live_for(const TrackInfo& track) const;  // --live-loop while a DJ is live
 
   const LoopRef default_;  // the configured loop, parsed once
+  const std::string live_loop_;  // --live-loop resolved to its file, or "@live"; "" = off
   const std::string loops_dir_, mapping_file_;
   const bool art_background_;  // --background art: the default loop is the song's cover scene
   const double switch_delay_;

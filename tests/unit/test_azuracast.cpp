@@ -24,7 +24,7 @@ TEST_CASE("a full AzuraCast NowPlaying webhook body is parsed") {
   REQUIRE_MESSAGE(np, (np ? "" : np.error()));
   CHECK(np->station == "loopcast_fm");
   CHECK(np->is_online);
-  CHECK_FALSE(np->live);
+  CHECK_FALSE(np->track.live);
   const TrackInfo& t = np->track;
   CHECK(t.song_id == "9f33bbc912c19603e51be8e0987d076b");
   CHECK(t.artist == "Daft Punk");
@@ -45,8 +45,9 @@ TEST_CASE("custom fields, UTF-8 and live DJ state") {
   CHECK(b->track.custom_fields.at("loop") == "b");
   auto live = parse_nowplaying(read_fixture("azuracast_live_dj.json"));
   REQUIRE(live);
-  CHECK(live->live);
-  CHECK(live->streamer == "DJ Night");
+  CHECK(live->track.live);
+  CHECK(live->track.streamer == "DJ Night");
+  CHECK_FALSE(b->track.live);
   CHECK(live->track.title == "D.A.N.C.E.");
 }
 

@@ -127,6 +127,8 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
   expect([](AppConfig& c) { c.engine.overlay.art = true, c.engine.overlay.art_size = 400; }, "overlay_art_size 400: must be 16..360");
   expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.overlay.enabled = true; }, "video_mode splice");
   expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.crossfade = 0.5; }, "video_mode splice");
+  expect([](AppConfig& c) { c.control.live_loop = "no-such-loop"; }, "live_loop: ");
+  expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.control.live_loop = "@live"; }, "live_loop @live");
   AppConfig drawing_auto = base();  // auto simply encodes when something draws
   drawing_auto.engine.video_mode = VideoMode::automatic, drawing_auto.engine.crossfade = 0.5;
   CHECK(validate(drawing_auto));

@@ -126,3 +126,56 @@ TEST_CASE("song switches: under --background art a song with a cover gets its sc
   REQUIRE(r);
   CHECK(r->loop == LoopRef::parse("/loops/day.mp4"));
 }
+
+TEST_CASE("song switches: --live-loop while a DJ is live, the mapping again when they leave, even on the same song") {
+  Dir d;
+  std::ofstream(d.path / "dj.mp4") << "x";
+  AppConfig cfg = d.mapped();
+  cfg.control.live_loop = "dj";
+  SongSwitches songs(cfg);
+  REQUIRE(songs.reload(TimeZone{}));
+  TrackInfo t = song("Air", "Alpha");
+  t.sh_id = 7;
+  t.live = true;
+  t.streamer = "DJ Night";
+  auto r = songs.song(t);
+  REQUIRE(r);
+  CHECK(r->loop.name() == "dj.mp4");  // not the mapping's air.mp4
+  CHECK_FALSE(songs.song(t));         // still live, same song: a repeat
+  t.live = false;                     // the DJ leaves; AzuraCast names the same play
+  r = songs.song(t);
+  REQUIRE(r);
+  CHECK(r->loop.name() == "air.mp4");
+
+  TrackInfo other = t;
+  other.streamer = "DJ Day";  // a new DJ takes over the same play: a change too
+  CHECK_FALSE(same_song(t, other));
+
+  AppConfig off = d.mapped();  // without --live-loop a live payload is a song like any other
+  SongSwitches plain(off);
+  REQUIRE(plain.reload(TimeZone{}));
+  TrackInfo live = song("Air", "Alpha");
+  live.live = true;
+  CHECK(plain.song(live)->loop.name() == "air.mp4");
+}
+
+TEST_CASE("song switches: --live-loop @live is the cover with the DJ's name, the default loop without a cover") {
+  AppConfig cfg;
+  cfg.engine.loop = "/loops/day.mp4";
+  cfg.control.live_loop = "@live";
+  SongSwitches songs(cfg);
+  TrackInfo t = song("Air", "Alpha");
+  t.live = true;
+  t.streamer = "DJ Night";
+  t.art = "http://127.0.0.1/dj.jpg";
+  auto r = songs.song(t);
+  REQUIRE(r);
+  CHECK(r->loop.kind() == LoopRef::Kind::scene);
+  CHECK(r->loop.location() == "http://127.0.0.1/dj.jpg");
+  CHECK(r->loop.text() == "Live: DJ Night");
+  TrackInfo bare = song("Blur", "Beetlebum");
+  bare.live = true;
+  r = songs.song(bare);
+  REQUIRE(r);
+  CHECK(r->loop == LoopRef::parse("/loops/day.mp4"));
+}
