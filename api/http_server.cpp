@@ -13,6 +13,7 @@ extern "C" {
 #include "api/cluster_router.hpp"
 #include "api/dashboard_page.hpp"
 #include "api/event_stream.hpp"
+#include "api/hls_files.hpp"
 #include "api/http/front_door.hpp"
 #include "api/http/route_runner.hpp"
 #include "api/http/tls_context.hpp"
@@ -214,6 +215,7 @@ void HttpServer::routes() {
         [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
         *events_, StreamsView{cluster_, backups_, router_.get(), relay_.get()});
   dashboard_routes();
+  add_hls_routes(*svr_, [this](const std::string& id) { return streams_ ? hls_dir_for(*streams_, id) : std::string(); });
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const char* msg = res.status == 404 ? "not found" : res.status == 413 ? "request body too large (max 1 MiB)" : res.status == 405 ? "method not allowed" : "request failed";
