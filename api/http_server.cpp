@@ -17,6 +17,8 @@ extern "C" {
 #include "api/http/route_runner.hpp"
 #include "api/http/tls_context.hpp"
 #include "api/http_reply.hpp"
+#include "api/loop_routes.hpp"
+#include "api/mapping_routes.hpp"
 #include "api/metrics.hpp"
 #include "api/stream_routes.hpp"
 #include "api/track_request.hpp"
@@ -88,8 +90,14 @@ Status HttpServer::start() {
     if (!tls) return Error{"HTTPS: " + tls.error(), tls.code()};
     tls_ = *tls;
   }
+  // Loop uploads (api/loop_routes.hpp) go to a file in the loops directory as they arrive, never
+  // into memory; renamed into place once probed.
+  FrontLimits limits = limits_;
+  limits.framing.spool_prefix = kLoopUploadPrefix;
+  limits.framing.max_spooled_body_bytes = kMaxLoopUpload;
+  limits.spool_dir = cfg_.loops_dir;
   front_ = std::make_unique<FrontDoor>(
-      limits_, [this](Inbound& in) { return svr_->serve(in); }, tls_);
+      limits, [this](Inbound& in) { return svr_->serve(in); }, tls_);
   auto port = front_->listen(cfg_.http_bind, cfg_.http_port);
   if (!port)
     return Error{fmt::format("HTTP API: cannot listen on {}:{} (address in use or not available)", cfg_.http_bind, cfg_.http_port), Errc::unavailable};
@@ -348,41 +356,9 @@ void HttpServer::dashboard_routes() {
     res.set_header("Cache-Control", "no-store");
     res.set_content(**jpeg, "image/jpeg");
   });
-  svr_->Get("/api/v1/loops", [this](const httplib::Request&, httplib::Response& res) {
-    const std::string on_air = ctl_.status().loop;
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.StartObject();
-    w.Key("loops");
-    w.StartArray();
-    for (const auto& l : loops_->list()) {
-      w.StartObject();
-      w.Key("name");
-      w.String(l.name.c_str());
-      w.Key("duration");
-      w.Double(l.duration);
-      w.Key("size");
-      w.Uint64(l.size);
-      w.Key("on_air");
-      w.Bool(l.path == on_air);
-      w.Key("thumbnail");
-      w.String(("/api/v1/loops/" + httplib::encode_uri_component(l.name) + "/thumb.jpg").c_str());
-      if (!l.error.empty()) {
-        w.Key("error");
-        w.String(l.error.c_str());
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    res.set_content(sb.GetString(), "application/json");
-  });
-  svr_->Get(R"(/api/v1/loops/([^/]+)/thumb\.jpg)", [this](const httplib::Request& req, httplib::Response& res) {
-    auto jpeg = loops_->thumbnail(req.matches[1].str());
-    if (!jpeg) return reply_error(res, http_code(jpeg.code()), jpeg.error());
-    res.set_header("Cache-Control", "max-age=60");
-    res.set_content(**jpeg, "image/jpeg");
-  });
+  auto authorized = [this](const httplib::Request& req, httplib::Response& res) { return this->authorized(req, res); };
+  add_loop_routes(*svr_, LoopRoutesEnv{*loops_, cfg_.loops_dir, cfg_.mapping_file, authorized, [this] { return all_status(); }});
+  add_mapping_routes(*svr_, MappingRoutesEnv{ctl_, cfg_.loops_dir, cfg_.mapping_file, authorized});
   svr_->Get("/api/v1/events/recent", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(fmt::format("{{\"events\":{}}}", events_to_json(ctl_.recent_events(0))), "application/json");
   });

@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <string>
 
 #include "api/http/request_framing.hpp"
 
@@ -24,6 +25,9 @@ struct FrontLimits {
   size_t workers = 64;                             // threads running routes (only complete requests)
   size_t queued_requests = 512;                    // complete requests waiting for one; beyond: 503
   FramingLimits framing;
+  // Where spooled bodies (framing.spool_prefix) are written: the filesystem of their destination,
+  // so the route renames the file into place instead of copying it.
+  std::string spool_dir;
 };
 
 // Raises the soft RLIMIT_NOFILE to the hard one (the streams and the API share it) and caps the
