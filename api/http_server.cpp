@@ -96,6 +96,15 @@ Status HttpServer::start() {
   limits.framing.spool_prefix = kLoopUploadPrefix;
   limits.framing.max_spooled_body_bytes = kMaxLoopUpload;
   limits.spool_dir = cfg_.loops_dir;
+  limits.admit_spool = [this](std::string_view head) -> std::pair<int, std::string> {
+    if (!cfg_.api_token.empty() && !same_secret(header_value(head, "authorization"), "Bearer " + cfg_.api_token))
+      return {401, "missing or wrong bearer token"};
+    // The request line starts with kLoopUploadPrefix ("PUT /api/v1/loops/"): the name follows, up to a space or a query.
+    const std::string_view rest = head.substr(std::string_view(kLoopUploadPrefix).size());
+    const std::string name = httplib::decode_path_component(std::string(rest.substr(0, rest.find_first_of(" ?"))));
+    if (Status st = check_loop_upload_name(name); !st) return {400, st.error()};
+    return {0, ""};
+  };
   front_ = std::make_unique<FrontDoor>(
       limits, [this](Inbound& in) { return svr_->serve(in); }, tls_);
   auto port = front_->listen(cfg_.http_bind, cfg_.http_port);

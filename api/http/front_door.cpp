@@ -20,6 +20,7 @@
 #include "api/http/tls_context.hpp"
 #include "api/http/transport.hpp"
 #include "api/worker_pool.hpp"
+#include "base/json_text.hpp"
 #include "base/log.hpp"
 
 namespace loopcast {
@@ -32,7 +33,7 @@ constexpr auto kSweepEvery = std::chrono::milliseconds(200);
 constexpr size_t kKeptWorkers = 2;
 
 std::string reply(int status, const char* reason, const std::string& message) {
-  const std::string body = fmt::format("{{\"error\":\"{}\"}}", message);
+  const std::string body = "{\"error\":" + json_quote(message) + "}";
   return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status,
                      reason, body.size(), body);
 }
@@ -41,6 +42,8 @@ const char* reason_of(int status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
     case 411:
       return "Length Required";
     case 413:
@@ -402,6 +405,14 @@ void FrontDoor::frame(Conn& c) {
 }
 
 void FrontDoor::start_spool(Conn& c, size_t header_bytes, uint64_t body_bytes) {
+  if (limits_.admit_spool) {
+    const auto [status, why] = limits_.admit_spool(std::string_view(c.in).substr(0, header_bytes));
+    if (status != 0) {
+      c.in.clear();
+      queue_reply(c, Outbound{reply(status, reason_of(status), why), true});
+      return;
+    }
+  }
   auto spool = std::make_shared<SpooledBody>();
   std::string path = limits_.spool_dir + "/.upload-XXXXXX";  // hidden: no loop listing shows a partial upload
   const int fd = ::mkostemp(path.data(), O_CLOEXEC);

@@ -79,6 +79,18 @@ FramedRequest frame_request(std::string_view in, const FramingLimits& limits) {
   return r;
 }
 
+std::string header_value(std::string_view head, std::string_view name) {
+  for (size_t at = head.find("\r\n"); at != std::string_view::npos && at + 2 < head.size();) {
+    const size_t eol = head.find("\r\n", at + 2);
+    if (eol == std::string_view::npos || eol == at + 2) break;
+    const std::string_view line = head.substr(at + 2, eol - at - 2);
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos && same_name(line.substr(0, colon), name)) return std::string(trim(line.substr(colon + 1)));
+    at = eol;
+  }
+  return "";
+}
+
 std::string head_without_body(std::string_view head) {
   std::string out;
   size_t at = 0;

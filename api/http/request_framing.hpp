@@ -39,5 +39,7 @@ FramedRequest frame_request(std::string_view in, const FramingLimits& limits);
 // A spooled request's head as its route sees it: every Content-Length line replaced by one
 // "Content-Length: 0" (the body is in a file, RouteRunner::spooled_body()).
 std::string head_without_body(std::string_view head);
+// The value of header `name` (any case) in a request head, trimmed; "" when absent.
+std::string header_value(std::string_view head, std::string_view name);
 
 }  // namespace loopcast

@@ -109,10 +109,16 @@ TEST_CASE("console loops API: upload is probed and listed, garbage and oversize 
     CHECK_MESSAGE(r->status == 400, name, " ", r->body);
     CHECK_MESSAGE(has(r->body, "loop name"), r->body);
   }
-  // A path that climbs out never reaches the route: httplib resolves the dots first, and no route is there.
   auto climb = cli.Put("/api/v1/loops/..%2F..%2Fetc%2Fpasswd.mp4", kAuth, video, "video/mp4");
   REQUIRE(climb);
-  CHECK(climb->status == 404);
+  CHECK(climb->status == 400);
+  // Refused from the head alone, before the body is sent (none is): no token, or a bad name.
+  const auto unauthorized = raw_request(c.port, "PUT /api/v1/loops/x.mp4 HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+  CHECK(unauthorized.status == 401);
+  const auto bad_name = raw_request(c.port, "PUT /api/v1/loops/%2E%2E%2Fx.mp4 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-console\r\n"
+                                            "Content-Length: 100000\r\n\r\n");
+  CHECK(bad_name.status == 400);
+  CHECK_MESSAGE(has(bad_name.body, "loop name '../x.mp4'"), bad_name.body);
   CHECK(spool_leftovers(c.loops) == 0);
   CHECK_FALSE(fs::exists(c.dir + "/etc"));
 

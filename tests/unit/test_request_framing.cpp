@@ -93,4 +93,9 @@ TEST_CASE("framing: an upload is spooled under its own size limit, and its route
   CHECK_FALSE(frame_request("GET /api/v1/loops/a.mp4 HTTP/1.1\r\n\r\n", spool).spooled);
   CHECK(head_without_body("PUT /x HTTP/1.1\r\nHost: h\r\ncontent-length: 9\r\nX: y\r\n\r\n") ==
         "PUT /x HTTP/1.1\r\nHost: h\r\nX: y\r\nContent-Length: 0\r\n\r\n");
+  const std::string head = "PUT /x HTTP/1.1\r\nHost: h\r\nauthorization:  Bearer t \r\n\r\n";
+  CHECK(header_value(head, "Authorization") == "Bearer t");
+  CHECK(header_value(head, "host") == "h");
+  CHECK(header_value(head, "Cookie").empty());
+  CHECK(header_value("GET / HTTP/1.1\r\n\r\n", "host").empty());
 }
