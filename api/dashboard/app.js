@@ -49,7 +49,8 @@ signedIn(!!sessionStorage.getItem('loopcast-token'));
 async function call(method, path, body, type = 'application/json') {
   const h = {'Content-Type': type};
   if (token()) h['Authorization'] = 'Bearer ' + token();
-  const r = await fetch(path, {method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)});
+  const sent = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const r = await fetch(path, {method, headers: h, body: sent});
   const j = await r.json().catch(() => ({}));
   if (r.status === 401) askToken(j.error && 'Refused: ' + j.error + '. Sign in with the API token.');
   return {ok: r.ok, status: r.status, body: j};
@@ -269,7 +270,8 @@ async function loadSchedule() {
     li.textContent = new Date(c.at).toLocaleString() + ' — ' + c.what.replace('loop:', 'loop ');
     return li;
   }));
-  if (!j.changes.length) $('changes').replaceChildren(Object.assign(document.createElement('li'), {textContent: 'no change in the next 7 days'}));
+  if (!j.changes.length)
+    $('changes').replaceChildren(Object.assign(document.createElement('li'), {textContent: 'no change in the next 7 days'}));
 }
 loadSchedule(); setInterval(loadSchedule, 60000);
 
