@@ -13,10 +13,13 @@ extern "C" {
 #include "api/cluster_router.hpp"
 #include "api/dashboard_page.hpp"
 #include "api/event_stream.hpp"
+#include "api/hls_files.hpp"
 #include "api/http/front_door.hpp"
 #include "api/http/route_runner.hpp"
 #include "api/http/tls_context.hpp"
 #include "api/http_reply.hpp"
+#include "api/loop_routes.hpp"
+#include "api/mapping_routes.hpp"
 #include "api/metrics.hpp"
 #include "api/stream_routes.hpp"
 #include "api/track_request.hpp"
@@ -88,8 +91,23 @@ Status HttpServer::start() {
     if (!tls) return Error{"HTTPS: " + tls.error(), tls.code()};
     tls_ = *tls;
   }
+  // Loop uploads (api/loop_routes.hpp) go to a file in the loops directory as they arrive, never
+  // into memory; renamed into place once probed.
+  FrontLimits limits = limits_;
+  limits.framing.spool_prefix = kLoopUploadPrefix;
+  limits.framing.max_spooled_body_bytes = kMaxLoopUpload;
+  limits.spool_dir = cfg_.loops_dir;
+  limits.admit_spool = [this](std::string_view head) -> std::pair<int, std::string> {
+    if (!cfg_.api_token.empty() && !same_secret(header_value(head, "authorization"), "Bearer " + cfg_.api_token))
+      return {401, "missing or wrong bearer token"};
+    // The request line starts with kLoopUploadPrefix ("PUT /api/v1/loops/"): the name follows, up to a space or a query.
+    const std::string_view rest = head.substr(std::string_view(kLoopUploadPrefix).size());
+    const std::string name = httplib::decode_path_component(std::string(rest.substr(0, rest.find_first_of(" ?"))));
+    if (Status st = check_loop_upload_name(name); !st) return {400, st.error()};
+    return {0, ""};
+  };
   front_ = std::make_unique<FrontDoor>(
-      limits_, [this](Inbound& in) { return svr_->serve(in); }, tls_);
+      limits, [this](Inbound& in) { return svr_->serve(in); }, tls_);
   auto port = front_->listen(cfg_.http_bind, cfg_.http_port);
   if (!port)
     return Error{fmt::format("HTTP API: cannot listen on {}:{} (address in use or not available)", cfg_.http_bind, cfg_.http_port), Errc::unavailable};
@@ -214,6 +232,7 @@ void HttpServer::routes() {
         [this](const httplib::Request& req, httplib::Response& res, const std::string& id) { return stream_authorized(req, res, id); },
         *events_, StreamsView{cluster_, backups_, router_.get(), relay_.get()});
   dashboard_routes();
+  add_hls_routes(*svr_, [this](const std::string& id) { return streams_ ? hls_dir_for(*streams_, id) : std::string(); });
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const char* msg = res.status == 404 ? "not found" : res.status == 413 ? "request body too large (max 1 MiB)" : res.status == 405 ? "method not allowed" : "request failed";
@@ -348,41 +367,9 @@ void HttpServer::dashboard_routes() {
     res.set_header("Cache-Control", "no-store");
     res.set_content(**jpeg, "image/jpeg");
   });
-  svr_->Get("/api/v1/loops", [this](const httplib::Request&, httplib::Response& res) {
-    const std::string on_air = ctl_.status().loop;
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.StartObject();
-    w.Key("loops");
-    w.StartArray();
-    for (const auto& l : loops_->list()) {
-      w.StartObject();
-      w.Key("name");
-      w.String(l.name.c_str());
-      w.Key("duration");
-      w.Double(l.duration);
-      w.Key("size");
-      w.Uint64(l.size);
-      w.Key("on_air");
-      w.Bool(l.path == on_air);
-      w.Key("thumbnail");
-      w.String(("/api/v1/loops/" + httplib::encode_uri_component(l.name) + "/thumb.jpg").c_str());
-      if (!l.error.empty()) {
-        w.Key("error");
-        w.String(l.error.c_str());
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    res.set_content(sb.GetString(), "application/json");
-  });
-  svr_->Get(R"(/api/v1/loops/([^/]+)/thumb\.jpg)", [this](const httplib::Request& req, httplib::Response& res) {
-    auto jpeg = loops_->thumbnail(req.matches[1].str());
-    if (!jpeg) return reply_error(res, http_code(jpeg.code()), jpeg.error());
-    res.set_header("Cache-Control", "max-age=60");
-    res.set_content(**jpeg, "image/jpeg");
-  });
+  auto authorized = [this](const httplib::Request& req, httplib::Response& res) { return this->authorized(req, res); };
+  add_loop_routes(*svr_, LoopRoutesEnv{*loops_, cfg_.loops_dir, cfg_.mapping_file, authorized, [this] { return all_status(); }});
+  add_mapping_routes(*svr_, MappingRoutesEnv{ctl_, cfg_.loops_dir, cfg_.mapping_file, authorized});
   svr_->Get("/api/v1/events/recent", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(fmt::format("{{\"events\":{}}}", events_to_json(ctl_.recent_events(0))), "application/json");
   });

@@ -2,8 +2,8 @@
 # Install what loopcast needs on Debian 12 (as root, or with sudo). Usage: install-deps.sh [run|test]
 #   run  (default): compiler, CMake, ccache, FFmpeg dev libs, libebur128, RapidJSON, fmt, doctest, OpenSSL (the
 #                   API's HTTPS; cpp-httplib is vendored) — enough to build and run loopcast;
-#   test: also the test rig (nginx + RTMP module, icecast2, stunnel, the ffmpeg CLI as a fixture
-#         tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
+#   test: also the test rig (nginx + RTMP module, icecast2, stunnel, srt-tools' srt-live-transmit as the
+#         SRT ingest, the ffmpeg CLI as a fixture tool), clang (thread-safety check, fuzzer), chromium + playwright-core (dashboard test),
 #         kubernetes-models (the Kubernetes manifests' schema check),
 #         debootstrap + systemd-nspawn (scripts/package_check.sh: the .deb in a clean Debian 12 root).
 # LOOPCAST_DEPS=build (the Docker build stage) is the same as `run`.
@@ -19,7 +19,7 @@ BUILD=(build-essential cmake pkg-config ca-certificates ccache
   rapidjson-dev libfmt-dev doctest-dev libsystemd-dev libssl-dev)
 RIG=()
 [ "$WHAT" = test ] && RIG=(nginx libnginx-mod-rtmp icecast2 ffmpeg curl procps time git clang libclang-rt-14-dev chromium
-  stunnel4 openssl stress-ng debootstrap systemd-container)
+  stunnel4 openssl srt-tools stress-ng debootstrap systemd-container)
 # Node.js for the dashboard test: Debian's nodejs + npm, unless a Node.js with npm is already there
 # (NodeSource's nodejs ships npm itself and Conflicts: npm, so asking for Debian's npm breaks apt).
 [ "$WHAT" = test ] && ! command -v npm >/dev/null && RIG+=(nodejs npm)

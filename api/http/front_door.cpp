@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "api/http/tls_context.hpp"
 #include "api/http/transport.hpp"
 #include "api/worker_pool.hpp"
+#include "base/json_text.hpp"
 #include "base/log.hpp"
 
 namespace loopcast {
@@ -31,7 +33,7 @@ constexpr auto kSweepEvery = std::chrono::milliseconds(200);
 constexpr size_t kKeptWorkers = 2;
 
 std::string reply(int status, const char* reason, const std::string& message) {
-  const std::string body = fmt::format("{{\"error\":\"{}\"}}", message);
+  const std::string body = "{\"error\":" + json_quote(message) + "}";
   return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status,
                      reason, body.size(), body);
 }
@@ -40,10 +42,14 @@ const char* reason_of(int status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
     case 411:
       return "Length Required";
     case 413:
       return "Payload Too Large";
+    case 500:
+      return "Internal Server Error";
     case 431:
       return "Request Header Fields Too Large";
     default:
@@ -77,7 +83,22 @@ size_t kernel_unsent(int fd) {
   int n = 0;
   return ::ioctl(fd, SIOCOUTQ, &n) == 0 && n > 0 ? static_cast<size_t>(n) : 0;
 }
+// All of `data` to a local file (a short write is continued; EINTR retried).
+bool write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
 }  // namespace
+
+SpooledBody::~SpooledBody() {
+  if (!kept && !path.empty()) ::unlink(path.c_str());
+}
 
 struct FrontDoor::Conn {
   enum class State { reading, serving, events };
@@ -97,9 +118,16 @@ struct FrontDoor::Conn {
   bool response_unsent = false;  // a response is in `out`: its end restarts the deadline
   bool close_when_sent = false, peer_gone = false;
   std::function<void(bool)> released;  // an event stream's end
+  bool read_capped = false;            // the last read_some() stopped at its cap, not at EAGAIN
+  // A spooled request (FramingLimits::spool_prefix) being received: its head, and its body's file.
+  std::string spool_head;
+  uint64_t spool_expected = 0;
+  int spool_fd = -1;
+  std::shared_ptr<SpooledBody> spool;  // dropped (the file removed) if the client leaves mid-body
   ~Conn() {
     io.reset();  // the TLS session goes before its socket
     if (fd >= 0) ::close(fd);
+    if (spool_fd >= 0) ::close(spool_fd);
   }
 };
 
@@ -305,8 +333,12 @@ void FrontDoor::service(uint64_t id) {
 }
 
 bool FrontDoor::pump(Conn& c) {
-  if (!read_some(c)) c.peer_gone = true;
-  frame(c);
+  // Edge-triggered: a read stopped at the cap is not announced again, so a body being spooled
+  // (drained to its file by frame()) is read on until the kernel has nothing more.
+  do {
+    if (!read_some(c)) c.peer_gone = true;
+    frame(c);
+  } while (c.spool_fd >= 0 && c.read_capped && !c.peer_gone && c.in.empty());
   if (!flush(c)) return false;
   if (c.state == Conn::State::reading && c.out.empty() && !c.in.empty()) {  // a pipelined request waited for the last response
     frame(c);
@@ -323,17 +355,20 @@ bool FrontDoor::read_some(Conn& c) {
   if (c.state == Conn::State::serving && c.in.size() >= limits_.framing.max_header_bytes) return true;
   const size_t most = limits_.framing.max_header_bytes + limits_.framing.max_body_bytes + 4096;
   char buf[16384];
+  c.read_capped = false;
   while (c.in.size() < most) {
     const ssize_t n = c.io->read(buf, sizeof buf);
     if (n < 0) return false;
     if (n == 0) return true;
     if (c.state != Conn::State::events) c.in.append(buf, static_cast<size_t>(n));  // a listener has nothing to say
   }
+  c.read_capped = true;
   return true;
 }
 
 void FrontDoor::frame(Conn& c) {
   while (c.state == Conn::State::reading && !c.close_when_sent && !c.in.empty()) {
+    if (c.spool_fd >= 0) return spool_some(c);  // the rest of c.in is that body
     FramedRequest f = frame_request(c.in, limits_.framing);
     if (f.state == Framing::refused) {
       c.in.clear();
@@ -353,6 +388,10 @@ void FrontDoor::frame(Conn& c) {
       const auto body_time = std::chrono::milliseconds(1000 * f.body_bytes / std::max<size_t>(1, limits_.min_body_rate));
       c.body_deadline = Clock::now() + limits_.header_timeout + body_time;
     }
+    if (f.spooled) {
+      if (c.out_at < c.out.size()) return;  // as below: one response at a time
+      return start_spool(c, f.header_bytes, f.body_bytes);
+    }
     if (f.state == Framing::incomplete) {
       if (c.want_continue && !c.continue_sent) {
         c.out += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -365,10 +404,68 @@ void FrontDoor::frame(Conn& c) {
   }
 }
 
+void FrontDoor::start_spool(Conn& c, size_t header_bytes, uint64_t body_bytes) {
+  if (limits_.admit_spool) {
+    const auto [status, why] = limits_.admit_spool(std::string_view(c.in).substr(0, header_bytes));
+    if (status != 0) {
+      c.in.clear();
+      queue_reply(c, Outbound{reply(status, reason_of(status), why), true});
+      return;
+    }
+  }
+  auto spool = std::make_shared<SpooledBody>();
+  std::string path = limits_.spool_dir + "/.upload-XXXXXX";  // hidden: no loop listing shows a partial upload
+  const int fd = ::mkostemp(path.data(), O_CLOEXEC);
+  if (fd < 0) {
+    const std::string why = fmt::format("cannot store the upload in {}: {}", limits_.spool_dir, std::strerror(errno));
+    log::warn("http", "{}", why);
+    c.in.clear();
+    queue_reply(c, Outbound{reply(500, reason_of(500), why), true});
+    return;
+  }
+  spool->path = path;
+  c.spool = std::move(spool);
+  c.spool_fd = fd;
+  c.spool_head = c.in.substr(0, header_bytes);
+  c.in.erase(0, header_bytes);
+  c.spool_expected = body_bytes;
+  if (c.want_continue && !c.continue_sent) {
+    c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+    c.continue_sent = true;
+  }
+  spool_some(c);
+}
+
+void FrontDoor::spool_some(Conn& c) {
+  // Disk writes on this thread: a local file takes them into the page cache at memory speed, and
+  // a body arrives no faster than the network (one upload at a time is what the console sends).
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(c.in.size(), c.spool_expected - c.spool->bytes));
+  if (n > 0 && !write_all(c.spool_fd, c.in.data(), n)) {
+    const std::string why = fmt::format("cannot store the upload in {}: {}", limits_.spool_dir, std::strerror(errno));
+    log::warn("http", "{}", why);
+    ::close(c.spool_fd);
+    c.spool_fd = -1;
+    c.spool.reset();
+    c.in.clear();
+    queue_reply(c, Outbound{reply(500, reason_of(500), why), true});
+    return;
+  }
+  c.spool->bytes += n;
+  c.in.erase(0, n);
+  if (c.spool->bytes < c.spool_expected) return;
+  ::close(c.spool_fd);
+  c.spool_fd = -1;
+  c.in.insert(0, head_without_body(c.spool_head));  // what dispatch() hands on: the head, then any pipelined bytes
+  const size_t head = c.in.find("\r\n\r\n") + 4;
+  c.spool_head.clear();
+  dispatch(c, head);
+}
+
 void FrontDoor::dispatch(Conn& c, size_t bytes) {
   auto in = std::make_shared<Inbound>();
   in->conn = c.id;
   in->bytes = c.in.substr(0, bytes);
+  in->spooled = std::move(c.spool);
   c.in.erase(0, bytes);
   in->remote_addr = c.addr;
   in->remote_port = c.port;

@@ -24,10 +24,24 @@ namespace loopcast {
 class TlsContext;
 class WorkerPool;
 
+// A request body the front door wrote to a file (FramingLimits::spool_prefix) as it arrived, so a
+// 2 GiB upload costs a file, never memory. Removed when the last holder lets it go, unless its
+// route kept it (renamed it into place).
+struct SpooledBody {
+  std::string path;
+  uint64_t bytes = 0;  // written so far; the whole body once the request is dispatched
+  bool kept = false;
+  SpooledBody() = default;
+  SpooledBody(const SpooledBody&) = delete;
+  SpooledBody& operator=(const SpooledBody&) = delete;
+  ~SpooledBody();
+};
+
 // A complete request, for a worker.
 struct Inbound {
   uint64_t conn = 0;  // the connection's id (for an event stream to push to)
-  std::string bytes;  // request line, headers, body: exactly one request
+  std::string bytes;  // request line, headers, body: exactly one request (a spooled one: its head only)
+  std::shared_ptr<SpooledBody> spooled;  // set: the body is in this file, `bytes` says Content-Length: 0
   std::string remote_addr, local_addr;
   int remote_port = 0, local_port = 0;
 };
@@ -81,6 +95,8 @@ class FrontDoor {
   bool pump(Conn& c);         // false: the connection is over
   bool read_some(Conn& c);
   void frame(Conn& c);
+  void start_spool(Conn& c, size_t header_bytes, uint64_t body_bytes);
+  void spool_some(Conn& c);  // c.in's bytes to the file; the request goes to a worker once whole
   void dispatch(Conn& c, size_t bytes);
   bool flush(Conn& c);
   void queue_reply(Conn& c, Outbound out);

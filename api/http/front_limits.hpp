@@ -4,6 +4,10 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <string_view>
+#include <utility>
+#include <string>
 
 #include "api/http/request_framing.hpp"
 
@@ -24,6 +28,13 @@ struct FrontLimits {
   size_t workers = 64;                             // threads running routes (only complete requests)
   size_t queued_requests = 512;                    // complete requests waiting for one; beyond: 503
   FramingLimits framing;
+  // Where spooled bodies (framing.spool_prefix) are written: the filesystem of their destination,
+  // so the route renames the file into place instead of copying it.
+  std::string spool_dir;
+  // Asked with a spooled request's head before its body is read: {0, ""} lets it in; else the
+  // status and message it is refused with at once (401 without the token, 400 for a bad name),
+  // so nobody writes gigabytes to the disk only to be told no.
+  std::function<std::pair<int, std::string>(std::string_view head)> admit_spool;
 };
 
 // Raises the soft RLIMIT_NOFILE to the hard one (the streams and the API share it) and caps the

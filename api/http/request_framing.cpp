@@ -48,6 +48,8 @@ FramedRequest frame_request(std::string_view in, const FramingLimits& limits) {
   const size_t line_end = in.find("\r\n");
   const std::string_view request_line = in.substr(0, line_end);
   r.http11 = request_line.size() >= 8 && request_line.substr(request_line.size() - 8) == "HTTP/1.1";
+  r.spooled = !limits.spool_prefix.empty() && request_line.rfind(limits.spool_prefix, 0) == 0;
+  const uint64_t max_body = r.spooled ? limits.max_spooled_body_bytes : limits.max_body_bytes;
   bool has_length = false;
   for (size_t at = line_end + 2; at < end + 2;) {
     const size_t eol = in.find("\r\n", at);
@@ -59,7 +61,8 @@ FramedRequest frame_request(std::string_view in, const FramingLimits& limits) {
         size_t n = 0;
         // Two different lengths are a smuggling attempt, a repeated equal one is harmless.
         if (!parse_length(value, n) || (has_length && n != r.body_bytes)) return refuse(400, "bad Content-Length");
-        if (n > limits.max_body_bytes) return refuse(413, "request body too large (max 1 MiB)");
+        if (n > max_body)
+          return refuse(413, r.spooled ? "upload too large (max_upload_bytes in GET /api/v1/loops)" : "request body too large (max 1 MiB)");
         has_length = true;
         r.body_bytes = n;
       } else if (same_name(name, "transfer-encoding")) {
@@ -74,6 +77,32 @@ FramedRequest frame_request(std::string_view in, const FramingLimits& limits) {
   }
   r.state = in.size() >= r.total_bytes() ? Framing::complete : Framing::incomplete;
   return r;
+}
+
+std::string header_value(std::string_view head, std::string_view name) {
+  for (size_t at = head.find("\r\n"); at != std::string_view::npos && at + 2 < head.size();) {
+    const size_t eol = head.find("\r\n", at + 2);
+    if (eol == std::string_view::npos || eol == at + 2) break;
+    const std::string_view line = head.substr(at + 2, eol - at - 2);
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos && same_name(line.substr(0, colon), name)) return std::string(trim(line.substr(colon + 1)));
+    at = eol;
+  }
+  return "";
+}
+
+std::string head_without_body(std::string_view head) {
+  std::string out;
+  size_t at = 0;
+  for (;;) {
+    const size_t eol = head.find("\r\n", at);
+    if (eol == std::string_view::npos || eol == at) break;  // the blank line ends the head
+    const std::string_view line = head.substr(at, eol - at);
+    const size_t colon = line.find(':');
+    if (at == 0 || colon == std::string_view::npos || !same_name(line.substr(0, colon), "content-length")) out.append(line).append("\r\n");
+    at = eol + 2;
+  }
+  return out + "Content-Length: 0\r\n\r\n";
 }
 
 }  // namespace loopcast

@@ -6,6 +6,7 @@ namespace loopcast {
 namespace {
 thread_local uint64_t t_connection = 0;
 thread_local std::optional<Outbound> t_adopted;
+thread_local SpooledBody* t_spooled = nullptr;
 
 // One request's bytes in, the response's bytes out.
 class MemoryStream final : public httplib::Stream {
@@ -50,6 +51,7 @@ bool says_close(const std::string& response) {
 RouteRunner::RouteRunner(int keep_alive_s) { set_keep_alive_timeout(keep_alive_s); }
 
 uint64_t RouteRunner::current_connection() { return t_connection; }
+SpooledBody* RouteRunner::spooled_body() { return t_spooled; }
 
 void RouteRunner::adopt_connection(std::string head, std::function<void()> adopted, std::function<void(bool)> released) {
   t_adopted = Outbound{std::move(head), false, std::move(adopted), std::move(released)};
@@ -60,9 +62,11 @@ Outbound RouteRunner::serve(Inbound& in) {
   MemoryStream strm(in, out.bytes);
   bool connection_closed = false;
   t_connection = in.conn;
+  t_spooled = in.spooled.get();
   t_adopted.reset();
   const bool ok = process_request(strm, in.remote_addr, in.remote_port, in.local_addr, in.local_port, false, connection_closed, nullptr);
   t_connection = 0;
+  t_spooled = nullptr;
   if (t_adopted) {
     out = std::move(*t_adopted);
     t_adopted.reset();

@@ -22,6 +22,9 @@ class RouteRunner : public httplib::Server {
   // handler: the response is `head` and then whatever is pushed to current_connection().
   static void adopt_connection(std::string head, std::function<void()> adopted, std::function<void(bool dropped)> released);
   static uint64_t current_connection();  // 0 outside serve()
+  // The body of the request being served when the front door spooled it to a file (null
+  // otherwise): a route that keeps the file renames it and sets `kept`; else it is removed.
+  static SpooledBody* spooled_body();
 };
 
 }  // namespace loopcast

@@ -20,6 +20,7 @@
 #include "base/url.hpp"
 #include "control/mapping/loop_ref.hpp"
 #include "control/mapping/track_map.hpp"
+#include "engine/output/output_kind.hpp"
 #include "engine/video/yuv_color.hpp"
 
 namespace loopcast {
@@ -271,7 +272,7 @@ constexpr const char* fit =
 constexpr const char* loudness_target =
     "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); "
     "-30..-5 or off. Loudness is measured and shown either way";
-constexpr const char* output = "rtmp(s):// URL or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
+constexpr const char* output = "rtmp(s):// or srt://host:port URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over the loop (encode mode)";
 constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
@@ -681,11 +682,10 @@ Status validate(const AppConfig& cfg) {
   if (!cfg.control.tls.ca_file.empty() && !std::ifstream(cfg.control.tls.ca_file).good())
     return invalid(fmt::format("ca_file '{}': cannot be read", cfg.control.tls.ca_file));
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
-  if (e.outputs.empty()) return invalid("no output: give --output (rtmp://, rtmps:// or a .flv file) or set LOOPCAST_STREAM_KEY");
+  if (e.outputs.empty())
+    return invalid("no output: give --output (rtmp://, rtmps://, srt://, hls:DIR or a .flv file) or set LOOPCAST_STREAM_KEY");
   for (const auto& o : e.outputs) {
-    const bool rtmp = o.rfind("rtmp://", 0) == 0 || o.rfind("rtmps://", 0) == 0;
-    const bool flv = o.find("://") == std::string::npos && o.size() > 4 && o.substr(o.size() - 4) == ".flv";
-    if (!rtmp && !flv) return invalid(fmt::format("output '{}': expected rtmp://, rtmps:// or a path ending in .flv", redact_url(o, true)));
+    if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
   }
   const auto& c = cfg.control;

@@ -1,6 +1,7 @@
 #include "engine/output/output.hpp"
 
 #include "engine/output/h264_nal.hpp"
+#include "engine/output/hls_dir.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +11,6 @@
 #include "base/log.hpp"
 #include "base/redact.hpp"
 #include "base/tls.hpp"
-#include "base/url.hpp"
 
 namespace loopcast {
 namespace {
@@ -24,7 +24,8 @@ Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, 
                BacklogLimits limits)
     : url_(std::move(url)),
       redacted_url_(redact_url(url_, true)),
-      is_file_(!is_network_url(url_)),
+      target_(parse_output(url_)),
+      is_network_(target_ && is_network(target_.value().kind)),
       streams_(streams),
       io_timeout_(cfg.io_timeout),
       backoff_(cfg.output_backoff),
@@ -53,8 +54,12 @@ Status Output::add_streams() {
 }
 
 Status Output::connect() {
+  if (!target_) return Error{target_.error(), Errc::invalid};
+  const OutputTarget& target = target_.value();
+  if (target.kind == OutputKind::hls_dir)
+    if (Status s = prepare_hls_dir(target.dir, redacted_url_); !s) return s;
   AVFormatContext* raw = nullptr;
-  int err = avformat_alloc_output_context2(&raw, nullptr, "flv", url_.c_str());
+  int err = avformat_alloc_output_context2(&raw, nullptr, muxer_name(target.kind), target.muxer_url.c_str());
   if (err < 0 || !raw) return Error{fmt::format("output '{}': {}", redacted_url_, av_error_string(err)), Errc::invalid};
   oc_.reset(raw);
   oc_->interrupt_callback = deadline_.callback();
@@ -62,33 +67,42 @@ Status Output::connect() {
     oc_.reset();
     return s;
   }
-  AVDictionary* opts = nullptr;
-  if (!is_file_) {
-    av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
-    apply_tls_policy(&opts);  // rtmps: the stream key goes only to a verified ingest
-  }
+  // The HLS muxer opens its playlist and segments itself (through oc_'s io_open and deadline).
+  if (!(oc_->oformat->flags & AVFMT_NOFILE))
+    if (Status s = open_io(); !s) return s;
+  AVDictionary* mux_opts = nullptr;
+  for (const auto& [key, value] : muxer_options(target)) av_dict_set(&mux_opts, key.c_str(), value.c_str(), 0);
   deadline_.arm(io_timeout_);
   take_libav_error();
-  err = avio_open2(&oc_->pb, url_.c_str(), AVIO_FLAG_WRITE, &oc_->interrupt_callback, &opts);
-  av_dict_free(&opts);
-  if (err < 0) {
-    const bool timed_out = deadline_.timed_out();
-    oc_.reset();
-    Errc code = is_file_ || err == AVERROR_PROTOCOL_NOT_FOUND || err == AVERROR(EINVAL) ? Errc::invalid : Errc::unavailable;
-    // libav's return code says "Input/output error" for a refused certificate: say what happened.
-    return Error{fmt::format("output '{}': {}", redacted_url_, timed_out ? "connect timed out" : describe_av_failure(err)), code};
-  }
-  AVDictionary* mux_opts = nullptr;
-  // A live ingest cannot seek back to patch duration/filesize into the header.
-  if (!is_file_) av_dict_set(&mux_opts, "flvflags", "no_duration_filesize", 0);
-  deadline_.arm(io_timeout_);
   err = avformat_write_header(oc_.get(), &mux_opts);
   av_dict_free(&mux_opts);
   if (err < 0) {
     disconnect(false);
-    return Error{fmt::format("output '{}': write header: {}", redacted_url_, av_error_string(err)), Errc::unavailable};
+    return Error{fmt::format("output '{}': write header: {}", redacted_url_, describe_av_failure(err)), Errc::unavailable};
   }
   return Status::ok();
+}
+
+Status Output::open_io() {
+  const OutputTarget& target = target_.value();
+  AVDictionary* opts = nullptr;
+  if (is_network_) av_dict_set_int(&opts, "rw_timeout", static_cast<int64_t>(io_timeout_ * 1e6), 0);
+  if (target.kind == OutputKind::rtmp) apply_tls_policy(&opts);  // rtmps: the stream key goes only to a verified ingest
+  for (const auto& [key, value] : protocol_options(target)) av_dict_set(&opts, key.c_str(), value.c_str(), 0);
+  deadline_.arm(io_timeout_);
+  take_libav_error();
+  int err = avio_open2(&oc_->pb, target.muxer_url.c_str(), AVIO_FLAG_WRITE, &oc_->interrupt_callback, &opts);
+  av_dict_free(&opts);
+  if (err >= 0) return Status::ok();
+  const bool timed_out = deadline_.timed_out();
+  oc_.reset();
+  Errc code = !is_network_ || err == AVERROR_PROTOCOL_NOT_FOUND || err == AVERROR(EINVAL) ? Errc::invalid : Errc::unavailable;
+  // libav's return code says "Input/output error" for a refused certificate, and for an SRT call
+  // nobody answered or the listener rejected: say what happened.
+  std::string why = timed_out ? "connect timed out" : describe_av_failure(err);
+  if (!timed_out && target.kind == OutputKind::srt && err == AVERROR(EIO))
+    why = "SRT call not answered or rejected (is the listener up on that port, with the same passphrase?)";
+  return Error{fmt::format("output '{}': {}", redacted_url_, why), code};
 }
 
 void Output::disconnect(bool trailer) {
@@ -275,6 +289,7 @@ Status Output::write(Track track, AVPacket* pkt) {
   pkt->dts -= off;
   pkt->stream_index = stream_index(track);
   av_packet_rescale_ts(pkt, enc_tb, oc_->streams[pkt->stream_index]->time_base);
+  const int size = pkt->size;  // the muxer takes the packet
   deadline_.arm(io_timeout_);
   int err = av_interleaved_write_frame(oc_.get(), pkt);
   if (err < 0)
@@ -283,7 +298,9 @@ Status Output::write(Track track, AVPacket* pkt) {
                  Errc::unavailable};
   MutexLock lk(mu_);
   ++st_.packets;
-  st_.bytes = bytes_before_ + (oc_->pb ? static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb))) : 0);
+  // A muxer that writes its own files (HLS) has no pb to ask: count what went into it.
+  if (oc_->pb) st_.bytes = bytes_before_ + static_cast<uint64_t>(std::max<int64_t>(0, avio_tell(oc_->pb)));
+  else st_.bytes += static_cast<uint64_t>(size);
   return Status::ok();
 }
 

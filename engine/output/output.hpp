@@ -1,4 +1,5 @@
-// One destination of the encoded stream (RTMP/RTMPS ingest or a local .flv file) with its own
+// One destination of the encoded stream (RTMP/RTMPS or SRT ingest, a local .flv file, a directory
+// of HLS segments: engine/output/output_kind.hpp says which muxer each gets) with its own
 // queue, thread and reconnect loop: a slow or dead ingest never stalls the encoders or the other
 // outputs. Every session starts on a video keyframe with timestamps rebased to zero, and with the
 // sound that belongs to that keyframe: the video encoder's delay means the audio for the keyframe's
@@ -16,6 +17,7 @@
 #include "base/av.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/output/backlog.hpp"
+#include "engine/output/output_kind.hpp"
 #include "base/interrupt.hpp"
 #include "engine/output/output_status.hpp"
 #include "engine/output/track.hpp"
@@ -53,6 +55,7 @@ class Output {
   };
 
   Status connect();
+  Status open_io();  // the muxer's AVIOContext (not for HLS, which opens its own files)
   Status add_streams();
   void disconnect(bool trailer);
   void run();
@@ -73,7 +76,8 @@ class Output {
 
   const std::string url_;
   const std::string redacted_url_;
-  const bool is_file_;
+  const Result<OutputTarget> target_;  // the muxer and its options; an error fails connect() as invalid
+  const bool is_network_;              // rtmp(s)/srt: rw_timeout, and a failed open is retried
   OutputStreams streams_;
   const double io_timeout_;
   const Backoff backoff_;

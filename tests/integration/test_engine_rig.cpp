@@ -104,7 +104,7 @@ TEST_CASE("bad input is a clean, explained, non-zero exit") {
     CHECK(lc.log().find("/nonexistent-dir/x.flv") != std::string::npos);
   }
   SUBCASE("bad output URL, key redacted") {
-    Loopcast lc({"--output", "srt://ingest.example/live/very-secret-key", "--http-port", "0"});
+    Loopcast lc({"--output", "udp://ingest.example/live/very-secret-key", "--http-port", "0"});
     CHECK(lc.wait(10) == 2);
     CHECK(lc.log().find("expected rtmp://") != std::string::npos);
     CHECK(lc.log().find("very-secret-key") == std::string::npos);

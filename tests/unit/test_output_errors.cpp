@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -47,6 +49,37 @@ TEST_CASE("an unwritable output file fails the start with the path in the messag
   REQUIRE_FALSE(p);
   CHECK(p.code() == Errc::invalid);
   CHECK(p.error().find("/nonexistent-dir/out.flv") != std::string::npos);
+}
+
+TEST_CASE("an hls: output whose directory is missing or not a directory fails the start, writing nothing") {
+  test::TempDir tmp("hls-bad-dir");
+  auto missing = Pipeline::create(small_config("hls:" + tmp.path + "/missing"));
+  REQUIRE_FALSE(missing);
+  CHECK(missing.code() == Errc::invalid);
+  CHECK(missing.error() == "output 'hls:" + tmp.path + "/missing': directory '" + tmp.path + "/missing' does not exist (create it first)");
+  CHECK_FALSE(std::filesystem::exists(tmp.path + "/missing"));
+  { std::ofstream(tmp.path + "/file") << "x"; }
+  auto file = Pipeline::create(small_config("hls:" + tmp.path + "/file"));
+  REQUIRE_FALSE(file);
+  CHECK(file.code() == Errc::invalid);
+  CHECK(file.error().find("is not a directory") != std::string::npos);
+  auto empty = Pipeline::create(small_config("hls:"));
+  REQUIRE_FALSE(empty);
+  CHECK(empty.code() == Errc::invalid);
+  CHECK(empty.error().find("hls: needs a directory") != std::string::npos);
+}
+
+TEST_CASE("an hls: output removes what an earlier session left, and only that") {
+  test::TempDir tmp("hls-leftovers");
+  for (const char* name : {"index.m3u8", "index.m3u8.tmp", "index1796000000.ts", "index1796000001.ts.tmp", "keep.ts", "index.html"})
+    std::ofstream(tmp.path + "/" + name) << "old";
+  auto p = Pipeline::create(small_config("hls:" + tmp.path));
+  REQUIRE_MESSAGE(p, (p ? "" : p.error()));
+  // (The new session writes its own index.m3u8 and segments, never with this content.)
+  auto old = [&](const char* name) { return test::read_text(tmp.path + "/" + name) == "old"; };
+  for (const char* gone : {"index.m3u8", "index.m3u8.tmp", "index1796000000.ts", "index1796000001.ts.tmp"})
+    CHECK_FALSE_MESSAGE(old(gone), gone);
+  for (const char* kept : {"keep.ts", "index.html"}) CHECK_MESSAGE(old(kept), kept);
 }
 
 TEST_CASE("an unknown URL scheme is refused, with the key redacted") {

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "base/redact.hpp"
 
 using loopcast::redact_text;
@@ -48,4 +51,22 @@ TEST_CASE("a URL's password and query values are registered: log lines quoting i
   CHECK(redact_text("read 'https://loops:pa55word-x@cdn.example/bg.mp4?X-Amz-Signature=0a1b2c3d4e': timeout") ==
         "read 'https://loops:****@cdn.example/bg.mp4?X-Amz-Signature=****': timeout");
   CHECK(redact_text("Expires=17") == "Expires=17");  // too short to hide without mangling text
+}
+
+TEST_CASE("an SRT output's passphrase and stream id are hidden, its host and port kept") {
+  const std::string url = "srt://ingest.example:9000?passphrase=srt-pass-phrase-42&latency=200000&streamid=publish/key-99";
+  const std::string shown = redact_url(url, true);
+  CHECK(shown.find("srt-pass-phrase-42") == std::string::npos);
+  CHECK(shown.find("key-99") == std::string::npos);
+  CHECK(shown.rfind("srt://ingest.example:9000?passphrase=****", 0) == 0);
+  // Registered, so a libav or libsrt line quoting the URL some other way is covered too.
+  const auto secrets = loopcast::url_secrets(url);
+  CHECK(std::find(secrets.begin(), secrets.end(), "srt-pass-phrase-42") != secrets.end());
+  loopcast::register_url_secrets(url);
+  CHECK(redact_text("srt: passphrase srt-pass-phrase-42 rejected") == "srt: passphrase **** rejected");
+}
+
+TEST_CASE("an hls: output is a local directory: shown as it is") {
+  CHECK(redact_url("hls:/var/www/live") == "hls:/var/www/live");
+  CHECK(redact_url("hls:/var/www/live", true) == "hls:/var/www/live");
 }

@@ -74,3 +74,28 @@ TEST_CASE("framing: Expect: 100-continue is found with its whole line, whatever 
   CHECK_FALSE(again.expects_continue);
   CHECK_FALSE(frame_request("POST / HTTP/1.1\r\nExpect: something-else\r\n\r\n", kLimits).expects_continue);
 }
+
+TEST_CASE("framing: an upload is spooled under its own size limit, and its route sees a head without a body") {
+  FramingLimits spool = kLimits;
+  spool.spool_prefix = "PUT /api/v1/loops/";
+  spool.max_spooled_body_bytes = uint64_t{2} << 30;
+  const auto up = frame_request("PUT /api/v1/loops/a.mp4 HTTP/1.1\r\nContent-Length: 2147483648\r\n\r\n", spool);
+  CHECK(up.spooled);
+  CHECK(up.state == Framing::incomplete);  // 2 GiB allowed: its body is on the way
+  CHECK(up.body_bytes == 2147483648u);
+  const auto over = frame_request("PUT /api/v1/loops/a.mp4 HTTP/1.1\r\nContent-Length: 2147483649\r\n\r\n", spool);
+  CHECK(over.state == Framing::refused);
+  CHECK(over.refusal_status == 413);
+  // Any other route keeps the 1 MiB limit, and a look-alike path is not an upload.
+  const auto other = frame_request("PUT /api/v1/mapping HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", spool);
+  CHECK_FALSE(other.spooled);
+  CHECK(other.refusal_status == 413);
+  CHECK_FALSE(frame_request("GET /api/v1/loops/a.mp4 HTTP/1.1\r\n\r\n", spool).spooled);
+  CHECK(head_without_body("PUT /x HTTP/1.1\r\nHost: h\r\ncontent-length: 9\r\nX: y\r\n\r\n") ==
+        "PUT /x HTTP/1.1\r\nHost: h\r\nX: y\r\nContent-Length: 0\r\n\r\n");
+  const std::string head = "PUT /x HTTP/1.1\r\nHost: h\r\nauthorization:  Bearer t \r\n\r\n";
+  CHECK(header_value(head, "Authorization") == "Bearer t");
+  CHECK(header_value(head, "host") == "h");
+  CHECK(header_value(head, "Cookie").empty());
+  CHECK(header_value("GET / HTTP/1.1\r\n\r\n", "host").empty());
+}

@@ -65,3 +65,12 @@ TEST_CASE("stream secrets: the process-wide ones stay") {
   CHECK(redacted("process-token-8080"));
   CHECK(redact_text("ab") == "ab");
 }
+
+TEST_CASE("stream secrets: an SRT output's passphrase is hidden while its stream runs") {
+  Streams reg(options(R"({"streams": [{"id": "srt", "output": "srt://127.0.0.1:9000?passphrase=srt-secret-phrase-77&latency=120000"},
+                                      {"id": "site", "output": "hls:/tmp/loopcast-hls-site"}]})"));
+  REQUIRE(reg.load());
+  CHECK(redacted("srt-secret-phrase-77"));
+  REQUIRE(reg.remove("srt"));
+  CHECK_FALSE(redacted("srt-secret-phrase-77"));
+}

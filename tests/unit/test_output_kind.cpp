@@ -1,0 +1,111 @@
+// engine/output/output_kind: which muxer and options each --output form gets, and the forms refused.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/output/output_kind.hpp"
+
+using namespace loopcast;
+
+namespace {
+std::string option(const OutputTarget& t, const std::string& key) {
+  const auto opts = muxer_options(t);
+  auto it = std::find_if(opts.begin(), opts.end(), [&](const auto& kv) { return kv.first == key; });
+  return it == opts.end() ? "<absent>" : it->second;
+}
+}  // namespace
+
+TEST_CASE("output kinds: each form gets its muxer") {
+  auto rtmp = parse_output("rtmp://127.0.0.1:1935/live/key-1");
+  REQUIRE(rtmp);
+  CHECK(rtmp->kind == OutputKind::rtmp);
+  CHECK(std::string(muxer_name(rtmp->kind)) == "flv");
+  CHECK(rtmp->muxer_url == "rtmp://127.0.0.1:1935/live/key-1");
+  CHECK(is_network(rtmp->kind));
+  CHECK(parse_output("rtmps://a.rtmps.youtube.com:443/live2/k")->kind == OutputKind::rtmp);
+
+  auto flv = parse_output("/tmp/out.flv");
+  REQUIRE(flv);
+  CHECK(flv->kind == OutputKind::file_flv);
+  CHECK(std::string(muxer_name(flv->kind)) == "flv");
+  CHECK_FALSE(is_network(flv->kind));
+
+  auto srt = parse_output("srt://127.0.0.1:9000?passphrase=0123456789abc&latency=200000");
+  REQUIRE(srt);
+  CHECK(srt->kind == OutputKind::srt);
+  CHECK(std::string(muxer_name(srt->kind)) == "mpegts");
+  CHECK(srt->muxer_url == "srt://127.0.0.1:9000?passphrase=0123456789abc&latency=200000");  // libsrt reads its options from it
+  CHECK(is_network(srt->kind));
+  CHECK(parse_output("srt://[::1]:9000")->kind == OutputKind::srt);
+  CHECK(parse_output("srt://ingest.example:9000?mode=caller")->kind == OutputKind::srt);
+
+  auto hls = parse_output("hls:/var/www/live/");
+  REQUIRE(hls);
+  CHECK(hls->kind == OutputKind::hls_dir);
+  CHECK(std::string(muxer_name(hls->kind)) == "hls");
+  CHECK(hls->dir == "/var/www/live");
+  CHECK(hls->muxer_url == "/var/www/live/index.m3u8");
+  CHECK_FALSE(is_network(hls->kind));
+  CHECK(hls_dir_of("hls:relative/dir") == "relative/dir");
+  CHECK(hls_dir_of("rtmp://h/live/k").empty());
+  CHECK(hls_dir_of("hls:").empty());
+}
+
+TEST_CASE("output kinds: FLV's options go to FLV only, HLS gets a rolling 2 s window written atomically") {
+  CHECK(option(*parse_output("rtmp://h/live/k"), "flvflags") == "no_duration_filesize");
+  CHECK(option(*parse_output("/tmp/a.flv"), "flvflags") == "<absent>");  // a file can seek back and patch its header
+  CHECK(option(*parse_output("srt://h:9000"), "flvflags") == "<absent>");
+  const auto hls = *parse_output("hls:/srv/hls");
+  CHECK(option(hls, "flvflags") == "<absent>");
+  CHECK(option(hls, "hls_time") == "2");
+  CHECK(option(hls, "hls_list_size") == "6");
+  const std::string flags = option(hls, "hls_flags");
+  for (const char* f : {"delete_segments", "temp_file", "independent_segments", "program_date_time"})
+    CHECK_MESSAGE(flags.find(f) != std::string::npos, f);
+  CHECK(option(hls, "hls_segment_filename") == "/srv/hls/index%d.ts");
+  CHECK(option(hls, "hls_start_number_source") == "epoch");
+}
+
+TEST_CASE("output kinds: bad forms are refused with the forms that work, and no secret") {
+  auto refused = [](const char* url) {
+    auto t = parse_output(url);
+    REQUIRE_FALSE(t);
+    CHECK(t.code() == Errc::invalid);
+    return t.error();
+  };
+  CHECK(refused("hls:").find("hls: needs a directory") != std::string::npos);
+  CHECK(refused("hls:///").find("local directory") != std::string::npos);
+  CHECK(refused("hls://cdn.example/live/index.m3u8").find("local directory") != std::string::npos);
+  CHECK(refused("hls:/srv/100%/live").find("'%'") != std::string::npos);
+  CHECK(refused("srt://ingest.example").find("srt://HOST:PORT") != std::string::npos);
+  CHECK(refused("srt://ingest.example:").find("srt://HOST:PORT") != std::string::npos);
+  CHECK(refused("srt://ingest.example:9x?passphrase=secret-passphrase-1").find("secret-passphrase-1") == std::string::npos);
+  const std::string listener = refused("srt://:9000?mode=listener&passphrase=secret-passphrase-2");
+  CHECK(listener.find("srt://HOST:PORT") != std::string::npos);  // no host: refused before the mode is even read
+  const std::string listen2 = refused("srt://0.0.0.0:9000?mode=listener&passphrase=secret-passphrase-3");
+  CHECK(listen2.find("mode=caller") != std::string::npos);
+  CHECK(listen2.find("secret-passphrase-3") == std::string::npos);
+  const std::string other = refused("udp://ingest.example/live/very-secret-key");
+  CHECK(other.find("expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR or a path ending in .flv") != std::string::npos);
+  CHECK(other.find("very-secret-key") == std::string::npos);
+  refused("/tmp/out.mp4");
+  refused("");
+}
+
+TEST_CASE("output kinds: only the playlist and its segments are HLS file names") {
+  CHECK(is_hls_file_name("index.m3u8"));
+  CHECK(is_hls_file_name("index0.ts"));
+  CHECK(is_hls_file_name("index1796543210.ts"));
+  for (const char* bad : {"", "index.ts", "index1.ts.tmp", "index.m3u8.tmp", "../index1.ts", "index1.ts/..", "..", "index1a.ts", "x1.ts",
+                          "index-1.ts", "index1.TS", "index1.ts\n", "sub/index1.ts", "index%2F1.ts", "index123456789012345678901.ts"})
+    CHECK_FALSE_MESSAGE(is_hls_file_name(bad), bad);
+}
+
+TEST_CASE("output kinds: an SRT output lingers a second on close so its last packets arrive") {
+  CHECK(protocol_options(*parse_output("srt://h:9000")) == std::vector<std::pair<std::string, std::string>>{{"linger", "1"}});
+  CHECK(protocol_options(*parse_output("rtmp://h/live/k")).empty());
+  CHECK(protocol_options(*parse_output("hls:/srv/hls")).empty());
+}
