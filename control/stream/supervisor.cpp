@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "base/log.hpp"
 #include "base/redact.hpp"
 #include "base/time_text.hpp"
@@ -17,6 +19,9 @@ double seconds(std::chrono::steady_clock::time_point t) { return std::chrono::du
 
 Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), watchdog_(cfg_.control.watchdog_timeout), songs_(cfg_) {
   schedule_ = make_schedule();
+  // Read once for the stream's life: every start and every cache build share this picture
+  // (validate() has refused a bad one; one gone since then is shown here, and the start fails).
+  if (Status st = load_logo(cfg_.engine.logo, cfg_.engine.width, cfg_.engine.height); !st) set_error(st.error());
   const auto& e = cfg_.engine;
   cache_ = splice_cache_for(e);
   if (!cfg_.control.mapping_file.empty()) {
@@ -312,6 +317,9 @@ StatusSnapshot Supervisor::status() const {
   {
     MutexLock lk(mu_);
     s.video_mode = to_string(cfg_.engine.video_mode);
+    if (const auto& logo = cfg_.engine.logo; logo.image)
+      s.logo = LogoStatus{std::filesystem::path(logo.file).filename().string(), to_string(logo.position), logo.image->width,
+                          logo.image->height, logo.opacity};
     s.last_error = last_error_;
     s.restarts = restarts_;
     s.started_at = started_at_;
