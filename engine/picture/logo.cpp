@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <filesystem>
 
 #include "base/av.hpp"
 #include "engine/picture/logo_stamp.hpp"
@@ -17,6 +18,11 @@ namespace {
 
 // The first picture of a PNG file, as decoded (any of the PNG decoder's pixel formats).
 Result<FramePtr> decode_png(const std::string& file) {
+  // Only a regular file: a FIFO or a device named by mistake would block the start or never end.
+  std::error_code ec;
+  const auto type = std::filesystem::status(file, ec).type();
+  if (type == std::filesystem::file_type::not_found) return Error{"no such file", Errc::not_found};
+  if (type != std::filesystem::file_type::regular) return Error{"not a regular file", Errc::invalid};
   AVFormatContext* raw = nullptr;
   int err = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);
   if (err == AVERROR(ENOENT)) return Error{"no such file", Errc::not_found};

@@ -88,6 +88,10 @@ TEST_CASE("logo: a missing file, a non-image, a PNG without alpha and an oversiz
   CHECK(missing.code() == Errc::not_found);
   CHECK(missing.error() == "logo '" + dir.path + "/nope.png': no such file");
 
+  auto directory = read_logo(dir.path, 160);  // (nor a FIFO or a device: opening one could block the start)
+  REQUIRE_FALSE(directory);
+  CHECK(directory.error() == "logo '" + dir.path + "': not a regular file");
+
   std::ofstream(dir.path + "/text.png") << "this is not a picture\n";
   auto text = read_logo(dir.path + "/text.png", 160);
   REQUIRE_FALSE(text);
