@@ -18,6 +18,9 @@ Result<std::unique_ptr<EncodePath>> EncodePath::create(const EngineConfig& cfg, 
   if (!loop) return loop.forward();
   p->loop_ = std::move(*loop);
   p->loop_->set_cancel(cancel);
+  LogoConfig logo = cfg.logo;  // (loaded once by the stream; loaded here when it comes without its picture)
+  if (Status st = load_logo(logo, cfg.width, cfg.height); !st) return st.forward();
+  p->logo_ = make_logo_stamp(logo, cfg.width, cfg.height);
   auto venc = Encoder::video(cfg);
   if (!venc) return venc.forward();
   p->venc_ = std::move(*venc);
@@ -45,13 +48,24 @@ bool EncodePath::take_pending(int64_t n) {
   return true;
 }
 
+const AVFrame* EncodePath::with_logo(const AVFrame* in) {
+  if (logo_.empty()) return in;
+  // The loop's frame is shared with its decoder: stamped on a copy (a 720p copy costs far less
+  // than the encode it feeds).
+  av_frame_unref(logo_frame_.get());
+  if (av_frame_ref(logo_frame_.get(), in) < 0 || av_frame_make_writable(logo_frame_.get()) < 0) return in;
+  stamp_logo(logo_frame_.get(), logo_);
+  return logo_frame_.get();
+}
+
 Status EncodePath::emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) {
   events.switched = take_pending(n);
   idr = idr || events.switched;  // the new picture starts clean: a viewer joining now sees it at once
   const double local_t = static_cast<double>(n - loop_start_frame_) / fps_;
   // The visualiser draws the audio muxed at this frame's time: the samples up to frame n / fps.
   const int64_t heard = n * sample_rate_ / fps_;
-  const AVFrame* pic = overlay_.apply(visualizer_.apply(crossfade_.compose(loop_->frame_at(local_t), n), heard));
+  // The logo goes on the loop's picture under what is drawn from the song, as splice mode has it.
+  const AVFrame* pic = overlay_.apply(visualizer_.apply(with_logo(crossfade_.compose(loop_->frame_at(local_t), n)), heard));
   events.repeated = loop_->repeated() && n > loop_start_frame_;
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);

@@ -1,5 +1,5 @@
 // The encode video path of a pipeline: the loop on air is decoded, composed (crossfade at a
-// switch, visualiser, overlay) and encoded live to H.264, with an IDR wherever a new picture starts
+// switch, logo, visualiser, overlay) and encoded live to H.264, with an IDR wherever a new picture starts
 // or an output asks for one. A prepared loop waits here until the next output frame.
 #pragma once
 #include <atomic>
@@ -12,6 +12,7 @@
 #include "engine/encoder.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/picture/logo_stamp.hpp"
 #include "engine/video/crossfade.hpp"
 #include "engine/video/overlay.hpp"
 #include "engine/video/visualizer.hpp"
@@ -39,6 +40,7 @@ class EncodePath final : public VideoPath {
  private:
   EncodePath(const EngineConfig& cfg, const std::atomic<bool>* cancel);
   bool take_pending(int64_t n);  // true: a new loop went on air at output frame n
+  const AVFrame* with_logo(const AVFrame* in);  // `in`, or a copy with the logo stamped on it
 
   const int fps_;
   const int sample_rate_;
@@ -48,6 +50,8 @@ class EncodePath final : public VideoPath {
   Crossfade crossfade_;
   Overlay overlay_;
   Visualizer visualizer_;
+  LogoStamp logo_;  // empty: no logo
+  FramePtr logo_frame_ = make_frame();
   FramePtr vframe_ = make_frame();
   int64_t loop_start_frame_ = 0;  // output frame at which the current loop went on air
 

@@ -9,6 +9,7 @@
 #include "base/backoff.hpp"
 #include "engine/input/station_options.hpp"
 #include "engine/picture/fit.hpp"
+#include "engine/picture/logo.hpp"
 #include "engine/video/overlay_config.hpp"
 #include "engine/video/visualizer_config.hpp"
 
@@ -49,6 +50,7 @@ struct EngineConfig {
   VideoMode video_mode = VideoMode::encode;
   std::string cache_dir;             // pre-encoded loops for splice mode; empty = default_cache_dir()
   OverlayConfig overlay{};           // now-playing text on the picture
+  LogoConfig logo{};                 // the station logo: drawn per frame (encode), baked into cached loops (splice)
   VisualizerConfig visualizer{};     // the audio drawn over the loop
   Background background = Background::loop;
   Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30
@@ -59,7 +61,8 @@ struct EngineConfig {
 
 // Whether something draws on every frame: the overlay, the visualiser, the art background or a
 // crossfade. Splice mode copies pre-encoded frames, so it runs only when nothing draws: validate()
-// refuses splice otherwise, and auto picks splice by this same rule.
+// refuses splice otherwise, and auto picks splice by this same rule. The logo does not count: it
+// is the same on every frame, so splice mode bakes it into the cached loops.
 bool draws_per_frame(const EngineConfig& e);
 
 }  // namespace loopcast

@@ -11,11 +11,12 @@ OUT=build/fuzz; rm -rf "$OUT/corpus"; mkdir -p "$OUT/corpus"  # fresh corpus: sa
 CXX=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
 SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp api/youtube/youtube_parse.cpp control/config/config.cpp control/mapping/track_map.cpp control/files/file_protocol.cpp
      base/atomic_file.cpp control/files/command.cpp control/files/command_queue.cpp control/status/status_json.cpp control/time/time_window.cpp control/time/time_zone.cpp base/log.cpp base/redact.cpp
-     base/backoff.cpp engine/video/yuv_color.cpp engine/picture/fit.cpp engine/engine_config.cpp engine/video/overlay_config.cpp
+     base/backoff.cpp engine/video/yuv_color.cpp engine/picture/fit.cpp engine/engine_config.cpp engine/picture/corner.cpp
+     engine/picture/logo.cpp engine/picture/logo_stamp.cpp
      engine/video/visualizer_config.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -fno-sanitize=pointer-overflow -Wno-ambiguous-reversed-operator -I. \
-  "${SRC[@]}" $(pkg-config --cflags --libs fmt libavutil) -o "$OUT/fuzz_parsers"
+  "${SRC[@]}" $(pkg-config --cflags --libs fmt libavformat libavcodec libswscale libavutil) -o "$OUT/fuzz_parsers"
 # Seeds: each fixture once per parser selector byte.
 i=0
 for f in tests/fixtures/*.json assets/config.example.json; do

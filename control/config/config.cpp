@@ -90,6 +90,7 @@ template <class Part, class Config>
 auto& part_of(Config& c) {
   if constexpr (std::is_same_v<Part, EngineConfig>) return c.engine;
   else if constexpr (std::is_same_v<Part, OverlayConfig>) return c.engine.overlay;
+  else if constexpr (std::is_same_v<Part, LogoConfig>) return c.engine.logo;
   else if constexpr (std::is_same_v<Part, VisualizerConfig>) return c.engine.visualizer;
   else if constexpr (std::is_same_v<Part, ControlConfig>) return c.control;
   else if constexpr (std::is_same_v<Part, YouTubeConfig>) return c.control.youtube;
@@ -274,6 +275,8 @@ constexpr const char* loudness_target =
     "-30..-5 or off. Loudness is measured and shown either way";
 constexpr const char* output = "rtmp(s):// or srt://host:port URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
+constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
+constexpr const char* logo_size = "logo width on the picture in pixels (the height keeps its aspect), within the picture's margins";
 constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over the loop (encode mode)";
 constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
 constexpr const char* background =
@@ -324,6 +327,7 @@ struct Key {
 
 using E = EngineConfig;
 using Ov = OverlayConfig;
+using Lg = LogoConfig;
 using Vz = VisualizerConfig;
 using C = ControlConfig;
 using Yt = YouTubeConfig;
@@ -358,6 +362,10 @@ const std::vector<Key>& keys() {
       {"overlay_position", choice(&Ov::position, parse_overlay_corner, help::overlay_position), help::overlay_position, "bottom-left"},
       {"overlay_art", boolean(&Ov::art), "show the webhook's cover art (song.art) beside the text", "false"},
       {"overlay_art_size", integer(&Ov::art_size), "cover art square in pixels, 16..half the picture height", "160"},
+      {"logo", text(&Lg::file), help::logo, "none"},
+      {"logo_position", choice(&Lg::position, parse_corner, help::overlay_position), help::overlay_position, "top-right"},
+      {"logo_size", integer(&Lg::size, in(16, 3840, "16..3840 px")), help::logo_size, "160"},
+      {"logo_opacity", number(&Lg::opacity, in(0, 1, "0..1")), "logo opacity, times the PNG's own alpha", "1"},
       {"visualizer", choice(&Vz::mode, parse_visualizer_mode, "bars|wave|spectrum|off"), help::visualizer, "off"},
       {"visualizer_position", choice(&Vz::position, parse_visualizer_position, "bottom|top|center"), "bottom|top|center", "bottom"},
       {"visualizer_width", integer(&Vz::width), help::visualizer_width, "0"},
@@ -679,6 +687,9 @@ Status validate(const AppConfig& cfg) {
   const auto& ov = e.overlay;
   if (ov.art && (ov.art_size < 16 || ov.art_size > e.height / 2))
     return invalid(fmt::format("overlay_art_size {}: must be 16..{} px (half the picture height)", ov.art_size, e.height / 2));
+  // The logo is read here, so a missing, alpha-less or oversized one stops the start, nothing sent.
+  if (LogoConfig logo = e.logo; logo.enabled())
+    if (Status st = load_logo(logo, e.width, e.height); !st) return invalid(st.error());
   if (!cfg.control.tls.ca_file.empty() && !std::ifstream(cfg.control.tls.ca_file).good())
     return invalid(fmt::format("ca_file '{}': cannot be read", cfg.control.tls.ca_file));
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");

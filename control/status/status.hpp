@@ -99,6 +99,14 @@ inline std::string to_string(StreamState s) {
   return "unknown";
 }
 
+// The station logo in effect (engine/picture/logo.hpp), as configured and as sized on the picture.
+struct LogoStatus {
+  std::string file;      // the PNG's file name (no directory)
+  std::string position;  // top-left | top-right | bottom-left | bottom-right
+  int width = 0, height = 0;
+  double opacity = 1;
+};
+
 struct StatusSnapshot {
   std::string stream;  // the stream's id (channels); empty only outside the registry
   StreamState state = StreamState::stopped;
@@ -108,6 +116,7 @@ struct StatusSnapshot {
   TrackInfo track;                // last track seen
   std::string loop;               // loop file currently on air
   std::string video_mode;         // encode | splice (running), else the configured mode
+  std::optional<LogoStatus> logo; // none: no logo (status.json: null)
   std::string pending_loop;       // loop waiting for its switch delay
   double pending_in = 0;          // seconds until the pending switch
   std::string timezone;                     // the schedule's zone

@@ -155,6 +155,18 @@ std::string status_to_json(const StatusSnapshot& s) {
   write_track(w, s.track);
   kv(w, "loop", s.loop);
   kv(w, "video_mode", s.video_mode);
+  w.Key("logo");
+  if (s.logo) {
+    w.StartObject();
+    kv(w, "file", s.logo->file);
+    kv(w, "position", s.logo->position);
+    kv(w, "width", s.logo->width);
+    kv(w, "height", s.logo->height);
+    kv(w, "opacity", s.logo->opacity);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   kv(w, "pending_loop", s.pending_loop);
   kv(w, "pending_in", s.pending_in);
   kv(w, "switches", s.switches);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "base/log.hpp"
 #include "control/stream/splice_policy.hpp"
 
@@ -13,11 +15,15 @@ SysSeconds sys_now() { return std::chrono::time_point_cast<std::chrono::seconds>
 
 Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), songs_(cfg_) {
   schedule_ = make_schedule();
+  // Read once for the stream's life: every start and every cache build share this picture
+  // (validate() has refused a bad one; one gone since then is shown here, and the start fails).
+  const Status logo = load_logo(cfg_.engine.logo, cfg_.engine.width, cfg_.engine.height);
   const auto& e = cfg_.engine;
   cache_ = splice_cache_for(e);
   runner_ = std::make_unique<PipelineRunner>(
       cfg_.engine, cache_.get(), events_, life_, cfg_.control.watchdog_timeout, [this] { return opening(); },
       [this](const std::string& t, double heard_in) { on_icy_title(t, heard_in); });
+  if (!logo) runner_->set_error(logo.error());
   if (!cfg_.control.mapping_file.empty()) {
     // Refused, naming the rule; shown in last_error so an operator sees why no rule applies.
     if (Status st = reload_mapping(); !st) runner_->set_error(fmt::format("{} (using the default loop only)", st.error()));
@@ -177,6 +183,9 @@ StatusSnapshot Supervisor::status() const {
   s.video_mode = to_string(cfg_.engine.video_mode);
   s.track = songs_.track();
   s.track_changes = songs_.changes();
+  if (const auto& logo = cfg_.engine.logo; logo.image)
+    s.logo = LogoStatus{std::filesystem::path(logo.file).filename().string(), to_string(logo.position), logo.image->width,
+                        logo.image->height, logo.opacity};
   s.loop = switches_->on_air().shown();
   if (auto pending = switches_->pending()) {
     s.pending_loop = pending->loop.shown();

@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "engine/encoder.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/picture/logo_stamp.hpp"
 #include "engine/splice/cache_file.hpp"
 #include "engine/splice/cache_key.hpp"
 
@@ -26,6 +27,7 @@ int64_t frames_wanted(const LoopSource& src, const EngineConfig& cfg) {
 
 Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const std::atomic<bool>* cancel,
                   std::vector<CachedPacket>& out) {
+  const LogoStamp logo = make_logo_stamp(cfg.logo, cfg.width, cfg.height);
   const int gop = gop_frames(cfg);
   const int64_t cap = static_cast<int64_t>(kMaxCachedLoopSeconds * cfg.fps);
   auto sink = [&](AVPacket* p) {
@@ -46,6 +48,11 @@ Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const 
       break;
     }
     frame->pts = i;
+    // The logo is baked in here, by the stamp the encode path draws with: the same pixels on air.
+    if (!logo.empty()) {
+      if (av_frame_make_writable(frame.get()) < 0) return Error{"out of memory", Errc::internal};
+      stamp_logo(frame.get(), logo);
+    }
     // An IDR at frame 0 and at every GOP: the splicer enters a loop only at frame 0, which
     // restarts this rhythm, so keyframes stay <= one GOP apart across wraps and switches.
     Status st = enc.encode(frame.get(), i % gop == 0, sink);
@@ -59,6 +66,7 @@ Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const 
 Result<std::unique_ptr<CachedLoop>> build_cache(const std::string& loop, const std::string& path, const EngineConfig& cfg,
                                                 const std::atomic<bool>* cancel) {
   auto fail = [&](const std::string& why, Errc code) { return Error{fmt::format("cache loop '{}': {}", loop, why), code}; };
+  if (cfg.logo.enabled() && !cfg.logo.image) return fail("the logo is not loaded", Errc::internal);
   auto src = LoopSource::open(loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
   if (!src) return fail(src.error(), src.code());
   (*src)->set_cancel(cancel);

@@ -1,5 +1,5 @@
 // Encodes one loop once to the stream's exact profile (cache_tuning) and stores it (cache_file):
-// decode → scale (LoopSource, CFR at the output rate) → x264 with an IDR forced at frame 0 and at
+// decode → scale (LoopSource, CFR at the output rate) → the logo stamped (cfg.logo, loaded) → x264 with an IDR forced at frame 0 and at
 // every GOP → MP4, atomically. Loops shorter than one keyframe interval repeat whole passes until
 // they fill one, so the stream's keyframe rhythm holds.
 #pragma once

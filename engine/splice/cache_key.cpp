@@ -28,6 +28,17 @@ const char* level_for(int width, int height, int fps) {
   if (frame_mbs <= 36864 && mbs_per_s <= 983040) return "5.1";
   return "5.2";
 }
+
+// The logo baked into the entry: its pixels (not its file name: the same picture under another
+// name shares entries, a new picture under the same name does not), size, corner and opacity.
+std::string logo_profile(const LogoConfig& logo) {
+  if (!logo.enabled()) return "";
+  if (!logo.image) return fmt::format("; logo '{}' not loaded", logo.file);  // (never built: the cache loads it first)
+  Sha256 h;
+  h.update(logo.image->rgba.data(), logo.image->rgba.size());
+  return fmt::format("; logo {} {}x{} {} opacity {:.3f}", h.hex().substr(0, 32), logo.image->width, logo.image->height,
+                     to_string(logo.position), logo.opacity);
+}
 }  // namespace
 
 int gop_frames(const EngineConfig& cfg) { return std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps))); }
@@ -47,12 +58,13 @@ H264Tuning cache_tuning(const EngineConfig& cfg) {
 // repeat-and-skip where a file's frame times sat a hair past the output grid; 2 let rounding noise
 // pick among frames exactly half-way, e.g. 60 fps loops), so entries made before are rebuilt.
 // 4: the fit mode, the pixel aspect ratio and the rotation shape the picture (issue 26); entries of
-// 3 stretched every loop to the frame.
+// 3 stretched every loop to the frame. A logo adds its part at the end (entries without one keep
+// their names).
 std::string cache_profile(const EngineConfig& cfg) {
   const H264Tuning t = cache_tuning(cfg);
-  return fmt::format("loopcast-splice 4; {} {}x{} yuv420p bt709 tv sar1:1 fit {} {}fps gop{} closed {}b/s cbr vbv{}; preset {} bf{} {}",
+  return fmt::format("loopcast-splice 4; {} {}x{} yuv420p bt709 tv sar1:1 fit {} {}fps gop{} closed {}b/s cbr vbv{}; preset {} bf{} {}{}",
                      LIBAVCODEC_IDENT, cfg.width, cfg.height, to_string(cfg.fit), cfg.fps, gop_frames(cfg), cfg.video_bitrate,
-                     cfg.video_bitrate * 2, t.preset, t.max_b_frames, t.x264_params);
+                     cfg.video_bitrate * 2, t.preset, t.max_b_frames, t.x264_params, logo_profile(cfg.logo));
 }
 
 Result<std::string> content_hash(const std::string& path) {

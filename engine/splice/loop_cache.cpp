@@ -13,7 +13,7 @@
 
 namespace loopcast {
 
-LoopCache::LoopCache(EngineConfig cfg, std::string dir) : cfg_(std::move(cfg)), dir_(std::move(dir)) {
+LoopCache::LoopCache(EngineConfig cfg, std::string dir) : cfg_(with_logo(std::move(cfg), logo_error_)), dir_(std::move(dir)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -30,7 +30,15 @@ void LoopCache::cancel() {
   cv_.notify_all();
 }
 
+EngineConfig LoopCache::with_logo(EngineConfig cfg, std::string& error) {
+  if (Status st = load_logo(cfg.logo, cfg.width, cfg.height); !st) error = st.error();
+  return cfg;
+}
+
 Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
+  // No entry without its logo: every load and build fails with the reason (validate() refuses
+  // such a config at start, so this is a file gone between the check and the stream).
+  if (!logo_error_.empty()) return Error{logo_error_, Errc::unavailable};
   auto path = cache_path(dir_, loop, cfg_);
   if (!path) return Error{path.error(), path.code() == Errc::not_found ? Errc::unavailable : path.code()};
   auto cached = read_cache(*path, CacheMeta{loop, cache_profile(cfg_), cfg_.fps, gop_frames(cfg_)});
@@ -102,11 +110,11 @@ void LoopCache::run() {
     queue_.pop_front();
     const std::string loop = building_;
     lk.unlock();
-    std::string error;
+    std::string error = logo_error_;
     auto path = cache_path(dir_, loop, cfg_);
-    if (!path) {
+    if (error.empty() && !path) {
       error = path.error();
-    } else if (!std::filesystem::exists(*path)) {  // (an entry is verified when it is loaded, not twice)
+    } else if (error.empty() && !std::filesystem::exists(*path)) {  // (an entry is verified when it is loaded, not twice)
       log::info("cache", "encoding loop '{}' once for splice mode → {}", loop, *path);
       const auto t0 = std::chrono::steady_clock::now();
       auto built = build_cache(loop, *path, cfg_, &quit_);

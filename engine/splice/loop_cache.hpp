@@ -40,9 +40,12 @@ class LoopCache {
 
  private:
   void run();
+  // cfg with its logo loaded once for every build and key (`error` says why not).
+  static EngineConfig with_logo(EngineConfig cfg, std::string& error);
   void enqueue_locked(const std::string& loop, bool front) REQUIRES(mu_);
   bool busy_locked(const std::string& loop) const REQUIRES(mu_);
 
+  std::string logo_error_;  // set once in the constructor, before the thread starts
   const EngineConfig cfg_;
   const std::string dir_;
   Mutex mu_;

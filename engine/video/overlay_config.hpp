@@ -4,13 +4,13 @@
 #include <string>
 #include <string_view>
 
+#include "engine/picture/corner.hpp"
+
 namespace loopcast {
 
-// The corner the text (and the cover art) sits in.
-enum class OverlayCorner { bottom_left, bottom_right, top_left, top_right };
-
-std::optional<OverlayCorner> parse_overlay_corner(std::string_view text);  // "bottom-left", "top-right"...
-const char* to_string(OverlayCorner corner);
+// The corner the text (and the cover art) sits in: the picture's corner enum, shared with the logo.
+using OverlayCorner = Corner;
+inline std::optional<OverlayCorner> parse_overlay_corner(std::string_view text) { return parse_corner(text); }
 
 struct OverlayConfig {
   bool enabled = false;

@@ -13,34 +13,13 @@
 #include "tests/integration/switch_checks.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/sequence_headers.hpp"
 
 using namespace loopcast;
 using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-// AVC sequence headers in the recording that differ from its first one (the FLV demuxer hands
-// every later header over as NEW_EXTRADATA side data; nginx-rtmp's recorder repeats the first one
-// at the start of every recording, in encode mode too). -1 when the file does not open.
-int changed_sequence_headers(const std::string& flv) {
-  AVFormatContext* raw = nullptr;
-  if (avformat_open_input(&raw, flv.c_str(), nullptr, nullptr) < 0) return -1;
-  InputPtr in(raw);
-  PacketPtr pkt = make_packet();
-  std::string first;
-  int changed = 0;
-  while (av_read_frame(in.get(), pkt.get()) >= 0) {
-    const AVCodecParameters* par = in->streams[pkt->stream_index]->codecpar;
-    if (par->codec_type == AVMEDIA_TYPE_VIDEO && first.empty() && par->extradata_size > 0)
-      first.assign(reinterpret_cast<const char*>(par->extradata), static_cast<size_t>(par->extradata_size));
-    size_t size = 0;
-    const uint8_t* x = av_packet_get_side_data(pkt.get(), AV_PKT_DATA_NEW_EXTRADATA, &size);
-    if (x && par->codec_type == AVMEDIA_TYPE_VIDEO && std::string(reinterpret_cast<const char*>(x), size) != first) ++changed;
-    av_packet_unref(pkt.get());
-  }
-  return first.empty() ? -1 : changed;
-}
-
 bool switch_to(httplib::Client& cli, const char* loop) {
   const httplib::Headers auth = {{"Authorization", "Bearer t0k-spl"}};
   auto r = cli.Post("/api/v1/track", auth, fmt::format(R"({{"loop":"{}"}})", loop), "application/json");

@@ -1,0 +1,119 @@
+#include "tests/support/logo_probe.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+#include "engine/input/decoder.hpp"
+
+namespace loopcast::test {
+
+Status write_png(const std::string& path, int width, int height, const std::vector<uint8_t>& rgba, bool alpha) {
+  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+  CodecCtxPtr enc(avcodec_alloc_context3(codec));
+  if (!codec || !enc) return Error{"no PNG encoder"};
+  enc->width = width;
+  enc->height = height;
+  enc->pix_fmt = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+  enc->time_base = {1, 1};
+  if (int err = avcodec_open2(enc.get(), codec, nullptr); err < 0) return Error{fmt::format("PNG encoder: {}", av_error_string(err))};
+  FramePtr f = make_frame();
+  f->width = width;
+  f->height = height;
+  f->format = enc->pix_fmt;
+  if (av_frame_get_buffer(f.get(), 0) < 0) return Error{"out of memory"};
+  const int channels = alpha ? 4 : 3;
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < channels; ++c)
+        f->data[0][static_cast<ptrdiff_t>(y) * f->linesize[0] + x * channels + c] = rgba[(static_cast<size_t>(y) * width + x) * 4 + c];
+  PacketPtr pkt = make_packet();
+  if (avcodec_send_frame(enc.get(), f.get()) < 0 || avcodec_receive_packet(enc.get(), pkt.get()) < 0) return Error{"PNG encode failed"};
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(pkt->data), pkt->size);
+  return out ? Status::ok() : Error{fmt::format("write '{}'", path)};
+}
+
+std::vector<uint8_t> solid_with_hole(int width, int height, const uint8_t rgb[3], Rect hole) {
+  std::vector<uint8_t> px(static_cast<size_t>(width) * height * 4);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      uint8_t* p = &px[(static_cast<size_t>(y) * width + x) * 4];
+      const bool in_hole = x >= hole.x && x < hole.x + hole.w && y >= hole.y && y < hole.y + hole.h;
+      p[0] = rgb[0], p[1] = rgb[1], p[2] = rgb[2], p[3] = in_hole ? 0 : 255;
+    }
+  return px;
+}
+
+Result<std::map<int, FramePtr>> decode_pictures(const std::string& path, const std::vector<int>& indexes, int width, int height) {
+  AVFormatContext* raw = nullptr;
+  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
+    return Error{fmt::format("open '{}': {}", path, av_error_string(err))};
+  InputPtr in(raw);
+  if (int err = avformat_find_stream_info(in.get(), nullptr); err < 0) return Error{fmt::format("'{}': {}", path, av_error_string(err))};
+  auto dec = open_decoder(in.get(), AVMEDIA_TYPE_VIDEO);
+  if (!dec) return Error{fmt::format("'{}': {}", path, dec.error())};
+  std::map<int, FramePtr> out;
+  PacketPtr pkt = make_packet();
+  FramePtr frame = make_frame();
+  int seen = 0;
+  bool draining = false;
+  while (out.size() < indexes.size()) {
+    const int got = avcodec_receive_frame(dec->ctx.get(), frame.get());
+    if (got == 0) {
+      const int index = seen++;
+      if (std::find(indexes.begin(), indexes.end(), index) != indexes.end()) {
+        FramePtr pic = make_frame();
+        pic->width = width > 0 ? width : frame->width;
+        pic->height = height > 0 ? height : frame->height;
+        pic->format = AV_PIX_FMT_YUV420P;
+        if (av_frame_get_buffer(pic.get(), 0) < 0) return Error{"out of memory"};
+        const int flags = pic->width == frame->width && pic->height == frame->height ? SWS_POINT : SWS_BILINEAR;
+        SwsPtr sws(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), pic->width, pic->height,
+                                  AV_PIX_FMT_YUV420P, flags, nullptr, nullptr, nullptr));
+        if (!sws) return Error{"no scaler"};
+        sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, pic->data, pic->linesize);
+        out[index] = std::move(pic);
+      }
+      av_frame_unref(frame.get());
+      continue;
+    }
+    if (got == AVERROR_EOF) return Error{fmt::format("'{}': only {} video frames", path, seen)};
+    if (got != AVERROR(EAGAIN)) return Error{fmt::format("'{}': decode: {}", path, av_error_string(got))};
+    if (draining) return Error{fmt::format("'{}': decoder stalled", path)};
+    if (av_read_frame(in.get(), pkt.get()) < 0) {
+      draining = true;
+      avcodec_send_packet(dec->ctx.get(), nullptr);
+      continue;
+    }
+    if (pkt->stream_index == dec->stream) avcodec_send_packet(dec->ctx.get(), pkt.get());
+    av_packet_unref(pkt.get());
+  }
+  return out;
+}
+
+MeanYuv mean_yuv(const AVFrame* f, Rect r) {
+  MeanYuv m;
+  for (int y = r.y; y < r.y + r.h; ++y)
+    for (int x = r.x; x < r.x + r.w; ++x) m.y += f->data[0][static_cast<ptrdiff_t>(y) * f->linesize[0] + x];
+  for (int y = r.y / 2; y < (r.y + r.h) / 2; ++y)
+    for (int x = r.x / 2; x < (r.x + r.w) / 2; ++x) {
+      m.u += f->data[1][static_cast<ptrdiff_t>(y) * f->linesize[1] + x];
+      m.v += f->data[2][static_cast<ptrdiff_t>(y) * f->linesize[2] + x];
+    }
+  const double n = static_cast<double>(r.w) * r.h;
+  return {m.y / n, m.u / (n / 4), m.v / (n / 4)};
+}
+
+double luma_change(const AVFrame* a, const AVFrame* b, Rect r) {
+  double sum = 0;
+  for (int y = r.y; y < r.y + r.h; ++y)
+    for (int x = r.x; x < r.x + r.w; ++x)
+      sum += std::abs(a->data[0][static_cast<ptrdiff_t>(y) * a->linesize[0] + x] -
+                      b->data[0][static_cast<ptrdiff_t>(y) * b->linesize[0] + x]);
+  return sum / (static_cast<double>(r.w) * r.h);
+}
+
+}  // namespace loopcast::test
