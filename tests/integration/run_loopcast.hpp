@@ -1,5 +1,6 @@
 // Runs the real loopcast binary for integration tests and talks to its HTTP API.
 #pragma once
+#include <doctest/doctest.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 
@@ -87,5 +88,16 @@ inline bool ends_with(const std::string& s, const std::string& suffix) {
 
 // Stream time produced so far (status output_seconds): the clock of the recording.
 inline double media_time(httplib::Client& cli) { return status(cli)["output_seconds"].GetDouble(); }
+
+// `loopcast prepare --loops-dir LOOPS PROFILE...`: the splice cache built before a splice run
+// (the profile's flags go to run as well). Fails the test with the prepare's log after `limit_s`.
+inline void prepare_loops(const std::string& loops, const std::vector<std::string>& profile, const std::string& log,
+                          double limit_s = 120) {
+  std::vector<std::string> argv{LOOPCAST_BINARY, "prepare", "--loops-dir", loops};
+  argv.insert(argv.end(), profile.begin(), profile.end());
+  KilledAtExit preparing(spawn(argv, log));
+  REQUIRE_MESSAGE(wait_exit(preparing.pid, limit_s) == 0, read_text(log));
+  preparing.pid = -1;
+}
 
 }  // namespace loopcast::test

@@ -218,11 +218,7 @@ TEST_CASE("hls output in splice mode: the cached loop's packets are segmented an
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(rig.loop_a(), loops + "/a.mp4");
   const std::vector<std::string> profile{"--size", "320x180", "--vbitrate", "300k", "--cache-dir", tmp.path + "/cache"};
-  std::vector<std::string> prep{LOOPCAST_BINARY, "prepare", "--loops-dir", loops};
-  prep.insert(prep.end(), profile.begin(), profile.end());
-  KilledAtExit preparing(spawn(prep, tmp.path + "/prepare.log"));
-  REQUIRE_MESSAGE(wait_exit(preparing.pid, 120) == 0, read_text(tmp.path + "/prepare.log"));
-  preparing.pid = -1;
+  prepare_loops(loops, profile, tmp.path + "/prepare.log");
 
   const int port = free_tcp_port();
   std::vector<std::string> args{"--video-mode", "splice", "--loop", "a.mp4", "--loops-dir", loops, "--audio", rig.icecast_url(), "--output",

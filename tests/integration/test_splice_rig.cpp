@@ -34,12 +34,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   // Encode both loops once (320x180: the splice is the point, and the prepare stays well inside its
   // 120 s under stress-ng --cpu 2, which two 640x360 loops did not; the same flags go to run).
   const std::vector<std::string> profile{"--size", "320x180", "--vbitrate", "400k", "--cache-dir", cache};
-  std::vector<std::string> prep{LOOPCAST_BINARY, "prepare", "--loops-dir", rig.loops_dir()};
-  prep.insert(prep.end(), profile.begin(), profile.end());
-  const std::string prep_log = cache + "/prepare.log";
-  KilledAtExit preparing(spawn(prep, prep_log));
-  REQUIRE_MESSAGE(wait_exit(preparing.pid, 120) == 0, read_text(prep_log));
-  preparing.pid = -1;
+  prepare_loops(rig.loops_dir(), profile, cache + "/prepare.log");
 
   const int port = free_tcp_port();
   std::vector<std::string> args{"--video-mode", "splice", "--loop", "a.mp4", "--loops-dir", rig.loops_dir(), "--audio", rig.icecast_url(),
