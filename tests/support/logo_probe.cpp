@@ -47,53 +47,6 @@ std::vector<uint8_t> solid_with_hole(int width, int height, const uint8_t rgb[3]
   return px;
 }
 
-Result<std::map<int, FramePtr>> decode_pictures(const std::string& path, const std::vector<int>& indexes, int width, int height) {
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
-    return Error{fmt::format("open '{}': {}", path, av_error_string(err))};
-  InputPtr in(raw);
-  if (int err = avformat_find_stream_info(in.get(), nullptr); err < 0) return Error{fmt::format("'{}': {}", path, av_error_string(err))};
-  auto dec = open_decoder(in.get(), AVMEDIA_TYPE_VIDEO);
-  if (!dec) return Error{fmt::format("'{}': {}", path, dec.error())};
-  std::map<int, FramePtr> out;
-  PacketPtr pkt = make_packet();
-  FramePtr frame = make_frame();
-  int seen = 0;
-  bool draining = false;
-  while (out.size() < indexes.size()) {
-    const int got = avcodec_receive_frame(dec->ctx.get(), frame.get());
-    if (got == 0) {
-      const int index = seen++;
-      if (std::find(indexes.begin(), indexes.end(), index) != indexes.end()) {
-        FramePtr pic = make_frame();
-        pic->width = width > 0 ? width : frame->width;
-        pic->height = height > 0 ? height : frame->height;
-        pic->format = AV_PIX_FMT_YUV420P;
-        if (av_frame_get_buffer(pic.get(), 0) < 0) return Error{"out of memory"};
-        const int flags = pic->width == frame->width && pic->height == frame->height ? SWS_POINT : SWS_BILINEAR;
-        SwsPtr sws(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), pic->width, pic->height,
-                                  AV_PIX_FMT_YUV420P, flags, nullptr, nullptr, nullptr));
-        if (!sws) return Error{"no scaler"};
-        sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, pic->data, pic->linesize);
-        out[index] = std::move(pic);
-      }
-      av_frame_unref(frame.get());
-      continue;
-    }
-    if (got == AVERROR_EOF) return Error{fmt::format("'{}': only {} video frames", path, seen)};
-    if (got != AVERROR(EAGAIN)) return Error{fmt::format("'{}': decode: {}", path, av_error_string(got))};
-    if (draining) return Error{fmt::format("'{}': decoder stalled", path)};
-    if (av_read_frame(in.get(), pkt.get()) < 0) {
-      draining = true;
-      avcodec_send_packet(dec->ctx.get(), nullptr);
-      continue;
-    }
-    if (pkt->stream_index == dec->stream) avcodec_send_packet(dec->ctx.get(), pkt.get());
-    av_packet_unref(pkt.get());
-  }
-  return out;
-}
-
 MeanYuv mean_yuv(const AVFrame* f, Rect r) {
   MeanYuv m;
   for (int y = r.y; y < r.y + r.h; ++y)

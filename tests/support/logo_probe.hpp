@@ -1,5 +1,5 @@
-// For the logo's tests: PNG files made on the spot (any size, with or without alpha), several
-// pictures of a recording decoded in one pass, and the mean colour or motion of a rectangle.
+// For the logo's tests: PNG files made on the spot (any size, with or without alpha), and the mean
+// colour or motion of a rectangle.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -8,6 +8,7 @@
 
 #include "base/av.hpp"
 #include "base/result.hpp"
+#include "tests/support/picture_probe.hpp"  // decode_pictures
 
 namespace loopcast::test {
 
@@ -19,9 +20,6 @@ struct Rect {
 };
 std::vector<uint8_t> solid_with_hole(int width, int height, const uint8_t rgb[3], Rect hole);
 
-// The video frames of `path` at these display-order indexes, as YUV420P, decoded in one pass;
-// scaled (bilinear) to width x height when given, as a loop is scaled onto the picture.
-Result<std::map<int, FramePtr>> decode_pictures(const std::string& path, const std::vector<int>& indexes, int width = 0, int height = 0);
 
 struct MeanYuv {
   double y = 0, u = 0, v = 0;

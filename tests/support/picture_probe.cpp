@@ -2,13 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "engine/input/decoder.hpp"
 
 namespace loopcast::test {
 
-Result<FramePtr> decode_picture(const std::string& path, int index) {
+Result<std::map<int, FramePtr>> decode_pictures(const std::string& path, const std::vector<int>& indexes, int width, int height) {
   AVFormatContext* raw = nullptr;
   if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
     return Error{fmt::format("open '{}': {}", path, av_error_string(err))};
@@ -16,27 +17,30 @@ Result<FramePtr> decode_picture(const std::string& path, int index) {
   if (int err = avformat_find_stream_info(in.get(), nullptr); err < 0) return Error{fmt::format("'{}': {}", path, av_error_string(err))};
   auto dec = open_decoder(in.get(), AVMEDIA_TYPE_VIDEO);
   if (!dec) return Error{fmt::format("'{}': {}", path, dec.error())};
+  std::map<int, FramePtr> out;
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();
   int seen = 0;
   bool draining = false;
-  for (;;) {
+  while (out.size() < indexes.size()) {
     const int got = avcodec_receive_frame(dec->ctx.get(), frame.get());
     if (got == 0) {
-      if (seen++ < index) {
-        av_frame_unref(frame.get());
-        continue;
+      const int index = seen++;
+      if (std::find(indexes.begin(), indexes.end(), index) != indexes.end()) {
+        FramePtr pic = make_frame();
+        pic->width = width > 0 ? width : frame->width;
+        pic->height = height > 0 ? height : frame->height;
+        pic->format = AV_PIX_FMT_YUV420P;
+        if (av_frame_get_buffer(pic.get(), 0) < 0) return Error{"out of memory"};
+        const int flags = pic->width == frame->width && pic->height == frame->height ? SWS_POINT : SWS_BILINEAR;
+        SwsPtr sws(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), pic->width, pic->height,
+                                  AV_PIX_FMT_YUV420P, flags, nullptr, nullptr, nullptr));
+        if (!sws) return Error{"no scaler"};
+        sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, pic->data, pic->linesize);
+        out[index] = std::move(pic);
       }
-      FramePtr out = make_frame();
-      out->width = frame->width;
-      out->height = frame->height;
-      out->format = AV_PIX_FMT_YUV420P;
-      if (av_frame_get_buffer(out.get(), 0) < 0) return Error{"out of memory"};
-      SwsPtr sws(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), out->width, out->height,
-                                AV_PIX_FMT_YUV420P, SWS_POINT, nullptr, nullptr, nullptr));
-      if (!sws) return Error{"no scaler"};
-      sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, out->data, out->linesize);
-      return out;
+      av_frame_unref(frame.get());
+      continue;
     }
     if (got == AVERROR_EOF) return Error{fmt::format("'{}': only {} video frames", path, seen)};
     if (got != AVERROR(EAGAIN)) return Error{fmt::format("'{}': decode: {}", path, av_error_string(got))};
@@ -49,6 +53,13 @@ Result<FramePtr> decode_picture(const std::string& path, int index) {
     if (pkt->stream_index == dec->stream) avcodec_send_packet(dec->ctx.get(), pkt.get());
     av_packet_unref(pkt.get());
   }
+  return out;
+}
+
+Result<FramePtr> decode_picture(const std::string& path, int index) {
+  auto pics = decode_pictures(path, {index});
+  if (!pics) return pics.forward();
+  return std::move(pics->at(index));
 }
 
 const char* to_string(Hue h) {

@@ -2,13 +2,18 @@
 // orientation): the n-th video frame of any file libavformat reads (a loop, a cache entry, a
 // recording), and the colour at a point, named coarsely enough to survive a lossy encode.
 #pragma once
+#include <map>
 #include <string>
+#include <vector>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
 
 namespace loopcast::test {
 
+// The video frames of `path` at these display-order indexes, as YUV420P, decoded in one pass;
+// scaled (bilinear) to width x height when given, as a loop is scaled onto the picture.
+Result<std::map<int, FramePtr>> decode_pictures(const std::string& path, const std::vector<int>& indexes, int width = 0, int height = 0);
 // The `index`-th decoded video frame (0 = the first, in display order) of `path`, as YUV420P.
 Result<FramePtr> decode_picture(const std::string& path, int index = 0);
 
