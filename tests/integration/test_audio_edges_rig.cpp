@@ -15,12 +15,12 @@
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 // The left channel of a recording as 44.1 kHz float samples (the ffmpeg CLI as an independent decoder).
 std::vector<float> left_channel(const std::string& media, const std::string& dir) {

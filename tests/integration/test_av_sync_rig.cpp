@@ -31,6 +31,7 @@
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/av_sync_probe.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
@@ -54,7 +55,6 @@ constexpr int64_t kQuiet = kRate / 4;  // a click after at least this many sampl
 // The loop on air, told apart by the upper half of the picture: red is dark, green bright.
 const LitRegion kUpper{0, 0, 320, 80, 130};
 
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 struct Measured {
   std::vector<ClickSync> clicks;  // the judged ones (see measure)

@@ -10,11 +10,11 @@
 
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 std::string assets_loops() { return std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops"; }
 
 // `loopcast ARGS...` to completion: exit code and everything it printed.

@@ -14,6 +14,7 @@
 
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/raw_http.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 namespace fs = std::filesystem;
@@ -21,7 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 const httplib::Headers kAuth = {{"Authorization", "Bearer tok-console"}};
 
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 std::string bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

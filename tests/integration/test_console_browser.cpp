@@ -11,12 +11,12 @@
 #include <string>
 
 #include "tests/integration/run_loopcast.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 std::string text(const rapidjson::Value& d, const char* k) { return d.HasMember(k) && d[k].IsString() ? d[k].GetString() : ""; }
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 }  // namespace

@@ -11,12 +11,9 @@
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
-
-namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
-}  // namespace
 
 TEST_CASE("20 s from the Icecast mount to nginx-rtmp: a recording YouTube would accept") {
   Rig rig;

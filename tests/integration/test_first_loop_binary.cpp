@@ -9,12 +9,12 @@
 #include <string>
 
 #include "tests/integration/run_loopcast.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 // The loop on air once the stream runs, as status reports it.
 std::string first_loop(const std::string& dir, const std::vector<std::string>& extra) {

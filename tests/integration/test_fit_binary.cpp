@@ -10,13 +10,13 @@
 
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/picture_probe.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
 using namespace loopcast::test;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 // `loopcast run` 2 s as fast as it can into `flv` at 320x180 (file output: no rig needed); its log.
 std::string record(const std::vector<std::string>& extra, const std::string& flv) {

@@ -8,12 +8,12 @@
 #include <string>
 
 #include "tests/integration/run_loopcast.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 std::string str(const rapidjson::Document& d, const char* key) {
   return d.IsObject() && d.HasMember(key) && d[key].IsString() ? d[key].GetString() : "";

@@ -14,11 +14,11 @@
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/image_server.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 // A stereo 16-bit WAV: `periods` times 3 s of a 1 kHz tone at 0.9 full scale, then 3 s of silence.
 void write_tone_gaps_wav(const std::string& path, int periods) {

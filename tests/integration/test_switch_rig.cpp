@@ -11,14 +11,10 @@
 #include "tests/integration/switch_checks.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
-
-}  // namespace
 
 TEST_CASE("AzuraCast webhooks switch the loop in one RTMP session, on time, with an IDR and no gap") {
   Rig rig;

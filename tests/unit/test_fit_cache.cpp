@@ -10,14 +10,15 @@
 #include "engine/splice/loop_cache.hpp"
 #include "tests/support/picture_probe.hpp"
 #include "tests/support/proc.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 using loopcast::test::Hue;
 using loopcast::test::hue_at;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 EngineConfig small_profile(FitMode fit) {
   EngineConfig c;

@@ -9,13 +9,14 @@
 #include "engine/input/loop_source.hpp"
 #include "engine/input/orientation.hpp"
 #include "tests/support/picture_probe.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 using loopcast::test::Hue;
 using loopcast::test::hue_at;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 // The first picture of `name` as the engine puts it on air at 320x180 with `mode`.
 FramePtr on_air(const char* name, FitMode mode) {

@@ -15,14 +15,15 @@
 #include "engine/splice/loop_cache.hpp"
 #include "tests/support/logo_probe.hpp"
 #include "tests/support/proc.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 using loopcast::test::Rect;
 
 namespace {
 constexpr uint8_t kCyan[3] = {0, 255, 255};
 
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 // A cyan 64x32 PNG with a transparent 16x16 hole at (24, 8), written into `dir`.
 std::string cyan_logo(const std::string& dir, const char* name = "logo.png") {

@@ -5,11 +5,12 @@
 #include <vector>
 
 #include "engine/input/loop_source.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 const VideoFormat kOut{320, 180, AV_PIX_FMT_YUV420P};
 }  // namespace
 

@@ -8,12 +8,13 @@
 
 #include "engine/input/open_input.hpp"
 #include "tests/support/proc.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 using namespace std::chrono_literals;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -11,11 +11,12 @@
 
 #include "engine/pipeline.hpp"
 #include "tests/support/proc.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 EngineConfig small_config(std::string output) {
   EngineConfig c;

@@ -12,12 +12,13 @@
 #include "engine/splice/splice_clock.hpp"
 #include "engine/splice/splice_path.hpp"
 #include "tests/support/proc.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 EngineConfig small_profile() {
   EngineConfig c;

@@ -18,13 +18,14 @@
 #include "engine/engine_config.hpp"
 #include "engine/input/station_feed.hpp"
 #include "tests/support/proc.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 using loopcast::test::SilentListener;
 using namespace std::chrono_literals;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 StationOptions cfg_with_timeout(double t) {
   StationOptions c = EngineConfig{}.station();

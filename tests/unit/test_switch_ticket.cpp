@@ -9,13 +9,14 @@
 #include "control/stream/loop_opener.hpp"
 #include "control/stream/switch_scheduler.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
+using loopcast::test::fixture;
 using namespace std::chrono_literals;
 using Outcome = SwitchTicket::Outcome;
 
 namespace {
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 LoopOpenerSettings settings() {
   LoopOpenerSettings s;

@@ -21,13 +21,13 @@
 #include "tests/support/stalling_file_server.hpp"
 #include "tests/support/image_server.hpp"
 #include "tests/support/tls_proxy.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace loopcast;
 using namespace loopcast::test;
 
 namespace {
 
-std::string fixture(const char* name) { return std::string(LOOPCAST_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 template <class F>
 bool wait_until(F done, double seconds) {
