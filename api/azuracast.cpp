@@ -59,7 +59,8 @@ std::string next_song(const Value& doc) {
   if (song == next->value.MemberEnd() || !song->value.IsObject()) return {};
   auto str = [&](const char* key) {
     auto m = song->value.FindMember(key);
-    return m != song->value.MemberEnd() && m->value.IsString() ? std::string(m->value.GetString(), m->value.GetStringLength()) : std::string();
+    return m != song->value.MemberEnd() && m->value.IsString() ? std::string(m->value.GetString(), m->value.GetStringLength())
+                                                               : std::string();
   };
   TrackInfo t;
   t.artist = str("artist"), t.title = str("title"), t.text = str("text");

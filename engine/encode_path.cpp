@@ -10,6 +10,7 @@ EncodePath::EncodePath(const EngineConfig& cfg, const std::atomic<bool>* cancel)
       cancel_(cancel),
       crossfade_(cfg.crossfade, cfg.fps, cfg.width, cfg.height),
       overlay_(cfg.overlay, cfg.width, cfg.height),
+      card_(cfg.title_card, cfg.width, cfg.height, cfg.fps),
       visualizer_(cfg.visualizer, cfg.width, cfg.height, cfg.sample_rate) {}
 
 Result<std::unique_ptr<EncodePath>> EncodePath::create(const EngineConfig& cfg, const std::atomic<bool>* cancel) {
@@ -65,7 +66,7 @@ Status EncodePath::emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameE
   // The visualiser draws the audio muxed at this frame's time: the samples up to frame n / fps.
   const int64_t heard = n * sample_rate_ / fps_;
   // The logo goes on the loop's picture under what is drawn from the song, as splice mode has it.
-  const AVFrame* pic = overlay_.apply(visualizer_.apply(with_logo(crossfade_.compose(loop_->frame_at(local_t), n)), heard));
+  const AVFrame* pic = card_.apply(overlay_.apply(visualizer_.apply(with_logo(crossfade_.compose(loop_->frame_at(local_t), n)), heard)), n);
   events.repeated = loop_->repeated() && n > loop_start_frame_;
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);

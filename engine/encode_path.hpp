@@ -14,6 +14,7 @@
 #include "engine/input/loop_source.hpp"
 #include "engine/picture/logo_stamp.hpp"
 #include "engine/video/crossfade.hpp"
+#include "engine/video/live_title_card.hpp"
 #include "engine/video/overlay.hpp"
 #include "engine/video/visualizer.hpp"
 #include "engine/video_path.hpp"
@@ -35,6 +36,7 @@ class EncodePath final : public VideoPath {
   Status switch_to(std::unique_ptr<CachedLoop> next) override;
   void hear(const AVFrame* audio, int64_t first_sample) override { visualizer_.push(audio, first_sample); }
   void set_now_playing(std::string text, ArtPtr art) override { overlay_.set(std::move(text), std::move(art)); }
+  void draw_card(CardText text) override { card_.set(std::move(text)); }
   const std::string& on_air() const override { return loop_->path(); }
 
  private:
@@ -50,6 +52,7 @@ class EncodePath final : public VideoPath {
   Crossfade crossfade_;
   Overlay overlay_;
   Visualizer visualizer_;
+  LiveTitleCard card_;
   LogoStamp logo_;  // empty: no logo
   FramePtr logo_frame_ = make_frame();
   FramePtr vframe_ = make_frame();

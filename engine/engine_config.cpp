@@ -15,8 +15,6 @@ const char* to_string(VideoMode mode) { return enum_to_word(kVideoModes, mode); 
 std::optional<Background> parse_background(std::string_view text) { return enum_from_word(kBackgrounds, text); }
 const char* to_string(Background background) { return enum_to_word(kBackgrounds, background); }
 
-bool draws_per_frame(const EngineConfig& e) {
-  return e.overlay.enabled || e.visualizer.enabled() || e.background == Background::art || e.crossfade > 0;
-}
+bool draws_per_frame(const EngineConfig& e) { return e.overlay.enabled || e.visualizer.enabled() || e.crossfade > 0; }
 
 }  // namespace loopcast

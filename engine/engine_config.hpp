@@ -61,10 +61,11 @@ struct EngineConfig {
   StationOptions station() const { return {sample_rate, io_timeout, audio_buffer, input_backoff}; }
 };
 
-// Whether something draws on every frame: the overlay, the visualiser, the art background or a
-// crossfade. Splice mode copies pre-encoded frames, so it runs only when nothing draws: validate()
-// refuses splice otherwise, and auto picks splice by this same rule. The logo does not count: it
-// is the same on every frame, so splice mode bakes it into the cached loops.
+// Whether something draws on every frame: the overlay, the visualiser or a crossfade. Splice mode
+// copies pre-encoded frames, so it runs only when nothing draws: validate() refuses splice
+// otherwise, and auto picks splice by this same rule. What is known ahead does not count: the logo
+// (baked into the cached loops), title cards (composed per song) and the art scenes (one still
+// per song, encoded once).
 bool draws_per_frame(const EngineConfig& e);
 
 }  // namespace loopcast

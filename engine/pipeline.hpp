@@ -65,6 +65,8 @@ class Pipeline {
   void set_now_playing(std::string text, ArtPtr art) { video_->set_now_playing(std::move(text), std::move(art)); }
   // The song's title card (splice mode): on air when composed, never waited for.
   void show_card(std::shared_ptr<CardSlot> slot) { video_->show_card(std::move(slot)); }
+  // The song's title card drawn per frame (encode mode).
+  void draw_card(CardText text) { video_->draw_card(std::move(text)); }
 
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;

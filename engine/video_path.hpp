@@ -11,6 +11,7 @@
 #include "base/result.hpp"
 #include "engine/encoder.hpp"
 #include "engine/input/cover_art.hpp"
+#include "engine/picture/title_card.hpp"
 #include "engine/splice/card_slot.hpp"
 
 namespace loopcast {
@@ -53,6 +54,8 @@ class VideoPath {
   // Thread-safe: the song's title card composed ahead (splice mode draws nothing itself).
   virtual void show_card(std::shared_ptr<CardSlot> /*slot*/) {}
   virtual CardStats cards() const { return {}; }
+  // Thread-safe: the song's title card drawn per frame (encode mode; splice mode composes it ahead).
+  virtual void draw_card(CardText /*text*/) {}
   // The loop on air. Pipeline thread only.
   virtual const std::string& on_air() const = 0;
 };

@@ -278,8 +278,9 @@ constexpr const char* output = "rtmp(s):// or srt://host:port URL, hls:DIR or .f
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
 constexpr const char* title_card =
-    "seconds of 'Artist \u2013 Title' (and 'Up next') over each song's loop, composed ahead and spliced (video_mode splice or auto)";
-constexpr const char* title_card_every = "show the song's title card again every N seconds of a long song, at a loop pass start";
+    "seconds of 'Artist \u2013 Title' (and 'Up next') over each song, 0 = off: composed ahead and spliced, or drawn in encode mode";
+constexpr const char* title_card_every =
+    "show the song's title card again every N seconds of a long song (splice: at a loop pass start), 0 = once";
 constexpr const char* logo_size = "logo width on the picture in pixels (the height keeps its aspect), within the picture's margins";
 constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over the loop (encode mode)";
 constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
@@ -371,8 +372,8 @@ const std::vector<Key>& keys() {
       {"logo_position", choice(&Lg::position, parse_corner, help::overlay_position), help::overlay_position, "top-right"},
       {"logo_size", integer(&Lg::size, in(16, 3840, "16..3840 px")), help::logo_size, "160"},
       {"logo_opacity", number(&Lg::opacity, in(0, 1, "0..1")), "logo opacity, times the PNG's own alpha", "1"},
-      {"title_card", number(&Tc::seconds, in(0, 60, "0..60 s")), help::title_card, "0: off"},
-      {"title_card_every", number(&Tc::every, in(0, 3600, "0..3600 s")), help::title_card_every, "0: once per song"},
+      {"title_card", number(&Tc::seconds, in(0, 60, "0..60 s")), help::title_card, "0"},
+      {"title_card_every", number(&Tc::every, in(0, 3600, "0..3600 s")), help::title_card_every, "0"},
       {"title_card_font", text(&Tc::font), "title card TTF font file", "DejaVu Sans Bold"},
       {"title_card_size", integer(&Tc::size, in(12, 120, "12..120 px")), "title card text height at 720 lines (scaled)", "44"},
       {"visualizer", choice(&Vz::mode, parse_visualizer_mode, "bars|wave|spectrum|off"), help::visualizer, "off"},
@@ -685,7 +686,9 @@ Status validate(const AppConfig& cfg) {
   if (std::none_of(std::begin(presets), std::end(presets), [&](const char* p) { return e.preset == p; }))
     return invalid(fmt::format("preset '{}': not an x264 preset (ultrafast..placebo)", e.preset));
   if (e.video_mode == VideoMode::splice && draws_per_frame(e))
-    return invalid("video_mode splice: the overlay, visualizer, art background or crossfade draw on every frame; use encode or auto");
+    return invalid(
+        "video_mode splice: the overlay, visualizer or crossfade draw on every frame; use encode or auto "
+        "(title_card, logo and the art scenes are composed ahead and splice)");
   if (const auto& vz = e.visualizer; vz.enabled()) {
     if (vz.width < 0 || vz.width > e.width) return invalid(fmt::format("visualizer_width {}: must be 0..{} px", vz.width, e.width));
     if (vz.height < 16 || vz.height > e.height) return invalid(fmt::format("visualizer_height {}: must be 16..{} px", vz.height, e.height));
@@ -709,13 +712,8 @@ Status validate(const AppConfig& cfg) {
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
   }
   const auto& c = cfg.control;
-  if (e.title_card.enabled()) {
-    if (e.video_mode == VideoMode::encode)
-      return invalid("title_card: cards are composed ahead and spliced; use video_mode splice or auto (encode mode draws --overlay)");
-    if (!std::ifstream(e.title_card.font).good()) return invalid(fmt::format("title_card_font '{}': cannot be read", e.title_card.font));
-  }
-  if (c.live_loop == kLiveScene && e.video_mode == VideoMode::splice)
-    return invalid("live_loop @live: the live scene is composed on every frame; use video_mode encode or auto, or a loop name");
+  if (e.title_card.enabled() && !std::ifstream(e.title_card.font).good())
+    return invalid(fmt::format("title_card_font '{}': cannot be read", e.title_card.font));
   if (!c.live_loop.empty() && c.live_loop != kLiveScene)
     if (auto p = resolve_loop_name(c.loops_dir, c.live_loop); !p) return invalid(fmt::format("live_loop: {}", p.error()));
   if (c.azuracast_url.empty() != c.station.empty()) return invalid("azuracast and station go together: give both or neither");

@@ -1,6 +1,8 @@
 #include "control/stream/loop_opener.hpp"
 
 #include "base/log.hpp"
+#include "engine/splice/card_cache.hpp"
+#include "engine/splice/still_segment.hpp"
 
 namespace loopcast {
 
@@ -51,6 +53,20 @@ void LoopOpener::worker() {
   }
 }
 
+// A splice stream's scene: its picture encoded once as a one-GOP loop (or found in the card
+// cache); without a picture, or if that fails, the default loop's cache.
+std::unique_ptr<CachedLoop> LoopOpener::splice_scene(const AVFrame* picture, std::string& error) const {
+  if (picture) {
+    auto still = still_segment(picture, "@art", s_.engine, s_.cache->dir() + "/cards", kCardCacheBytes);
+    if (still) return std::move(*still);
+    log::warn("control", "{}; showing the default loop", still.error());
+  }
+  auto c = s_.cache->ensure(s_.fallback);
+  if (c) return std::move(*c);
+  error = c.error();
+  return nullptr;
+}
+
 // The loop first (a bad one refuses the switch and its art is not fetched), then the cover.
 void LoopOpener::run(const Job& job) const {
   const PrepareOrder& o = job.order;
@@ -62,14 +78,14 @@ void LoopOpener::run(const Job& job) const {
     case LoopRef::Kind::none: break;  // art only: the loop on air stays
     case LoopRef::Kind::art: error = "'@art' names no song's cover: nothing to draw"; break;
     case LoopRef::Kind::scene: {
-      if (splice) {
-        error = "the art scene draws the picture: it needs video_mode encode";
-        break;
-      }
       // No cover (unreachable, not an image): the default loop, never a black or stale picture.
       auto scene = open_art_scene(o.loop.location(), ArtSceneText{o.track.artist, o.track.title, o.track.album}, s_.scene,
                                   s_.overlay.art_timeout);
       if (!scene) log::warn("control", "{}; showing the default loop", scene.error());
+      if (splice) {
+        cached = splice_scene(scene ? (*scene)->frame_at(0) : nullptr, error);
+        break;
+      }
       if (!scene) scene = LoopSource::open(s_.fallback, s_.format);
       if (scene) src = std::move(*scene);
       else error = scene.error();

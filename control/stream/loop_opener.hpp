@@ -22,6 +22,7 @@ struct LoopOpenerSettings {
   ArtSceneLayout scene;        // how a cover-art scene is drawn
   std::string fallback;        // the default loop: a scene whose cover fails shows it instead
   std::shared_ptr<LoopCache> cache;  // the splice cache (null: the stream never splices)
+  EngineConfig engine;               // the stream's profile, logo loaded: how a spliced scene is encoded
 };
 
 class LoopOpener final : public LoopPreparer {
@@ -39,6 +40,7 @@ class LoopOpener final : public LoopPreparer {
   };
   void worker() EXCLUDES(mu_);
   void run(const Job& job) const;
+  std::unique_ptr<CachedLoop> splice_scene(const AVFrame* picture, std::string& error) const;
 
   const LoopOpenerSettings s_;
   Mutex mu_;

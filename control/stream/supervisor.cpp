@@ -28,8 +28,9 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), songs_(cfg_) {
     // Refused, naming the rule; shown in last_error so an operator sees why no rule applies.
     if (Status st = reload_mapping(); !st) runner_->set_error(fmt::format("{} (using the default loop only)", st.error()));
   }
-  opener_ = std::make_unique<LoopOpener>(LoopOpenerSettings{VideoFormat{e.width, e.height, AV_PIX_FMT_YUV420P, e.fps, e.fit}, e.overlay,
-                                                            ArtSceneLayout{e.width, e.height, 0, e.overlay.font}, e.loop, cache_});
+  opener_ =
+      std::make_unique<LoopOpener>(LoopOpenerSettings{VideoFormat{e.width, e.height, AV_PIX_FMT_YUV420P, e.fps, e.fit}, e.overlay,
+                                                      ArtSceneLayout{e.width, e.height, 0, e.overlay.font}, e.loop, cache_, cfg_.engine});
   if (cache_ && e.title_card.enabled()) cards_ = std::make_unique<TitleCards>(e, cache_);
   switches_ = std::make_unique<SwitchScheduler>(songs_.first_loop(sys_now()), e.overlay.enabled && e.overlay.art, *opener_);
   schedule_->tick(sys_now());  // the next change is known before anyone asks for status
@@ -133,6 +134,11 @@ void Supervisor::process_switches() {
     }
     if (!sw->text.empty()) pipe->set_now_playing(sw->text, sw->art);
     if (card) pipe->show_card(std::move(card));
+    // An encoding session draws the card itself (encode mode, or auto before the loops are cached).
+    if (!sw->text.empty() && cfg_.engine.title_card.enabled() && !pipe->splicing()) {
+      const TrackInfo t = songs_.track();
+      if (display_text(t) == sw->text && !t.live) pipe->draw_card(CardText{sw->text, card_subline(t.album, t.next)});
+    }
   }
 }
 

@@ -76,8 +76,8 @@ class Supervisor final : public Controller {
   mutable Mutex mu_;  // with cv_: wakes run(); guards art_ and the card awaiting its song
   std::condition_variable cv_;
   ArtPtr art_ GUARDED_BY(mu_);  // cover art on air (shown again after a restart)
-  std::string card_song_ GUARDED_BY(mu_);            // the song text of card_
-  std::shared_ptr<CardSlot> card_ GUARDED_BY(mu_);   // composing for the song waiting its switch
+  std::string card_song_ GUARDED_BY(mu_);           // the song text of card_
+  std::shared_ptr<CardSlot> card_ GUARDED_BY(mu_);  // composing for the song waiting its switch
   std::atomic<bool> quit_{false};
   std::thread thread_;
 };

@@ -8,13 +8,11 @@
 
 #include "control/mapping/track.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/splice/card_cache.hpp"
 #include "engine/splice/card_slot.hpp"
 #include "engine/splice/loop_cache.hpp"
 
 namespace loopcast {
-
-// Card cache bound: about 800 songs' 8 s cards at 2.5 Mb/s.
-constexpr uint64_t kCardCacheBytes = uint64_t{2} << 30;
 
 class TitleCards {
  public:

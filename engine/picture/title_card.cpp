@@ -34,13 +34,14 @@ std::string card_subline(const std::string& album, const std::string& next) {
 
 TitleCardPainter::~TitleCardPainter() { avfilter_graph_free(&graph_); }
 
-Result<std::unique_ptr<TitleCardPainter>> TitleCardPainter::create(const TitleCardConfig& cfg, int width, int height, const CardText& text) {
+Result<std::unique_ptr<TitleCardPainter>> TitleCardPainter::create(const TitleCardConfig& cfg, int width, int height,
+                                                                   const CardText& text) {
   std::unique_ptr<TitleCardPainter> p(new TitleCardPainter());
   p->graph_ = avfilter_graph_alloc();
   if (!p->graph_) return Error{"title card: out of memory", Errc::internal};
   p->graph_->nb_threads = 1;
-  const std::string args = fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/30:pixel_aspect=1/1", width, height,
-                                       static_cast<int>(AV_PIX_FMT_YUV420P));
+  const std::string args =
+      fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/30:pixel_aspect=1/1", width, height, static_cast<int>(AV_PIX_FMT_YUV420P));
   int err = avfilter_graph_create_filter(&p->src_, avfilter_get_by_name("buffer"), "in", args.c_str(), nullptr, p->graph_);
   if (err >= 0) err = avfilter_graph_create_filter(&p->sink_, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, p->graph_);
   if (err < 0) return Error{fmt::format("title card: {}", av_error_string(err)), Errc::internal};
@@ -49,16 +50,27 @@ Result<std::unique_ptr<TitleCardPainter>> TitleCardPainter::create(const TitleCa
   const int title = std::max(8, cfg.size * height / 720), sub = std::max(8, title * 2 / 3), margin = title;
   const int band_h = title * 2 + (text.sub.empty() ? 0 : sub + title / 3), band_y = height - band_h - height / 12;
   AVFilterContext* last = p->src_;
-  Status st = add_filter(p->graph_, last, "drawbox",
-                         {{"x", "0"}, {"y", std::to_string(band_y)}, {"w", "iw"}, {"h", std::to_string(band_h)},
-                          {"color", "black@0.6"}, {"t", "fill"}});
-  if (st) st = add_filter(p->graph_, last, "drawtext",
-                          {{"fontfile", cfg.font}, {"text", text.title}, {"expansion", "none"}, {"fontsize", std::to_string(title)},
-                           {"fontcolor", "white"}, {"x", std::to_string(margin)}, {"y", std::to_string(band_y + title / 2)}});
+  Status st = add_filter(
+      p->graph_, last, "drawbox",
+      {{"x", "0"}, {"y", std::to_string(band_y)}, {"w", "iw"}, {"h", std::to_string(band_h)}, {"color", "black@0.6"}, {"t", "fill"}});
+  if (st)
+    st = add_filter(p->graph_, last, "drawtext",
+                    {{"fontfile", cfg.font},
+                     {"text", text.title},
+                     {"expansion", "none"},
+                     {"fontsize", std::to_string(title)},
+                     {"fontcolor", "white"},
+                     {"x", std::to_string(margin)},
+                     {"y", std::to_string(band_y + title / 2)}});
   if (st && !text.sub.empty())
     st = add_filter(p->graph_, last, "drawtext",
-                    {{"fontfile", cfg.font}, {"text", text.sub}, {"expansion", "none"}, {"fontsize", std::to_string(sub)},
-                     {"fontcolor", "white@0.85"}, {"x", std::to_string(margin)}, {"y", std::to_string(band_y + title / 2 + title * 4 / 3)}});
+                    {{"fontfile", cfg.font},
+                     {"text", text.sub},
+                     {"expansion", "none"},
+                     {"fontsize", std::to_string(sub)},
+                     {"fontcolor", "white@0.85"},
+                     {"x", std::to_string(margin)},
+                     {"y", std::to_string(band_y + title / 2 + title * 4 / 3)}});
   if (!st) return st.forward();
   if ((err = avfilter_link(last, 0, p->sink_, 0)) < 0 || (err = avfilter_graph_config(p->graph_, nullptr)) < 0)
     return Error{fmt::format("title card: {}", av_error_string(err)), Errc::invalid};

@@ -18,7 +18,7 @@ struct TitleCardConfig {
   double seconds = 0;  // shown over the first SECONDS of each song; 0 = no title cards
   double every = 0;    // shown again every SECONDS of a long song (at a loop pass start); 0 = once
   std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-  int size = 44;       // title height in pixels at 720 lines (scaled with the picture)
+  int size = 44;  // title height in pixels at 720 lines (scaled with the picture)
   bool enabled() const { return seconds > 0; }
 };
 

@@ -6,6 +6,9 @@
 
 namespace loopcast {
 
+// The bound: about 800 songs' 8 s cards (or 4000 cover scenes) at 2.5 Mb/s.
+constexpr uint64_t kCardCacheBytes = uint64_t{2} << 30;
+
 // Marks an entry used now (it becomes the last to go).
 void touch_card(const std::string& path);
 // Removes the least recently used .mp4 entries of `dir` until they total at most `max_bytes`;

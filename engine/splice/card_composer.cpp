@@ -22,7 +22,8 @@ std::string card_key(const CachedLoop& plain, const CardText& text, const TitleC
   Sha256 h;
   for (int64_t k = 0; k < plain.frames(); ++k)
     if (const AVPacket* p = plain.packet(k).pkt.get()) h.update(p->data, static_cast<size_t>(p->size));
-  const std::string rest = fmt::format("card 1\n{}\n{}\n{}\n{}\n{}\n{}", text.title, text.sub, frames, tc.font, tc.size, cache_profile(cfg));
+  const std::string rest =
+      fmt::format("card 1\n{}\n{}\n{}\n{}\n{}\n{}", text.title, text.sub, frames, tc.font, tc.size, cache_profile(cfg));
   h.update(rest.data(), rest.size());
   return h.hex().substr(0, 40);
 }

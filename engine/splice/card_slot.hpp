@@ -12,11 +12,11 @@ namespace loopcast {
 
 // Counters of the cards of one stream (status and metrics).
 struct CardStats {
-  uint64_t composed = 0;        // segments made (or found in the card cache)
-  uint64_t shown = 0;           // entered on air, repeats included
-  uint64_t late = 0;            // not ready when their song went on air
-  uint64_t skipped = 0;         // late beyond the card's own length, or failed: never shown
-  double last_prepare_s = 0;    // compose time of the last one (0 when it came from the card cache)
+  uint64_t composed = 0;      // segments made (or found in the card cache)
+  uint64_t shown = 0;         // entered on air, repeats included
+  uint64_t late = 0;          // not ready when their song went on air
+  uint64_t skipped = 0;       // late beyond the card's own length, or failed: never shown
+  double last_prepare_s = 0;  // compose time of the last one (0 when it came from the card cache)
 };
 
 class CardSlot {

@@ -102,7 +102,8 @@ void SplicePath::take_card(int64_t frame) {
   } else {
     ++stats_.composed;
     stats_.last_prepare_s = awaited_->prepare_seconds();
-    if (waited > 0) log::info("card", "title card for '{}' ready {:.1f} s late: shown now", awaited_->label(), static_cast<double>(waited) / fps_);
+    if (waited > 0)
+      log::info("card", "title card for '{}' ready {:.1f} s late: shown now", awaited_->label(), static_cast<double>(waited) / fps_);
     queued_card_ = QueuedCard{seg, false};
     last_card_ = std::move(seg);
   }

@@ -1,9 +1,11 @@
 // Issue 15 on the real rig: the audio visualiser moves with the music the viewers hear (checked
 // against the recording's own audio) and lies flat during silence; the cover-art scene shows the
-// webhook's cover.
+// webhook's cover, in encode mode and spliced (one still per song, encoded once).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/image_server.hpp"
 #include "tests/support/rig.hpp"
+#include "tests/support/sequence_headers.hpp"
 #include "tests/support/fixtures.hpp"
 
 using namespace loopcast::test;
@@ -105,38 +108,55 @@ bool shows_white_cover(const Thumb& t) {
   return t[7] > 95 && t[7] < 140;  // a white cover blurred and darkened: ~115
 }
 bool shows_red_loop(const Thumb& t) { return t[3 * 8 + 1] < 100 && t[7] < 100; }
-}  // namespace
 
-TEST_CASE("background art: the webhook's cover fills the picture, a song whose art fails shows the default loop") {
-  Rig rig;
-  ImageServer images;
+// The webhook's cover scene on air from its song to the next, whose art fails (the default loop
+// then): `extra` chooses the mode. Returns the one recording and the songs' stream times.
+struct ArtRun {
+  std::string recording;
+  double asked1 = 0, asked2 = 0;
+};
+ArtRun run_art_scene(Rig& rig, const ImageServer& images, const std::string& key, const std::vector<std::string>& extra) {
   const int port = free_tcp_port();
-  Loopcast lc({"--loop", fixture("still.mp4"), "--audio", rig.icecast_url(), "--output", rig.rtmp_url("artscene"), "--duration", "12",
-               "--http-port", std::to_string(port), "--size", "640x360", "--vbitrate", "800k", "--background", "art", "--crossfade", "0.5"});
+  std::vector<std::string> args{"--loop",       fixture("still.mp4"),
+                                "--audio",      rig.icecast_url(),
+                                "--output",     rig.rtmp_url(key),
+                                "--duration",   "12",
+                                "--http-port",  std::to_string(port),
+                                "--size",       "640x360",
+                                "--vbitrate",   "800k",
+                                "--background", "art"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  Loopcast lc(args);
   auto cli = api(port);
+  ArtRun run;
   REQUIRE_MESSAGE(wait_for([&] { return status(cli)["video_frames"].GetUint64() > 0; }, 15), lc.log());
   const auto on_air = std::chrono::steady_clock::now();
   // Sent at wall-clock offsets, judged in stream time (status output_seconds at each send).
   std::this_thread::sleep_until(on_air + std::chrono::seconds(3));
-  const double asked1 = media_time(cli);
+  run.asked1 = media_time(cli);
   auto r = cli.Post("/webhook/azuracast", webhook(1, "Sexy Boy", images.url("/white.png")), "application/json");
   REQUIRE(r);
   CHECK(r->status == 202);
   CHECK(wait_for([&] { return str(status(cli)["loop"]) == "@art"; }, 4));
   std::this_thread::sleep_until(on_air + std::chrono::seconds(7));
-  const double asked2 = media_time(cli);
+  run.asked2 = media_time(cli);
   r = cli.Post("/webhook/azuracast", webhook(2, "Kelly Watch the Stars", images.url("/missing")), "application/json");
   REQUIRE(r);
   REQUIRE_MESSAGE(lc.wait(20) == 0, lc.log());
   CHECK(lc.log().find("showing the default loop") != std::string::npos);
-
   CHECK(rig.wait_recordings_closed());
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // one RTMP session throughout
-  auto rep = probe_media(recs[0], /*decode_video=*/true, /*decode_audio=*/false);
+  run.recording = recs[0];
+  return run;
+}
+
+void check_art_scene(const ArtRun& run) {
+  auto rep = probe_media(run.recording, /*decode_video=*/true, /*decode_audio=*/false);
   REQUIRE_MESSAGE(rep, rep.error());
   CHECK_MESSAGE(rep->video.decode_errors == 0, rep->video.first_decode_error);
   CHECK(rep->video.dts_monotonic);
+  CHECK(rep->video.max_keyframe_interval <= 2.0 + 0.002);
   REQUIRE(rep->thumbs.size() > 300);
   size_t first = rep->thumbs.size(), last = 0, art = 0, red_before = 0, red_after = 0;
   for (size_t i = 0; i < rep->thumbs.size(); ++i)
@@ -152,12 +172,35 @@ TEST_CASE("background art: the webhook's cover fills the picture, a song whose a
   }
   const double t0 = rep->thumb_pts[0];  // stream time 0: the first frame
   const double from = rep->thumb_pts[first] - t0, to = rep->thumb_pts[last] - t0;
-  MESSAGE("cover shown " << from << " .. " << to << " s; webhooks at " << asked1 << " and " << asked2 << " s (stream time)");
+  MESSAGE("cover shown " << from << " .. " << to << " s; webhooks at " << run.asked1 << " and " << run.asked2 << " s (stream time)");
   CHECK(art == last - first + 1);  // one unbroken run
-  CHECK(from >= asked1 - 0.04);    // not before its webhook...
-  CHECK(from < asked1 + 2.0);      // ...and promptly after it (the cross-fade included)
-  CHECK(to >= asked2 - 0.5);       // for its song
-  CHECK(to < asked2 + 2.0);
+  CHECK(from >= run.asked1 - 0.04);  // not before its webhook...
+  CHECK(from < run.asked1 + 2.0);    // ...and promptly after it (the cross-fade included)
+  CHECK(to >= run.asked2 - 0.5);     // for its song
+  CHECK(to < run.asked2 + 2.0);
   CHECK(red_before > 40);          // the default loop before...
   CHECK(red_after > 40);           // ...and after: the song without reachable art
+}
+}  // namespace
+
+TEST_CASE("background art: the webhook's cover fills the picture, a song whose art fails shows the default loop") {
+  Rig rig;
+  ImageServer images;
+  check_art_scene(run_art_scene(rig, images, "artscene", {"--crossfade", "0.5"}));
+}
+
+TEST_CASE("background art in splice mode: each song's scene encoded once and spliced, one session and one sequence header") {
+  Rig rig;
+  ImageServer images;
+  const TempDir tmp("artsplice");
+  const std::vector<std::string> profile{"--size", "640x360", "--vbitrate", "800k", "--cache-dir", tmp.path + "/cache"};
+  std::vector<std::string> prep{"--loop", fixture("still.mp4")};
+  prep.insert(prep.end(), profile.begin(), profile.end());
+  prepare_loops(tmp.path + "/no-loops", prep, tmp.path + "/prepare.log");
+  const ArtRun run = run_art_scene(rig, images, "artsplice", {"--video-mode", "splice", "--cache-dir", tmp.path + "/cache"});
+  check_art_scene(run);
+  CHECK(changed_sequence_headers(run.recording) == 0);  // the scene carries the loops' SPS/PPS
+  auto clean = run_cmd(fmt::format("ffmpeg -nostdin -v error -xerror -i {} -f null - 2>&1", shell_quote(run.recording)));
+  CHECK_MESSAGE(clean.code == 0, clean.output);
+  CHECK(std::filesystem::exists(tmp.path + "/cache/cards"));  // the scene's still, kept for the song's next play
 }

@@ -22,12 +22,12 @@ using namespace loopcast::test;
 
 namespace {
 constexpr int kFps = 30;
-constexpr int kCardFrames = 3 * kFps;   // --title-card 3
-constexpr int kSegment = 120;           // 90 frames rounded up to the loop's IDR at 120 (GOP 60)
+constexpr int kCardFrames = 3 * kFps;    // --title-card 3
+constexpr int kSegment = 120;            // 90 frames rounded up to the loop's IDR at 120 (GOP 60)
 constexpr Rect kBand{220, 138, 90, 22};  // right part of the 320x180 card band, clear of its text
 constexpr Rect kTop{120, 40, 180, 70};   // the picture above the band, clear of the logo
 constexpr uint8_t kCyan[3] = {0, 255, 255};
-constexpr Rect kLogo{10, 10, 24, 20};    // inside the 64x32 logo, top-left
+constexpr Rect kLogo{10, 10, 24, 20};  // inside the 64x32 logo, top-left
 }  // namespace
 
 TEST_CASE("title card in splice mode: composed ahead, one session, the band over its seconds only, the logo throughout") {
@@ -35,8 +35,8 @@ TEST_CASE("title card in splice mode: composed ahead, one session, the band over
   const TempDir tmp("card-rig");
   const std::string logo = tmp.path + "/logo.png";
   REQUIRE(write_png(logo, 64, 32, solid_with_hole(64, 32, kCyan, {0, 0, 0, 0})));
-  const std::vector<std::string> profile{"--size", "320x180", "--vbitrate", "400k", "--cache-dir", tmp.path + "/cache",
-                                         "--logo", logo, "--logo-position", "top-left", "--logo-size", "64"};
+  const std::vector<std::string> profile{"--size", "320x180", "--vbitrate",      "400k",     "--cache-dir", tmp.path + "/cache",
+                                         "--logo", logo,      "--logo-position", "top-left", "--logo-size", "64"};
   std::vector<std::string> prep{LOOPCAST_BINARY, "prepare", "--loop", rig.loop_a(), "--loops-dir", tmp.path + "/no-loops"};
   prep.insert(prep.end(), profile.begin(), profile.end());
   KilledAtExit preparing(spawn(prep, tmp.path + "/prepare.log"));
@@ -44,9 +44,14 @@ TEST_CASE("title card in splice mode: composed ahead, one session, the band over
   preparing.pid = -1;
 
   const int port = free_tcp_port();
-  std::vector<std::string> args{"--video-mode", "splice", "--loop", rig.loop_a(), "--audio", rig.icecast_url(), "--output",
-                                rig.rtmp_url("lowerthird"), "--duration", "16", "--http-port", std::to_string(port),
-                                "--title-card", "3", "--switch-delay", "3"};
+  std::vector<std::string> args{"--video-mode",   "splice",
+                                "--loop",         rig.loop_a(),
+                                "--audio",        rig.icecast_url(),
+                                "--output",       rig.rtmp_url("lowerthird"),
+                                "--duration",     "16",
+                                "--http-port",    std::to_string(port),
+                                "--title-card",   "3",
+                                "--switch-delay", "3"};
   args.insert(args.end(), profile.begin(), profile.end());
   Loopcast lc(args);
   auto cli = api(port);
@@ -103,9 +108,62 @@ TEST_CASE("title card in splice mode: composed ahead, one session, the band over
     CAPTURE(i);
     const AVFrame* o = (*out)[start + i].get();
     const AVFrame* l = (*loop)[i].get();
-    CHECK(luma_change(o, l, kTop) < 10);  // the loop's own picture, frame for frame
-    CHECK(mean_yuv(o, kLogo).y > 150);    // the logo (cyan, Y 188) in place, card or not
+    CHECK(luma_change(o, l, kTop) < 10);                                               // the loop's own picture, frame for frame
+    CHECK(mean_yuv(o, kLogo).y > 150);                                                 // the logo (cyan, Y 188) in place, card or not
     if (i < kCardFrames - 3) CHECK(mean_yuv(o, kBand).y < mean_yuv(l, kBand).y - 15);  // the band darkens it
-    if (i >= kCardFrames + 3) CHECK(luma_change(o, l, kBand) < 10);                   // and is gone after
+    if (i >= kCardFrames + 3) CHECK(luma_change(o, l, kBand) < 10);                    // and is gone after
   }
+}
+
+TEST_CASE("title card in encode mode: drawn per frame over the song's first seconds, the same band") {
+  const TempDir tmp("card-encode");
+  const std::string out = tmp.path + "/out.flv";
+  const int port = free_tcp_port();
+  Loopcast lc({"--loop", fixture("loop_1s_30fps.mkv"), "--output", out, "--duration", "7", "--size", "320x180", "--vbitrate", "400k",
+               "--http-port", std::to_string(port), "--title-card", "2"});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), lc.log());
+  REQUIRE(wait_for([&] { return media_time(cli) > 2; }, 10));
+  const double asked = media_time(cli);
+  auto hook = cli.Post("/webhook/azuracast", read_text(fixture("azuracast_song_a.json")), "application/json");
+  REQUIRE(hook);
+  CHECK(hook->status == 202);
+  CHECK(status(cli)["title_cards"].IsNull());  // nothing composed ahead: drawn live
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+
+  // The loop's 30 pictures as this build scales them (an encode of one second without a card),
+  // then each output frame compared with the one its picture above the band matches (the song's
+  // switch restarts the loop).
+  const std::string plain = tmp.path + "/plain.flv";
+  Loopcast ref({"--loop", fixture("loop_1s_30fps.mkv"), "--output", plain, "--duration", "1.2", "--size", "320x180", "--vbitrate",
+                "400k", "--http-port", "0", "--no-realtime"});
+  REQUIRE_MESSAGE(ref.wait(30) == 0, ref.log());
+  std::vector<int> out_idx, loop_idx;
+  for (int n = 0; n < 7 * kFps - 5; ++n) out_idx.push_back(n);
+  for (int i = 0; i < kFps; ++i) loop_idx.push_back(i);
+  auto got = decode_pictures(out, out_idx);
+  auto loop = decode_pictures(plain, loop_idx);
+  REQUIRE_MESSAGE(got, got.error());
+  REQUIRE_MESSAGE(loop, loop.error());
+  int first = -1, last = -1, banded = 0;
+  for (int n : out_idx) {
+    const AVFrame* o = (*got)[n].get();
+    const AVFrame* l = (*loop)[0].get();
+    for (int i = 1; i < kFps; ++i)
+      if (luma_change(o, (*loop)[i].get(), kTop) < luma_change(o, l, kTop)) l = (*loop)[i].get();
+    CHECK(luma_change(o, l, kTop) < 10);
+    if (mean_yuv(o, kBand).y < mean_yuv(l, kBand).y - 15) {
+      if (first < 0) first = n;
+      last = n;
+      ++banded;
+    } else {
+      CHECK(luma_change(o, l, kBand) < 10);
+    }
+  }
+  CAPTURE(first);
+  CAPTURE(asked);
+  CHECK(banded == 2 * kFps);               // exactly its two seconds...
+  CHECK(last - first + 1 == 2 * kFps);     // ...in one run
+  CHECK(first >= std::lround(asked * kFps));  // after its song arrived, promptly
+  CHECK(first < std::lround((asked + 1) * kFps));
 }

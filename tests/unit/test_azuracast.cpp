@@ -36,6 +36,17 @@ TEST_CASE("a full AzuraCast NowPlaying webhook body is parsed") {
   CHECK(t.played_at == 1764040000);
   CHECK(to_string(t.source) == "webhook");
   CHECK(t.custom_fields.empty());  // AzuraCast sends [] when there are none
+  CHECK(t.next == "R\u00f6yksopp \u2013 Eple");  // playing_next.song, for the title card's "Up next"
+}
+
+TEST_CASE("playing_next is optional: missing, null or odd leaves the title card's line out, never refuses the song") {
+  for (const char* next : {"", R"(,"playing_next":null)", R"(,"playing_next":{"song":7})", R"(,"playing_next":{"song":{"title":3}})",
+                           R"(,"playing_next":{"song":{"text":"Only Text"}})"}) {
+    CAPTURE(next);
+    auto np = parse_nowplaying(std::string(R"({"now_playing":{"song":{"artist":"A","title":"B"}})") + next + "}");
+    REQUIRE_MESSAGE(np, np.error());
+    CHECK(np->track.next == (std::string(next).find("Only Text") != std::string::npos ? "Only Text" : ""));
+  }
 }
 
 TEST_CASE("custom fields, UTF-8 and live DJ state") {

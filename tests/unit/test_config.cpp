@@ -128,7 +128,14 @@ TEST_CASE("validation catches values the encoder or YouTube would reject") {
   expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.overlay.enabled = true; }, "video_mode splice");
   expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.crossfade = 0.5; }, "video_mode splice");
   expect([](AppConfig& c) { c.control.live_loop = "no-such-loop"; }, "live_loop: ");
-  expect([](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.control.live_loop = "@live"; }, "live_loop @live");
+  expect([](AppConfig& c) { c.engine.title_card.seconds = 61; }, "title_card 61: must be 0..60 s");
+  expect(
+      [](AppConfig& c) { c.engine.video_mode = VideoMode::splice, c.engine.title_card.seconds = 8, c.engine.title_card.font = "/no.ttf"; },
+      "title_card_font '/no.ttf': cannot be read");
+  AppConfig live_splice = base();  // the live scene and title cards are composed ahead: splice takes them
+  live_splice.engine.video_mode = VideoMode::splice, live_splice.control.live_loop = "@live", live_splice.engine.title_card.seconds = 8;
+  live_splice.engine.background = Background::art;
+  CHECK_MESSAGE(validate(live_splice), validate(live_splice).error());
   AppConfig drawing_auto = base();  // auto simply encodes when something draws
   drawing_auto.engine.video_mode = VideoMode::automatic, drawing_auto.engine.crossfade = 0.5;
   CHECK(validate(drawing_auto));

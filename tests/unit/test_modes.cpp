@@ -86,7 +86,7 @@ TEST_CASE("a mode is parsed in its row: flags and JSON set the enum, a bad word 
         "visualizer_position: invalid value 'left': expected bottom|top|center");
 }
 
-TEST_CASE("draws_per_frame: the overlay, the visualiser, the art background and a crossfade draw, a plain loop does not") {
+TEST_CASE("draws_per_frame: the overlay, the visualiser and a crossfade draw; a plain loop, the art background and title cards do not") {
   EngineConfig e;
   CHECK_FALSE(draws_per_frame(e));
   auto with = [](auto change) {
@@ -96,7 +96,8 @@ TEST_CASE("draws_per_frame: the overlay, the visualiser, the art background and 
   };
   CHECK(with([](EngineConfig& c) { c.overlay.enabled = true; }));
   CHECK(with([](EngineConfig& c) { c.visualizer.mode = VisualizerMode::bars; }));
-  CHECK(with([](EngineConfig& c) { c.background = Background::art; }));
+  CHECK_FALSE(with([](EngineConfig& c) { c.background = Background::art; }));  // one still per song, encoded once
+  CHECK_FALSE(with([](EngineConfig& c) { c.title_card.seconds = 8; }));        // composed ahead
   CHECK(with([](EngineConfig& c) { c.crossfade = 0.5; }));
   // Settings that only shape what would be drawn draw nothing by themselves.
   CHECK_FALSE(with([](EngineConfig& c) { c.overlay.art = true, c.overlay.position = OverlayCorner::top_right; }));
@@ -114,9 +115,9 @@ TEST_CASE("validate() refuses splice exactly when something draws per frame, aut
     return c;
   };
   auto nothing = [](EngineConfig&) {};
-  const std::vector<std::function<void(EngineConfig&)>> drawing = {
-      [](EngineConfig& e) { e.overlay.enabled = true; }, [](EngineConfig& e) { e.visualizer.mode = VisualizerMode::spectrum; },
-      [](EngineConfig& e) { e.background = Background::art; }, [](EngineConfig& e) { e.crossfade = 1; }};
+  const std::vector<std::function<void(EngineConfig&)>> drawing = {[](EngineConfig& e) { e.overlay.enabled = true; },
+                                                                   [](EngineConfig& e) { e.visualizer.mode = VisualizerMode::spectrum; },
+                                                                   [](EngineConfig& e) { e.crossfade = 1; }};
   CHECK(validate(cfg(VideoMode::splice, nothing)));
   for (const auto& draw : drawing) {
     const Status st = validate(cfg(VideoMode::splice, draw));

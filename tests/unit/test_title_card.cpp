@@ -51,7 +51,7 @@ TEST_CASE("title card plan: ends where the loop has an IDR, as short as that all
         for (int64_t c = want; c < p.frames; ++c) REQUIRE((c % n) % gop != 0);  // none shorter
       }
   CHECK(plan_card(301, 60, 240).frames == 240);  // the loop's IDR at 240
-  CHECK(plan_card(75, 60, 80).frames == 135);     // 75 + 60: its IDRs are at 0 and 60 only
+  CHECK(plan_card(75, 60, 80).frames == 135);    // 75 + 60: its IDRs are at 0 and 60 only
   CHECK(plan_card(0, 60, 10).frames == 0);
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("splicer: random songs, cards and repeats keep DTS +1, no hole, keyfra
       auto loop = synthetic_loop(lengths[which], gop, static_cast<uint8_t>(which));
       const CardPlan plan = plan_card(loop->frames(), gop, 30 + static_cast<int64_t>(rng() % 300));
       card = QueuedCard{synthetic_card(*loop, gop, plan.frames, plan.resume), rng() % 3 == 0};
-      if (rng() % 2) pending = std::move(loop);  // a new loop, or a card over the loop on air
+      if (rng() % 2) pending = std::move(loop);                   // a new loop, or a card over the loop on air
       else if (loop->source() != sp.current().source()) ++stale;  // for a loop not on air: dropped
     }
     const SplicedPacket p = sp.next(pending, card);
@@ -200,8 +200,8 @@ TEST_CASE("title card compose: the loop's SPS/PPS, the band drawn over the card 
   cfg.height = 180;
   cfg.fps = 30;
   cfg.video_bitrate = 300'000;
-  cfg.keyframe_interval = 0.5;  // GOP 15
-  cfg.title_card.seconds = 1.2; // 36 frames over a 30-frame loop: the card spans a wrap
+  cfg.keyframe_interval = 0.5;   // GOP 15
+  cfg.title_card.seconds = 1.2;  // 36 frames over a 30-frame loop: the card spans a wrap
   auto plain = build_cache(fixture("loop_1s_25fps.mp4"), tmp.path + "/plain.mp4", cfg);
   REQUIRE_MESSAGE(plain, plain.error());
   const CardText text{"Ærtist \u2013 \u6771\u4eac Title \U0001F3B5", card_subline("The Album", "Next \u2013 Song")};
@@ -248,10 +248,10 @@ TEST_CASE("title card compose: the loop's SPS/PPS, the band drawn over the card 
       for (int x = 0; x < 320; ++x) sum += std::abs(a[r * 320 + x] - b[r * 320 + x]);
     return sum / ((row1 - row0) * 320);
   };
-  const int band0 = 110, band1 = 160;  // inside the lower third band at 180 lines
-  CHECK(mean_diff(card_y[5], loop_y[5], band0, band1) > 15);    // drawn
-  CHECK(mean_diff(card_y[40], loop_y[10], band0, band1) < 6);   // after the card: the plain picture
-  CHECK(mean_diff(card_y[5], loop_y[5], 0, 60) < 6);            // above the band: the loop
+  const int band0 = 110, band1 = 160;                          // inside the lower third band at 180 lines
+  CHECK(mean_diff(card_y[5], loop_y[5], band0, band1) > 15);   // drawn
+  CHECK(mean_diff(card_y[40], loop_y[10], band0, band1) < 6);  // after the card: the plain picture
+  CHECK(mean_diff(card_y[5], loop_y[5], 0, 60) < 6);           // above the band: the loop
 
   auto again = compose_card(**plain, text, cfg, tmp.path + "/cards", 1 << 30);
   REQUIRE(again);
