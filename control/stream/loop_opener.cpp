@@ -57,7 +57,7 @@ void LoopOpener::worker() {
 // cache); without a picture, or if that fails, the default loop's cache.
 std::unique_ptr<CachedLoop> LoopOpener::splice_scene(const AVFrame* picture, std::string& error) const {
   if (picture) {
-    auto still = still_segment(picture, "@art", s_.engine, s_.cache->dir() + "/cards", kCardCacheBytes);
+    auto still = still_segment(picture, "@art", s_.engine, s_.cache->extradata(), s_.cache->dir() + "/cards", kCardCacheBytes);
     if (still) return std::move(*still);
     log::warn("control", "{}; showing the default loop", still.error());
   }

@@ -53,6 +53,15 @@ H264Tuning cache_tuning(const EngineConfig& cfg) {
   return t;
 }
 
+H264Tuning segment_tuning(const EngineConfig& cfg) {
+  H264Tuning t = cache_tuning(cfg);
+  t.preset = "veryfast";
+  // veryfast's subme 2 turns psy-rd off, and with it the -2 chroma QP offset psy-rd adds in the
+  // cache's tuning (a PPS field): asked for here instead.
+  t.x264_params += ":rc-lookahead=10:chroma-qp-offset=-2";
+  return t;
+}
+
 // The leading number is the cache's own version: it changes when what goes into an entry changes.
 // 3: a source frame goes on air at the output frame at or just before it, whole-frame passes (1 cached a
 // repeat-and-skip where a file's frame times sat a hair past the output grid; 2 let rounding noise

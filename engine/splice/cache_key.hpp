@@ -20,6 +20,11 @@ int gop_frames(const EngineConfig& cfg);
 // (stitchable, fixed refs, 3 B-frames with pyramid, level from the size and rate, CBR HRD),
 // with a slower preset than live since each loop is encoded once.
 H264Tuning cache_tuning(const EngineConfig& cfg);
+// x264 tuning of segments composed per song (title cards, cover scenes): the cache's pinned
+// header settings with a faster preset and a short lookahead, since one is made for every song
+// beside the live streams. Only what never reaches the SPS/PPS differs (motion search, trellis,
+// lookahead); the composer still compares the headers and refuses a segment whose differ.
+H264Tuning segment_tuning(const EngineConfig& cfg);
 // Every input of the cached bitstream, as text (hashed into the cache file name).
 std::string cache_profile(const EngineConfig& cfg);
 // SHA-256 of a local file's bytes (libavutil hash), lower-case hex.

@@ -11,6 +11,7 @@
 #include "engine/splice/cache_file.hpp"
 #include "engine/splice/cache_key.hpp"
 #include "engine/splice/card_cache.hpp"
+#include "engine/splice/segment_encoder.hpp"
 #include "engine/splice/sha256.hpp"
 
 namespace loopcast {
@@ -23,7 +24,7 @@ std::string card_key(const CachedLoop& plain, const CardText& text, const TitleC
   for (int64_t k = 0; k < plain.frames(); ++k)
     if (const AVPacket* p = plain.packet(k).pkt.get()) h.update(p->data, static_cast<size_t>(p->size));
   const std::string rest =
-      fmt::format("card 1\n{}\n{}\n{}\n{}\n{}\n{}", text.title, text.sub, frames, tc.font, tc.size, cache_profile(cfg));
+      fmt::format("card 2\n{}\n{}\n{}\n{}\n{}\n{}", text.title, text.sub, frames, tc.font, tc.size, cache_profile(cfg));
   h.update(rest.data(), rest.size());
   return h.hex().substr(0, 40);
 }
@@ -123,7 +124,7 @@ Result<ComposedCard> compose_card(const CachedLoop& plain, const CardText& text,
     if (cached.code() == Errc::invalid) std::filesystem::remove(path, ec);  // corrupt: made again
     auto painter = TitleCardPainter::create(cfg.title_card, cfg.width, cfg.height, text);
     if (!painter) return fail(painter.error(), painter.code());
-    auto enc = Encoder::h264(cfg, cache_tuning(cfg));
+    auto enc = segment_encoder(cfg, plain.extradata());
     if (!enc) return fail(enc.error(), enc.code());
     std::vector<CachedPacket> packets;
     if (Status st = encode_card(plain, **painter, want, plan.frames, cfg, cancel, *enc, packets); !st) return fail(st.error(), st.code());

@@ -50,7 +50,16 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
     failed_.erase(loop);
     enqueue_locked(loop, false);
   }
+  if (cached) {
+    MutexLock lk(mu_);
+    extradata_ = (*cached)->extradata();
+  }
   return cached;
+}
+
+std::vector<uint8_t> LoopCache::extradata() const {
+  MutexLock lk(mu_);
+  return extradata_;
 }
 
 void LoopCache::prepare(const std::vector<std::string>& loops) {

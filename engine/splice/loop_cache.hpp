@@ -37,6 +37,8 @@ class LoopCache {
   // Blocks until the queue is empty and nothing is building (for `loopcast prepare`).
   void wait_idle();
   const std::string& dir() const { return dir_; }
+  // The SPS/PPS every entry shares, once one has been loaded (empty before).
+  std::vector<uint8_t> extradata() const EXCLUDES(mu_);
 
  private:
   void run();
@@ -48,11 +50,12 @@ class LoopCache {
   std::string logo_error_;  // set once in the constructor, before the thread starts
   const EngineConfig cfg_;
   const std::string dir_;
-  Mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> queue_ GUARDED_BY(mu_);
   std::string building_ GUARDED_BY(mu_);
   std::map<std::string, std::string> failed_ GUARDED_BY(mu_);  // loop → build error
+  std::vector<uint8_t> extradata_ GUARDED_BY(mu_);
   std::atomic<bool> quit_{false};
   std::thread thread_;
 };

@@ -9,6 +9,7 @@
 #include "engine/splice/cache_file.hpp"
 #include "engine/splice/cache_key.hpp"
 #include "engine/splice/card_cache.hpp"
+#include "engine/splice/segment_encoder.hpp"
 #include "engine/splice/sha256.hpp"
 
 namespace loopcast {
@@ -20,14 +21,15 @@ std::string still_key(const AVFrame* f, const EngineConfig& cfg) {
     const int w = plane ? f->width / 2 : f->width, rows = plane ? f->height / 2 : f->height;
     for (int r = 0; r < rows; ++r) h.update(f->data[plane] + r * f->linesize[plane], static_cast<size_t>(w));
   }
-  const std::string profile = "still 1\n" + cache_profile(cfg);
+  const std::string profile = "still 2\n" + cache_profile(cfg);
   h.update(profile.data(), profile.size());
   return "still-" + h.hex().substr(0, 40);
 }
 }  // namespace
 
 Result<std::unique_ptr<CachedLoop>> still_segment(const AVFrame* picture, const std::string& name, const EngineConfig& cfg,
-                                                  const std::string& card_dir, uint64_t max_bytes) {
+                                                  const std::vector<uint8_t>& loop_extradata, const std::string& card_dir,
+                                                  uint64_t max_bytes) {
   auto fail = [&](const std::string& why, Errc code) { return Error{fmt::format("still '{}' for splicing: {}", name, why), code}; };
   if (!picture || picture->format != AV_PIX_FMT_YUV420P || picture->width != cfg.width || picture->height != cfg.height)
     return fail("not an output-sized yuv420p picture", Errc::invalid);
@@ -44,7 +46,7 @@ Result<std::unique_ptr<CachedLoop>> still_segment(const AVFrame* picture, const 
   FramePtr pic(av_frame_clone(picture));
   if (!pic || av_frame_make_writable(pic.get()) < 0) return fail("out of memory", Errc::internal);
   if (const LogoStamp logo = make_logo_stamp(cfg.logo, cfg.width, cfg.height); !logo.empty()) stamp_logo(pic.get(), logo);
-  auto enc = Encoder::h264(cfg, cache_tuning(cfg));
+  auto enc = segment_encoder(cfg, loop_extradata);
   if (!enc) return fail(enc.error(), enc.code());
   std::vector<CachedPacket> packets;
   auto sink = [&](AVPacket* p) {

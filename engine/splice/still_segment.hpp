@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
@@ -15,8 +16,10 @@
 namespace loopcast {
 
 // `picture`: output-sized YUV420P. `name`: the source the loop shows as (status "loop", logs).
-// `cfg.logo` must be loaded (as the loop cache's is).
+// `cfg.logo` must be loaded (as the loop cache's is). `loop_extradata`: the cached loops' SPS/PPS
+// (empty while none is loaded: then the cache's slower tuning, which always matches).
 Result<std::unique_ptr<CachedLoop>> still_segment(const AVFrame* picture, const std::string& name, const EngineConfig& cfg,
-                                                  const std::string& card_dir, uint64_t max_bytes);
+                                                  const std::vector<uint8_t>& loop_extradata, const std::string& card_dir,
+                                                  uint64_t max_bytes);
 
 }  // namespace loopcast
