@@ -8,6 +8,8 @@
 # then STREAMS such channels in ONE splice process, their songs changing at once: total CPU,
 # dropped frames, cards late or skipped.
 # Usage: bench/station.sh [DURATION=120] [STREAMS=20] [SONG=60]  (needs ./build/loopcast, the rig, `time`)
+# Prints the compose cost per song (splice with songs minus splice without) and what it comes to
+# for a station with 4-minute songs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-120}
@@ -30,8 +32,8 @@ measure() {  # name, command...: prints "cpu_s rss_kb"
   /usr/bin/time -f "%U %S %M" -o "$RIG/$name.time" "$@" >"$RIG/$name.log" 2>&1 || true
   awk '{printf "%.2f %d\n", $1+$2, $3}' "$RIG/$name.time"
 }
-song() {  # n: an AzuraCast payload; odd songs are Air's (the cover scene), even ones get a title card
-  local artist="Daft Punk" title="Track $1"
+song() {  # n, tag: an AzuraCast payload; odd songs are Air's (the cover scene), even ones get a title card
+  local artist="Daft Punk" title="Track $1$2"
   [ $(($1 % 2)) = 1 ] && artist="Air"
   printf '{"now_playing":{"sh_id":%d,"song":{"artist":"%s","title":"%s","album":"Album %d","art":"http://127.0.0.1:%d/cover.png"}},' \
     "$1" "$artist" "$title" "$1" "$ART"
@@ -40,7 +42,9 @@ song() {  # n: an AzuraCast payload; odd songs are Air's (the cover scene), even
 drive() {  # port, paths...: a new song every SONG s (from 2 s in), posted to each webhook path at once
   sleep 2
   for n in $(seq 0 $((DUR / SONG))); do
-    for p in "${@:2}"; do curl -sf -m 2 -X POST "http://127.0.0.1:$1$p" -H 'Content-Type: application/json' -d "$(song $n)" >/dev/null & done
+    for p in "${@:2}"; do  # each channel its own songs (no shared card)
+      curl -sf -m 2 -X POST "http://127.0.0.1:$1$p" -H 'Content-Type: application/json' -d "$(song $n " ${p##*/}")" >/dev/null &
+    done
     echo "Daft Punk – Track $n" >"$RIG/now.txt"; wait; sleep "$SONG"
   done
 }
@@ -49,13 +53,14 @@ snapshot() {  # port, path, file: the status a few seconds before the end
 }
 field() { grep -o "\"$2\":[0-9.]*" "$1" 2>/dev/null | head -1 | cut -d: -f2; }
 
-run_mode() {  # mode: one stream
-  (drive $HTTP /webhook/azuracast) & d=$!
+run_mode() {  # mode [quiet]: one stream; quiet: no songs (the cost of the picture without them)
+  d=""; [ -z "${2:-}" ] && { (drive $HTTP /webhook/azuracast) & d=$!; }
   (snapshot $HTTP /api/v1/status "$RIG/$1.status") & s=$!
-  measure "$1" "$BIN" run --video-mode "$1" --loop a --audio "$AUDIO" "${PROFILE[@]}" "${STATION[@]}" --preset veryfast \
+  measure "$1${2:-}" "$BIN" run --video-mode "$1" --loop a --audio "$AUDIO" "${PROFILE[@]}" "${STATION[@]}" --preset veryfast \
     --output "rtmp://127.0.0.1:$RTMP/live/$1" --duration "$DUR" --http-port $HTTP
-  kill $d 2>/dev/null || true; wait $s $d 2>/dev/null || true
+  [ -n "$d" ] && kill $d 2>/dev/null; wait $s $d 2>/dev/null || true
 }
+SQ=$(run_mode splice quiet)
 SP=$(run_mode splice)
 EN=$(run_mode encode)
 echo "Daft Punk – Track 0" >"$RIG/now.txt"
@@ -88,9 +93,9 @@ for i in $(seq "$STREAMS"); do
   shown=$((shown + $(field "$f" shown)))
 done
 
-read -r sp_cpu sp_rss <<<"$SP"; read -r en_cpu en_rss <<<"$EN"; read -r ff_cpu ff_rss <<<"$FF"; read -r ch_cpu ch_rss <<<"$CH"
+read -r sq_cpu sq_rss <<<"$SQ"; read -r sp_cpu sp_rss <<<"$SP"; read -r en_cpu en_rss <<<"$EN"; read -r ff_cpu ff_rss <<<"$FF"; read -r ch_cpu ch_rss <<<"$CH"
 awk -v d="$DUR" -v song="$SONG" -v n="$STREAMS" -v cores="$(nproc)" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" \
-    -v sc="$sp_cpu" -v sr="$sp_rss" -v ec="$en_cpu" -v er="$en_rss" -v fc="$ff_cpu" -v fr="$ff_rss" -v cc="$ch_cpu" -v cr="$ch_rss" \
+    -v qc="$sq_cpu" -v sc="$sp_cpu" -v sr="$sp_rss" -v ec="$en_cpu" -v er="$en_rss" -v fc="$ff_cpu" -v fr="$ff_rss" -v cc="$ch_cpu" -v cr="$ch_rss" \
     -v shown_sp="$(field "$RIG/splice.status" shown)" -v late_sp="$(field "$RIG/splice.status" late)" \
     -v drops="$drops" -v late="$late" -v skipped="$skipped" -v shown="$shown" -v answered="$answered" 'BEGIN {
   printf "station bench: logo + 8 s title card + cover scenes, a song every %d s, 1280x720@30 2500k + AAC, %d s, %d cores, load after: %s\n", song, d, cores, load
@@ -98,7 +103,9 @@ awk -v d="$DUR" -v song="$SONG" -v n="$STREAMS" -v cores="$(nproc)" -v load="$(c
   printf "%-44s %12.3f %10.1f %9.2fx\n", "loopcast splice (composed ahead)", sc/d, sr/1024, sc/fc
   printf "%-44s %12.3f %10.1f %9.2fx\n", "loopcast encode (drawn per frame)", ec/d, er/1024, ec/fc
   printf "%-44s %12.3f %10.1f %10s\n", "ffmpeg CLI drawtext reload + overlay", fc/d, fr/1024, "-"
-  printf "splice: %s title cards shown, %s late\n", shown_sp, late_sp
+  songs = int((d - 2) / song) + 1; per_song = (sc - qc) / songs
+  printf "splice: %s title cards shown, %s late; composing costs %.2f CPU s per song (%.3f CPU s/out s without songs)\n", shown_sp, late_sp, per_song, qc/d
+  printf "  a station with 4-minute songs: %.3f CPU s per output second in splice mode (target <= 0.06)\n", qc/d + per_song/240
   printf "%d splice channels in one process: %.3f CPU s per output second in all (%.3f per channel), peak RSS %.1f MB;\n", n, cc/d, cc/d/n, cr/1024
   printf "  %d of %d answered: %d dropped frames, %d title cards shown, %d late, %d skipped\n", answered, n, drops, shown, late, skipped
 }'
