@@ -1,5 +1,6 @@
 // The real binary with --live-loop: AzuraCast's payload saying a DJ is live brings the live loop,
-// and the DJ leaving brings the mapping back, even when the song data stays the same.
+// and the DJ leaving brings the mapping back, even when the song data stays the same; in splice
+// mode the "@live" scene is encoded once and spliced.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
@@ -9,6 +10,8 @@
 
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/image_server.hpp"
+#include "tests/support/sequence_headers.hpp"
 
 using namespace loopcast::test;
 namespace fs = std::filesystem;
@@ -64,4 +67,38 @@ TEST_CASE("live DJ: a --live-loop that names no loop is refused at start, naming
   CHECK(lc.wait(10) != 0);
   CHECK_MESSAGE(lc.log().find("live_loop") != std::string::npos, lc.log());
   CHECK_FALSE(fs::exists(dir + "/out.flv"));
+}
+
+TEST_CASE("live DJ in splice mode: --live-loop @live, the DJ's cover scene encoded once and spliced, the mapping after") {
+  const std::string dir = make_temp_dir("loopcast-live-splice");
+  fs::create_directory(dir + "/loops");
+  fs::copy_file(fixture("loop_1s_25fps.mp4"), dir + "/loops/a.mp4");
+  fs::copy_file(fixture("still.mp4"), dir + "/loops/b.mp4");
+  ImageServer images;
+  const std::vector<std::string> profile{"--size", "640x360", "--vbitrate", "800k", "--cache-dir", dir + "/cache"};
+  std::vector<std::string> prep{"--mapping", fixture("mapping_rig.json")};
+  prep.insert(prep.end(), profile.begin(), profile.end());
+  prepare_loops(dir + "/loops", prep, dir + "/prepare.log");
+  const int port = free_tcp_port();
+  std::vector<std::string> args{"--loops-dir", dir + "/loops", "--mapping", fixture("mapping_rig.json"), "--live-loop", "@live",
+                                "--video-mode", "splice", "--output", dir + "/out.flv", "--http-port", std::to_string(port)};
+  args.insert(args.end(), profile.begin(), profile.end());
+  Loopcast lc(args);
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return str(status(cli), "state") == "running"; }, 20), lc.log());
+  CHECK(str(status(cli), "video_mode") == "splice");
+  auto hook = [&](const std::string& body) { return cli.Post("/webhook/azuracast", body, "application/json")->status; };
+  auto on_air = [&](const std::string& loop) { return wait_for([&] { return str(status(cli), "loop").ends_with(loop); }, 10); };
+  std::string live = read_text(fixture("azuracast_live_dj.json"));
+  const auto art = live.find("\"art\": \"");
+  REQUIRE(art != std::string::npos);
+  live.replace(art + 8, live.find('"', art + 8) - art - 8, images.url("/white.png"));  // the song's cover, on loopback
+  REQUIRE(hook(live) == 202);
+  REQUIRE_MESSAGE(on_air("@art"), lc.log());  // the DJ's scene, spliced
+  REQUIRE(hook(replaced(live, "\"is_live\": true", "\"is_live\": false")) == 202);
+  REQUIRE_MESSAGE(on_air("/b.mp4"), lc.log());  // the mapping again (Justice → b)
+  CHECK(lc.terminate() == 0);
+  CHECK(changed_sequence_headers(dir + "/out.flv") == 0);  // one SPS/PPS for loops and scene alike
+  auto clean = run_cmd("ffmpeg -nostdin -v error -xerror -i " + shell_quote(dir + "/out.flv") + " -f null - 2>&1");
+  CHECK_MESSAGE(clean.code == 0, clean.output);
 }
