@@ -30,13 +30,7 @@ Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const 
   const LogoStamp logo = make_logo_stamp(cfg.logo, cfg.width, cfg.height);
   const int gop = gop_frames(cfg);
   const int64_t cap = static_cast<int64_t>(kMaxCachedLoopSeconds * cfg.fps);
-  auto sink = [&](AVPacket* p) {
-    CachedPacket c;
-    c.pts = p->pts;
-    c.key = p->flags & AV_PKT_FLAG_KEY;
-    c.pkt.reset(av_packet_clone(p));
-    out.push_back(std::move(c));
-  };
+  auto sink = [&](AVPacket* p) { out.push_back(cached_packet(p)); };
   FramePtr frame = make_frame();
   for (int64_t i = 0;; ++i) {
     if (cancel && cancel->load()) return Error{"cancelled", Errc::unavailable};

@@ -17,6 +17,15 @@ struct CachedPacket {
   bool key = false;   // IDR
 };
 
+// A packet an encoder just gave, kept for the cache (its data referenced, its frame number and IDR flag).
+inline CachedPacket cached_packet(const AVPacket* p) {
+  CachedPacket c;
+  c.pts = p->pts;
+  c.key = p->flags & AV_PKT_FLAG_KEY;
+  c.pkt.reset(av_packet_clone(p));
+  return c;
+}
+
 class CachedLoop {
  public:
   // Checks what splicing relies on: packet PTS are exactly 0..N-1, the first packet is the frame-0

@@ -50,13 +50,7 @@ Status encode_card(const CachedLoop& plain, TitleCardPainter& painter, int64_t w
   auto dec = open_h264_decoder(plain);
   if (!dec) return dec.forward();
   const int gop = gop_frames(cfg);
-  auto sink = [&](AVPacket* p) {
-    CachedPacket c;
-    c.pts = p->pts;
-    c.key = p->flags & AV_PKT_FLAG_KEY;
-    c.pkt.reset(av_packet_clone(p));
-    out.push_back(std::move(c));
-  };
+  auto sink = [&](AVPacket* p) { out.push_back(cached_packet(p)); };
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();
   int64_t shown = 0;

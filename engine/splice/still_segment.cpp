@@ -49,13 +49,7 @@ Result<std::unique_ptr<CachedLoop>> still_segment(const AVFrame* picture, const 
   auto enc = segment_encoder(cfg, loop_extradata);
   if (!enc) return fail(enc.error(), enc.code());
   std::vector<CachedPacket> packets;
-  auto sink = [&](AVPacket* p) {
-    CachedPacket c;
-    c.pts = p->pts;
-    c.key = p->flags & AV_PKT_FLAG_KEY;
-    c.pkt.reset(av_packet_clone(p));
-    packets.push_back(std::move(c));
-  };
+  auto sink = [&](AVPacket* p) { packets.push_back(cached_packet(p)); };
   // One GOP: its IDR, then the same picture (almost free to encode and to send); it loops.
   for (int i = 0; i < gop; ++i) {
     FramePtr f(av_frame_clone(pic.get()));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/recording_checks.hpp"
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/logo_probe.hpp"
@@ -58,11 +59,9 @@ TEST_CASE("logo in splice mode: baked into the cached loops, one session, one se
   REQUIRE(write_png(logo, 96, 48, solid_with_hole(96, 48, kCyan, {40, 2, 48, 14})));
   const std::vector<std::string> profile{"--size", "320x180", "--vbitrate", "400k", "--cache-dir", tmp.path + "/cache", "--logo", logo,
                                          "--logo-position", "top-left", "--logo-size", "96"};
-  std::vector<std::string> prep{LOOPCAST_BINARY, "prepare", "--loop", rig.loop_a(), "--loops-dir", tmp.path + "/no-loops"};
+  std::vector<std::string> prep{"--loop", rig.loop_a()};
   prep.insert(prep.end(), profile.begin(), profile.end());
-  KilledAtExit preparing(spawn(prep, tmp.path + "/prepare.log"));
-  REQUIRE_MESSAGE(wait_exit(preparing.pid, 120) == 0, read_text(tmp.path + "/prepare.log"));
-  preparing.pid = -1;
+  prepare_loops(tmp.path + "/no-loops", prep, tmp.path + "/prepare.log");
 
   const int port = free_tcp_port();
   std::vector<std::string> args{"--video-mode", "splice", "--loop", rig.loop_a(), "--audio", rig.icecast_url(), "--output",
@@ -83,14 +82,7 @@ TEST_CASE("logo in splice mode: baked into the cached loops, one session, one se
 
   const auto recs = rig.recordings();
   REQUIRE(recs.size() == 1);  // one RTMP session
-  auto rep = probe_media(recs[0], false, false);
-  REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
-  CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);
-  CHECK(rep->video.max_keyframe_interval <= 2.0 + 0.002);
-  CHECK(changed_sequence_headers(recs[0]) == 0);
-  auto clean = run_cmd(fmt::format("ffmpeg -nostdin -v error -xerror -i {} -f null - 2>&1", shell_quote(recs[0])));
-  CHECK_MESSAGE(clean.code == 0, clean.output);
-  CHECK_MESSAGE(clean.output.empty(), clean.output);
+  check_one_clean_sequence(recs[0]);
 
   // The same logo drawn per frame by encode mode, for the same seconds of the same loop.
   const std::string encoded = tmp.path + "/encode.flv";
