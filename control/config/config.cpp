@@ -627,7 +627,9 @@ Status check_key_template_hosts(const AppConfig& cfg) {
   for (const auto& o : cfg.engine.outputs) {
     if (o.find("{key}") == std::string::npos) continue;
     const std::string host = url_host(o);
-    const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0);
+    // youtube-hls://{key} names YouTube's HLS ingest by construction (engine/output/output_kind.hpp).
+    const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0) ||
+                         o.rfind("youtube-hls://", 0) == 0 || o.rfind("youtube-hls-backup://", 0) == 0;
     if (!youtube)
       return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it "
                                "would hand the stream key to '{}'); name that output in the config file instead",

@@ -1,7 +1,9 @@
 #include "engine/output/output.hpp"
 
 #include "engine/output/h264_nal.hpp"
+#include "engine/output/hls_capture.hpp"
 #include "engine/output/hls_dir.hpp"
+#include "engine/output/hls_upload.hpp"
 
 #include <fmt/format.h>
 
@@ -32,6 +34,10 @@ Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, 
       limits_(limits),
       request_keyframe_(std::move(request_keyframe)) {
   st_.url = redacted_url_;
+  if (target_ && target_.value().kind == OutputKind::hls_upload) {
+    upload_ = std::make_unique<HlsUpload>(target_.value().upload_prefix, redacted_url_, io_timeout_, backoff_);
+    capture_ = std::make_unique<HlsCapture>([this](std::string name, std::string bytes) { upload_->add(std::move(name), std::move(bytes)); });
+  }
 }
 
 Output::~Output() {
@@ -63,6 +69,7 @@ Status Output::connect() {
   if (err < 0 || !raw) return Error{fmt::format("output '{}': {}", redacted_url_, av_error_string(err)), Errc::invalid};
   oc_.reset(raw);
   oc_->interrupt_callback = deadline_.callback();
+  if (capture_) capture_->attach(oc_.get());
   if (Status s = add_streams(); !s) {
     oc_.reset();
     return s;
@@ -141,6 +148,7 @@ void Output::start() {
   stop_ = false;
   abort_io_ = false;
   thread_ = std::thread([this] { run(); });
+  if (upload_) upload_->start();
 }
 
 PacketPtr Output::take_packet_locked() {
@@ -412,6 +420,12 @@ void Output::drop_queue_locked() {
 }
 
 void Output::stop(double drain_s) {
+  stop_writer(drain_s);
+  // The trailer's files (the last segment, the playlist that ends the stream) are queued by now.
+  if (upload_) upload_->stop(drain_s);
+}
+
+void Output::stop_writer(double drain_s) {
   if (!thread_.joinable()) {
     if (oc_) disconnect(true);
     return;
@@ -440,8 +454,21 @@ void Output::stop(double drain_s) {
 }
 
 OutputStatus Output::status() const {
-  MutexLock lk(mu_);
-  return st_;
+  OutputStatus st;
+  {
+    MutexLock lk(mu_);
+    st = st_;
+  }
+  if (!upload_) return st;
+  // An uploading output is as live as its uploads: the muxer, writing into memory, never fails.
+  const HlsUploadStatus up = upload_->status();
+  if (st.state == OutputState::live && up.failing) st.state = OutputState::reconnecting;
+  if (!up.last_error.empty()) st.last_error = up.last_error;
+  st.attempt = up.attempt;
+  st.reconnects += up.recoveries;
+  st.bytes = up.bytes;
+  st.backlog_seconds += static_cast<double>(up.queued_segments * kHlsSegmentSeconds);
+  return st;
 }
 
 }  // namespace loopcast
