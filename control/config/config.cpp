@@ -273,7 +273,9 @@ constexpr const char* fit =
 constexpr const char* loudness_target =
     "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); "
     "-30..-5 or off. Loudness is measured and shown either way";
-constexpr const char* output = "rtmp(s):// or srt://host:port URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
+constexpr const char* output =
+    "rtmp(s)://, srt://host:port, youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = "
+    "$LOOPCAST_STREAM_KEY)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
 constexpr const char* logo_size = "logo width on the picture in pixels (the height keeps its aspect), within the picture's margins";
@@ -696,7 +698,8 @@ Status validate(const AppConfig& cfg) {
     return invalid(fmt::format("ca_file '{}': cannot be read", cfg.control.tls.ca_file));
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
   if (e.outputs.empty())
-    return invalid("no output: give --output (rtmp://, rtmps://, srt://, hls:DIR or a .flv file) or set LOOPCAST_STREAM_KEY");
+    return invalid(
+        "no output: give --output (rtmp://, rtmps://, srt://, youtube-hls://, hls:DIR or a .flv file) or set LOOPCAST_STREAM_KEY");
   for (const auto& o : e.outputs) {
     if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");

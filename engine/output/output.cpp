@@ -36,7 +36,8 @@ Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, 
   st_.url = redacted_url_;
   if (target_ && target_.value().kind == OutputKind::hls_upload) {
     upload_ = std::make_unique<HlsUpload>(target_.value().upload_prefix, redacted_url_, io_timeout_, backoff_);
-    capture_ = std::make_unique<HlsCapture>([this](std::string name, std::string bytes) { upload_->add(std::move(name), std::move(bytes)); });
+    capture_ = std::make_unique<HlsCapture>(
+        [this](std::string name, std::string bytes) { upload_->add(std::move(name), std::move(bytes)); });
   }
 }
 

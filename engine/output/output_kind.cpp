@@ -104,7 +104,8 @@ Result<OutputTarget> parse_output(std::string_view url) {
   if (starts_with(url, "rtmp://") || starts_with(url, "rtmps://")) return OutputTarget{OutputKind::rtmp, std::string(url), {}};
   if (url.find("://") == std::string_view::npos && url.size() > 4 && ends_with(url, ".flv"))
     return OutputTarget{OutputKind::file_flv, std::string(url), {}};
-  return invalid(url, "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ or a path ending in .flv");
+  return invalid(url, "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ "
+                      "or a path ending in .flv");
 }
 
 std::string hls_dir_of(std::string_view url) {

@@ -83,8 +83,11 @@ TEST_CASE("hls upload: segments PUT to a WebDAV ingest decode without a gap acro
   std::this_thread::sleep_until(outage_start + std::chrono::seconds(6));
   CHECK(output_of(status(cli), 1)["backlog_seconds"].GetDouble() >= 2);  // segments wait for the ingest
   dav.start();
-  REQUIRE_MESSAGE(wait_for([&] { auto s = status(cli); return str(s["outputs"][1]["state"]) == "live" && s["outputs"][1]["reconnects"].GetInt() >= 1; }, 10),
-                  lc.log());
+  auto resumed = [&] {
+    auto s = status(cli);
+    return str(s["outputs"][1]["state"]) == "live" && s["outputs"][1]["reconnects"].GetInt() >= 1;
+  };
+  REQUIRE_MESSAGE(wait_for(resumed, 10), lc.log());
   REQUIRE(wait_for([&] { return media_time(cli) >= 26; }, 15));
   const double stopped_at = media_time(cli);
   const std::string body = cli.Get("/api/v1/status")->body;
@@ -153,11 +156,12 @@ TEST_CASE("hls upload over TLS: a server whose certificate --ca-file vouches for
   TlsProxy good(certs, "localhost", dav.port());
   TlsProxy evil(certs, "evil", dav.port());
   const int port = free_tcp_port();
-  Loopcast lc({"--loop", fixture("loop_1s_30fps.mkv"), "--output", "hls+https://localhost:" + std::to_string(good.port) + "/tls/good/", "--output",
-               "hls+https://localhost:" + std::to_string(evil.port) + "/tls/evil/", "--ca-file", certs.ca(), "--http-port",
+  Loopcast lc({"--loop", fixture("loop_1s_30fps.mkv"), "--output", "hls+https://localhost:" + std::to_string(good.port) + "/tls/good/",
+               "--output", "hls+https://localhost:" + std::to_string(evil.port) + "/tls/evil/", "--ca-file", certs.ca(), "--http-port",
                std::to_string(port), "--size", "320x180", "--vbitrate", "300k", "--duration", "7"});
   auto cli = api(port);
-  REQUIRE_MESSAGE(wait_for([&] { return str(status(cli)["outputs"][1]["state"]) == "reconnecting"; }, 15), lc.log());
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), lc.log());
+  REQUIRE_MESSAGE(wait_for([&] { return str(status(cli)["outputs"][1]["state"]) == "reconnecting"; }, 10), lc.log());
   const std::string error = str(status(cli)["outputs"][1]["last_error"]);
   CHECK_MESSAGE(error.find("SSL server verification failed") != std::string::npos, error);
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());

@@ -77,7 +77,10 @@ TEST_CASE("srt output: the listener dies and comes back, the output reconnects w
     CHECK(rep->video.codec == "h264");
     CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);
     CHECK_MESSAGE(rep->audio.dts_monotonic, rep->audio.first_violation);
-    CHECK_MESSAGE(rep->video.decode_errors == 0, rep->video.first_decode_error);
+    // The first listener was killed mid-write: its file may end in half a packet (refused only at
+    // the decoder's flush). Anything before that, and the whole second file, decode clean.
+    const bool cut_tail = rec == rec1 && rep->video.first_decode_error.rfind("flush:", 0) == 0;
+    CHECK_MESSAGE((rep->video.decode_errors == 0 || cut_tail), rep->video.first_decode_error);
     CHECK(rep->video.end - rep->video.start > 3);
   }
   auto after = probe_media(rec2, true, true);
