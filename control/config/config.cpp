@@ -286,6 +286,8 @@ constexpr const char* background =
 constexpr const char* live_loop =
     "loop NAME (in the loops dir) or @live (the song's cover with 'Live: DJ') while AzuraCast says a DJ is live; "
     "the mapping resumes when they leave";
+constexpr const char* codec =
+    "h264|hevc: hevc (libx265, more CPU than h264) only for hls:, youtube-hls, hls+https and srt outputs, video_mode encode";
 constexpr const char* video_mode = "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)";
 constexpr const char* https_cert =
     "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP";
@@ -376,6 +378,7 @@ const std::vector<Key>& keys() {
       {"visualizer_opacity", number(&Vz::opacity, in(0, 1, "0..1")), "visualiser opacity", "0.7"},
       {"background", choice(&E::background, parse_background, "loop|art"), help::background, "loop"},
       {"video_mode", choice(&E::video_mode, parse_video_mode, "encode|splice|auto"), help::video_mode, "encode"},
+      {"codec", choice(&E::codec, parse_video_codec, "h264|hevc"), help::codec, "h264"},
       {"cache_dir", text(&E::cache_dir), "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
       {"http_bind", text(&C::http_bind), "HTTP API address", "127.0.0.1"},
       {"http_port", integer(&C::http_port, in(0, 65535, "0..65535")), "HTTP API port, 0 = off", "8080"},
@@ -703,6 +706,15 @@ Status validate(const AppConfig& cfg) {
   for (const auto& o : e.outputs) {
     if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
+  }
+  if (e.codec == VideoCodec::hevc) {
+    // The cached loops of splice mode are H.264; FLV cannot carry HEVC in FFmpeg 5.1.
+    if (e.video_mode != VideoMode::encode) return invalid("codec hevc: needs video_mode encode (splice mode's cached loops are H.264)");
+    for (const auto& o : e.outputs)
+      if (auto target = parse_output(o); target && !carries_hevc(target->kind))
+        return invalid(fmt::format("codec hevc: output '{}' is FLV (RTMP or .flv), which cannot carry HEVC here (FFmpeg 5.1); "
+                                   "use youtube-hls://, hls:DIR or srt://, or codec h264",
+                                   redact_url(o, true)));
   }
   const auto& c = cfg.control;
   if (c.live_loop == kLiveScene && e.video_mode == VideoMode::splice)

@@ -56,6 +56,9 @@ Status Output::add_streams() {
     // flvenc writes onMetaData's framerate from the stream's average rate: without it ingest
     // dashboards and probes see no frame rate.
     if (enc->codec_type == AVMEDIA_TYPE_VIDEO) st->avg_frame_rate = st->r_frame_rate = enc->framerate;
+    // The HLS muxer asks for Apple's HEVC tag (a warning on every start otherwise); MPEG-TS ignores it.
+    if (enc->codec_id == AV_CODEC_ID_HEVC && std::string(muxer_name(target_.value().kind)) == "hls")
+      st->codecpar->codec_tag = MKTAG('h', 'v', 'c', '1');
   }
   return Status::ok();
 }
@@ -178,7 +181,9 @@ bool Output::admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& in
     offset_us_ = av_rescale_q(pkt->dts, streams_.video->time_base, kMicros);
   }
   const AVRational tb = video ? streams_.video->time_base : streams_.audio->time_base;
-  const bool disposable = video && !key && ((pkt->flags & AV_PKT_FLAG_DISPOSABLE) || h264_non_reference(pkt->data, pkt->size));
+  const bool h264 = streams_.video->codec_id == AV_CODEC_ID_H264;  // HEVC NAL headers read otherwise
+  const bool disposable =
+      video && !key && ((pkt->flags & AV_PKT_FLAG_DISPOSABLE) || (h264 && h264_non_reference(pkt->data, pkt->size)));
   info = {av_rescale_q(pkt->dts, tb, kMicros), video, key, disposable};
   if (info.dts_us < offset_us_) return false;  // before the entry point
   if (video && video_waits_key_) {

@@ -124,6 +124,8 @@ const char* muxer_name(OutputKind kind) {
   return "flv";
 }
 
+bool carries_hevc(OutputKind kind) { return kind != OutputKind::rtmp && kind != OutputKind::file_flv; }
+
 bool is_network(OutputKind kind) { return kind == OutputKind::rtmp || kind == OutputKind::srt; }
 
 std::vector<std::pair<std::string, std::string>> muxer_options(const OutputTarget& target) {

@@ -42,6 +42,8 @@ Result<OutputTarget> parse_output(std::string_view url);
 std::string hls_dir_of(std::string_view url);
 
 const char* muxer_name(OutputKind kind);  // "flv", "hls", "mpegts"
+// MPEG-TS (HLS, SRT) carries HEVC; FLV (RTMP, .flv) does not in FFmpeg 5.1 ("enhanced RTMP" is 6.1).
+bool carries_hevc(OutputKind kind);
 // A peer over the network: rw_timeout, reconnects that are expected, not operator mistakes.
 bool is_network(OutputKind kind);
 // The muxer's own options for this target (applied at avformat_write_header).
