@@ -90,8 +90,9 @@ TEST_CASE("output kinds: bad forms are refused with the forms that work, and no 
   CHECK(listen2.find("mode=caller") != std::string::npos);
   CHECK(listen2.find("secret-passphrase-3") == std::string::npos);
   const std::string other = refused("udp://ingest.example/live/very-secret-key");
-  CHECK(other.find("expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ or a path ending in .flv") !=
-        std::string::npos);
+  const char* forms =
+      "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ or a path ending in .flv";
+  CHECK(other.find(forms) != std::string::npos);
   CHECK(other.find("very-secret-key") == std::string::npos);
   refused("/tmp/out.mp4");
   refused("");
