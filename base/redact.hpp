@@ -9,6 +9,7 @@ namespace loopcast {
 // rtmps://a.rtmps.youtube.com/live2/abcd-efgh → rtmps://a.rtmps.youtube.com/live2/****
 // Also hides user:password@ and query values. Non-URL text is returned unchanged.
 // `ingest`: the URL is a publish target, so its last path segment is a key whatever the scheme.
+// youtube-hls://KEY and youtube-hls-backup://KEY are all key: youtube-hls://****, ingest or not.
 std::string redact_url(std::string_view url, bool ingest = false);
 
 // Replaces every occurrence of the registered secrets (stream keys, tokens) in free text.

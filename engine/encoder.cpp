@@ -21,6 +21,7 @@ void set_stream_picture(AVCodecContext* c, const EngineConfig& cfg) {
 }
 
 Result<Encoder> Encoder::video(const EngineConfig& cfg) {
+  if (cfg.codec == VideoCodec::hevc) return hevc(cfg);
   // Keyframes exactly every GOP (YouTube checks the interval), HRD signalled as CBR.
   return h264(cfg, H264Tuning{cfg.preset, "scenecut=0:nal-hrd=cbr:force-cfr=1", 2, cfg.x264_threads});
 }
@@ -46,6 +47,34 @@ Result<Encoder> Encoder::h264(const EngineConfig& cfg, const H264Tuning& tuning)
   int err = avcodec_open2(c, codec, &opts);
   av_dict_free(&opts);
   if (err < 0) return Error{fmt::format("open H.264 encoder ({}x{}@{}): {}", cfg.width, cfg.height, cfg.fps, av_error_string(err)), Errc::invalid};
+  return e;
+}
+
+Result<Encoder> Encoder::hevc(const EngineConfig& cfg) {
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx265");
+  if (!codec) return Error{"HEVC encoder libx265 not available in this FFmpeg build", Errc::unavailable};
+  Encoder e;
+  e.ctx_.reset(avcodec_alloc_context3(codec));
+  AVCodecContext* c = e.ctx_.get();
+  set_stream_picture(c, cfg);
+  const int gop = std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps)));
+  c->gop_size = gop;
+  c->keyint_min = gop;
+  c->max_b_frames = 2;
+  c->rc_max_rate = cfg.video_bitrate;
+  c->rc_buffer_size = static_cast<int>(cfg.video_bitrate * 2);
+  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "preset", cfg.preset.c_str(), 0);  // x265 has x264's preset names
+  av_dict_set(&opts, "forced-idr", "1", 0);
+  // Keyframes exactly every GOP and closed (YouTube's HLS ingest takes closed GOPs only); the
+  // parameter sets in-band at every keyframe as well as in the global header; no x265 banner.
+  const std::string params = fmt::format("keyint={0}:min-keyint={0}:scenecut=0:open-gop=0:repeat-headers=1:log-level=error", gop);
+  av_dict_set(&opts, "x265-params", params.c_str(), 0);
+  int err = avcodec_open2(c, codec, &opts);
+  av_dict_free(&opts);
+  if (err < 0)
+    return Error{fmt::format("open HEVC encoder ({}x{}@{}): {}", cfg.width, cfg.height, cfg.fps, av_error_string(err)), Errc::invalid};
   return e;
 }
 

@@ -29,6 +29,9 @@ class Encoder {
   // H.264: CBR-like (bitrate = maxrate, 2 s VBV), fixed GOP of keyframe_interval, closed GOP,
   // no scene-cut keyframes, yuv420p, global header for FLV.
   static Result<Encoder> video(const EngineConfig& cfg);
+  // HEVC (libx265, --codec hevc): the same stream settings, closed GOPs, and the parameter sets
+  // (VPS/SPS/PPS) repeated at every keyframe, so each HLS segment or SRT join decodes on its own.
+  static Result<Encoder> hevc(const EngineConfig& cfg);
   // The same stream settings (size, rate, CBR, GOP, colour, global header) with other x264 tuning.
   static Result<Encoder> h264(const EngineConfig& cfg, const H264Tuning& tuning);
   // AAC-LC stereo at cfg.sample_rate, planar float in.

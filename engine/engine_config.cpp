@@ -6,11 +6,15 @@ namespace loopcast {
 namespace {
 constexpr EnumWord<VideoMode> kVideoModes[] = {
     {VideoMode::encode, "encode"}, {VideoMode::splice, "splice"}, {VideoMode::automatic, "auto"}};
+constexpr EnumWord<VideoCodec> kVideoCodecs[] = {{VideoCodec::h264, "h264"}, {VideoCodec::hevc, "hevc"}};
 constexpr EnumWord<Background> kBackgrounds[] = {{Background::loop, "loop"}, {Background::art, "art"}};
 }  // namespace
 
 std::optional<VideoMode> parse_video_mode(std::string_view text) { return enum_from_word(kVideoModes, text); }
 const char* to_string(VideoMode mode) { return enum_to_word(kVideoModes, mode); }
+
+std::optional<VideoCodec> parse_video_codec(std::string_view text) { return enum_from_word(kVideoCodecs, text); }
+const char* to_string(VideoCodec codec) { return enum_to_word(kVideoCodecs, codec); }
 
 std::optional<Background> parse_background(std::string_view text) { return enum_from_word(kBackgrounds, text); }
 const char* to_string(Background background) { return enum_to_word(kBackgrounds, background); }

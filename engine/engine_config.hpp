@@ -21,6 +21,12 @@ enum class VideoMode { encode, splice, automatic };  // automatic ("auto"): spli
 std::optional<VideoMode> parse_video_mode(std::string_view text);  // "encode", "splice", "auto"
 const char* to_string(VideoMode mode);
 
+// The video codec of the live encode: H.264 (libx264) for every output, or HEVC (libx265) for the
+// outputs that can carry it (MPEG-TS: HLS, YouTube's HLS ingest, SRT); FLV in FFmpeg 5.1 cannot.
+enum class VideoCodec { h264, hevc };
+std::optional<VideoCodec> parse_video_codec(std::string_view text);  // "h264", "hevc"
+const char* to_string(VideoCodec codec);
+
 // What is under the picture: the mapped loop, or the song's cover scene ("@art" in the mapping).
 enum class Background { loop, art };
 std::optional<Background> parse_background(std::string_view text);  // "loop", "art"
@@ -39,6 +45,7 @@ struct EngineConfig {
   int64_t audio_bitrate = 128'000;
   int sample_rate = 44100;
   std::string preset = "veryfast";
+  VideoCodec codec = VideoCodec::h264;
   double keyframe_interval = 2.0;    // seconds; YouTube wants 2, never more than 4
   int x264_threads = 0;              // 0 = x264's choice
   double io_timeout = 10.0;          // seconds without progress before a network read/write fails

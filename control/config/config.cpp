@@ -274,7 +274,9 @@ constexpr const char* fit =
 constexpr const char* loudness_target =
     "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); "
     "-30..-5 or off. Loudness is measured and shown either way";
-constexpr const char* output = "rtmp(s):// or srt://host:port URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
+constexpr const char* output =
+    "rtmp(s)://, srt://host:port, youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = "
+    "$LOOPCAST_STREAM_KEY)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
 constexpr const char* title_card =
@@ -289,6 +291,8 @@ constexpr const char* background =
 constexpr const char* live_loop =
     "loop NAME (in the loops dir) or @live (the song's cover with 'Live: DJ') while AzuraCast says a DJ is live; "
     "the mapping resumes when they leave";
+constexpr const char* codec =
+    "h264|hevc: hevc (libx265, more CPU than h264) only for hls:, youtube-hls, hls+https and srt outputs, video_mode encode";
 constexpr const char* video_mode = "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)";
 constexpr const char* https_cert =
     "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP";
@@ -384,6 +388,7 @@ const std::vector<Key>& keys() {
       {"visualizer_opacity", number(&Vz::opacity, in(0, 1, "0..1")), "visualiser opacity", "0.7"},
       {"background", choice(&E::background, parse_background, "loop|art"), help::background, "loop"},
       {"video_mode", choice(&E::video_mode, parse_video_mode, "encode|splice|auto"), help::video_mode, "encode"},
+      {"codec", choice(&E::codec, parse_video_codec, "h264|hevc"), help::codec, "h264"},
       {"cache_dir", text(&E::cache_dir), "pre-encoded loop cache for splice mode", "~/.cache/loopcast"},
       {"http_bind", text(&C::http_bind), "HTTP API address", "127.0.0.1"},
       {"http_port", integer(&C::http_port, in(0, 65535, "0..65535")), "HTTP API port, 0 = off", "8080"},
@@ -637,7 +642,9 @@ Status check_key_template_hosts(const AppConfig& cfg) {
   for (const auto& o : cfg.engine.outputs) {
     if (o.find("{key}") == std::string::npos) continue;
     const std::string host = url_host(o);
-    const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0);
+    // youtube-hls://{key} names YouTube's HLS ingest by construction (engine/output/output_kind.hpp).
+    const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0) ||
+                         o.rfind("youtube-hls://", 0) == 0 || o.rfind("youtube-hls-backup://", 0) == 0;
     if (!youtube)
       return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it "
                                "would hand the stream key to '{}'); name that output in the config file instead",
@@ -706,10 +713,20 @@ Status validate(const AppConfig& cfg) {
     return invalid(fmt::format("ca_file '{}': cannot be read", cfg.control.tls.ca_file));
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
   if (e.outputs.empty())
-    return invalid("no output: give --output (rtmp://, rtmps://, srt://, hls:DIR or a .flv file) or set LOOPCAST_STREAM_KEY");
+    return invalid(
+        "no output: give --output (rtmp://, rtmps://, srt://, youtube-hls://, hls:DIR or a .flv file) or set LOOPCAST_STREAM_KEY");
   for (const auto& o : e.outputs) {
     if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
+  }
+  if (e.codec == VideoCodec::hevc) {
+    // The cached loops of splice mode are H.264; FLV cannot carry HEVC in FFmpeg 5.1.
+    if (e.video_mode != VideoMode::encode) return invalid("codec hevc: needs video_mode encode (splice mode's cached loops are H.264)");
+    for (const auto& o : e.outputs)
+      if (auto target = parse_output(o); target && !carries_hevc(target->kind))
+        return invalid(fmt::format("codec hevc: output '{}' is FLV (RTMP or .flv), which cannot carry HEVC here (FFmpeg 5.1); "
+                                   "use youtube-hls://, hls:DIR or srt://, or codec h264",
+                                   redact_url(o, true)));
   }
   const auto& c = cfg.control;
   if (e.title_card.enabled() && !std::ifstream(e.title_card.font).good())

@@ -1,7 +1,9 @@
 #include "engine/output/output.hpp"
 
 #include "engine/output/h264_nal.hpp"
+#include "engine/output/hls_capture.hpp"
 #include "engine/output/hls_dir.hpp"
+#include "engine/output/hls_upload.hpp"
 
 #include <fmt/format.h>
 
@@ -32,6 +34,11 @@ Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, 
       limits_(limits),
       request_keyframe_(std::move(request_keyframe)) {
   st_.url = redacted_url_;
+  if (target_ && target_.value().kind == OutputKind::hls_upload) {
+    upload_ = std::make_unique<HlsUpload>(target_.value().upload_prefix, redacted_url_, io_timeout_, backoff_);
+    capture_ = std::make_unique<HlsCapture>(
+        [this](std::string name, std::string bytes) { upload_->add(std::move(name), std::move(bytes)); });
+  }
 }
 
 Output::~Output() {
@@ -49,6 +56,9 @@ Status Output::add_streams() {
     // flvenc writes onMetaData's framerate from the stream's average rate: without it ingest
     // dashboards and probes see no frame rate.
     if (enc->codec_type == AVMEDIA_TYPE_VIDEO) st->avg_frame_rate = st->r_frame_rate = enc->framerate;
+    // The HLS muxer asks for Apple's HEVC tag (a warning on every start otherwise); MPEG-TS ignores it.
+    if (enc->codec_id == AV_CODEC_ID_HEVC && std::string(muxer_name(target_.value().kind)) == "hls")
+      st->codecpar->codec_tag = MKTAG('h', 'v', 'c', '1');
   }
   return Status::ok();
 }
@@ -63,6 +73,7 @@ Status Output::connect() {
   if (err < 0 || !raw) return Error{fmt::format("output '{}': {}", redacted_url_, av_error_string(err)), Errc::invalid};
   oc_.reset(raw);
   oc_->interrupt_callback = deadline_.callback();
+  if (capture_) capture_->attach(oc_.get());
   if (Status s = add_streams(); !s) {
     oc_.reset();
     return s;
@@ -141,6 +152,7 @@ void Output::start() {
   stop_ = false;
   abort_io_ = false;
   thread_ = std::thread([this] { run(); });
+  if (upload_) upload_->start();
 }
 
 PacketPtr Output::take_packet_locked() {
@@ -169,7 +181,9 @@ bool Output::admit_locked(Track track, const AVPacket* pkt, QueuedPacketInfo& in
     offset_us_ = av_rescale_q(pkt->dts, streams_.video->time_base, kMicros);
   }
   const AVRational tb = video ? streams_.video->time_base : streams_.audio->time_base;
-  const bool disposable = video && !key && ((pkt->flags & AV_PKT_FLAG_DISPOSABLE) || h264_non_reference(pkt->data, pkt->size));
+  const bool h264 = streams_.video->codec_id == AV_CODEC_ID_H264;  // HEVC NAL headers read otherwise
+  const bool disposable =
+      video && !key && ((pkt->flags & AV_PKT_FLAG_DISPOSABLE) || (h264 && h264_non_reference(pkt->data, pkt->size)));
   info = {av_rescale_q(pkt->dts, tb, kMicros), video, key, disposable};
   if (info.dts_us < offset_us_) return false;  // before the entry point
   if (video && video_waits_key_) {
@@ -412,6 +426,12 @@ void Output::drop_queue_locked() {
 }
 
 void Output::stop(double drain_s) {
+  stop_writer(drain_s);
+  // The trailer's files (the last segment, the playlist that ends the stream) are queued by now.
+  if (upload_) upload_->stop(drain_s);
+}
+
+void Output::stop_writer(double drain_s) {
   if (!thread_.joinable()) {
     if (oc_) disconnect(true);
     return;
@@ -440,8 +460,21 @@ void Output::stop(double drain_s) {
 }
 
 OutputStatus Output::status() const {
-  MutexLock lk(mu_);
-  return st_;
+  OutputStatus st;
+  {
+    MutexLock lk(mu_);
+    st = st_;
+  }
+  if (!upload_) return st;
+  // An uploading output is as live as its uploads: the muxer, writing into memory, never fails.
+  const HlsUploadStatus up = upload_->status();
+  if (st.state == OutputState::live && up.failing) st.state = OutputState::reconnecting;
+  if (!up.last_error.empty()) st.last_error = up.last_error;
+  st.attempt = up.attempt;
+  st.reconnects += up.recoveries;
+  st.bytes = up.bytes;
+  st.backlog_seconds += static_cast<double>(up.queued_segments * kHlsSegmentSeconds);
+  return st;
 }
 
 }  // namespace loopcast

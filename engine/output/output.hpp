@@ -1,5 +1,5 @@
 // One destination of the encoded stream (RTMP/RTMPS or SRT ingest, a local .flv file, a directory
-// of HLS segments: engine/output/output_kind.hpp says which muxer each gets) with its own
+// of HLS segments, HLS uploaded to a server: engine/output/output_kind.hpp says which muxer each gets) with its own
 // queue, thread and reconnect loop: a slow or dead ingest never stalls the encoders or the other
 // outputs. Every session starts on a video keyframe with timestamps rebased to zero, and with the
 // sound that belongs to that keyframe: the video encoder's delay means the audio for the keyframe's
@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,9 @@
 #include "base/thread_annotations.hpp"
 
 namespace loopcast {
+
+class HlsCapture;  // engine/output/hls_capture.hpp
+class HlsUpload;   // engine/output/hls_upload.hpp
 
 struct OutputStreams {
   const AVCodecContext* video = nullptr;  // Track::video
@@ -59,6 +63,7 @@ class Output {
   Status add_streams();
   void disconnect(bool trailer);
   void run();
+  void stop_writer(double drain_s);  // the writer thread: drain, trailer, join
   bool reconnect(int& attempt);       // false: stopping or out of attempts
   bool next_packet(AVPacket* out, Track& track);  // false: stopping and drained
   Status write(Track track, AVPacket* pkt);
@@ -83,6 +88,10 @@ class Output {
   const Backoff backoff_;
   const BacklogLimits limits_;
   std::function<void()> request_keyframe_;
+  // hls_upload only: the muxer's files, captured in memory and sent by their own thread, so a slow
+  // server never holds the writer (its state is this output's state: status()).
+  std::unique_ptr<HlsUpload> upload_;
+  std::unique_ptr<HlsCapture> capture_;
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> abort_io_{false};

@@ -10,6 +10,9 @@
 namespace loopcast {
 namespace {
 constexpr std::string_view kHls = "hls:";
+constexpr std::string_view kYouTubeHls = "youtube-hls://";
+constexpr std::string_view kYouTubeHlsBackup = "youtube-hls-backup://";
+constexpr std::string_view kHlsOverHttp = "hls+";  // hls+https://, hls+http://
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -45,6 +48,36 @@ Result<OutputTarget> parse_hls(std::string_view url) {
   return OutputTarget{OutputKind::hls_dir, dir + "/" + kHlsPlaylist, dir};
 }
 
+// The HLS muxer's files are captured in memory and uploaded (engine/output/hls_upload.hpp): these
+// names are only what the playlist calls its segments and what is appended to the upload URL.
+// The playlist's name has a scheme no protocol claims: for a file: name the muxer would write the
+// live playlist to "index.m3u8.tmp" and rename it on disk, which is not where these files are.
+OutputTarget hls_upload_target(std::string prefix) {
+  return OutputTarget{OutputKind::hls_upload, std::string("upload:") + kHlsPlaylist, {}, std::move(prefix)};
+}
+
+Result<OutputTarget> parse_youtube_hls(std::string_view url, bool backup) {
+  const std::string_view key = url.substr(backup ? kYouTubeHlsBackup.size() : kYouTubeHls.size());
+  if (key.empty()) return invalid(url, "needs the stream key: youtube-hls://{key} with LOOPCAST_STREAM_KEY set");
+  if (key == "{key}") return invalid(url, "{key} needs LOOPCAST_STREAM_KEY in the environment");
+  for (char c : key)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+      return invalid(url, "a YouTube stream key holds only letters, digits, '-' and '_' (youtube-hls://KEY, nothing after it)");
+  return hls_upload_target(youtube_hls_prefix(key, backup));
+}
+
+Result<OutputTarget> parse_hls_over_http(std::string_view url) {
+  const std::string_view inner = url.substr(kHlsOverHttp.size());
+  const bool web = starts_with(inner, "https://") || starts_with(inner, "http://");
+  if (!web || url_host(inner).empty())
+    return invalid(url, "expected hls+https://HOST[:PORT]/PATH/ (or hls+http://), where each playlist and segment is PUT");
+  // The name is appended: after a directory's '/', or after YouTube's "...&file=".
+  if (const char last = inner.back(); last != '/' && last != '=')
+    return invalid(url, "the upload URL must end in '/' (a directory) or in 'file=' (YouTube's HLS ingest URL)");
+  if (inner.find('#') != std::string_view::npos) return invalid(url, "the upload URL may not hold a '#'");
+  return hls_upload_target(std::string(inner));
+}
+
 Result<OutputTarget> parse_srt(std::string_view url) {
   const std::string_view host_port = url_authority(url).host_port;
   const auto colon = host_port.rfind(':');
@@ -58,13 +91,21 @@ Result<OutputTarget> parse_srt(std::string_view url) {
 }
 }  // namespace
 
+std::string youtube_hls_prefix(std::string_view key, bool backup) {
+  return fmt::format("https://{}.upload.youtube.com/http_upload_hls?cid={}&copy={}&file=", backup ? 'b' : 'a', key, backup ? 1 : 0);
+}
+
 Result<OutputTarget> parse_output(std::string_view url) {
   if (starts_with(url, kHls)) return parse_hls(url);
+  if (starts_with(url, kYouTubeHls)) return parse_youtube_hls(url, false);
+  if (starts_with(url, kYouTubeHlsBackup)) return parse_youtube_hls(url, true);
+  if (starts_with(url, kHlsOverHttp)) return parse_hls_over_http(url);
   if (starts_with(url, "srt://")) return parse_srt(url);
   if (starts_with(url, "rtmp://") || starts_with(url, "rtmps://")) return OutputTarget{OutputKind::rtmp, std::string(url), {}};
   if (url.find("://") == std::string_view::npos && url.size() > 4 && ends_with(url, ".flv"))
     return OutputTarget{OutputKind::file_flv, std::string(url), {}};
-  return invalid(url, "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR or a path ending in .flv");
+  return invalid(url, "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ "
+                      "or a path ending in .flv");
 }
 
 std::string hls_dir_of(std::string_view url) {
@@ -76,11 +117,14 @@ const char* muxer_name(OutputKind kind) {
   switch (kind) {
     case OutputKind::rtmp:
     case OutputKind::file_flv: return "flv";
-    case OutputKind::hls_dir: return "hls";
+    case OutputKind::hls_dir:
+    case OutputKind::hls_upload: return "hls";
     case OutputKind::srt: return "mpegts";
   }
   return "flv";
 }
+
+bool carries_hevc(OutputKind kind) { return kind != OutputKind::rtmp && kind != OutputKind::file_flv; }
 
 bool is_network(OutputKind kind) { return kind == OutputKind::rtmp || kind == OutputKind::srt; }
 
@@ -99,6 +143,16 @@ std::vector<std::pair<std::string, std::string>> muxer_options(const OutputTarge
           {"hls_segment_filename", target.dir + "/" + kHlsSegmentPrefix + "%d.ts"},
           // Numbers (and so names) continue across restarts instead of reusing index0.ts, which a
           // player or a cache may still hold from the previous session.
+          {"hls_start_number_source", "epoch"},
+      };
+    case OutputKind::hls_upload:
+      // YouTube's HLS ingest: MPEG-TS segments of 1 to 4 s on closed GOPs, a media playlist. The
+      // muxer writes into memory (no temp files, nothing to delete): the uploader sends each file.
+      return {
+          {"hls_time", std::to_string(kHlsSegmentSeconds)},
+          {"hls_list_size", std::to_string(kHlsListSize)},
+          {"hls_flags", "independent_segments+program_date_time"},
+          {"hls_segment_filename", std::string(kHlsSegmentPrefix) + "%d.ts"},
           {"hls_start_number_source", "epoch"},
       };
     case OutputKind::srt: return {};

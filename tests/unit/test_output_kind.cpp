@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/redact.hpp"
 #include "engine/output/output_kind.hpp"
 
 using namespace loopcast;
@@ -89,7 +90,9 @@ TEST_CASE("output kinds: bad forms are refused with the forms that work, and no 
   CHECK(listen2.find("mode=caller") != std::string::npos);
   CHECK(listen2.find("secret-passphrase-3") == std::string::npos);
   const std::string other = refused("udp://ingest.example/live/very-secret-key");
-  CHECK(other.find("expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR or a path ending in .flv") != std::string::npos);
+  const char* forms =
+      "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ or a path ending in .flv";
+  CHECK(other.find(forms) != std::string::npos);
   CHECK(other.find("very-secret-key") == std::string::npos);
   refused("/tmp/out.mp4");
   refused("");
@@ -108,4 +111,66 @@ TEST_CASE("output kinds: an SRT output lingers a second on close so its last pac
   CHECK(protocol_options(*parse_output("srt://h:9000")) == std::vector<std::pair<std::string, std::string>>{{"linger", "1"}});
   CHECK(protocol_options(*parse_output("rtmp://h/live/k")).empty());
   CHECK(protocol_options(*parse_output("hls:/srv/hls")).empty());
+}
+
+TEST_CASE("output kinds: YouTube's HLS ingest from a stream key, and HLS PUT to any HTTP server") {
+  auto yt = parse_output("youtube-hls://abcd-efgh-ijkl-mnop-qrst");
+  REQUIRE(yt);
+  CHECK(yt->kind == OutputKind::hls_upload);
+  // The documented form (developers.google.com/youtube/v3/live/guides/hls-ingestion), the name appended.
+  CHECK(yt->upload_prefix == "https://a.upload.youtube.com/http_upload_hls?cid=abcd-efgh-ijkl-mnop-qrst&copy=0&file=");
+  CHECK(parse_output("youtube-hls-backup://k_1-2")->upload_prefix == "https://b.upload.youtube.com/http_upload_hls?cid=k_1-2&copy=1&file=");
+  CHECK(std::string(muxer_name(OutputKind::hls_upload)) == "hls");
+  CHECK_FALSE(is_network(OutputKind::hls_upload));  // the muxer writes into memory; the uploader has its own deadlines
+
+  auto dav = parse_output("hls+https://dav.example:8443/live/station-key/");
+  REQUIRE(dav);
+  CHECK(dav->kind == OutputKind::hls_upload);
+  CHECK(dav->upload_prefix == "https://dav.example:8443/live/station-key/");
+  CHECK(parse_output("hls+http://127.0.0.1:8081/ingest/")->upload_prefix == "http://127.0.0.1:8081/ingest/");
+  // YouTube's URL as the Live Streaming API or Studio gives it works with the generic form too.
+  CHECK(parse_output("hls+https://a.upload.youtube.com/http_upload_hls?cid=K-1&copy=0&file=")->upload_prefix ==
+        "https://a.upload.youtube.com/http_upload_hls?cid=K-1&copy=0&file=");
+
+  // MPEG-TS segments of 2 s on the encoder's closed 2 s GOPs, nothing written to disk or deleted.
+  CHECK(option(*yt, "hls_time") == "2");
+  CHECK(option(*yt, "hls_segment_filename") == "index%d.ts");
+  CHECK(option(*yt, "hls_start_number_source") == "epoch");
+  const std::string flags = option(*yt, "hls_flags");
+  CHECK(flags.find("independent_segments") != std::string::npos);
+  CHECK(flags.find("delete_segments") == std::string::npos);
+  CHECK(flags.find("temp_file") == std::string::npos);
+  CHECK(yt->muxer_url == "upload:index.m3u8");  // no file: protocol, so no index.m3u8.tmp renamed on disk
+}
+
+TEST_CASE("output kinds: a bad HLS upload form is refused with what works, and its key is never in the message") {
+  auto refused = [](const char* url) {
+    auto t = parse_output(url);
+    REQUIRE_FALSE(t);
+    CHECK(t.code() == Errc::invalid);
+    return t.error();
+  };
+  CHECK(refused("youtube-hls://").find("needs the stream key") != std::string::npos);
+  CHECK(refused("youtube-hls://{key}").find("LOOPCAST_STREAM_KEY") != std::string::npos);
+  const std::string extra = refused("youtube-hls://secret-key-0001/extra");
+  CHECK(extra.find("only letters, digits") != std::string::npos);
+  CHECK(extra.find("secret-key-0001") == std::string::npos);
+  CHECK(extra.find("output 'youtube-hls://****'") != std::string::npos);
+  CHECK(refused("youtube-hls-backup://secret-key-0002?x=1").find("secret-key-0002") == std::string::npos);
+  CHECK(refused("hls+ftp://host/dir/").find("hls+https://HOST[:PORT]/PATH/") != std::string::npos);
+  CHECK(refused("hls+https:///dir/").find("hls+https://HOST[:PORT]/PATH/") != std::string::npos);
+  const std::string no_slash = refused("hls+https://dav.example/live/secret-key-0003");
+  CHECK(no_slash.find("must end in '/'") != std::string::npos);
+  CHECK(no_slash.find("secret-key-0003") == std::string::npos);
+  CHECK(refused("hls+https://dav.example/live/#frag/").find("'#'") != std::string::npos);
+}
+
+TEST_CASE("output kinds: youtube-hls keys are redacted whole, the upload URL's last segment and query values too") {
+  CHECK(redact_url("youtube-hls://abcd-efgh-ijkl", true) == "youtube-hls://****");
+  CHECK(redact_url("youtube-hls://abcd-efgh-ijkl") == "youtube-hls://****");  // whatever the caller thinks it is
+  CHECK(redact_url("youtube-hls-backup://abcd-efgh-ijkl", true) == "youtube-hls-backup://****");
+  CHECK(redact_url("hls+https://dav.example/live/abcd-efgh/", true) == "hls+https://dav.example/live/****/");
+  const std::string yt = redact_url("hls+https://a.upload.youtube.com/http_upload_hls?cid=abcd-efgh&copy=0&file=", true);
+  CHECK(yt.find("abcd-efgh") == std::string::npos);
+  CHECK(yt.find("a.upload.youtube.com") != std::string::npos);
 }
