@@ -132,14 +132,15 @@ void put_route(httplib::Server& svr, const LoopRoutesEnv& env) {
       return reply_error(res, 500, fmt::format("upload: cannot move it into place: {}", std::strerror(errno)));
     body->kept = true;
     const bool preparing = env.prepare && env.prepare->prepare(path);
-    log::info("http", "loop '{}' uploaded ({} bytes, {:.1f} s){}{}", name, body->bytes, facts->duration,
+    log::info("http", "loop '{}' uploaded ({} bytes, {:.1f} s){}{}{}", name, body->bytes, facts->duration,
               replaced ? ", replacing the old file" : "", on_air ? " (on air: the new one shows from the next switch to it)" : "",
               preparing ? "; preparing it for splice mode" : "");
     res.status = replaced ? 200 : 201;
+    const std::string progress = "/api/v1/loops/" + httplib::encode_uri_component(name) + "/prepare";
     res.set_content(fmt::format("{{\"ok\":true,\"name\":{},\"size\":{},\"duration\":{:.3f},\"width\":{},\"height\":{},\"created\":{},"
                                 "\"on_air\":{},\"preparing\":{}{}}}",
                                 json_quote(name), body->bytes, facts->duration, facts->width, facts->height, !replaced, on_air, preparing,
-                                preparing ? ",\"progress\":" + json_quote("/api/v1/loops/" + httplib::encode_uri_component(name) + "/prepare") : ""),
+                                preparing ? ",\"progress\":" + json_quote(progress) : ""),
                     "application/json");
   });
 }

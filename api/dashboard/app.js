@@ -133,15 +133,16 @@ async function loadLoops() {
     prep.append(bar, document.createElement('span'));
     tile.append(b, prep, del);
     showPrepare(tile, preparing.get(l.name) || {state: l.prepared === undefined ? 'off' : l.prepared ? 'prepared' : 'idle'});
+    // Not prepared yet: maybe on its way (queued by a rule or another page); its progress says, once per page.
+    if (l.prepared === false && !watched.has(l.name)) watchPrepare(l.name, l.thumbnail.replace(/thumb\.jpg$/, 'prepare'));
     return tile;
   }));
   markOnAir(onAir);
   fillLoopChoices();
 }
-loadLoops();
-
 // section: prepare (splice mode: after an upload the server encodes the loop once; its progress comes over SSE)
 const preparing = new Map();  // name → the last progress document, while the build runs
+const watched = new Set();    // names whose progress this page has followed
 const prepareLog = [];        // every progress document seen (the browser test reads it)
 function showPrepare(tile, p) {
   const prep = tile.querySelector('.prep'), bar = prep.querySelector('progress'), text = prep.querySelector('span');
@@ -152,6 +153,7 @@ function showPrepare(tile, p) {
   prep.className = 'prep ' + p.state;
 }
 function watchPrepare(name, url) {
+  watched.add(name);
   const es = new EventSource(url);
   es.addEventListener('prepare', e => {
     const p = JSON.parse(e.data);
@@ -163,10 +165,11 @@ function watchPrepare(name, url) {
     es.close();  // settled: the server ends the stream too
     preparing.delete(name);
     if (p.state === 'failed') $('loops-msg').textContent = name + ': not prepared: ' + p.error;
-    loadLoops();
+    if (p.state === 'prepared') loadLoops();  // its flag from the server
   });
   es.onerror = () => { es.close(); preparing.delete(name); };
 }
+loadLoops();
 
 // section: upload (one file at a time, XHR for its progress events; the server probes each one)
 function uploadOne(file) {
@@ -219,7 +222,8 @@ function fillLoopChoices() {
 }
 // A rule's time window (control/time/time_window.hpp): days and dates are lists, typed comma-separated;
 // from and to are HH:MM. The text goes to the server as typed: its parser's errors land beside the field.
-const timeKeys = [['days', 'days', 'mon-fri, sun'], ['from', 'from', 'HH:MM'], ['to', 'to', 'HH:MM'], ['dates', 'dates', '2026-12-24..2026-12-26']];
+const timeKeys = [['days', 'days', 'mon-fri, sun'], ['from', 'from', 'HH:MM'], ['to', 'to', 'HH:MM'],
+                  ['dates', 'dates', '2026-12-24..2026-12-26']];
 const listKeys = new Set(['days', 'dates']);
 function ruleField(rule, k, label, placeholder, i) {
   const l = document.createElement('label'); l.textContent = label;
@@ -238,7 +242,8 @@ function ruleRow(rule, i) {
   const li = document.createElement('li'); li.className = 'rule';
   for (const k of ruleKeys) li.append(ruleField(rule, k, k.replace('_', ' '), '', i));
   const label = document.createElement('label'); label.textContent = 'loop';
-  const sel = document.createElement('select'); sel.className = 'loop-choice'; sel.dataset.value = rule.loop || ''; sel.dataset.key = 'loop';
+  const sel = document.createElement('select'); sel.className = 'loop-choice'; sel.dataset.key = 'loop';
+  sel.dataset.value = rule.loop || '';
   sel.onchange = () => { rule.loop = sel.value; };
   label.append(sel); li.append(label);
   const when = document.createElement('fieldset'); when.className = 'when';
@@ -261,7 +266,8 @@ function ruleRow(rule, i) {
     return b;
   };
   li.append(move(-1, '↑', 'move rule ' + i + ' up'), move(1, '↓', 'move rule ' + i + ' down'), move(0, '✕', 'delete rule ' + i));
-  const err = document.createElement('div'); err.className = 'rule-error'; err.id = 'rule-' + i + '-error'; err.setAttribute('role', 'alert');
+  const err = document.createElement('div'); err.className = 'rule-error'; err.id = 'rule-' + i + '-error';
+  err.setAttribute('role', 'alert');
   li.append(err);
   return li;
 }
@@ -282,7 +288,8 @@ $('default-loop').onchange = e => { if (e.target.value) mapping.default = e.targ
 $('save-rules').onclick = async () => {
   for (const e of document.querySelectorAll('.rule-error')) e.textContent = '';
   for (const e of document.querySelectorAll('.rule [aria-invalid]')) e.removeAttribute('aria-invalid');
-  for (const r of mapping.rules) for (const k of ruleKeys.concat(timeKeys.map(t => t[0]))) if (r[k] === '' || r[k]?.length === 0) delete r[k];
+  const keys = ruleKeys.concat(timeKeys.map(t => t[0]));
+  for (const r of mapping.rules) for (const k of keys) if (r[k] === '' || r[k]?.length === 0) delete r[k];
   const res = await call('PUT', '/api/v1/mapping', mapping);
   $('rules-msg').textContent = res.ok ? 'rules saved and in use' : res.body.error || 'refused (' + res.status + ')';
   const row = document.querySelectorAll('.rule')[res.body.rule];

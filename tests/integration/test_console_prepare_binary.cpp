@@ -134,7 +134,7 @@ TEST_CASE("console prepare: an upload in splice mode is prepared with progress o
   CHECK(c.lc->terminate() == 0);
 }
 
-TEST_CASE("console prepare: replacing the loop on air by PUT keeps the stream going, the new version is prepared and shown at the next switch") {
+TEST_CASE("console prepare: replacing the loop on air by PUT keeps the stream going, the new version is prepared and used next") {
   SpliceConsole c;
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), c.lc->log());
@@ -171,7 +171,7 @@ TEST_CASE("console prepare: replacing the loop on air by PUT keeps the stream go
   CHECK(c.lc->terminate() == 0);
 }
 
-TEST_CASE("console prepare: in encode mode nothing is prepared, the listing has no flag and the progress says off") {
+TEST_CASE("console prepare: in encode mode nothing is prepared (no flag, progress off), and the loop on air is replaced safely") {
   SpliceConsole c("encode");
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), c.lc->log());
@@ -183,5 +183,21 @@ TEST_CASE("console prepare: in encode mode nothing is prepared, the listing has 
   REQUIRE(events.size() == 1);
   CHECK(std::string(events[0]["state"].GetString()) == "off");
   CHECK_FALSE(fs::exists(c.cache));
+
+  // The decoder keeps its open file through every wrap (1 s loop: several wraps below); the name
+  // points at the new file, which the next switch to it opens.
+  const uint64_t f0 = frames(cli);
+  auto put = cli.Put("/api/v1/loops/a.mp4", kAuth, bytes_of(fixture("ramp_2s_24fps.mp4")), "video/mp4");
+  REQUIRE(put);
+  CHECK_MESSAGE(has(put->body, R"("created":false,"on_air":true,"preparing":false)"), put->body);
+  CHECK(wait_for([&] { return frames(cli) > f0 + 120; }, 10));
+  REQUIRE(cli.Post("/api/v1/track", kAuth, R"({"loop": "c.mp4"})", "application/json")->status == 202);
+  CHECK(wait_for([&] { return ends_with(str(status(cli)["loop"]), "/c.mp4"); }, 10));
+  REQUIRE(cli.Post("/api/v1/track", kAuth, R"({"loop": "a.mp4"})", "application/json")->status == 202);
+  CHECK(wait_for([&] { return ends_with(str(status(cli)["loop"]), "/a.mp4"); }, 10));
+  auto s = status(cli);
+  CHECK(str(s["state"]) == "running");
+  CHECK_MESSAGE(str(s["last_error"]).empty(), str(s["last_error"]));
+  CHECK(s["restarts"].GetUint64() == 0);
   CHECK(c.lc->terminate() == 0);
 }
