@@ -11,27 +11,27 @@
 
 namespace loopcast {
 
-std::string LoopPrepare::entry_of(const LoopCache& cache, const std::string& path) {
+std::string LoopPrepare::entry_of(const std::shared_ptr<LoopCache>& cache, const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
   const int64_t mtime = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
   const auto size = static_cast<uintmax_t>(st.st_size);
   {
     MutexLock lk(mu_);
-    if (known_for_ != &cache) known_.clear(), known_for_ = &cache;  // another stream's settings: another profile
+    if (known_for_.lock() != cache) known_.clear(), known_for_ = cache;  // a stream replaced: maybe other settings
     if (auto it = known_.find(path); it != known_.end() && it->second.size == size && it->second.mtime == mtime) return it->second.entry;
   }
-  auto entry = cache.entry_path(path);  // reads the whole file: outside the lock
+  auto entry = cache->entry_path(path);  // reads the whole file: outside the lock
   if (!entry) return "";
   MutexLock lk(mu_);
-  if (known_for_ == &cache) known_[path] = Known{size, mtime, *entry};
+  if (known_for_.lock() == cache) known_[path] = Known{size, mtime, *entry};
   return *entry;
 }
 
 std::optional<bool> LoopPrepare::prepared(const std::string& path) {
   auto cache = cache_of_();
   if (!cache) return std::nullopt;
-  const std::string entry = entry_of(*cache, path);
+  const std::string entry = entry_of(cache, path);
   std::error_code ec;
   return !entry.empty() && std::filesystem::exists(entry, ec);
 }
@@ -50,12 +50,12 @@ std::string LoopPrepare::progress_json(const std::string& name, const std::strin
   if (cache) {
     p = cache->progress(path);
     std::error_code ec;
-    const std::string entry = p.building || p.queued ? "" : entry_of(*cache, path);
-    state = p.building                                              ? "building"
-            : p.queued                                              ? "queued"
+    const std::string entry = p.building || p.queued ? "" : entry_of(cache, path);
+    state = p.building                                             ? "building"
+            : p.queued                                             ? "queued"
             : !entry.empty() && std::filesystem::exists(entry, ec) ? "prepared"
-            : !p.error.empty()                                      ? "failed"
-                                                                    : "idle";
+            : !p.error.empty()                                     ? "failed"
+                                                                   : "idle";
   }
   if (settled) *settled = state != "queued" && state != "building";
   double progress = state == "prepared" ? 1.0 : 0.0;

@@ -40,11 +40,11 @@ class LoopPrepare {
     int64_t mtime = 0;
     std::string entry;  // the cache entry's path for that version
   };
-  std::string entry_of(const LoopCache& cache, const std::string& path) EXCLUDES(mu_);
+  std::string entry_of(const std::shared_ptr<LoopCache>& cache, const std::string& path) EXCLUDES(mu_);
 
   const CacheOf cache_of_;
   Mutex mu_;
-  const LoopCache* known_for_ GUARDED_BY(mu_) = nullptr;  // the cache `known_` was computed for
+  std::weak_ptr<LoopCache> known_for_ GUARDED_BY(mu_);  // the cache `known_` was computed for (its settings)
   std::map<std::string, Known> known_ GUARDED_BY(mu_);
 };
 

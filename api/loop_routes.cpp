@@ -132,6 +132,7 @@ void put_route(httplib::Server& svr, const LoopRoutesEnv& env) {
       return reply_error(res, 500, fmt::format("upload: cannot move it into place: {}", std::strerror(errno)));
     body->kept = true;
     const bool preparing = env.prepare && env.prepare->prepare(path);
+    if (preparing) (void)env.prepare->prepared(path);  // its content hash, read here once: not later on the SSE ticker
     log::info("http", "loop '{}' uploaded ({} bytes, {:.1f} s){}{}{}", name, body->bytes, facts->duration,
               replaced ? ", replacing the old file" : "", on_air ? " (on air: the new one shows from the next switch to it)" : "",
               preparing ? "; preparing it for splice mode" : "");
