@@ -221,6 +221,13 @@ TEST_CASE("console channels API: stream keys are write-only, an edit sending ***
   auto cli = api(port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), lc.log());
 
+  // Each channel's picture for the console's list; an unknown id is a 404.
+  CHECK_MESSAGE(wait_for([&] {
+                  auto pic = cli.Get("/api/v1/streams/main/snapshot.jpg");
+                  return pic && pic->status == 200 && pic->get_header_value("Content-Type") == "image/jpeg" && pic->body.size() > 500;
+                }, 10), lc.log());
+  CHECK(cli.Get("/api/v1/streams/nope/snapshot.jpg")->status == 404);
+
   auto shown = cli.Get("/api/v1/streams/two");
   REQUIRE(shown);
   CHECK_FALSE(has(shown->body, key));

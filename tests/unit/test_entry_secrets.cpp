@@ -15,7 +15,7 @@ const std::string kOld =
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 }  // namespace
 
-TEST_CASE("entry secrets: GET hides keys, passwords and tokens; the shown entry sent back restores every one") {
+TEST_CASE("entry secrets: GET hides keys, passwords and tokens, and the shown entry sent back restores every one") {
   const std::string shown = redacted_entry(kOld);
   for (const char* secret : {"abcd-efgh", "tok-two", "pa55"}) CHECK_MESSAGE(!has(shown, secret), shown);
   CHECK(has(shown, "live2/****"));
