@@ -50,6 +50,21 @@ std::string scalar_text(const Value& v) {
   if (v.IsNumber()) return fmt::format("{}", v.GetDouble());
   return {};
 }
+// playing_next.song as the title card's "Up next" shows it. Optional and never a reason to refuse
+// the payload: a missing or odd playing_next only leaves the line out.
+std::string next_song(const Value& doc) {
+  auto next = doc.FindMember("playing_next");
+  if (next == doc.MemberEnd() || !next->value.IsObject()) return {};
+  auto song = next->value.FindMember("song");
+  if (song == next->value.MemberEnd() || !song->value.IsObject()) return {};
+  auto str = [&](const char* key) {
+    auto m = song->value.FindMember(key);
+    return m != song->value.MemberEnd() && m->value.IsString() ? std::string(m->value.GetString(), m->value.GetStringLength()) : std::string();
+  };
+  TrackInfo t;
+  t.artist = str("artist"), t.title = str("title"), t.text = str("text");
+  return display_text(t);
+}
 }  // namespace
 
 Result<NowPlaying> parse_nowplaying(std::string_view body) {
@@ -105,9 +120,11 @@ Result<NowPlaying> parse_nowplaying(const Value& doc) {
   if (Status s = get_int(cur, "sh_id", "now_playing", t.sh_id); !s) return Error{s.error(), Errc::invalid};
   if (Status s = get_int(cur, "played_at", "now_playing", t.played_at); !s) return Error{s.error(), Errc::invalid};
   if (Status s = get_string(cur, "playlist", "now_playing", t.playlist); !s) return Error{s.error(), Errc::invalid};
+  t.next = next_song(doc);
   if (t.text.empty() && !(t.artist.empty() && t.title.empty())) t.text = t.artist.empty() ? t.title : t.artist + " - " + t.title;
   if (t.artist.empty() && t.title.empty() && !t.text.empty()) split_station_text(t);
-  for (std::string* f : {&t.song_id, &t.artist, &t.title, &t.text, &t.album, &t.playlist, &np.station, &t.streamer}) clean_field(*f, kMaxField);
+  for (std::string* f : {&t.song_id, &t.artist, &t.title, &t.text, &t.album, &t.playlist, &np.station, &t.streamer, &t.next})
+    clean_field(*f, kMaxField);
   clean_field(t.art, kMaxUrl);
   if (t.text.empty() && t.song_id.empty()) return invalid("now_playing.song has neither id nor text/artist/title");
   return np;

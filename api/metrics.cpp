@@ -111,6 +111,12 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
   per_stream(o, all, "loopcast_output_bitrate_kbps", "gauge", "Encoded bitrate over the last second.", [](S s) { return s.bitrate_kbps; });
   per_stream(o, all, "loopcast_fps", "gauge", "Video frames per second over the last second.", [](S s) { return s.fps; });
   per_stream(o, all, "loopcast_speed", "gauge", "Media seconds produced per wall second (encoder speed).", [](S s) { return s.speed; });
+  per_stream(o, all, "loopcast_title_cards_shown_total", "counter", "Title cards on air (splice mode), repeats included.",
+             [](S s) { return s.title_cards ? s.title_cards->shown : 0; });
+  per_stream(o, all, "loopcast_title_cards_late_total", "counter", "Title cards not composed when their song went on air.",
+             [](S s) { return s.title_cards ? s.title_cards->late : 0; });
+  per_stream(o, all, "loopcast_title_cards_skipped_total", "counter", "Title cards never shown (too late or failed).",
+             [](S s) { return s.title_cards ? s.title_cards->skipped : 0; });
   per_stream(o, all, "loopcast_switches_total", "counter", "Background loop switches.", [](S s) { return s.switches; });
   per_stream(o, all, "loopcast_track_changes_total", "counter", "New songs accepted (repeats ignored).", [](S s) { return s.track_changes; });
   per_stream(o, all, "loopcast_restarts_total", "counter", "Pipeline restarts (API, control file, watchdog).", [](S s) { return s.restarts; });

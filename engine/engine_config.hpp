@@ -10,6 +10,7 @@
 #include "engine/input/station_options.hpp"
 #include "engine/picture/fit.hpp"
 #include "engine/picture/logo.hpp"
+#include "engine/picture/title_card.hpp"
 #include "engine/video/overlay_config.hpp"
 #include "engine/video/visualizer_config.hpp"
 
@@ -51,6 +52,7 @@ struct EngineConfig {
   std::string cache_dir;             // pre-encoded loops for splice mode; empty = default_cache_dir()
   OverlayConfig overlay{};           // now-playing text on the picture
   LogoConfig logo{};                 // the station logo: drawn per frame (encode), baked into cached loops (splice)
+  TitleCardConfig title_card{};      // "Artist – Title" over each song's first seconds, composed ahead (splice)
   VisualizerConfig visualizer{};     // the audio drawn over the loop
   Background background = Background::loop;
   Backoff input_backoff{1.0, 1.5, 10.0, 0};  // a station back up is heard within 10 s, not 30

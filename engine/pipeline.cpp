@@ -180,6 +180,7 @@ PipelineStats Pipeline::stats() const {
   s.finished = finished_;
   s.last_packet_age = static_cast<double>(now_ns() - last_packet_ns_.load()) / 1e9;
   s.video_mode = to_string(video_->mode());
+  s.cards = video_->cards();
   MutexLock lk(stats_mu_);
   s.loop = loop_path_;
   s.error = error_;

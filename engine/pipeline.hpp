@@ -39,6 +39,7 @@ struct PipelineStats {
   std::string error;          // the fatal error, if any
   double last_packet_age = 0; // seconds since the last packet left the encoders
   std::string video_mode;     // encode | splice (fixed for the pipeline's life)
+  CardStats cards;            // title cards composed ahead (splice mode)
 };
 
 class Pipeline {
@@ -62,6 +63,8 @@ class Pipeline {
   void request_keyframe() { force_idr_ = true; }
   // Now-playing text and cover art for the overlay (ignored when the overlay is disabled).
   void set_now_playing(std::string text, ArtPtr art) { video_->set_now_playing(std::move(text), std::move(art)); }
+  // The song's title card (splice mode): on air when composed, never waited for.
+  void show_card(std::shared_ptr<CardSlot> slot) { video_->show_card(std::move(slot)); }
 
   PipelineStats stats() const;
   std::vector<OutputStatus> outputs() const;

@@ -11,6 +11,7 @@
 #include "base/result.hpp"
 #include "engine/encoder.hpp"
 #include "engine/input/cover_art.hpp"
+#include "engine/splice/card_slot.hpp"
 
 namespace loopcast {
 
@@ -49,6 +50,9 @@ class VideoPath {
   virtual void hear(const AVFrame* /*audio*/, int64_t /*first_sample*/) {}
   // Thread-safe: now-playing text and cover art for what the picture draws from them (the overlay).
   virtual void set_now_playing(std::string /*text*/, ArtPtr /*art*/) {}
+  // Thread-safe: the song's title card composed ahead (splice mode draws nothing itself).
+  virtual void show_card(std::shared_ptr<CardSlot> /*slot*/) {}
+  virtual CardStats cards() const { return {}; }
   // The loop on air. Pipeline thread only.
   virtual const std::string& on_air() const = 0;
 };

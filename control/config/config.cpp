@@ -91,6 +91,7 @@ auto& part_of(Config& c) {
   if constexpr (std::is_same_v<Part, EngineConfig>) return c.engine;
   else if constexpr (std::is_same_v<Part, OverlayConfig>) return c.engine.overlay;
   else if constexpr (std::is_same_v<Part, LogoConfig>) return c.engine.logo;
+  else if constexpr (std::is_same_v<Part, TitleCardConfig>) return c.engine.title_card;
   else if constexpr (std::is_same_v<Part, VisualizerConfig>) return c.engine.visualizer;
   else if constexpr (std::is_same_v<Part, ControlConfig>) return c.control;
   else if constexpr (std::is_same_v<Part, YouTubeConfig>) return c.control.youtube;
@@ -276,6 +277,9 @@ constexpr const char* loudness_target =
 constexpr const char* output = "rtmp(s):// or srt://host:port URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
+constexpr const char* title_card =
+    "seconds of 'Artist \u2013 Title' (and 'Up next') over each song's loop, composed ahead and spliced (video_mode splice or auto)";
+constexpr const char* title_card_every = "show the song's title card again every N seconds of a long song, at a loop pass start";
 constexpr const char* logo_size = "logo width on the picture in pixels (the height keeps its aspect), within the picture's margins";
 constexpr const char* visualizer = "bars|wave|spectrum|off: draw the audio over the loop (encode mode)";
 constexpr const char* visualizer_width = "visualiser width in pixels, 0 = the picture's, up to the picture's";
@@ -328,6 +332,7 @@ struct Key {
 using E = EngineConfig;
 using Ov = OverlayConfig;
 using Lg = LogoConfig;
+using Tc = TitleCardConfig;
 using Vz = VisualizerConfig;
 using C = ControlConfig;
 using Yt = YouTubeConfig;
@@ -366,6 +371,10 @@ const std::vector<Key>& keys() {
       {"logo_position", choice(&Lg::position, parse_corner, help::overlay_position), help::overlay_position, "top-right"},
       {"logo_size", integer(&Lg::size, in(16, 3840, "16..3840 px")), help::logo_size, "160"},
       {"logo_opacity", number(&Lg::opacity, in(0, 1, "0..1")), "logo opacity, times the PNG's own alpha", "1"},
+      {"title_card", number(&Tc::seconds, in(0, 60, "0..60 s")), help::title_card, "0: off"},
+      {"title_card_every", number(&Tc::every, in(0, 3600, "0..3600 s")), help::title_card_every, "0: once per song"},
+      {"title_card_font", text(&Tc::font), "title card TTF font file", "DejaVu Sans Bold"},
+      {"title_card_size", integer(&Tc::size, in(12, 120, "12..120 px")), "title card text height at 720 lines (scaled)", "44"},
       {"visualizer", choice(&Vz::mode, parse_visualizer_mode, "bars|wave|spectrum|off"), help::visualizer, "off"},
       {"visualizer_position", choice(&Vz::position, parse_visualizer_position, "bottom|top|center"), "bottom|top|center", "bottom"},
       {"visualizer_width", integer(&Vz::width), help::visualizer_width, "0"},
@@ -700,6 +709,11 @@ Status validate(const AppConfig& cfg) {
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
   }
   const auto& c = cfg.control;
+  if (e.title_card.enabled()) {
+    if (e.video_mode == VideoMode::encode)
+      return invalid("title_card: cards are composed ahead and spliced; use video_mode splice or auto (encode mode draws --overlay)");
+    if (!std::ifstream(e.title_card.font).good()) return invalid(fmt::format("title_card_font '{}': cannot be read", e.title_card.font));
+  }
   if (c.live_loop == kLiveScene && e.video_mode == VideoMode::splice)
     return invalid("live_loop @live: the live scene is composed on every frame; use video_mode encode or auto, or a loop name");
   if (!c.live_loop.empty() && c.live_loop != kLiveScene)

@@ -47,6 +47,7 @@ struct TrackInfo {
   double heard_in = 0;    // ICY: seconds until listeners hear the audio the title belongs to
   bool live = false;      // AzuraCast live.is_live: a DJ is on air (--live-loop takes the picture)
   std::string streamer;   // live.streamer_name
+  std::string next;       // playing_next.song, "Artist – Title" (title cards' "Up next"); never matched
 };
 
 // The station's text for the song: its own, or "Artist - Title" built as stations write it (a

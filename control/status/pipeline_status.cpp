@@ -10,6 +10,7 @@ void add_pipeline_status(StatusSnapshot& s, const Pipeline& pipe) {
   s.audio_frames = p.audio_frames;
   s.dropped_frames = p.dropped_frames;
   s.duplicated_frames = p.duplicated_frames;
+  s.title_cards = p.cards;  // (the stream drops it when it has no title cards)
   s.output_seconds = p.output_seconds;
   s.outputs = pipe.outputs();
   for (const auto& o : s.outputs) s.bytes_sent += o.bytes;

@@ -11,6 +11,7 @@
 #include "engine/audio/loudness_status.hpp"
 #include "engine/input/audio_feed.hpp"
 #include "engine/output/output_status.hpp"
+#include "engine/splice/card_slot.hpp"
 
 namespace loopcast {
 
@@ -117,6 +118,7 @@ struct StatusSnapshot {
   std::string loop;               // loop file currently on air
   std::string video_mode;         // encode | splice (running), else the configured mode
   std::optional<LogoStatus> logo; // none: no logo (status.json: null)
+  std::optional<CardStats> title_cards;  // none: no title cards (off, or not splicing)
   std::string pending_loop;       // loop waiting for its switch delay
   double pending_in = 0;          // seconds until the pending switch
   std::string timezone;                     // the schedule's zone

@@ -167,6 +167,18 @@ std::string status_to_json(const StatusSnapshot& s) {
   } else {
     w.Null();
   }
+  w.Key("title_cards");
+  if (const auto& c = s.title_cards) {
+    w.StartObject();
+    kv(w, "composed", c->composed);
+    kv(w, "shown", c->shown);
+    kv(w, "late", c->late);
+    kv(w, "skipped", c->skipped);
+    kv(w, "last_prepare_s", c->last_prepare_s);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   kv(w, "pending_loop", s.pending_loop);
   kv(w, "pending_in", s.pending_in);
   kv(w, "switches", s.switches);

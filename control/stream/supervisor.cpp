@@ -30,6 +30,7 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), songs_(cfg_) {
   }
   opener_ = std::make_unique<LoopOpener>(LoopOpenerSettings{VideoFormat{e.width, e.height, AV_PIX_FMT_YUV420P, e.fps, e.fit}, e.overlay,
                                                             ArtSceneLayout{e.width, e.height, 0, e.overlay.font}, e.loop, cache_});
+  if (cache_ && e.title_card.enabled()) cards_ = std::make_unique<TitleCards>(e, cache_);
   switches_ = std::make_unique<SwitchScheduler>(songs_.first_loop(sys_now()), e.overlay.enabled && e.overlay.art, *opener_);
   schedule_->tick(sys_now());  // the next change is known before anyone asks for status
   thread_ = std::thread([this] { run(); });
@@ -70,9 +71,23 @@ SwitchWait Supervisor::queue_switch(const SwitchRequest& r) {
   // A loop seen for the first time gets its cache built in the background (an encoding session
   // of auto mode splices it from the next start; a splicing one waits for it at the switch).
   if (cache_ && !r.loop.is_scene() && !r.loop.empty()) cache_->prepare({r.loop.location()});
+  compose_card(r);
   auto wait = switches_->request(r.loop, r.track, std::chrono::milliseconds(static_cast<int64_t>(r.delay * 1000)));
   cv_.notify_all();
   return wait;
+}
+
+// The song's title card starts composing now, while its switch waits its delay, over the loop the
+// song will show (the loop on air when it keeps it). Scenes and live DJs draw their own text.
+void Supervisor::compose_card(const SwitchRequest& r) {
+  const std::string song = display_text(r.track);
+  if (!cards_ || song.empty() || r.track.live) return;
+  const LoopRef under = r.loop.empty() ? switches_->on_air() : r.loop;
+  if (under.is_scene() || under.empty()) return;
+  auto slot = cards_->compose(under.location(), r.track, r.track.next);
+  MutexLock lk(mu_);
+  card_song_ = song;
+  card_ = std::move(slot);
 }
 
 void Supervisor::on_icy_title(const std::string& title, double heard_in_s) {
@@ -104,9 +119,11 @@ void Supervisor::process_switches() {
     const std::string by = to_string(sw->source);
     events_.add(EventKind::switched, fmt::format("loop '{}' on air ({})", sw->loop.name(), by.empty() ? "request" : by));
   }
+  std::shared_ptr<CardSlot> card;
   if (!sw->text.empty()) {
     MutexLock lk(mu_);
     art_ = sw->art;  // a new song: its art, or none (never the last song's)
+    if (card_song_ == sw->text) card = std::exchange(card_, nullptr);
   }
   // Not running (or starting right now): the next start uses the scheduler's loop on air.
   if (auto pipe = runner_->pipeline()) {
@@ -115,6 +132,7 @@ void Supervisor::process_switches() {
       if (Status st = pipe->switch_to(std::move(sw->cached)); !st) runner_->set_error(fmt::format("switch refused: {}", st.error()));
     }
     if (!sw->text.empty()) pipe->set_now_playing(sw->text, sw->art);
+    if (card) pipe->show_card(std::move(card));
   }
 }
 
@@ -194,6 +212,7 @@ StatusSnapshot Supervisor::status() const {
   s.timezone = zone_.display_name();
   s.next_change = schedule_->next_change();
   runner_->into(s);
+  if (!cards_) s.title_cards.reset();
   return s;
 }
 

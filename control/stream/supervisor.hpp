@@ -21,6 +21,7 @@
 #include "control/stream/schedule_runner.hpp"
 #include "control/stream/song_switches.hpp"
 #include "control/stream/switch_scheduler.hpp"
+#include "control/stream/title_cards.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/splice/loop_cache.hpp"
 
@@ -53,6 +54,7 @@ class Supervisor final : public Controller {
   void run();  // housekeeping thread: the schedule, switches, the pipeline's health and rates
   void process_switches() EXCLUDES(mu_);
   SwitchWait queue_switch(const SwitchRequest& r);
+  void compose_card(const SwitchRequest& r) EXCLUDES(mu_);
   void on_icy_title(const std::string& title, double heard_in_s);  // heard that many seconds from now
   Opening opening() const EXCLUDES(mu_);  // what a new pipeline opens with
   std::unique_ptr<ScheduleRunner> make_schedule();
@@ -70,10 +72,13 @@ class Supervisor final : public Controller {
   std::unique_ptr<PipelineRunner> runner_;     // the pipeline: start/stop, faults, its status
   std::unique_ptr<LoopOpener> opener_;         // prepares the switches; outlives switches_
   std::unique_ptr<SwitchScheduler> switches_;  // internally locked
+  std::unique_ptr<TitleCards> cards_;          // splice streams with --title-card only
 
-  mutable Mutex mu_;  // with cv_: wakes run(); guards art_
+  mutable Mutex mu_;  // with cv_: wakes run(); guards art_ and the card awaiting its song
   std::condition_variable cv_;
   ArtPtr art_ GUARDED_BY(mu_);  // cover art on air (shown again after a restart)
+  std::string card_song_ GUARDED_BY(mu_);            // the song text of card_
+  std::shared_ptr<CardSlot> card_ GUARDED_BY(mu_);   // composing for the song waiting its switch
   std::atomic<bool> quit_{false};
   std::thread thread_;
 };

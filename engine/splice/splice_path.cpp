@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "base/log.hpp"
@@ -32,16 +33,24 @@ Result<std::unique_ptr<SplicePath>> SplicePath::create(std::unique_ptr<CachedLoo
   if (first->reorder_delay() > kCacheReorderDelay) return Error{fmt::format("splice: '{}' reorders deeper than the stream", first->source()), Errc::invalid};
   CodecCtxPtr params = stream_params(*first, cfg);
   if (!params) return Error{"splice: out of memory", Errc::internal};
-  return std::unique_ptr<SplicePath>(new SplicePath(std::move(first), std::move(params)));
+  return std::unique_ptr<SplicePath>(new SplicePath(std::move(first), std::move(params), cfg));
 }
 
-SplicePath::SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params)
-    : params_(std::move(params)), splicer_(std::move(first), kCacheReorderDelay) {}
+SplicePath::SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params, const EngineConfig& cfg)
+    : params_(std::move(params)),
+      fps_(cfg.fps),
+      card_seconds_(cfg.title_card.seconds),
+      card_every_(cfg.title_card.every),
+      splicer_(std::move(first), kCacheReorderDelay) {}
+
+// The session's SPS/PPS (params_ never changes): every loop and card of the session must carry them.
+bool SplicePath::same_headers(const CachedLoop& loop) const {
+  const std::vector<uint8_t> want(params_->extradata, params_->extradata + params_->extradata_size);
+  return loop.extradata() == want;
+}
 
 Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
-  // The session's SPS/PPS (params_ never changes): every loop of the session must carry them.
-  const std::vector<uint8_t> want(params_->extradata, params_->extradata + params_->extradata_size);
-  if (next->extradata() != want)
+  if (!same_headers(*next))
     return Error{fmt::format("loop '{}': its cached SPS/PPS differ from the stream's (a new sequence header mid-stream is never sent)",
                              next->source()), Errc::conflict};
   if (next->reorder_delay() > kCacheReorderDelay) return Error{fmt::format("loop '{}': reorders deeper than the stream", next->source()), Errc::conflict};
@@ -50,11 +59,75 @@ Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
   return Status::ok();
 }
 
+void SplicePath::show_card(std::shared_ptr<CardSlot> slot) {
+  MutexLock lk(mu_);
+  if (awaited_) {
+    log::info("card", "title card for '{}' not shown: the next song came first", awaited_->label());
+    ++stats_.skipped;
+  }
+  awaited_ = std::move(slot);
+  awaited_since_ = -1;
+  last_card_.reset();  // the last song's card is never repeated over this one
+  queued_card_ = {};
+}
+
+CardStats SplicePath::cards() const {
+  MutexLock lk(mu_);
+  return stats_;
+}
+
+void SplicePath::take_card(int64_t frame) {
+  if (!awaited_) return;
+  if (awaited_since_ < 0) awaited_since_ = frame;
+  const int64_t waited = frame - awaited_since_;
+  if (!awaited_->done()) {
+    // The song's loop went on air without waiting: the card follows while it still opens the song.
+    if (waited == 0) {
+      ++stats_.late;
+      log::info("card", "title card for '{}' not composed yet: the song starts on its plain loop", awaited_->label());
+    } else if (waited > std::llround(card_seconds_ * fps_)) {
+      ++stats_.skipped;
+      log::warn("card", "title card for '{}' still not composed {:.1f} s into the song: skipped", awaited_->label(),
+                static_cast<double>(waited) / fps_);
+      awaited_.reset();
+    }
+    return;
+  }
+  auto seg = awaited_->segment();
+  std::string why = seg ? "" : awaited_->error();
+  if (seg && !same_headers(*seg->frames)) why = "its SPS/PPS differ from the stream's";
+  if (!why.empty()) {
+    ++stats_.skipped;
+    log::warn("card", "title card for '{}': {} (the plain loop plays)", awaited_->label(), why);
+  } else {
+    ++stats_.composed;
+    stats_.last_prepare_s = awaited_->prepare_seconds();
+    if (waited > 0) log::info("card", "title card for '{}' ready {:.1f} s late: shown now", awaited_->label(), static_cast<double>(waited) / fps_);
+    queued_card_ = QueuedCard{seg, false};
+    last_card_ = std::move(seg);
+  }
+  awaited_.reset();
+}
+
+void SplicePath::note_card_on_air(int64_t frame) {
+  ++stats_.shown;
+  last_card_at_ = frame;
+}
+
 AVPacket* SplicePath::next(bool* switched) {
   SplicedPacket sp;
   {
     MutexLock lk(mu_);
-    sp = splicer_.next(pending_);
+    const int64_t n = splicer_.frames_out();
+    take_card(n);
+    sp = splicer_.next(pending_, queued_card_);
+    if (sp.card) note_card_on_air(n);
+    // A long song sees its card again, where its loop starts a pass (the picture never jumps).
+    if (card_every_ > 0 && last_card_ && !queued_card_.segment && !splicer_.in_card() &&
+        n - last_card_at_ >= std::llround(card_every_ * fps_)) {
+      if (last_card_->for_loop == splicer_.current().source()) queued_card_ = QueuedCard{last_card_, true};
+      else last_card_.reset();  // another loop is on air: the card was drawn over the last one
+    }
   }
   av_packet_unref(out_.get());
   av_packet_ref(out_.get(), sp.packet->pkt.get());

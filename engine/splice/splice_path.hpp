@@ -1,6 +1,6 @@
 // The splice video path of a pipeline: the next cached H.264 packet for each output frame instead
 // of decode + encode. Owns the splicer, the stream's codec parameters (the caches' SPS/PPS, sent
-// once per session) and the loop waiting to go on air.
+// once per session), the loop waiting to go on air and the title card awaited for the song.
 #pragma once
 #include <memory>
 #include <string>
@@ -9,6 +9,7 @@
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/splice/card_slot.hpp"
 #include "engine/splice/splicer.hpp"
 #include "engine/video_path.hpp"
 
@@ -36,14 +37,30 @@ class SplicePath final : public VideoPath {
   bool may_skip() const override { return false; }
   Status switch_to(std::unique_ptr<LoopSource> next) override;
   Status switch_to(std::unique_ptr<CachedLoop> next) override { return queue(std::move(next)); }
+  // The song's card: shown with its loop if ready then, else as soon as it is ready within the
+  // card's own length (late), else skipped; repeated every title_card.every seconds at a pass start.
+  void show_card(std::shared_ptr<CardSlot> slot) override;
+  CardStats cards() const override;
 
  private:
-  SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params);
+  SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params, const EngineConfig& cfg);
+  bool same_headers(const CachedLoop& loop) const;
+  void take_card(int64_t frame) REQUIRES(mu_);  // the awaited slot, once composed, into queued_card_
+  void note_card_on_air(int64_t frame) REQUIRES(mu_);
+
   CodecCtxPtr params_;
+  const int fps_;
+  const double card_seconds_, card_every_;
   Splicer splicer_;
   PacketPtr out_ = make_packet();
-  Mutex mu_;
+  mutable Mutex mu_;
   std::unique_ptr<CachedLoop> pending_ GUARDED_BY(mu_);
+  std::shared_ptr<CardSlot> awaited_ GUARDED_BY(mu_);  // composing still when its song went on air
+  int64_t awaited_since_ GUARDED_BY(mu_) = -1;         // output frame it was asked for (-1: not yet known)
+  QueuedCard queued_card_ GUARDED_BY(mu_);
+  std::shared_ptr<const CardSegment> last_card_ GUARDED_BY(mu_);  // the song's card, for repeats
+  int64_t last_card_at_ GUARDED_BY(mu_) = 0;
+  CardStats stats_ GUARDED_BY(mu_);
 };
 
 }  // namespace loopcast
