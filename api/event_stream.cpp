@@ -41,7 +41,7 @@ size_t EventStream::clients() const {
   return listeners_.size();
 }
 
-void EventStream::handle(const httplib::Request& req, httplib::Response& res, StatusJson status, RecentEvents recent) {
+void EventStream::handle(const httplib::Request& req, httplib::Response& res, StatusJson status, RecentEvents recent, std::string event) {
   {
     MutexLock lk(mu_);
     size_t& from_addr = per_address_[req.remote_addr];
@@ -54,7 +54,8 @@ void EventStream::handle(const httplib::Request& req, httplib::Response& res, St
     ++admitted_;
     ++from_addr;
   }
-  auto l = std::make_shared<Listener>(Listener{RouteRunner::current_connection(), req.remote_addr, std::move(status), std::move(recent)});
+  auto l = std::make_shared<Listener>(Listener{RouteRunner::current_connection(), req.remote_addr, std::move(status), std::move(recent),
+                                                        std::move(event)});
   res.status = 200;
   RouteRunner::adopt_connection(
       kHead,
@@ -112,7 +113,7 @@ void EventStream::send(Listener& l) {
     push_(l.conn, "0\r\n\r\n", true);
     return;
   }
-  std::string ev = "event: status\ndata: " + doc + "\n\n";
+  std::string ev = "event: " + l.event + "\ndata: " + doc + "\n\n";
   if (l.recent) {
     if (const auto fresh = l.recent(l.log_seq); !fresh.empty()) {
       l.log_seq = fresh.back().seq;

@@ -33,8 +33,10 @@ class EventStream {
   void start(Push push) EXCLUDES(mu_);  // the ticker
   void stop() EXCLUDES(mu_);
   void handle(const httplib::Request& req, httplib::Response& res) { handle(req, res, status_json_, recent_); }
-  // Another source (a channel's own status and events), under the same caps.
-  void handle(const httplib::Request& req, httplib::Response& res, StatusJson status, RecentEvents recent) EXCLUDES(mu_);
+  // Another source (a channel's own status and events, a loop's prepare progress), under the same
+  // caps; `event` names its documents ("status" unless told).
+  void handle(const httplib::Request& req, httplib::Response& res, StatusJson status, RecentEvents recent,
+              std::string event = "status") EXCLUDES(mu_);
   size_t clients() const EXCLUDES(mu_);
   uint64_t dropped() const { return dropped_; }
   uint64_t refused() const { return refused_; }
@@ -45,6 +47,7 @@ class EventStream {
     std::string addr;
     StatusJson status;
     RecentEvents recent;
+    std::string event;
     uint64_t log_seq = 0;  // the ticker's alone
   };
   void tick() EXCLUDES(mu_);

@@ -18,6 +18,7 @@ extern "C" {
 #include "api/http/route_runner.hpp"
 #include "api/http/tls_context.hpp"
 #include "api/http_reply.hpp"
+#include "api/loop_prepare.hpp"
 #include "api/loop_routes.hpp"
 #include "api/mapping_routes.hpp"
 #include "api/metrics.hpp"
@@ -368,7 +369,10 @@ void HttpServer::dashboard_routes() {
     res.set_content(**jpeg, "image/jpeg");
   });
   auto authorized = [this](const httplib::Request& req, httplib::Response& res) { return this->authorized(req, res); };
-  add_loop_routes(*svr_, LoopRoutesEnv{*loops_, cfg_.loops_dir, cfg_.mapping_file, authorized, [this] { return all_status(); }});
+  // The console's loops directory is the first stream's, and so is the splice cache it prepares in.
+  auto prepare = std::make_shared<LoopPrepare>([this] { return ctl_.splice_cache(); });
+  add_loop_routes(*svr_, LoopRoutesEnv{*loops_, cfg_.loops_dir, cfg_.mapping_file, authorized, [this] { return all_status(); }, prepare,
+                                       events_.get()});
   add_mapping_routes(*svr_, MappingRoutesEnv{ctl_, cfg_.loops_dir, cfg_.mapping_file, authorized});
   svr_->Get("/api/v1/events/recent", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(fmt::format("{{\"events\":{}}}", events_to_json(ctl_.recent_events(0))), "application/json");

@@ -12,8 +12,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "api/event_stream.hpp"
 #include "api/http/route_runner.hpp"
 #include "api/http_reply.hpp"
+#include "api/loop_prepare.hpp"
 #include "base/atomic_file.hpp"
 #include "base/json_text.hpp"
 #include "base/log.hpp"
@@ -33,7 +35,7 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 void write_listing(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::vector<LoopEntry>& loops,
-                   const std::vector<StatusSnapshot>& streams) {
+                   const std::vector<StatusSnapshot>& streams, LoopPrepare* prepare) {
   w.StartObject();
   w.Key("loops");
   w.StartArray();
@@ -45,6 +47,8 @@ void write_listing(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::vec
     bool on_air = false;
     for (const auto& s : streams) on_air = on_air || same_file(s.loop, l.path);
     w.Key("on_air"), w.Bool(on_air);
+    // Only where the stream splices: a cache entry for this file and the stream's settings.
+    if (auto ready = prepare && l.error.empty() ? prepare->prepared(l.path) : std::nullopt) w.Key("prepared"), w.Bool(*ready);
     w.Key("thumbnail"), w.String(("/api/v1/loops/" + httplib::encode_uri_component(l.name) + "/thumb.jpg").c_str());
     if (!l.error.empty()) w.Key("error"), w.String(l.error.c_str());
     w.EndObject();
@@ -120,15 +124,49 @@ void put_route(httplib::Server& svr, const LoopRoutesEnv& env) {
     const std::string path = (fs::path(env.loops_dir) / name).string();
     std::error_code ec;
     const bool replaced = fs::exists(path, ec);
+    bool on_air = false;
+    for (const auto& s : env.streams()) on_air = on_air || same_file(s.loop, path);
+    // A stream showing the old file keeps reading it (its open file, or its cached copy in splice
+    // mode) until it next switches to this name; the rename never leaves a half-written file.
     if (::rename(body->path.c_str(), path.c_str()) != 0)
       return reply_error(res, 500, fmt::format("upload: cannot move it into place: {}", std::strerror(errno)));
     body->kept = true;
-    log::info("http", "loop '{}' uploaded ({} bytes, {:.1f} s){}", name, body->bytes, facts->duration,
-              replaced ? ", replacing the old file" : "");
+    const bool preparing = env.prepare && env.prepare->prepare(path);
+    if (preparing) (void)env.prepare->prepared(path);  // its content hash, read here once: not later on the SSE ticker
+    log::info("http", "loop '{}' uploaded ({} bytes, {:.1f} s){}{}{}", name, body->bytes, facts->duration,
+              replaced ? ", replacing the old file" : "", on_air ? " (on air: the new one shows from the next switch to it)" : "",
+              preparing ? "; preparing it for splice mode" : "");
     res.status = replaced ? 200 : 201;
-    res.set_content(fmt::format("{{\"ok\":true,\"name\":{},\"size\":{},\"duration\":{:.3f},\"width\":{},\"height\":{},\"created\":{}}}",
-                                json_quote(name), body->bytes, facts->duration, facts->width, facts->height, !replaced),
+    const std::string progress = "/api/v1/loops/" + httplib::encode_uri_component(name) + "/prepare";
+    res.set_content(fmt::format("{{\"ok\":true,\"name\":{},\"size\":{},\"duration\":{:.3f},\"width\":{},\"height\":{},\"created\":{},"
+                                "\"on_air\":{},\"preparing\":{}{}}}",
+                                json_quote(name), body->bytes, facts->duration, facts->width, facts->height, !replaced, on_air, preparing,
+                                preparing ? ",\"progress\":" + json_quote(progress) : ""),
                     "application/json");
+  });
+}
+
+// The build's progress as SSE "prepare" documents (LoopPrepare::progress_json), one a second,
+// ending after the first settled one (prepared, failed, idle, off).
+void prepare_route(httplib::Server& svr, const LoopRoutesEnv& env) {
+  svr.Get(R"(/api/v1/loops/([^/]+)/prepare)", [env](const httplib::Request& req, httplib::Response& res) {
+    const std::string name = req.matches[1];
+    if (Status st = check_loop_upload_name(name); !st) return reply_error(res, 400, st.error());
+    const std::string path = (fs::path(env.loops_dir) / name).string();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return reply_error(res, 404, fmt::format("no loop named '{}'", name));
+    if (!env.prepare || !env.events) return reply_error(res, 404, "no prepare progress here");
+    auto ended = std::make_shared<bool>(false);  // the ticker's alone: it calls this for one listener at a time
+    env.events->handle(
+        req, res,
+        [prepare = env.prepare, name, path, ended] {
+          if (*ended) return std::string();
+          bool settled = false;
+          std::string doc = prepare->progress_json(name, path, &settled);
+          *ended = settled;
+          return doc;
+        },
+        nullptr, "prepare");
   });
 }
 
@@ -165,7 +203,7 @@ void add_loop_routes(httplib::Server& svr, LoopRoutesEnv env) {
   svr.Get("/api/v1/loops", [env](const httplib::Request&, httplib::Response& res) {
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    write_listing(w, env.catalog.list(), env.streams());
+    write_listing(w, env.catalog.list(), env.streams(), env.prepare.get());
     res.set_content(sb.GetString(), "application/json");
   });
   svr.Get(R"(/api/v1/loops/([^/]+)/thumb\.jpg)", [env](const httplib::Request& req, httplib::Response& res) {
@@ -174,6 +212,7 @@ void add_loop_routes(httplib::Server& svr, LoopRoutesEnv env) {
     res.set_header("Cache-Control", "max-age=60");
     res.set_content(**jpeg, "image/jpeg");
   });
+  prepare_route(svr, env);
   put_route(svr, env);
   delete_route(svr, env);
 }

@@ -1,12 +1,15 @@
-// The loops API: GET /api/v1/loops (the catalog), GET /api/v1/loops/{name}/thumb.jpg, and the
-// console's PUT /api/v1/loops/{name} (upload: the front door spools the body to a hidden file in the
-// loops directory; it is probed, decoded once, then renamed into place) and DELETE (refused while
-// a stream shows it or the mapping names it).
+// The loops API: GET /api/v1/loops (the catalog, with "prepared" in splice mode), GET
+// /api/v1/loops/{name}/thumb.jpg, and the console's PUT /api/v1/loops/{name} (upload: the front door
+// spools the body to a hidden file in the loops directory; it is probed, decoded once, then renamed
+// into place, and in splice mode queued for its cache build), GET /api/v1/loops/{name}/prepare (that
+// build's progress as Server-Sent Events) and DELETE (refused while a stream shows it or the mapping
+// names it).
 #pragma once
 #include <httplib.h>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,8 @@
 namespace loopcast {
 
 class LoopCatalog;
+class LoopPrepare;
+class EventStream;
 
 // Largest upload: a 2 GiB loop is about an hour of 4 Mb/s video, far beyond a background loop.
 constexpr uint64_t kMaxLoopUpload = uint64_t{2} << 30;
@@ -28,6 +33,8 @@ struct LoopRoutesEnv {
   std::string mapping_file;                                                     // "" = none: no rule can name a loop
   std::function<bool(const httplib::Request&, httplib::Response&)> authorized;  // writes its own 401
   std::function<std::vector<StatusSnapshot>()> streams;                         // every stream's status: what is on air
+  std::shared_ptr<LoopPrepare> prepare;  // splice mode: "prepared", the build after an upload, its progress
+  EventStream* events = nullptr;         // the SSE hub the progress stream shares caps with
 };
 
 void add_loop_routes(httplib::Server& svr, LoopRoutesEnv env);

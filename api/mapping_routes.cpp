@@ -28,6 +28,10 @@ void reply_mapping_error(httplib::Response& res, int code, const std::string& ms
     extra += ",\"field\":" + json_quote(m[1].matched ? m[1].str() : m[2].str());
   else if (msg.find("no \"loop\"") != std::string::npos || msg.find("not in the loops directory") != std::string::npos)
     extra += ",\"field\":\"loop\"";
+  // A time window's errors that name no key (control/time/time_window.cpp): the field they concern.
+  else if (msg.find("unknown day") != std::string::npos) extra += ",\"field\":\"days\"";
+  else if (msg.find("date") != std::string::npos) extra += ",\"field\":\"dates\"";
+  else if (msg.find("empty window") != std::string::npos) extra += ",\"field\":\"to\"";
   res.status = code;
   res.set_content("{\"error\":" + json_quote(msg) + extra + "}", "application/json");
 }

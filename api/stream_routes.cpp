@@ -6,9 +6,11 @@
 #include <rapidjson/writer.h>
 
 #include "api/backup_relay.hpp"
+#include "api/entry_secrets.hpp"
 #include "api/cluster_router.hpp"
 #include "api/event_stream.hpp"
 #include "api/http_reply.hpp"
+#include "api/stream_snapshots.hpp"
 #include "api/track_request.hpp"
 #include "base/redact.hpp"
 #include "base/json_text.hpp"
@@ -175,7 +177,11 @@ void change_routes(RoutedServer& svr, Streams& streams, const Authorize& authori
     const std::string id = req.matches[1];
     if (!authorized(req, res, id)) return;
     if (declared) return refuse_declared(res, id, "PUT");
-    auto c = streams.put(id, req.body);
+    // An output or token sent back as GET showed it ("****") keeps the secret it hides.
+    auto old = streams.entry(id);
+    auto body = restore_hidden(id, req.body, old ? *old : "");
+    if (!body) return reply_error(res, http_code(body.code()), body.error());
+    auto c = streams.put(id, *body);
     if (!c) return reply_error(res, http_code(c.code()), c.error());
     auto ctl = streams.find(id);
     res.status = c->created ? 201 : 200;
@@ -223,6 +229,13 @@ void per_stream_routes(RoutedServer& svr, Streams& streams, const Authorize& aut
                       "application/json");
     };
   };
+  auto pictures = std::make_shared<StreamSnapshots>(streams);
+  svr.Get(base + "/snapshot.jpg", [pictures](const httplib::Request& req, httplib::Response& res) {
+    auto jpeg = pictures->jpeg(req.matches[1]);
+    if (!jpeg) return reply_error(res, http_code(jpeg.code()), jpeg.error());
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(**jpeg, "image/jpeg");
+  });
   svr.Post(base + "/start", lifecycle(&Controller::start));
   svr.Post(base + "/stop", lifecycle(&Controller::stop));
   svr.Post(base + "/restart", lifecycle(&Controller::restart));
@@ -242,27 +255,6 @@ void per_stream_routes(RoutedServer& svr, Streams& streams, const Authorize& aut
   });
 }
 }  // namespace
-
-std::string redacted_entry(const std::string& entry_json) {
-  rapidjson::Document doc;
-  if (!parse_json(doc, entry_json) || !doc.IsObject()) return "{}";
-  auto& a = doc.GetAllocator();
-  auto hide = [&](rapidjson::Value& v, bool ingest) {
-    if (v.IsString()) v.SetString(redact_url(v.GetString(), ingest).c_str(), a);
-  };
-  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-    const std::string k = it->name.GetString();
-    if (k == "api_token" && it->value.IsString()) it->value.SetString("****", a);
-    else if ((k == "output" || k == "backup_output") && it->value.IsArray())
-      for (auto& o : it->value.GetArray()) hide(o, true);
-    else if (k == "output" || k == "backup_output") hide(it->value, true);
-    else hide(it->value, false);  // URLs lose credentials and query values; other text is unchanged
-  }
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  doc.Accept(w);
-  return redact_text(sb.GetString());
-}
 
 void add_stream_routes(httplib::Server& server, Streams& streams, Authorize authorized, EventStream& events, StreamsView view) {
   RoutedServer svr{server, view.router};

@@ -1,10 +1,11 @@
 // The channels API: GET /api/v1/streams, GET|PUT|DELETE /api/v1/streams/{id}, and each stream's
-// own /api/v1/streams/{id}/status|events|start|stop|restart|track|mapping/reload.
+// own /api/v1/streams/{id}/status|events|snapshot.jpg|start|stop|restart|track|mapping/reload.
 #pragma once
 #include <httplib.h>
 
 #include <functional>
 
+#include "api/entry_secrets.hpp"  // redacted_entry: what GET shows of an entry
 #include "control/cluster/cluster.hpp"
 #include "control/channels/streams.hpp"
 
@@ -29,7 +30,5 @@ struct StreamsView {
 };
 // `events`: the SSE hub whose client cap and backlog limits /api/v1/streams/{id}/events share.
 void add_stream_routes(httplib::Server& svr, Streams& streams, Authorize authorized, EventStream& events, StreamsView view = {});
-// The stream's entry as GET shows it: outputs and URLs redacted, registered secrets hidden.
-std::string redacted_entry(const std::string& entry_json);
 
 }  // namespace loopcast

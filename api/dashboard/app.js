@@ -117,6 +117,8 @@ async function loadLoops() {
     const label = document.createElement('span');
     label.textContent = l.name + ' · ' + l.duration.toFixed(1) + ' s · ' + size(l.size) + (l.error ? ' · ' + l.error : '');
     b.append(img, label);
+    tile.dataset.name = l.name;
+    if (l.prepared !== undefined) tile.dataset.prepared = l.prepared;
     b.onclick = () => post('/api/v1/track', {loop: l.name});
     const del = document.createElement('button');
     del.className = 'del'; del.type = 'button'; del.textContent = 'Delete'; del.setAttribute('aria-label', 'delete ' + l.name);
@@ -126,11 +128,46 @@ async function loadLoops() {
       $('loops-msg').textContent = res.ok ? l.name + ' deleted' : res.body.error || 'delete failed (' + res.status + ')';
       if (res.ok) loadLoops();
     };
-    tile.append(b, del);
+    const prep = document.createElement('div'); prep.className = 'prep'; prep.setAttribute('role', 'status');
+    const bar = document.createElement('progress'); bar.max = 1; bar.setAttribute('aria-label', 'prepare ' + l.name);
+    prep.append(bar, document.createElement('span'));
+    tile.append(b, prep, del);
+    showPrepare(tile, preparing.get(l.name) || {state: l.prepared === undefined ? 'off' : l.prepared ? 'prepared' : 'idle'});
+    // Not prepared yet: maybe on its way (queued by a rule or another page); its progress says, once per page.
+    if (l.prepared === false && !watched.has(l.name)) watchPrepare(l.name, l.thumbnail.replace(/thumb\.jpg$/, 'prepare'));
     return tile;
   }));
   markOnAir(onAir);
   fillLoopChoices();
+}
+// section: prepare (splice mode: after an upload the server encodes the loop once; its progress comes over SSE)
+const preparing = new Map();  // name → the last progress document, while the build runs
+const watched = new Set();    // names whose progress this page has followed
+const prepareLog = [];        // every progress document seen (the browser test reads it)
+function showPrepare(tile, p) {
+  const prep = tile.querySelector('.prep'), bar = prep.querySelector('progress'), text = prep.querySelector('span');
+  const running = p.state === 'queued' || p.state === 'building';
+  prep.hidden = p.state === 'off'; bar.hidden = !running; bar.value = p.progress || 0;
+  text.textContent = {queued: 'waiting to prepare', building: 'preparing ' + Math.round((p.progress || 0) * 100) + ' %',
+                      prepared: 'prepared', failed: 'not prepared: ' + (p.error || ''), idle: 'not prepared'}[p.state] || '';
+  prep.className = 'prep ' + p.state;
+}
+function watchPrepare(name, url) {
+  watched.add(name);
+  const es = new EventSource(url);
+  es.addEventListener('prepare', e => {
+    const p = JSON.parse(e.data);
+    prepareLog.push(p);
+    preparing.set(name, p);
+    const tile = document.querySelector(`.tile[data-name="${CSS.escape(name)}"]`);
+    if (tile) showPrepare(tile, p);
+    if (p.state === 'queued' || p.state === 'building') return;
+    es.close();  // settled: the server ends the stream too
+    preparing.delete(name);
+    if (p.state === 'failed') $('loops-msg').textContent = name + ': not prepared: ' + p.error;
+    if (p.state === 'prepared') loadLoops();  // its flag from the server
+  });
+  es.onerror = () => { es.close(); preparing.delete(name); };
 }
 loadLoops();
 
@@ -141,9 +178,11 @@ function uploadOne(file) {
     x.open('PUT', '/api/v1/loops/' + encodeURIComponent(file.name));
     if (token()) x.setRequestHeader('Authorization', 'Bearer ' + token());
     x.upload.onprogress = e => { if (e.lengthComputable) $('upload-progress').value = e.loaded / e.total; };
+    x.upload.onload = () => { $('upload-name').textContent = file.name + ': checking the video…'; };  // the server probes it
     x.onload = () => {
       let j = {}; try { j = JSON.parse(x.responseText); } catch (e) { /* not JSON: the status says it */ }
       if (x.status === 401) askToken();
+      if (j.preparing) { preparing.set(file.name, {state: 'queued'}); watchPrepare(file.name, j.progress); }
       resolve({ok: x.status >= 200 && x.status < 300, text: x.status < 300 ? file.name + ': uploaded, ' + j.duration.toFixed(1) + ' s'
                                                                           : file.name + ': ' + (j.error || 'refused (' + x.status + ')')});
     };
@@ -181,20 +220,38 @@ function fillLoopChoices() {
     sel.value = keep;
   }
 }
+// A rule's time window (control/time/time_window.hpp): days and dates are lists, typed comma-separated;
+// from and to are HH:MM. The text goes to the server as typed: its parser's errors land beside the field.
+const timeKeys = [['days', 'days', 'mon-fri, sun'], ['from', 'from', 'HH:MM'], ['to', 'to', 'HH:MM'],
+                  ['dates', 'dates', '2026-12-24..2026-12-26']];
+const listKeys = new Set(['days', 'dates']);
+function ruleField(rule, k, label, placeholder, i) {
+  const l = document.createElement('label'); l.textContent = label;
+  const input = document.createElement('input'); input.dataset.key = k; input.id = 'rule-' + i + '-' + k;
+  input.value = Array.isArray(rule[k]) ? rule[k].join(', ') : rule[k] || '';
+  if (placeholder) input.placeholder = placeholder;
+  input.setAttribute('aria-describedby', 'rule-' + i + '-error');
+  input.oninput = () => {
+    const v = listKeys.has(k) ? input.value.split(/[,\s]+/).filter(Boolean) : input.value;
+    if (v.length) rule[k] = v; else delete rule[k];
+  };
+  l.append(input);
+  return l;
+}
 function ruleRow(rule, i) {
   const li = document.createElement('li'); li.className = 'rule';
-  for (const k of ruleKeys) {
-    const label = document.createElement('label'); label.textContent = k.replace('_', ' ');
-    const input = document.createElement('input'); input.value = rule[k] || ''; input.dataset.key = k;
-    input.oninput = () => { if (input.value) rule[k] = input.value; else delete rule[k]; };
-    label.append(input); li.append(label);
-  }
+  for (const k of ruleKeys) li.append(ruleField(rule, k, k.replace('_', ' '), '', i));
   const label = document.createElement('label'); label.textContent = 'loop';
-  const sel = document.createElement('select'); sel.className = 'loop-choice'; sel.dataset.value = rule.loop || '';
+  const sel = document.createElement('select'); sel.className = 'loop-choice'; sel.dataset.key = 'loop';
+  sel.dataset.value = rule.loop || '';
   sel.onchange = () => { rule.loop = sel.value; };
   label.append(sel); li.append(label);
-  const other = Object.keys(rule).filter(k => k !== 'loop' && !ruleKeys.includes(k));  // time keys: kept as they are
-  if (other.length) {
+  const when = document.createElement('fieldset'); when.className = 'when';
+  const legend = document.createElement('legend'); legend.textContent = 'when (local time; empty: any time)'; when.append(legend);
+  for (const [k, text, hint] of timeKeys) when.append(ruleField(rule, k, text, hint, i));
+  li.append(when);
+  const other = Object.keys(rule).filter(k => k !== 'loop' && !ruleKeys.includes(k) && !timeKeys.some(t => t[0] === k));
+  if (other.length) {  // keys this editor does not know: kept as they are
     const note = document.createElement('span'); note.className = 'hint';
     note.textContent = other.map(k => k + ': ' + JSON.stringify(rule[k])).join(' · '); li.append(note);
   }
@@ -209,7 +266,9 @@ function ruleRow(rule, i) {
     return b;
   };
   li.append(move(-1, '↑', 'move rule ' + i + ' up'), move(1, '↓', 'move rule ' + i + ' down'), move(0, '✕', 'delete rule ' + i));
-  const err = document.createElement('div'); err.className = 'rule-error'; err.setAttribute('role', 'alert'); li.append(err);
+  const err = document.createElement('div'); err.className = 'rule-error'; err.id = 'rule-' + i + '-error';
+  err.setAttribute('role', 'alert');
+  li.append(err);
   return li;
 }
 function showRules() {
@@ -228,14 +287,16 @@ $('add-rule').onclick = () => { mapping.rules.push({artist: '', loop: loopNames[
 $('default-loop').onchange = e => { if (e.target.value) mapping.default = e.target.value; else delete mapping.default; };
 $('save-rules').onclick = async () => {
   for (const e of document.querySelectorAll('.rule-error')) e.textContent = '';
-  for (const r of mapping.rules) for (const k of ruleKeys) if (r[k] === '') delete r[k];
+  for (const e of document.querySelectorAll('.rule [aria-invalid]')) e.removeAttribute('aria-invalid');
+  const keys = ruleKeys.concat(timeKeys.map(t => t[0]));
+  for (const r of mapping.rules) for (const k of keys) if (r[k] === '' || r[k]?.length === 0) delete r[k];
   const res = await call('PUT', '/api/v1/mapping', mapping);
   $('rules-msg').textContent = res.ok ? 'rules saved and in use' : res.body.error || 'refused (' + res.status + ')';
   const row = document.querySelectorAll('.rule')[res.body.rule];
   if (!res.ok && row) {
     row.querySelector('.rule-error').textContent = res.body.error;
     const bad = row.querySelector('[data-key="' + res.body.field + '"]');
-    if (bad) bad.focus();
+    if (bad) { bad.setAttribute('aria-invalid', 'true'); bad.closest('label').after(row.querySelector('.rule-error')); bad.focus(); }
   }
 };
 $('try-form').onsubmit = async e => {
@@ -297,23 +358,100 @@ fetch('/api/v1/status').then(r => r.json()).then(show);
 const es = new EventSource('/api/v1/events');
 es.addEventListener('status', e => show(JSON.parse(e.data)));
 es.addEventListener('log', e => addEvents(JSON.parse(e.data)));
-// Channels: every stream with its own controls (/api/v1/streams/{id}/...).
+// section: channels (GET /api/v1/streams every 2 s; rows kept by id so focus and pictures survive a refresh)
+const channelKeys = ['audio', 'station', 'size', 'fps', 'vbitrate', 'video_mode', 'mapping'];
+let channelEntry = null;  // the entry being edited, as GET showed it (secrets as ****); null: a new channel
+function channelRow(id) {
+  const li = document.createElement('li'); li.className = 'stream'; li.dataset.id = id;
+  const img = document.createElement('img'); img.alt = 'picture on air on ' + id; img.className = 'stream-pic';
+  img.onerror = () => img.removeAttribute('src');
+  const name = document.createElement('b'); name.textContent = id;
+  const st = document.createElement('span'); st.className = 'pill';
+  const info = document.createElement('span'); info.className = 'stream-info';
+  const buttons = document.createElement('div');
+  const act = (text, aria, f) => {
+    const b = document.createElement('button'); b.type = 'button'; b.textContent = text; b.setAttribute('aria-label', aria + ' ' + id);
+    b.onclick = f; buttons.append(b);
+  };
+  for (const op of ['start', 'stop', 'restart']) act(op, op, () => post('/api/v1/streams/' + id + '/' + op).then(streams));
+  act('Edit', 'edit channel', () => editChannel(id));
+  act('Delete', 'delete channel', () => deleteChannel(id));
+  buttons.lastChild.className = 'del';
+  const text = document.createElement('div'); text.className = 'stream-text';
+  text.append(name, ' ', st, info, buttons);
+  li.append(img, text);
+  return li;
+}
 async function streams() {
   const r = await fetch('/api/v1/streams').catch(() => null);
   if (!r || !r.ok) return;
-  const list = $('streamlist'); list.textContent = '';
+  const list = $('streamlist'), seen = new Set();
   for (const s of (await r.json()).streams) {
-    const row = document.createElement('div'); row.className = 'stream'; row.dataset.id = s.id;
-    const name = document.createElement('b'); name.textContent = s.id + ' ';
-    const st = document.createElement('span'); st.className = 'pill ' + s.state; st.textContent = s.state;
-    const info = document.createElement('span'); info.textContent = ' ' + (s.loop.split('/').pop() || '') + (s.last_error ? ' · ' + s.last_error : '');
-    row.append(name, st, info, document.createElement('br'));
-    for (const op of ['start', 'stop', 'restart']) {
-      const b = document.createElement('button'); b.textContent = op;
-      b.onclick = () => post('/api/v1/streams/' + s.id + '/' + op).then(streams);
-      row.append(b);
-    }
-    list.append(row);
+    seen.add(s.id);
+    let row = list.querySelector(`li[data-id="${s.id}"]`);
+    if (!row) { row = channelRow(s.id); list.append(row); }
+    const st = row.querySelector('.pill'); st.className = 'pill ' + s.state; st.textContent = s.state;
+    row.querySelector('.stream-info').textContent = ' ' + (s.loop.split('/').pop() || '') + ' · ' + s.outputs_live + '/' + s.outputs +
+      ' outputs live' + (s.last_error ? ' · ' + s.last_error : '');
+    const img = row.querySelector('img');
+    if (s.state === 'running') img.src = '/api/v1/streams/' + s.id + '/snapshot.jpg?t=' + Math.floor(Date.now() / 4000);
+    else img.removeAttribute('src');
   }
+  for (const row of [...list.children]) if (!seen.has(row.dataset.id)) row.remove();
 }
 streams(); setInterval(streams, 2000);
+function showChannelForm(title, entry) {
+  channelEntry = entry;
+  $('channel-title').textContent = title;
+  $('ch-id').value = entry ? entry.id : ''; $('ch-id').readOnly = !!entry;
+  for (const k of channelKeys) $('ch-' + k.replace('_', '-')).value = entry && entry[k] != null ? String(entry[k]) : '';
+  const out = entry ? [].concat(entry.output || []) : [];
+  $('ch-output').value = out.join('\n');
+  $('ch-key').value = '';
+  $('channel-error').textContent = '';
+  $('channel-form').hidden = false;
+  (entry ? $('ch-audio') : $('ch-id')).focus();
+}
+$('add-channel').onclick = () => showChannelForm('Add a channel', null);
+$('channel-cancel').onclick = () => { $('channel-form').hidden = true; $('ch-key').value = ''; };
+async function editChannel(id) {
+  const r = await fetch('/api/v1/streams/' + id);
+  if (!r.ok) { $('channels-msg').textContent = 'cannot read channel ' + id + ' (' + r.status + ')'; return; }
+  showChannelForm('Edit channel ' + id, Object.assign((await r.json()).config, {id}));
+}
+async function deleteChannel(id) {
+  if (!confirm('Stop and delete channel ' + id + '?')) return;
+  const res = await call('DELETE', '/api/v1/streams/' + id);
+  $('channels-msg').textContent = res.ok ? 'channel ' + id + ' deleted' + (res.body.persisted ? '' : ' (' + res.body.note + ')')
+                                         : res.body.error || 'delete failed (' + res.status + ')';
+  streams();
+}
+// The entry sent: the one GET showed (keys it had that the form does not edit stay as they were), the form's
+// fields over it (an empty field falls back to the config's default), and the key typed in place of ****.
+$('channel-form').onsubmit = async e => {
+  e.preventDefault();
+  const id = $('ch-id').value.trim(), entry = Object.assign({}, channelEntry || {});
+  delete entry.id;
+  for (const k of channelKeys) {
+    const v = $('ch-' + k.replace('_', '-')).value.trim();
+    if (!v) delete entry[k]; else entry[k] = k === 'fps' && /^\d+$/.test(v) ? Number(v) : v;
+  }
+  const key = $('ch-key').value;
+  const outputs = $('ch-output').value.split('\n').map(o => o.trim()).filter(Boolean).map(o => key ? o.replaceAll('****', key) : o);
+  if (outputs.length) entry.output = outputs.length === 1 ? outputs[0] : outputs; else delete entry.output;
+  const res = await call('PUT', '/api/v1/streams/' + encodeURIComponent(id), entry);
+  $('ch-key').value = '';  // never kept in the page, sent or not
+  for (const f of $('channel-form').querySelectorAll('[aria-invalid]')) f.removeAttribute('aria-invalid');
+  if (!res.ok) {
+    const why = res.body.error || 'refused (' + res.status + ')';
+    $('channel-error').textContent = why;
+    // "stream 'x': vbitrate: invalid value ...": the field the server names gets the focus.
+    const named = [...$('channel-form').querySelectorAll('[data-key]')].find(f => why.includes(': ' + f.dataset.key));
+    if (named) { named.setAttribute('aria-invalid', 'true'); named.focus(); }
+    return;
+  }
+  $('channel-form').hidden = true;
+  $('channels-msg').textContent = 'channel ' + id + (res.body.created ? ' added' : ' saved') + ', ' + res.body.state +
+    (res.body.persisted ? '' : ' (' + res.body.note + ')');
+  streams();
+};

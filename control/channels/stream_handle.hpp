@@ -48,6 +48,10 @@ class StreamHandle final : public Controller {
     auto [id, c] = resolve_();
     return c ? c->recent_events(after_seq) : std::vector<EngineEvent>{};
   }
+  std::shared_ptr<LoopCache> splice_cache() const override {
+    auto [id, c] = resolve_();
+    return c ? c->splice_cache() : nullptr;
+  }
 
  private:
   template <class R = Status, class F>

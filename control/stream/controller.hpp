@@ -3,6 +3,7 @@
 // Implemented by the Supervisor and by the Stream around it; every call is thread-safe and returns
 // quickly (heavy work happens off the caller).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "engine/video/frame_tap.hpp"
 
 namespace loopcast {
+
+class LoopCache;
 
 class Controller {
  public:
@@ -37,6 +40,9 @@ class Controller {
   // recent events (starts, stops, switches, reconnects, errors) after `after_seq`, oldest first.
   virtual TapShot preview() const = 0;
   virtual std::vector<EngineEvent> recent_events(uint64_t after_seq = 0) const = 0;
+  // The stream's splice cache (splice and auto modes), for the console's "prepared" flag and its
+  // prepare progress; null when the stream never splices.
+  virtual std::shared_ptr<LoopCache> splice_cache() const = 0;
 };
 
 }  // namespace loopcast

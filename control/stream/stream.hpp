@@ -38,6 +38,7 @@ class Stream final : public Controller {
   std::vector<ScheduleChange> schedule_changes(int days) const override { return core_->schedule_changes(days); }
   TapShot preview() const override { return core_->preview(); }
   std::vector<EngineEvent> recent_events(uint64_t after_seq) const override { return core_->recent_events(after_seq); }
+  std::shared_ptr<LoopCache> splice_cache() const override { return core_->splice_cache(); }
 
  private:
   std::vector<std::shared_ptr<StreamPart>> parts() const EXCLUDES(mu_);

@@ -42,6 +42,7 @@ class Supervisor final : public Controller {
   std::vector<ScheduleChange> schedule_changes(int days) const override;
   TapShot preview() const override;
   std::vector<EngineEvent> recent_events(uint64_t after_seq) const override { return events_.recent(after_seq); }
+  std::shared_ptr<LoopCache> splice_cache() const override { return cache_; }
   // Inside a stream window now (always true without a schedule): whether autostart starts.
   bool scheduled_on() const;
   // True once a pipeline with a set duration has ended by itself (the CLI then exits).

@@ -26,7 +26,7 @@ int64_t frames_wanted(const LoopSource& src, const EngineConfig& cfg) {
 }
 
 Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const std::atomic<bool>* cancel,
-                  std::vector<CachedPacket>& out) {
+                  std::atomic<int64_t>* frames_done, std::vector<CachedPacket>& out) {
   const LogoStamp logo = make_logo_stamp(cfg.logo, cfg.width, cfg.height);
   const int gop = gop_frames(cfg);
   const int64_t cap = static_cast<int64_t>(kMaxCachedLoopSeconds * cfg.fps);
@@ -52,13 +52,14 @@ Status encode_all(LoopSource& src, Encoder& enc, const EngineConfig& cfg, const 
     Status st = enc.encode(frame.get(), i % gop == 0, sink);
     av_frame_unref(frame.get());
     if (!st) return st;
+    if (frames_done) frames_done->store(i + 1, std::memory_order_relaxed);
   }
   return enc.encode(nullptr, false, sink);
 }
 }  // namespace
 
 Result<std::unique_ptr<CachedLoop>> build_cache(const std::string& loop, const std::string& path, const EngineConfig& cfg,
-                                                const std::atomic<bool>* cancel) {
+                                                const std::atomic<bool>* cancel, std::atomic<int64_t>* frames_done) {
   auto fail = [&](const std::string& why, Errc code) { return Error{fmt::format("cache loop '{}': {}", loop, why), code}; };
   if (cfg.logo.enabled() && !cfg.logo.image) return fail("the logo is not loaded", Errc::internal);
   auto src = LoopSource::open(loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
@@ -67,7 +68,7 @@ Result<std::unique_ptr<CachedLoop>> build_cache(const std::string& loop, const s
   auto enc = Encoder::h264(cfg, cache_tuning(cfg));
   if (!enc) return fail(enc.error(), enc.code());
   std::vector<CachedPacket> packets;
-  if (Status st = encode_all(**src, *enc, cfg, cancel, packets); !st) return fail(st.error(), st.code());
+  if (Status st = encode_all(**src, *enc, cfg, cancel, frames_done, packets); !st) return fail(st.error(), st.code());
   const CacheMeta meta{loop, cache_profile(cfg), cfg.fps, gop_frames(cfg)};
   if (Status st = write_cache(path, enc->ctx(), packets, meta); !st) return fail(st.error(), st.code());
   // Hand back what every later reader sees, checked the same way (and never keep a bad entry).

@@ -17,8 +17,9 @@ namespace loopcast {
 constexpr double kMaxCachedLoopSeconds = 600;
 
 // Builds `loop`'s cache at `path` and returns it as read back from disk. `cancel` (may be null)
-// aborts a build between frames.
+// aborts a build between frames; `frames_done` (may be null) counts the frames encoded so far, for
+// a progress display.
 Result<std::unique_ptr<CachedLoop>> build_cache(const std::string& loop, const std::string& path, const EngineConfig& cfg,
-                                                const std::atomic<bool>* cancel = nullptr);
+                                                const std::atomic<bool>* cancel = nullptr, std::atomic<int64_t>* frames_done = nullptr);
 
 }  // namespace loopcast

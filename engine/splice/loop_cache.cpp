@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "base/log.hpp"
+#include "engine/input/loop_probe.hpp"
 #include "engine/splice/cache_builder.hpp"
 #include "engine/splice/cache_file.hpp"
 #include "engine/splice/cache_key.hpp"
@@ -105,6 +107,30 @@ void LoopCache::wait_idle() {
   });
 }
 
+LoopCache::Progress LoopCache::progress(const std::string& loop) const {
+  Progress p;
+  MutexLock lk(mu_);
+  p.building = building_ == loop;
+  p.queued = std::find(queue_.begin(), queue_.end(), loop) != queue_.end();
+  if (p.building) p.frames = built_frames_, p.total = build_total_;
+  if (auto f = failed_.find(loop); f != failed_.end()) p.error = f->second;
+  return p;
+}
+
+Result<std::string> LoopCache::entry_path(const std::string& loop) const { return cache_path(dir_, loop, cfg_); }
+
+namespace {
+// About how many frames a build of `loop` encodes (build_cache: whole passes, at least one GOP);
+// 0 when the container does not say how long it is.
+int64_t frames_to_build(const std::string& loop, const EngineConfig& cfg) {
+  auto facts = probe_loop(loop);
+  if (!facts || facts->duration <= 0) return 0;
+  const int64_t pass = std::max<int64_t>(1, std::llround(facts->duration * cfg.fps));
+  const int64_t gop = gop_frames(cfg);
+  return (gop + pass - 1) / pass * pass;
+}
+}  // namespace
+
 void LoopCache::run() {
   // Below the live pipeline: a build takes the CPU only when the stream leaves some.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
@@ -118,6 +144,8 @@ void LoopCache::run() {
     building_ = queue_.front();
     queue_.pop_front();
     const std::string loop = building_;
+    built_frames_ = 0;
+    build_total_ = 0;
     lk.unlock();
     std::string error = logo_error_;
     auto path = cache_path(dir_, loop, cfg_);
@@ -126,7 +154,8 @@ void LoopCache::run() {
     } else if (error.empty() && !std::filesystem::exists(*path)) {  // (an entry is verified when it is loaded, not twice)
       log::info("cache", "encoding loop '{}' once for splice mode → {}", loop, *path);
       const auto t0 = std::chrono::steady_clock::now();
-      auto built = build_cache(loop, *path, cfg_, &quit_);
+      build_total_ = frames_to_build(loop, cfg_);
+      auto built = build_cache(loop, *path, cfg_, &quit_, &built_frames_);
       if (built) log::info("cache", "loop '{}' cached: {} frames in {:.1f} s", loop, (*built)->frames(),
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       else error = built.error();

@@ -36,6 +36,16 @@ class LoopCache {
   Result<std::unique_ptr<CachedLoop>> ensure(const std::string& loop);
   // Blocks until the queue is empty and nothing is building (for `loopcast prepare`).
   void wait_idle();
+  // Where `loop` stands, for a progress display: waiting in the queue, being encoded (its frames so
+  // far of about `total`: whole passes of the file, at least one GOP), or failed (why).
+  struct Progress {
+    bool queued = false, building = false;
+    int64_t frames = 0, total = 0;  // total 0: not known yet
+    std::string error;
+  };
+  Progress progress(const std::string& loop) const EXCLUDES(mu_);
+  // Where `loop`'s entry is, or will be, for this cache's settings (the content hash reads the file).
+  Result<std::string> entry_path(const std::string& loop) const;
   const std::string& dir() const { return dir_; }
   // The SPS/PPS every entry shares, once one has been loaded (empty before).
   std::vector<uint8_t> extradata() const EXCLUDES(mu_);
@@ -57,6 +67,7 @@ class LoopCache {
   std::map<std::string, std::string> failed_ GUARDED_BY(mu_);  // loop → build error
   std::vector<uint8_t> extradata_ GUARDED_BY(mu_);
   std::atomic<bool> quit_{false};
+  std::atomic<int64_t> built_frames_{0}, build_total_{0};  // the build in progress (progress())
   std::thread thread_;
 };
 

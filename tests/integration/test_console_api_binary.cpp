@@ -1,8 +1,11 @@
 // The operator's console API against the real binary (issue 27): loops uploaded through the front
 // door's spool (probed, renamed into place, refused with the decoder's reason and nothing left
-// behind), deleted unless something holds them, and the mapping edited through the same parser
-// the stream loads it with, with a refused mapping changing nothing on disk or on air.
+// behind), deleted unless something holds them, the mapping edited through the same parser the
+// stream loads it with, with a refused mapping changing nothing on disk or on air, and channels
+// whose stream keys are write-only. Requests as curl sends them without a body, and bad JSON, are
+// refused with a clear error and lose nothing.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -203,5 +206,108 @@ TEST_CASE("console mapping API: a bad mapping is refused naming rule and field, 
   // In effect on air, not only on disk: the new rule switches the stream.
   REQUIRE(cli.Post("/api/v1/track", kAuth, R"({"artist": "Daft Punk", "title": "One More Time"})", "application/json")->status == 202);
   CHECK_MESSAGE(wait_for([&] { return ends_with(str(status(cli)["loop"]), "/b.mp4"); }, 10), c.lc->log());
+  CHECK(c.lc->terminate() == 0);
+}
+
+TEST_CASE("console channels API: stream keys are write-only, an edit sending **** back keeps the key, a **** hiding nothing is refused") {
+  TempDir dir("loopcast-console-keys");
+  const int port = free_tcp_port(), ingest = free_tcp_port();  // nothing listens at `ingest`: stream two retries
+  const std::string config = dir.path + "/channels.json", key = "k3y-only-the-server-knows";
+  std::ofstream(config) << fmt::format(R"({{"http_port": {}, "loops_dir": "{}", "size": "320x180", "vbitrate": "300k",
+    "streams": [{{"id": "main", "output": "{}"}},
+                {{"id": "two", "output": "rtmp://127.0.0.1:{}/live/{}", "station": "two"}}]}})",
+                                       port, std::string(LOOPCAST_SOURCE_DIR) + "/assets/loops", dir.path + "/main.flv", ingest, key);
+  Loopcast lc({"--config", config}, "", EnvVars{{"LOOPCAST_API_TOKEN", "tok-console"}});
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), lc.log());
+
+  // Each channel's picture for the console's list; an unknown id is a 404.
+  CHECK_MESSAGE(wait_for([&] {
+                  auto pic = cli.Get("/api/v1/streams/main/snapshot.jpg");
+                  return pic && pic->status == 200 && pic->get_header_value("Content-Type") == "image/jpeg" && pic->body.size() > 500;
+                }, 10), lc.log());
+  CHECK(cli.Get("/api/v1/streams/nope/snapshot.jpg")->status == 404);
+
+  auto shown = cli.Get("/api/v1/streams/two");
+  REQUIRE(shown);
+  CHECK_FALSE(has(shown->body, key));
+  rapidjson::Document got;
+  got.Parse(shown->body.c_str());
+  REQUIRE(got.IsObject());
+  const std::string hidden = fmt::format("rtmp://127.0.0.1:{}/live/****", ingest);
+  CHECK(str(got["config"]["output"]) == hidden);
+
+  // An edit as the console sends it: the entry as shown, one field changed, the output with ****.
+  auto edited = cli.Put("/api/v1/streams/two", kAuth, fmt::format(R"({{"output": "{}", "station": "two", "vbitrate": "400k"}})", hidden),
+                        "application/json");
+  REQUIRE(edited);
+  CHECK_MESSAGE(edited->status == 200, edited->body);
+  const std::string persisted = read_text(config);
+  CHECK_MESSAGE(has(persisted, fmt::format("rtmp://127.0.0.1:{}/live/{}", ingest, key)), "the key is kept");
+  CHECK(has(persisted, R"("vbitrate":"400k")"));
+  CHECK_FALSE(has(cli.Get("/api/v1/streams/two")->body, key));
+
+  // **** where the stream has nothing hidden: refused, naming the key, and nothing changes.
+  for (const std::string body : {R"({"output": "rtmp://127.0.0.1:1/other/****"})", R"({"output": ["x.flv", "rtmp://h/live/****"]})"}) {
+    auto r = cli.Put("/api/v1/streams/two", kAuth, body, "application/json");
+    REQUIRE(r);
+    CHECK_MESSAGE(r->status == 400, r->body);
+    CHECK_MESSAGE(has(r->body, "'****' stands for a hidden value"), r->body);
+    CHECK(read_text(config) == persisted);
+  }
+  auto fresh = cli.Put("/api/v1/streams/three", kAuth, R"({"output": "rtmp://127.0.0.1:1/live/****"})", "application/json");
+  REQUIRE(fresh);
+  CHECK_MESSAGE(fresh->status == 400, fresh->body);
+  CHECK_MESSAGE(has(fresh->body, "stream 'three': output"), fresh->body);
+  CHECK(cli.Get("/api/v1/streams/three")->status == 404);
+
+  // A new key typed in: it replaces the old one, and is not shown either.
+  auto rekeyed = cli.Put("/api/v1/streams/two", kAuth, fmt::format(R"({{"output": "rtmp://127.0.0.1:{}/live/n3w-k3y"}})", ingest),
+                         "application/json");
+  REQUIRE(rekeyed);
+  CHECK_MESSAGE(rekeyed->status == 200, rekeyed->body);
+  CHECK(has(read_text(config), "/live/n3w-k3y"));
+  CHECK_FALSE(has(read_text(config), key));
+  CHECK_FALSE(has(cli.Get("/api/v1/streams/two")->body, "n3w-k3y"));
+  CHECK_FALSE(has(lc.log(), key));
+  CHECK_FALSE(has(lc.log(), "n3w-k3y"));
+  CHECK(lc.terminate() == 0);
+}
+
+TEST_CASE("console API: requests without a body and bad JSON are refused with a clear error, and nothing is lost") {
+  Console c;
+  auto cli = api(c.port);
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), c.lc->log());
+  const std::string mapping = bytes_of(c.mapping);
+  const std::string auth = "Host: x\r\nAuthorization: Bearer tok-console\r\n";
+  struct Case {
+    std::string request;
+    int status;
+    const char* error;
+  };
+  // As `curl -X PUT URL` sends them: no Content-Length, no body; then bodies that are not JSON.
+  for (const Case& k : {Case{"PUT /api/v1/streams/main HTTP/1.1\r\n" + auth + "\r\n", 400, "stream"},
+                        Case{"PUT /api/v1/streams/extra HTTP/1.1\r\n" + auth + "\r\n", 400, "stream"},
+                        Case{"PUT /api/v1/mapping HTTP/1.1\r\n" + auth + "\r\n", 422, "mapping"},
+                        Case{"POST /api/v1/mapping/try HTTP/1.1\r\n" + auth + "\r\n", 400, "JSON object"},
+                        Case{"PUT /api/v1/loops/none.mp4 HTTP/1.1\r\n" + auth + "\r\n", 422, "the body is empty"},
+                        Case{"POST /api/v1/track HTTP/1.1\r\n" + auth + "\r\n", 400, ""},
+                        Case{"PUT /api/v1/streams/main HTTP/1.1\r\n" + auth + "Content-Length: 9\r\n\r\n{\"output\"", 400, "stream"},
+                        Case{"PUT /api/v1/mapping HTTP/1.1\r\n" + auth + "Content-Length: 8\r\n\r\n{rules:[", 422, "mapping"}}) {
+    const auto r = raw_request(c.port, k.request);
+    CAPTURE(k.request);
+    CHECK_MESSAGE(r.status == k.status, r.body);
+    CHECK_MESSAGE(has(r.body, "\"error\""), r.body);
+    CHECK_MESSAGE(has(r.body, k.error), r.body);
+  }
+  // Nothing lost: the stream, its mapping and its loops are as they were.
+  CHECK(bytes_of(c.mapping) == mapping);
+  CHECK(cli.Get("/api/v1/streams/extra")->status == 404);
+  CHECK(str(status(cli)["state"]) == "running");
+  auto entry = cli.Get("/api/v1/streams/main");
+  REQUIRE(entry);
+  CHECK(entry->status == 200);
+  CHECK_FALSE(fs::exists(c.loops + "/none.mp4"));
+  CHECK(spool_leftovers(c.loops) == 0);
   CHECK(c.lc->terminate() == 0);
 }

@@ -44,6 +44,7 @@ struct FakeController : Controller {
     return shot;
   }
   std::vector<EngineEvent> recent_events(uint64_t after_seq) const override { return event_log.recent(after_seq); }
+  std::shared_ptr<LoopCache> splice_cache() const override { return nullptr; }
   std::vector<ScheduleChange> schedule_changes(int days) const override {
     std::lock_guard lk(mu);
     schedule_days = days;
