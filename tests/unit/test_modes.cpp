@@ -86,7 +86,7 @@ TEST_CASE("a mode is parsed in its row: flags and JSON set the enum, a bad word 
         "visualizer_position: invalid value 'left': expected bottom|top|center");
 }
 
-TEST_CASE("draws_per_frame: the overlay, the visualiser and a crossfade draw; a plain loop, the art background and title cards do not") {
+TEST_CASE("draws_per_frame: the overlay, the visualiser and a crossfade draw, not a plain loop, the art background or title cards") {
   EngineConfig e;
   CHECK_FALSE(draws_per_frame(e));
   auto with = [](auto change) {
