@@ -81,7 +81,12 @@ kill $d 2>/dev/null || true; wait $d 2>/dev/null || true
   printf ']}\n'
 } >"$RIG/channels.json"
 paths=(); for i in $(seq "$STREAMS"); do paths+=("/webhook/azuracast/ch$i"); done
-(drive $HTTP "${paths[@]}") & d=$!
+# Songs only once every channel runs: a song sent while its pipeline still starts has no card
+# (the first run of this bench sent them at 2 s and counted none).
+( for _ in $(seq 600); do
+    [ "$(curl -sf "http://127.0.0.1:$HTTP/api/v1/streams" | grep -o '"state":"running"' | wc -l)" -ge "$STREAMS" ] && break; sleep 0.1
+  done
+  drive $HTTP "${paths[@]}" ) & d=$!
 ( sleep $((DUR - 4)); for i in $(seq "$STREAMS"); do curl -sf "http://127.0.0.1:$HTTP/api/v1/streams/ch$i/status" >"$RIG/ch$i.status" || true; done ) & s=$!
 CH=$(measure channels "$BIN" run --config "$RIG/channels.json" "${PROFILE[@]}" "${STATION[@]}")
 kill $d 2>/dev/null || true; wait $s $d 2>/dev/null || true
