@@ -25,12 +25,6 @@ namespace fs = std::filesystem;
 namespace {
 const httplib::Headers kAuth = {{"Authorization", "Bearer tok-console"}};
 
-std::string bytes_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Files in `dir` whose name starts with ".upload-": an upload's leftovers.
@@ -72,7 +66,7 @@ TEST_CASE("console loops API: upload is probed and listed, garbage and oversize 
   Console c;
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), c.lc->log());
-  const std::string video = bytes_of(fixture("loop_1s_25fps.mp4"));
+  const std::string video = read_text(fixture("loop_1s_25fps.mp4"));
 
   auto no_token = cli.Put("/api/v1/loops/new.mp4", video, "video/mp4");
   REQUIRE(no_token);
@@ -82,14 +76,14 @@ TEST_CASE("console loops API: upload is probed and listed, garbage and oversize 
   auto up = cli.Put("/api/v1/loops/new.mp4", kAuth, video, "video/mp4");
   REQUIRE(up);
   CHECK_MESSAGE(up->status == 201, up->body);
-  CHECK(bytes_of(c.loops + "/new.mp4") == video);
+  CHECK(read_text(c.loops + "/new.mp4") == video);
   rapidjson::Document doc;
   auto entry = listed(cli, "new.mp4", doc);
   REQUIRE(entry.IsObject());
   CHECK(entry["duration"].GetDouble() == doctest::Approx(1.0).epsilon(0.1));
   CHECK(entry["size"].GetUint64() == video.size());
 
-  auto garbage = cli.Put("/api/v1/loops/garbage.mp4", kAuth, bytes_of(fixture("corrupt.mp4")), "video/mp4");
+  auto garbage = cli.Put("/api/v1/loops/garbage.mp4", kAuth, read_text(fixture("corrupt.mp4")), "video/mp4");
   REQUIRE(garbage);
   CHECK(garbage->status == 422);
   CHECK_MESSAGE(has(garbage->body, "garbage.mp4"), garbage->body);  // the reason names the loop, not the spool file
@@ -153,7 +147,7 @@ TEST_CASE("console loops API: a client that leaves mid-upload leaves no file beh
   REQUIRE(fd >= 0);
   const std::string head =
       "PUT /api/v1/loops/half.mp4 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-console\r\nContent-Length: 100000\r\n\r\n";
-  const std::string part = head + bytes_of(fixture("loop_1s_25fps.mp4")).substr(0, 20000);
+  const std::string part = head + read_text(fixture("loop_1s_25fps.mp4")).substr(0, 20000);
   REQUIRE(::send(fd, part.data(), part.size(), 0) == static_cast<ssize_t>(part.size()));
   CHECK(wait_for([&] { return spool_leftovers(c.loops) == 1; }, 5));  // the part received is on disk, not in memory
   ::close(fd);
@@ -166,7 +160,7 @@ TEST_CASE("console mapping API: a bad mapping is refused naming rule and field, 
   Console c;
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), c.lc->log());
-  const std::string before = bytes_of(c.mapping);
+  const std::string before = read_text(c.mapping);
   auto got = cli.Get("/api/v1/mapping");
   REQUIRE(got);
   CHECK(got->status == 200);
@@ -189,7 +183,7 @@ TEST_CASE("console mapping API: a bad mapping is refused naming rule and field, 
     CHECK_MESSAGE((r->status == 422 || r->status == 400), r->body);
     CHECK_MESSAGE(has(r->body, bad.error), r->body);
     CHECK_MESSAGE(has(r->body, bad.where), r->body);
-    CHECK(bytes_of(c.mapping) == before);
+    CHECK(read_text(c.mapping) == before);
   }
   auto tried = cli.Post("/api/v1/mapping/try", R"({"artist": "Air", "title": "Sexy Boy"})", "application/json");
   REQUIRE(tried);
@@ -200,7 +194,7 @@ TEST_CASE("console mapping API: a bad mapping is refused naming rule and field, 
   auto saved = cli.Put("/api/v1/mapping", kAuth, good, "application/json");
   REQUIRE(saved);
   CHECK_MESSAGE(saved->status == 200, saved->body);
-  CHECK(bytes_of(c.mapping) == good);
+  CHECK(read_text(c.mapping) == good);
   tried = cli.Post("/api/v1/mapping/try", R"({"artist": "Air"})", "application/json");
   CHECK_MESSAGE(tried->body == R"({"loop":"a.mp4","by":"default"})", tried->body);
   // In effect on air, not only on disk: the new rule switches the stream.
@@ -278,7 +272,7 @@ TEST_CASE("console API: requests without a body and bad JSON are refused with a 
   Console c;
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 15), c.lc->log());
-  const std::string mapping = bytes_of(c.mapping);
+  const std::string mapping = read_text(c.mapping);
   const std::string auth = "Host: x\r\nAuthorization: Bearer tok-console\r\n";
   struct Case {
     std::string request;
@@ -301,7 +295,7 @@ TEST_CASE("console API: requests without a body and bad JSON are refused with a 
     CHECK_MESSAGE(has(r.body, k.error), r.body);
   }
   // Nothing lost: the stream, its mapping and its loops are as they were.
-  CHECK(bytes_of(c.mapping) == mapping);
+  CHECK(read_text(c.mapping) == mapping);
   CHECK(cli.Get("/api/v1/streams/extra")->status == 404);
   CHECK(str(status(cli)["state"]) == "running");
   auto entry = cli.Get("/api/v1/streams/main");

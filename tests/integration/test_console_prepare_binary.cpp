@@ -22,12 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 const httplib::Headers kAuth = {{"Authorization", "Bearer tok-prepare"}};
 
-std::string bytes_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The loops listing's "prepared" for `name`: 1 true, 0 false, -1 absent (not listed, or no flag).
@@ -95,7 +89,7 @@ TEST_CASE("console prepare: an upload in splice mode is prepared with progress o
 
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t f0 = frames(cli);
-  auto up = cli.Put("/api/v1/loops/long.mp4", kAuth, bytes_of(c.long_clip()), "video/mp4");
+  auto up = cli.Put("/api/v1/loops/long.mp4", kAuth, read_text(c.long_clip()), "video/mp4");
   REQUIRE(up);
   CHECK_MESSAGE(up->status == 201, up->body);
   CHECK_MESSAGE(has(up->body, R"("preparing":true,"progress":"/api/v1/loops/long.mp4/prepare")"), up->body);
@@ -139,14 +133,14 @@ TEST_CASE("console prepare: replacing the loop on air by PUT keeps the stream go
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), c.lc->log());
   REQUIRE(ends_with(str(status(cli)["loop"]), "/a.mp4"));
-  const std::string replacement = bytes_of(fixture("ramp_2s_24fps.mp4"));
+  const std::string replacement = read_text(fixture("ramp_2s_24fps.mp4"));
 
   const uint64_t f0 = frames(cli);
   auto put = cli.Put("/api/v1/loops/a.mp4", kAuth, replacement, "video/mp4");
   REQUIRE(put);
   CHECK_MESSAGE(put->status == 200, put->body);  // replaced, not created
   CHECK_MESSAGE(has(put->body, R"("created":false,"on_air":true,"preparing":true)"), put->body);
-  CHECK(bytes_of(c.loops + "/a.mp4") == replacement);
+  CHECK(read_text(c.loops + "/a.mp4") == replacement);
   const auto events = progress_events(c.port, "/api/v1/loops/a.mp4/prepare");
   REQUIRE_FALSE(events.empty());
   CHECK(std::string(events.back()["state"].GetString()) == "prepared");
@@ -160,7 +154,7 @@ TEST_CASE("console prepare: replacing the loop on air by PUT keeps the stream go
   CHECK(s["restarts"].GetUint64() == 0);
 
   // The next switch to it shows the new version: away to another loop and back.
-  REQUIRE(cli.Put("/api/v1/loops/b.mp4", kAuth, bytes_of(fixture("loop_1s_25fps.mp4")), "video/mp4")->status == 201);
+  REQUIRE(cli.Put("/api/v1/loops/b.mp4", kAuth, read_text(fixture("loop_1s_25fps.mp4")), "video/mp4")->status == 201);
   (void)progress_events(c.port, "/api/v1/loops/b.mp4/prepare");
   REQUIRE(cli.Post("/api/v1/track", kAuth, R"({"loop": "b.mp4"})", "application/json")->status == 202);
   CHECK_MESSAGE(wait_for([&] { return ends_with(str(status(cli)["loop"]), "/b.mp4"); }, 10), c.lc->log());
@@ -176,7 +170,7 @@ TEST_CASE("console prepare: in encode mode nothing is prepared (no flag, progres
   auto cli = api(c.port);
   REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), c.lc->log());
   CHECK(prepared(cli, "a.mp4") == -1);
-  auto up = cli.Put("/api/v1/loops/c.mp4", kAuth, bytes_of(fixture("loop_1s_25fps.mp4")), "video/mp4");
+  auto up = cli.Put("/api/v1/loops/c.mp4", kAuth, read_text(fixture("loop_1s_25fps.mp4")), "video/mp4");
   REQUIRE(up);
   CHECK_MESSAGE(has(up->body, R"("preparing":false)"), up->body);
   const auto events = progress_events(c.port, "/api/v1/loops/c.mp4/prepare");
@@ -187,7 +181,7 @@ TEST_CASE("console prepare: in encode mode nothing is prepared (no flag, progres
   // The decoder keeps its open file through every wrap (1 s loop: several wraps below); the name
   // points at the new file, which the next switch to it opens.
   const uint64_t f0 = frames(cli);
-  auto put = cli.Put("/api/v1/loops/a.mp4", kAuth, bytes_of(fixture("ramp_2s_24fps.mp4")), "video/mp4");
+  auto put = cli.Put("/api/v1/loops/a.mp4", kAuth, read_text(fixture("ramp_2s_24fps.mp4")), "video/mp4");
   REQUIRE(put);
   CHECK_MESSAGE(has(put->body, R"("created":false,"on_air":true,"preparing":false)"), put->body);
   CHECK(wait_for([&] { return frames(cli) > f0 + 120; }, 10));

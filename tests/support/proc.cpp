@@ -153,7 +153,7 @@ std::string shell_quote(const std::string& s) {
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);  // (loops and pictures too: bytes as they are)
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
