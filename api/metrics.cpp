@@ -133,6 +133,9 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
     per_stream(o, metered, "loopcast_loudness_range_lu", "gauge", "Loudness range (EBU R128 LRA).", [](S s) { return s.loudness->sent.range; });
     per_stream(o, metered, "loopcast_true_peak_dbtp", "gauge", "Highest true peak of the last 3 s as sent.", [](S s) { return s.loudness->sent.true_peak; });
     per_stream(o, metered, "loopcast_loudness_gain_db", "gauge", "Gain the loudness leveler applies (0 without --loudness-target).", [](S s) { return s.loudness->gain_db; });
+    per_stream(o, metered, "loopcast_encoded_true_peak_max_dbtp", "gauge",
+               "Highest true peak of the AAC as decoded since the stream started (measured with --loudness-target).",
+               [](S s) { return s.loudness->encoded_true_peak_max; });
   }
   per_stream_state(o, all, "loopcast_video_mode", "Video path of the stream (1 for the current one): encode or splice.", "mode",
                    [](S s) { return s.video_mode.empty() ? std::string("encode") : s.video_mode; });

@@ -28,6 +28,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
   auto aenc = Encoder::audio(cfg);
   if (!aenc) return aenc.forward();
   p->aenc_ = std::move(*aenc);
+  if (p->loudness_.wants_encoded()) {
+    auto probe = EncodedPeak::open(p->aenc_.ctx());
+    if (!probe) return probe.forward();
+    p->encoded_peak_ = std::make_unique<EncodedPeak>(std::move(*probe));
+  }
 
   AVFrame* a = p->aframe_.get();
   a->format = AV_SAMPLE_FMT_FLTP;
@@ -116,7 +121,11 @@ Status Pipeline::tick() {
   loudness_.process(reinterpret_cast<float* const*>(a->data), a->nb_samples);
   a->pts = audio_samples_;
   video_->hear(a, audio_samples_);
-  if (Status st = aenc_.encode(a, false, [this](AVPacket* p) { send(Track::audio, p); }); !st) return st;
+  Status encoded = aenc_.encode(a, false, [this](AVPacket* p) {
+    if (encoded_peak_) loudness_.heard_encoded(encoded_peak_->feed(p));
+    send(Track::audio, p);
+  });
+  if (!encoded) return encoded;
   audio_samples_ += a->nb_samples;
   asamples_out_ = audio_samples_;
   const int64_t due = pacing::video_frames_due(audio_samples_, cfg_.sample_rate, cfg_.fps);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/audio/encoded_peak.hpp"
 #include "engine/audio/loudness_stage.hpp"
 #include "engine/input/audio_feed.hpp"
 #include "engine/encoder.hpp"
@@ -89,6 +90,7 @@ class Pipeline {
   std::vector<std::unique_ptr<Output>> outputs_;
   FrameTap tap_;
   LoudnessStage loudness_{cfg_.sample_rate, cfg_.loudness_target};  // between the feed and the AAC encoder
+  std::unique_ptr<EncodedPeak> encoded_peak_;                       // with a target: the AAC decoded again
 
   FramePtr aframe_ = make_frame();
   int64_t audio_samples_ = 0;

@@ -34,6 +34,8 @@ void write_loudness(W& w, const LoudnessStatus& l) {
   level(w, "target", l.target ? *l.target : NAN);
   level(w, "gain_db", l.gain_db);
   level(w, "limiter_db", l.limiter_db);
+  level(w, "ceiling", l.ceiling);
+  level(w, "encoded_true_peak_max", l.encoded_true_peak_max);
   w.EndObject();
 }
 

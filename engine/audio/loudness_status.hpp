@@ -21,6 +21,8 @@ struct LoudnessStatus {
   std::optional<double> target;  // LUFS; none = measuring only
   double gain_db = 0;            // the leveler's gain
   double limiter_db = 0;         // the limiter's gain now (<= 0 dB)
+  double ceiling = NAN;          // dBTP the limiter holds now (the encoder's headroom below -1 dBTP)
+  double encoded_true_peak_max = -INFINITY;  // dBTP of the AAC as decoded, since the stream started
 };
 
 }  // namespace loopcast

@@ -16,6 +16,8 @@ PeakLimiter::PeakLimiter(int sample_rate, double ceiling_dbtp, double lookahead_
   for (auto& d : delay_) d.assign(static_cast<size_t>(delay()), 0.0f);
 }
 
+void PeakLimiter::set_ceiling(double ceiling_dbtp) { ceiling_ = static_cast<float>(std::pow(10.0, ceiling_dbtp / 20.0)); }
+
 double PeakLimiter::gain_db() const { return 20.0 * std::log10(std::max(last_gain_, 1e-6f)); }
 
 void PeakLimiter::process(float* const* planes, int samples) {

@@ -21,6 +21,9 @@ class PeakLimiter {
   void process(float* const* planes, int samples);
   int delay() const { return window_ - 1 + TruePeak::kDelay; }
   double gain_db() const;  // the gain applied to the last sample (0 dB when nothing limits)
+  // A new ceiling from the next sample on: lower, the gain ramps down over the look-ahead; higher,
+  // it is released as after a peak.
+  void set_ceiling(double ceiling_dbtp);
 
  private:
   float ceiling_;

@@ -183,19 +183,23 @@ TEST_CASE("leveler: a -24 and a -8 LUFS station both end at the -14 target, and 
     LoudnessStage stage(kRate, -14.0);
     Music m{gain_for(station)};
     Chunk c;
-    LoudnessMeter settled(kRate);  // the last 20 s, once the leveler has had 10 s
-    for (int k = 0; k < 30 * kRate / kChunk; ++k) {
+    // The first minute's ceiling (-5.5 dBTP, before the encoder's overshoot is known) limits this
+    // peaky music a little; from then on no overshoot was heard (no encoder here): -2.5 dBTP.
+    LoudnessMeter first(kRate), settled(kRate);  // 10..30 s and the last 20 s
+    for (int k = 0; k < 90 * kRate / kChunk; ++k) {
       m.fill(c.l, c.r);
       stage.process(c.planes, kChunk);
-      if (k >= 10 * kRate / kChunk) settled.add(c.planes, kChunk);
+      if (k >= 10 * kRate / kChunk && k < 30 * kRate / kChunk) first.add(c.planes, kChunk);
+      if (k >= 70 * kRate / kChunk) settled.add(c.planes, kChunk);
+      if (k == 30 * kRate / kChunk) CHECK(stage.status().sent.true_peak_max <= stage.status().ceiling + 0.1);
     }
     const auto s = stage.status();
-    MESSAGE("station " << station << " LUFS → " << settled.read().integrated << " LUFS settled, " << s.sent.integrated << " LUFS from the start, gain "
-                       << s.gain_db << " dB, true peak max " << s.sent.true_peak_max);
+    MESSAGE("station " << station << " LUFS → " << first.read().integrated << " LUFS in the first minute, " << settled.read().integrated
+                       << " LUFS settled, gain " << s.gain_db << " dB, true peak max " << s.sent.true_peak_max);
+    CHECK(first.read().integrated == doctest::Approx(-14).epsilon(1.5 / 14));
     CHECK(settled.read().integrated == doctest::Approx(-14).epsilon(1.0 / 14));
-    CHECK(s.sent.integrated == doctest::Approx(-14).epsilon(1.5 / 14));
     CHECK(s.gain_db == doctest::Approx(-14 - station).epsilon(0.15));
-    CHECK(s.sent.true_peak_max <= LoudnessStage::kCeilingDbtp + 0.1);
+    CHECK(s.ceiling == doctest::Approx(EncoderHeadroom::kPromisedDbtp - EncoderHeadroom::kMarginDb - EncoderHeadroom::kMinOvershootDb));
     REQUIRE(s.target.has_value());
     // Ten seconds of silence (dead air, a pause between songs): the gain holds.
     const double held = s.gain_db;
