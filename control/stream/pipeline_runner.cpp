@@ -48,6 +48,8 @@ Status PipelineRunner::start_locked() {
   }
   std::shared_ptr<Pipeline> pipe = std::move(*p);
   pipe->set_now_playing(open.text, open.art);
+  if (pipe->splicing() && open.card) pipe->show_card(open.card);
+  else if (!pipe->splicing() && open.draw_card) pipe->draw_card(*open.draw_card);
   pipe->start();
   finished_ = false;
   {

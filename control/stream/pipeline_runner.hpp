@@ -12,10 +12,14 @@
 #include "base/thread_annotations.hpp"
 #include "control/status/event_log.hpp"
 #include "control/status/rate_meter.hpp"
+#include <optional>
+
 #include "control/stream/feed_watch.hpp"
 #include "control/stream/lifecycle.hpp"
 #include "control/stream/watchdog.hpp"
+#include "engine/picture/title_card.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/splice/card_slot.hpp"
 #include "engine/splice/loop_cache.hpp"
 
 namespace loopcast {
@@ -25,6 +29,10 @@ struct Opening {
   std::string loop;  // a file or network loop (a scene starts on the configured loop)
   std::string text;  // the song's text, "" when none
   ArtPtr art;        // its cover art, may be null
+  // A song that went on air while no pipeline ran (a start, a restart) still gets its title card
+  // over the session's first seconds: the card composed ahead (splice), or the text to draw (encode).
+  std::shared_ptr<CardSlot> card;
+  std::optional<CardText> draw_card;
 };
 
 class PipelineRunner {

@@ -48,11 +48,18 @@ Status Supervisor::start() { return runner_->start(); }
 Status Supervisor::stop() { return runner_->stop(); }
 Status Supervisor::restart() { return runner_->restart(); }
 
-Opening Supervisor::opening() const {
+Opening Supervisor::opening() {
   const LoopRef on_air = switches_->on_air();
+  const TrackInfo track = songs_.track();
   MutexLock lk(mu_);
   // A scene needs its song's art: the pipeline starts on the loop and the scene follows.
-  return Opening{on_air.is_scene() ? cfg_.engine.loop : on_air.location(), display_text(songs_.track()), art_};
+  Opening o{on_air.is_scene() ? cfg_.engine.loop : on_air.location(), display_text(track), art_, nullptr, std::nullopt};
+  if (!o.text.empty() && unshown_song_ == o.text) {
+    if (card_song_ == o.text) o.card = std::exchange(card_, nullptr);
+    if (cfg_.engine.title_card.enabled() && !track.live) o.draw_card = CardText{o.text, card_subline(track.album, track.next)};
+  }
+  unshown_song_.clear();
+  return o;
 }
 
 Result<SwitchWait> Supervisor::switch_loop(const std::string& loop_name) {
@@ -126,8 +133,15 @@ void Supervisor::process_switches() {
     art_ = sw->art;  // a new song: its art, or none (never the last song's)
     if (card_song_ == sw->text) card = std::exchange(card_, nullptr);
   }
-  // Not running (or starting right now): the next start uses the scheduler's loop on air.
-  if (auto pipe = runner_->pipeline()) {
+  // Not running (or starting right now): the next start uses the scheduler's loop on air, and
+  // shows this song's card.
+  auto pipe = runner_->pipeline();
+  if (!pipe && !sw->text.empty()) {
+    MutexLock lk(mu_);
+    unshown_song_ = sw->text;
+    if (card) card_ = std::move(card);
+  }
+  if (pipe) {
     if (sw->src) pipe->switch_to(std::move(sw->src));
     if (sw->cached) {
       if (Status st = pipe->switch_to(std::move(sw->cached)); !st) runner_->set_error(fmt::format("switch refused: {}", st.error()));

@@ -56,7 +56,7 @@ class Supervisor final : public Controller {
   SwitchWait queue_switch(const SwitchRequest& r);
   void compose_card(const SwitchRequest& r) EXCLUDES(mu_);
   void on_icy_title(const std::string& title, double heard_in_s);  // heard that many seconds from now
-  Opening opening() const EXCLUDES(mu_);  // what a new pipeline opens with
+  Opening opening() EXCLUDES(mu_);                                 // what a new pipeline opens with
   std::unique_ptr<ScheduleRunner> make_schedule();
   void apply_loop_edge(SysSeconds edge);  // a time rule edge: queue the loop it asks for
 
@@ -79,6 +79,7 @@ class Supervisor final : public Controller {
   ArtPtr art_ GUARDED_BY(mu_);  // cover art on air (shown again after a restart)
   std::string card_song_ GUARDED_BY(mu_);           // the song text of card_
   std::shared_ptr<CardSlot> card_ GUARDED_BY(mu_);  // composing for the song waiting its switch
+  std::string unshown_song_ GUARDED_BY(mu_);        // went on air while no pipeline ran: its card at the next start
   std::atomic<bool> quit_{false};
   std::thread thread_;
 };
