@@ -184,6 +184,9 @@ std::string render_metrics(const std::vector<StatusSnapshot>& all, const ApiStat
   per_output("loopcast_output_reconnects_total", "counter", "Completed reconnections per output.", [](const OutputStatus& x) { return x.reconnects; });
   per_output("loopcast_output_bytes_total", "counter", "Bytes written per output.", [](const OutputStatus& x) { return x.bytes; });
   per_output("loopcast_output_dropped_packets_total", "counter", "Packets the backlog policy dropped per output.", [](const OutputStatus& x) { return x.dropped_packets; });
+  per_output("loopcast_output_dropped_segments_total", "counter",
+             "HLS segments an upload output's server never got (queue full or refused).",
+             [](const OutputStatus& x) { return x.dropped_segments; });
   per_output("loopcast_output_backlog_seconds", "gauge", "Media time queued and not yet written per output.", [](const OutputStatus& x) { return x.backlog_seconds; });
   return o;
 }

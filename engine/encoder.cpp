@@ -20,6 +20,18 @@ void set_stream_picture(AVCodecContext* c, const EngineConfig& cfg) {
   c->color_trc = AVCOL_TRC_BT709;
 }
 
+namespace {
+// Keyframes exactly every GOP and closed, CBR-like rate control (YouTube checks both), for any codec.
+void set_stream_rate(AVCodecContext* c, const EngineConfig& cfg, int max_b_frames) {
+  c->gop_size = std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps)));
+  c->keyint_min = c->gop_size;
+  c->max_b_frames = max_b_frames;
+  c->rc_max_rate = cfg.video_bitrate;
+  c->rc_buffer_size = static_cast<int>(cfg.video_bitrate * 2);
+  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
+}
+}  // namespace
+
 Result<Encoder> Encoder::video(const EngineConfig& cfg) {
   if (cfg.codec == VideoCodec::hevc) return hevc(cfg);
   // Keyframes exactly every GOP (YouTube checks the interval), HRD signalled as CBR.
@@ -33,13 +45,8 @@ Result<Encoder> Encoder::h264(const EngineConfig& cfg, const H264Tuning& tuning)
   e.ctx_.reset(avcodec_alloc_context3(codec));
   AVCodecContext* c = e.ctx_.get();
   set_stream_picture(c, cfg);
-  c->gop_size = std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps)));
-  c->keyint_min = c->gop_size;
-  c->max_b_frames = tuning.max_b_frames;
-  c->rc_max_rate = cfg.video_bitrate;
-  c->rc_buffer_size = static_cast<int>(cfg.video_bitrate * 2);
+  set_stream_rate(c, cfg, tuning.max_b_frames);
   c->thread_count = tuning.threads;
-  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "preset", tuning.preset.c_str(), 0);
   av_dict_set(&opts, "forced-idr", "1", 0);
@@ -57,13 +64,8 @@ Result<Encoder> Encoder::hevc(const EngineConfig& cfg) {
   e.ctx_.reset(avcodec_alloc_context3(codec));
   AVCodecContext* c = e.ctx_.get();
   set_stream_picture(c, cfg);
-  const int gop = std::max(1, static_cast<int>(std::lround(cfg.keyframe_interval * cfg.fps)));
-  c->gop_size = gop;
-  c->keyint_min = gop;
-  c->max_b_frames = 2;
-  c->rc_max_rate = cfg.video_bitrate;
-  c->rc_buffer_size = static_cast<int>(cfg.video_bitrate * 2);
-  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_CLOSED_GOP;
+  set_stream_rate(c, cfg, 2);
+  const int gop = c->gop_size;
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "preset", cfg.preset.c_str(), 0);  // x265 has x264's preset names
   av_dict_set(&opts, "forced-idr", "1", 0);

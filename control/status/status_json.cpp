@@ -220,6 +220,7 @@ std::string status_to_json(const StatusSnapshot& s) {
     kv(w, "last_error", o.last_error);
     kv(w, "backlog_seconds", o.backlog_seconds);
     kv(w, "dropped_disposable_packets", o.dropped_disposable_packets);
+    kv(w, "dropped_segments", o.dropped_segments);
     kv(w, "dropped_audio_packets", o.dropped_audio_packets);
     w.EndObject();
   }

@@ -1,7 +1,11 @@
 #include "control/stream/loop_opener.hpp"
 
+#include <future>
+#include <memory>
+
 #include "base/log.hpp"
 #include "engine/splice/card_cache.hpp"
+#include "engine/splice/compose_pool.hpp"
 #include "engine/splice/still_segment.hpp"
 
 namespace loopcast {
@@ -53,11 +57,31 @@ void LoopOpener::worker() {
   }
 }
 
+// The scene's one GOP is encoded on the process's compose pool (one x264 at a time per pool thread,
+// at nice 15, ahead of the queued title cards), not on this stream's opener: twenty channels whose
+// songs change at once would otherwise run twenty 720p encoders side by side (measured: 1.9 GB RSS).
+Result<std::unique_ptr<CachedLoop>> LoopOpener::still_on_pool(const AVFrame* picture) const {
+  using Made = Result<std::unique_ptr<CachedLoop>>;
+  auto made = std::make_shared<std::promise<Made>>();
+  std::future<Made> result = made->get_future();
+  // The job owns the promise: a job the pool drops (the process ending) breaks it, never hangs here.
+  const bool queued = ComposePool::shared().submit(
+      [this, picture, made] {
+        made->set_value(still_segment(picture, "@art", s_.engine, s_.cache->extradata(), s_.cache->dir() + "/cards", kCardCacheBytes));
+      },
+      /*urgent=*/true);
+  made.reset();
+  if (!queued) return Error{"cover scene: the compose queue is full", Errc::unavailable};
+  try {
+    return result.get();
+  } catch (const std::future_error&) { return Error{"cover scene: not composed (stopping)", Errc::unavailable}; }
+}
+
 // A splice stream's scene: its picture encoded once as a one-GOP loop (or found in the card
 // cache); without a picture, or if that fails, the default loop's cache.
 std::unique_ptr<CachedLoop> LoopOpener::splice_scene(const AVFrame* picture, std::string& error) const {
   if (picture) {
-    auto still = still_segment(picture, "@art", s_.engine, s_.cache->extradata(), s_.cache->dir() + "/cards", kCardCacheBytes);
+    auto still = still_on_pool(picture);
     if (still) return std::move(*still);
     log::warn("control", "{}; showing the default loop", still.error());
   }

@@ -41,6 +41,7 @@ class LoopOpener final : public LoopPreparer {
   void worker() EXCLUDES(mu_);
   void run(const Job& job) const;
   std::unique_ptr<CachedLoop> splice_scene(const AVFrame* picture, std::string& error) const;
+  Result<std::unique_ptr<CachedLoop>> still_on_pool(const AVFrame* picture) const;
 
   const LoopOpenerSettings s_;
   Mutex mu_;

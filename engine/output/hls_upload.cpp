@@ -69,6 +69,7 @@ void HlsUpload::succeeded(const File& f) {
   st_.bytes += f.bytes.size();
   ++st_.files;
   hand_is_segment_ = false;
+  hand_refused_ = 0;
   st_.queued_segments = queued_segments_locked();
   if (st_.failing) {
     ++st_.recoveries;
@@ -85,11 +86,18 @@ bool HlsUpload::failed(std::optional<File>& hand, const Status& s, int attempt) 
   st_.last_error = fmt::format("output '{}': {}", shown_, s.error());
   log::warn("output", "{} (attempt {})", st_.last_error, attempt);
   // A newer playlist is queued: this one is stale. A full queue: this segment is the oldest, it goes.
+  // Refused again and again: the server will not take this file; the ones behind it go on.
   const bool superseded = hand->playlist && std::any_of(queue_.begin(), queue_.end(), [](const File& q) { return q.playlist; });
-  if (superseded || (!hand->playlist && queued_segments_locked() >= kMaxQueuedSegments)) {
+  const bool refused = s.code() == Errc::invalid && ++hand_refused_ >= kRefusedTries;
+  if (refused) {
+    log::warn("output", "{}: {} refused {} times: skipped", shown_, hand->name, hand_refused_);
+    st_.refused_segments += !hand->playlist;
+  }
+  if (superseded || refused || (!hand->playlist && queued_segments_locked() >= kMaxQueuedSegments)) {
     st_.dropped_segments += !hand->playlist;
     hand.reset();
     hand_is_segment_ = false;
+    hand_refused_ = 0;
   }
   cv_.wait_for(lk.native(), std::chrono::duration<double>(backoff_.delay(attempt - 1)), [&] {
     mu_.assert_held();

@@ -6,6 +6,8 @@
 // A failed PUT (refused, timed out, 4xx/5xx) is retried with the output backoff; meanwhile segments
 // wait, up to kMaxQueuedSegments (about a minute), so the server gets the stream without a gap when
 // it returns from a short outage; past that the oldest are dropped (a gap, said in the log).
+// A file the server refuses (a 4xx: a wrong key, a name or size it will not take) is tried
+// kRefusedTries times, then skipped, so that one bad file never holds up the ones behind it.
 #pragma once
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +24,7 @@
 namespace loopcast {
 
 inline constexpr size_t kMaxQueuedSegments = 30;  // ~60 s of 2 s segments, ~20 MB at 2.5 Mb/s
+inline constexpr int kRefusedTries = 3;
 
 struct HlsUploadStatus {
   bool failing = false;        // the last PUT failed: retrying with backoff
@@ -30,7 +33,8 @@ struct HlsUploadStatus {
   std::string last_error;      // "output '...': PUT index17.ts: HTTP 503 Service Unavailable" (redacted)
   uint64_t bytes = 0;          // bytes uploaded (2xx answers)
   uint64_t files = 0;          // files uploaded
-  uint64_t dropped_segments = 0;
+  uint64_t dropped_segments = 0;  // never uploaded: the queue overflowed, or the server refused them
+  uint64_t refused_segments = 0;  // of dropped_segments: refused kRefusedTries times (4xx)
   size_t queued_segments = 0;  // finished, not yet uploaded (the one being sent included)
 };
 
@@ -72,6 +76,7 @@ class HlsUpload {
   std::condition_variable cv_;
   std::deque<File> queue_ GUARDED_BY(mu_);
   bool hand_is_segment_ GUARDED_BY(mu_) = false;  // the file being sent (out of queue_) is a segment
+  int hand_refused_ GUARDED_BY(mu_) = 0;          // times the server refused that file
   bool stopping_ GUARDED_BY(mu_) = false;
   bool abort_ GUARDED_BY(mu_) = false;  // past the drain deadline: no more attempts
   bool done_ GUARDED_BY(mu_) = false;

@@ -60,8 +60,11 @@ Status HttpPut::put(const std::string& name, const std::string& body, const std:
     return Error{fmt::format("PUT {}: {}{}", name, httplib::to_string(e), hint), Errc::unavailable};
   }
   if (res->status >= 200 && res->status < 300) return Status::ok();
-  // The body of an error page may echo the URL (and so the key): only the status goes up.
-  return Error{fmt::format("PUT {}: HTTP {} {}", name, res->status, httplib::status_message(res->status)), Errc::unavailable};
+  // The body of an error page may echo the URL (and so the key): only the status goes up. A 4xx
+  // other than 408/429 refuses this request as sent: sending it again will not change the answer.
+  const bool refused = res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429;
+  return Error{fmt::format("PUT {}: HTTP {} {}", name, res->status, httplib::status_message(res->status)),
+               refused ? Errc::invalid : Errc::unavailable};
 }
 
 void HttpPut::cancel() {

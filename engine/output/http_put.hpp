@@ -28,7 +28,8 @@ class HttpPut {
 
   // ok on 2xx. Otherwise an error naming the file and what happened, never the URL's key:
   // "PUT index17.ts: HTTP 503 Service Unavailable", "PUT index17.ts: Could not establish connection",
-  // "PUT index17.ts: no answer for 10s (stalled)".
+  // "PUT index17.ts: no answer for 10s (stalled)". Errc::invalid when the server refused the
+  // request (a 4xx but 408 and 429), Errc::unavailable when it may go through later.
   Status put(const std::string& name, const std::string& body, const std::string& content_type) EXCLUDES(mu_);
   // Ends a request in flight and every later one (stop): put() returns an error promptly.
   void cancel() EXCLUDES(mu_);

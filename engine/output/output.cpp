@@ -473,6 +473,7 @@ OutputStatus Output::status() const {
   st.attempt = up.attempt;
   st.reconnects += up.recoveries;
   st.bytes = up.bytes;
+  st.dropped_segments = up.dropped_segments;
   st.backlog_seconds += static_cast<double>(up.queued_segments * kHlsSegmentSeconds);
   return st;
 }

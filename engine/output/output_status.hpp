@@ -30,6 +30,7 @@ struct OutputStatus {
   double backlog_seconds = 0.0;             // media time queued, not yet written (engine/output/backlog.hpp)
   uint64_t dropped_disposable_packets = 0;  // of dropped_packets: non-reference video frames
   uint64_t dropped_audio_packets = 0;       // of dropped_packets: audio (only past BacklogLimits::drop_all_s)
+  uint64_t dropped_segments = 0;            // HLS uploads: segments the server never got (queue full, or refused)
 };
 
 }  // namespace loopcast

@@ -58,7 +58,9 @@ H264Tuning segment_tuning(const EngineConfig& cfg) {
   t.preset = "veryfast";
   // veryfast's subme 2 turns psy-rd off, and with it the -2 chroma QP offset psy-rd adds in the
   // cache's tuning (a PPS field): asked for here instead.
-  t.x264_params += ":rc-lookahead=10:chroma-qp-offset=-2";
+  // The rest is speed (a third less CPU per card at 720p, measured with the ffmpeg CLI): diamond
+  // search, one refinement, no trellis or mb-tree, fixed B-frame placement — none reaches a header.
+  t.x264_params += ":rc-lookahead=10:chroma-qp-offset=-2:me=dia:subme=1:trellis=0:mixed-refs=0:b-adapt=0:mbtree=0";
   return t;
 }
 

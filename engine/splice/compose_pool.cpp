@@ -26,11 +26,12 @@ ComposePool::~ComposePool() {
   for (auto& t : threads_) t.join();
 }
 
-bool ComposePool::submit(Job job) {
+bool ComposePool::submit(Job job, bool urgent) {
   {
     MutexLock lk(mu_);
     if (quit_ || jobs_.size() >= kMaxQueued) return false;
-    jobs_.push_back(std::move(job));
+    if (urgent) jobs_.push_front(std::move(job));
+    else jobs_.push_back(std::move(job));
   }
   cv_.notify_one();
   return true;

@@ -1,4 +1,4 @@
-// The process's one pool for work composed ahead (title cards): shared by every channel, a few
+// The process's one pool for work composed ahead (title cards, cover scenes): shared by every channel, a few
 // threads at nice 15 with one x264 thread each, and a bounded queue, so twenty channels changing
 // songs at once queue their cards behind each other instead of taking the cores the live streams
 // need. A job refused because the queue is full is told so at once (its card is skipped).
@@ -24,8 +24,9 @@ class ComposePool {
 
   explicit ComposePool(size_t threads);
   ~ComposePool();  // drops what is queued, joins the running jobs
-  // False when the queue is full: the job is not run.
-  bool submit(Job job) EXCLUDES(mu_);
+  // False when the queue is full: the job is not run. An urgent job (a scene its song's switch
+  // waits for) goes before the queued ones (title cards, which never hold a switch).
+  bool submit(Job job, bool urgent = false) EXCLUDES(mu_);
   size_t queued() const EXCLUDES(mu_);
 
  private:

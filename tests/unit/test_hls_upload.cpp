@@ -27,9 +27,15 @@ struct IngestFake {
   std::mutex mu;
   std::vector<std::pair<std::string, std::string>> puts;
   std::atomic<int> status{201};
+  std::string refuse;  // a file name answered 413 (set before start)
+  std::atomic<int> refusals{0};
   IngestFake() {
     http.routes().Put(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       res.status = status.load();
+      if (!refuse.empty() && req.path.ends_with("/" + refuse)) {
+        res.status = 413;
+        ++refusals;
+      }
       if (res.status >= 300) return;
       std::lock_guard<std::mutex> lk(mu);
       puts.emplace_back(req.target, req.body);
@@ -179,4 +185,41 @@ TEST_CASE("hls upload: an outage longer than the queue drops the oldest segments
   CHECK(puts[kMaxQueuedSegments - 1].second == "39");
   CHECK(puts.back().second == "p");
   up.stop(1);
+}
+
+TEST_CASE("hls upload: a file the server refuses (4xx) is tried three times and skipped, the ones behind it go through") {
+  IngestFake srv;
+  srv.refuse = "index2.ts";
+  HlsUpload up(srv.http.url("/ingest/"), shown(), 2, kFast);
+  up.start();
+  for (int i = 1; i <= 3; ++i) up.add("index" + std::to_string(i) + ".ts", std::to_string(i));
+  up.add("index.m3u8", "p");
+  REQUIRE(eventually([&] { return srv.got().size() == 3; }));
+  const auto puts = srv.got();
+  CHECK(puts[0].second == "1");
+  CHECK(puts[1].second == "3");
+  CHECK(puts[2].second == "p");
+  CHECK(srv.refusals == kRefusedTries);
+  const auto st = up.status();
+  CHECK(st.dropped_segments == 1);
+  CHECK(st.refused_segments == 1);
+  CHECK(st.last_error.find("PUT index2.ts: HTTP 413") != std::string::npos);
+  CHECK_FALSE(st.failing);  // the files after it went through
+  up.stop(1);
+}
+
+TEST_CASE("hls upload: a 503 or a 429 is never a refusal: the same segment is retried until it goes through") {
+  for (int code : {503, 429, 408}) {
+    CAPTURE(code);
+    IngestFake srv;
+    srv.status = code;
+    HlsUpload up(srv.http.url("/ingest/"), shown(), 2, kFast);
+    up.start();
+    up.add("index1.ts", "1");
+    REQUIRE(eventually([&] { return up.status().attempt >= kRefusedTries + 2; }));
+    CHECK(up.status().dropped_segments == 0);
+    srv.status = 201;
+    REQUIRE(eventually([&] { return srv.got().size() == 1; }));
+    up.stop(1);
+  }
 }
