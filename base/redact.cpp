@@ -25,9 +25,11 @@ std::string redact_url(std::string_view url, bool ingest) {
   if (scheme_end == std::string_view::npos) return std::string(url);
   std::string out(url.substr(0, scheme_end + 3));
   std::string_view rest = url.substr(scheme_end + 3);
-  // youtube-hls://KEY (engine/output/output_kind.hpp): the whole authority is the stream key.
+  // youtube-hls://KEY (engine/output/output_kind.hpp) and the platform shortcuts youtube://KEY,
+  // twitch://KEY, ... (engine/output/platform.hpp): the whole authority is the stream key.
   const std::string_view scheme = url.substr(0, scheme_end);
-  if (scheme == "youtube-hls" || scheme == "youtube-hls-backup") return rest.empty() ? out : out + "****";
+  for (std::string_view keyed : {"youtube-hls", "youtube-hls-backup", "youtube", "youtube-backup", "twitch", "facebook"})
+    if (scheme == keyed) return rest.empty() ? out : out + "****";
   auto slash = rest.find_first_of("/?");  // "rtmp://host?key=K" has a query and no path
   std::string_view authority = rest.substr(0, slash);
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {

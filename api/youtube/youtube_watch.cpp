@@ -8,6 +8,7 @@
 
 #include "base/log.hpp"
 #include "base/redact.hpp"
+#include "engine/output/platform.hpp"
 
 namespace loopcast {
 namespace {
@@ -59,7 +60,9 @@ std::string render_title(const std::string& tmpl, const std::string& station, co
 }
 
 std::string youtube_stream_key(const std::vector<std::string>& outputs, const std::string& env_key) {
-  for (const auto& o : outputs) {
+  for (const auto& given : outputs) {
+    auto shortcut = expand_platform(given);  // youtube://KEY: its ingest URL
+    const std::string o = shortcut && *shortcut ? **shortcut : given;
     if (o.rfind("rtmp://", 0) != 0 && o.rfind("rtmps://", 0) != 0) continue;
     std::string_view u = o;
     u = u.substr(0, u.find('?'));

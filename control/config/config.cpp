@@ -21,6 +21,7 @@
 #include "control/mapping/loop_ref.hpp"
 #include "control/mapping/track_map.hpp"
 #include "engine/output/output_kind.hpp"
+#include "engine/output/platform.hpp"
 #include "engine/video/yuv_color.hpp"
 
 namespace loopcast {
@@ -275,8 +276,8 @@ constexpr const char* loudness_target =
     "even the station out to this loudness, LUFS (YouTube plays at about -14): a slow gain and a true-peak limiter (-1 dBTP after AAC); "
     "-30..-5 or off. Loudness is measured and shown either way";
 constexpr const char* output =
-    "rtmp(s)://, srt://host:port, youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = "
-    "$LOOPCAST_STREAM_KEY)";
+    "rtmp(s)://, youtube://KEY, twitch://KEY, facebook://KEY (checked against the platform's limits), srt://host:port, "
+    "youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
 constexpr const char* title_card =
@@ -644,7 +645,8 @@ Status check_key_template_hosts(const AppConfig& cfg) {
     const std::string host = url_host(o);
     // youtube-hls://{key} names YouTube's HLS ingest by construction (engine/output/output_kind.hpp).
     const bool youtube = host == "youtube.com" || (host.size() > 12 && host.compare(host.size() - 12, 12, ".youtube.com") == 0) ||
-                         o.rfind("youtube-hls://", 0) == 0 || o.rfind("youtube-hls-backup://", 0) == 0;
+                         o.rfind("youtube-hls://", 0) == 0 || o.rfind("youtube-hls-backup://", 0) == 0 || o.rfind("youtube://", 0) == 0 ||
+                         o.rfind("youtube-backup://", 0) == 0;
     if (!youtube)
       return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it "
                                "would hand the stream key to '{}'); name that output in the config file instead",
@@ -714,10 +716,12 @@ Status validate(const AppConfig& cfg) {
   if (e.loop.empty()) return invalid("no loop video: give --loop or put loops in the loops directory");
   if (e.outputs.empty())
     return invalid(
-        "no output: give --output (rtmp://, rtmps://, srt://, youtube-hls://, hls:DIR or a .flv file) or set LOOPCAST_STREAM_KEY");
+        "no output: give --output (rtmp://, rtmps://, youtube://, twitch://, facebook://, srt://, youtube-hls://, hls:DIR or a .flv file) "
+        "or set LOOPCAST_STREAM_KEY");
   for (const auto& o : e.outputs) {
     if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
+    if (Status st = check_platform(o, e); !st) return invalid(st.error());  // what YouTube, Twitch, Facebook refuse
   }
   if (e.codec == VideoCodec::hevc) {
     // The cached loops of splice mode are H.264; FLV cannot carry HEVC in FFmpeg 5.1.

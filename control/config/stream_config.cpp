@@ -9,6 +9,7 @@
 
 #include "base/redact.hpp"
 #include "base/json_text.hpp"
+#include "engine/output/platform.hpp"
 
 namespace loopcast {
 namespace {
@@ -72,7 +73,9 @@ Status resolve_backup_outputs(StreamSpec& s) {
   if (!s.backup) return Status::ok();
   if (s.backup_outputs.empty()) {
     static const std::regex primary(R"(^(rtmps?)://a\.(rtmps?)\.youtube\.com(:[0-9]+)?/live2/(.+)$)");
-    for (const auto& o : s.cfg.engine.outputs) {
+    for (const auto& given : s.cfg.engine.outputs) {
+      auto shortcut = expand_platform(given);  // youtube://KEY: its ingest URL
+      const std::string o = shortcut && *shortcut ? **shortcut : given;
       std::smatch m;
       if (!std::regex_match(o, m, primary))
         return invalid(fmt::format("stream '{}': backup: output '{}' is not YouTube's primary ingest: give \"backup_output\"", s.id, redact_url(o, true)));

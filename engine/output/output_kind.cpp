@@ -6,6 +6,7 @@
 
 #include "base/redact.hpp"
 #include "base/url.hpp"
+#include "engine/output/platform.hpp"
 
 namespace loopcast {
 namespace {
@@ -96,6 +97,11 @@ std::string youtube_hls_prefix(std::string_view key, bool backup) {
 }
 
 Result<OutputTarget> parse_output(std::string_view url) {
+  // youtube://KEY, twitch://KEY, ...: the platform's RTMP(S) ingest (engine/output/platform.hpp).
+  if (auto ingest = expand_platform(url)) {
+    if (!*ingest) return invalid(url, ingest->error());
+    return OutputTarget{OutputKind::rtmp, std::move(**ingest), {}};
+  }
   if (starts_with(url, kHls)) return parse_hls(url);
   if (starts_with(url, kYouTubeHls)) return parse_youtube_hls(url, false);
   if (starts_with(url, kYouTubeHlsBackup)) return parse_youtube_hls(url, true);
@@ -104,8 +110,9 @@ Result<OutputTarget> parse_output(std::string_view url) {
   if (starts_with(url, "rtmp://") || starts_with(url, "rtmps://")) return OutputTarget{OutputKind::rtmp, std::string(url), {}};
   if (url.find("://") == std::string_view::npos && url.size() > 4 && ends_with(url, ".flv"))
     return OutputTarget{OutputKind::file_flv, std::string(url), {}};
-  return invalid(url, "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ "
-                      "or a path ending in .flv");
+  return invalid(url,
+                 "expected rtmp://, rtmps://, youtube://KEY, twitch://KEY, facebook://KEY, srt://HOST:PORT, hls:DIR, "
+                 "youtube-hls://KEY, hls+https://HOST/PATH/ or a path ending in .flv");
 }
 
 std::string hls_dir_of(std::string_view url) {

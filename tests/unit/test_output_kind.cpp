@@ -91,7 +91,8 @@ TEST_CASE("output kinds: bad forms are refused with the forms that work, and no 
   CHECK(listen2.find("secret-passphrase-3") == std::string::npos);
   const std::string other = refused("udp://ingest.example/live/very-secret-key");
   const char* forms =
-      "expected rtmp://, rtmps://, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, hls+https://HOST/PATH/ or a path ending in .flv";
+      "expected rtmp://, rtmps://, youtube://KEY, twitch://KEY, facebook://KEY, srt://HOST:PORT, hls:DIR, youtube-hls://KEY, "
+      "hls+https://HOST/PATH/ or a path ending in .flv";
   CHECK(other.find(forms) != std::string::npos);
   CHECK(other.find("very-secret-key") == std::string::npos);
   refused("/tmp/out.mp4");

@@ -1,0 +1,38 @@
+// Streaming platforms by name: `youtube://KEY`, `youtube-backup://KEY`, `twitch://KEY` and
+// `facebook://KEY` stand for each platform's RTMP(S) ingest URL with the key, and an output that
+// reaches a platform (by shortcut or by its ingest host) is checked against what that ingest
+// refuses, at start, before anything is sent. The numbers are the platforms' published limits (as
+// OBS's rtmp-services enforces them, and Meta's Live Video API reference); see docs/outputs.md.
+// Kick has no shortcut: its ingest host differs per channel (give the rtmps:// URL it shows).
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "engine/engine_config.hpp"
+
+namespace loopcast {
+
+struct Platform {
+  std::string_view name;    // "Twitch"
+  std::string_view scheme;  // "twitch" (the shortcut), "" when none
+  std::string_view ingest;  // the shortcut's URL, "{}" where the key goes
+  double keyframe_max_s;    // the longest keyframe interval the ingest takes
+  bool keyframe_exact;      // Twitch: exactly that, not shorter
+  int64_t max_video_bps;
+  int64_t max_audio_bps;
+  int max_width, max_height, max_fps;
+};
+
+// The ingest URL a shortcut stands for; nullopt when `url` is no shortcut. An error for a shortcut
+// without a usable key (named, never shown).
+std::optional<Result<std::string>> expand_platform(std::string_view url);
+// The platform an output reaches: its shortcut, or an ingest host of the platform
+// (a.rtmps.youtube.com, live-fra.twitch.tv, live-api-s.facebook.com, ...); null for any other.
+const Platform* platform_of(std::string_view url);
+// Whether the stream's settings are ones the output's platform takes; the error names the setting,
+// the platform's limit and the output (redacted).
+Status check_platform(std::string_view url, const EngineConfig& e);
+
+}  // namespace loopcast
