@@ -61,8 +61,7 @@ std::string render_title(const std::string& tmpl, const std::string& station, co
 
 std::string youtube_stream_key(const std::vector<std::string>& outputs, const std::string& env_key) {
   for (const auto& given : outputs) {
-    auto shortcut = expand_platform(given);  // youtube://KEY: its ingest URL
-    const std::string o = shortcut && *shortcut ? **shortcut : given;
+    const std::string o = ingest_url(given);  // youtube://KEY: its ingest URL
     if (o.rfind("rtmp://", 0) != 0 && o.rfind("rtmps://", 0) != 0) continue;
     std::string_view u = o;
     u = u.substr(0, u.find('?'));

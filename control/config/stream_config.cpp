@@ -74,8 +74,7 @@ Status resolve_backup_outputs(StreamSpec& s) {
   if (s.backup_outputs.empty()) {
     static const std::regex primary(R"(^(rtmps?)://a\.(rtmps?)\.youtube\.com(:[0-9]+)?/live2/(.+)$)");
     for (const auto& given : s.cfg.engine.outputs) {
-      auto shortcut = expand_platform(given);  // youtube://KEY: its ingest URL
-      const std::string o = shortcut && *shortcut ? **shortcut : given;
+      const std::string o = ingest_url(given);  // youtube://KEY: its ingest URL
       std::smatch m;
       if (!std::regex_match(o, m, primary))
         return invalid(fmt::format("stream '{}': backup: output '{}' is not YouTube's primary ingest: give \"backup_output\"", s.id, redact_url(o, true)));

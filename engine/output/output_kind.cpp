@@ -61,9 +61,8 @@ Result<OutputTarget> parse_youtube_hls(std::string_view url, bool backup) {
   const std::string_view key = url.substr(backup ? kYouTubeHlsBackup.size() : kYouTubeHls.size());
   if (key.empty()) return invalid(url, "needs the stream key: youtube-hls://{key} with LOOPCAST_STREAM_KEY set");
   if (key == "{key}") return invalid(url, "{key} needs LOOPCAST_STREAM_KEY in the environment");
-  for (char c : key)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
-      return invalid(url, "a YouTube stream key holds only letters, digits, '-' and '_' (youtube-hls://KEY, nothing after it)");
+  if (!is_stream_key(key))
+    return invalid(url, "a YouTube stream key holds only letters, digits, '-' and '_' (youtube-hls://KEY, nothing after it)");
   return hls_upload_target(youtube_hls_prefix(key, backup));
 }
 

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
 
 #include "base/redact.hpp"
+#include "base/url.hpp"
 
 namespace loopcast {
 namespace {
@@ -15,22 +17,11 @@ namespace {
 // Twitch: keyframes exactly 2 s, 6000 kb/s video, 320 kb/s audio, H.264 up to 1080p60.
 // Facebook: keyframes at most 4 s, 9000 kb/s (1080p60), audio at most 256 kb/s, RTMPS.
 constexpr std::array<Platform, 4> kPlatforms{{
-    {"YouTube", "youtube", "rtmps://a.rtmps.youtube.com:443/live2/{}", 4, false, 51'000'000, 160'000, 3840, 2160, 60},
-    {"YouTube", "youtube-backup", "rtmps://b.rtmps.youtube.com:443/live2?backup=1/{}", 4, false, 51'000'000, 160'000, 3840, 2160, 60},
-    {"Twitch", "twitch", "rtmp://live.twitch.tv/app/{}", 2, true, 6'000'000, 320'000, 1920, 1080, 60},
-    {"Facebook", "facebook", "rtmps://live-api-s.facebook.com:443/rtmp/{}", 4, false, 9'000'000, 256'000, 1920, 1080, 60},
+    {"YouTube", "youtube", "rtmps://a.rtmps.youtube.com:443/live2/{}", ".youtube.com", 4, false, 51'000'000, 160'000, 3840, 2160, 60},
+    {"YouTube", "youtube-backup", "rtmps://b.rtmps.youtube.com:443/live2?backup=1/{}", "", 4, false, 51'000'000, 160'000, 3840, 2160, 60},
+    {"Twitch", "twitch", "rtmp://live.twitch.tv/app/{}", ".twitch.tv", 2, true, 6'000'000, 320'000, 1920, 1080, 60},
+    {"Facebook", "facebook", "rtmps://live-api-s.facebook.com:443/rtmp/{}", ".facebook.com", 4, false, 9'000'000, 256'000, 1920, 1080, 60},
 }};
-
-bool ends_with(std::string_view s, std::string_view tail) { return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail; }
-
-std::string_view host_of(std::string_view url) {
-  const auto start = url.find("://");
-  if (start == std::string_view::npos) return {};
-  std::string_view rest = url.substr(start + 3);
-  rest = rest.substr(0, rest.find_first_of("/?"));
-  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
-  return rest.substr(0, rest.find(':'));
-}
 
 const Platform* by_scheme(std::string_view url) {
   for (const auto& p : kPlatforms)
@@ -42,27 +33,33 @@ const Platform* by_scheme(std::string_view url) {
 std::string kbps(int64_t bps) { return fmt::format("{}k", bps / 1000); }
 }  // namespace
 
+bool is_stream_key(std::string_view key) {
+  return std::all_of(key.begin(), key.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
 std::optional<Result<std::string>> expand_platform(std::string_view url) {
   const Platform* p = by_scheme(url);
   if (!p) return std::nullopt;
   const std::string_view key = url.substr(p->scheme.size() + 3);
   if (key.empty()) return Error{fmt::format("{}://KEY needs the stream key", p->scheme), Errc::invalid};
   if (key == "{key}") return Error{fmt::format("{}://{{key}} needs LOOPCAST_STREAM_KEY in the environment", p->scheme), Errc::invalid};
-  for (char c : key)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
-      return Error{fmt::format("{}://KEY: a stream key holds only letters, digits, '-' and '_', nothing after it", p->scheme),
-                   Errc::invalid};
+  if (!is_stream_key(key))
+    return Error{fmt::format("{}://KEY: a stream key holds only letters, digits, '-' and '_', nothing after it", p->scheme), Errc::invalid};
   return fmt::format(fmt::runtime(p->ingest), key);
+}
+
+std::string ingest_url(std::string_view url) {
+  auto expanded = expand_platform(url);
+  return expanded && *expanded ? **expanded : std::string(url);
 }
 
 const Platform* platform_of(std::string_view url) {
   if (const Platform* p = by_scheme(url)) return p;
-  if (url.substr(0, 12) == "youtube-hls:" || url.substr(0, 19) == "youtube-hls-backup:") return &kPlatforms[0];
-  const std::string_view host = host_of(url);
+  if (url.substr(0, 11) == "youtube-hls") return &kPlatforms.front();  // youtube-hls://, youtube-hls-backup://
+  const std::string host = url_host(url);
   if (host.empty() || url.substr(0, 4) != "rtmp") return nullptr;
-  if (ends_with(host, ".youtube.com")) return &kPlatforms[0];
-  if (ends_with(host, ".twitch.tv")) return &kPlatforms[2];
-  if (ends_with(host, ".facebook.com")) return &kPlatforms[3];
+  for (const auto& p : kPlatforms)
+    if (!p.host_suffix.empty() && host.size() > p.host_suffix.size() && host.ends_with(p.host_suffix)) return &p;
   return nullptr;
 }
 

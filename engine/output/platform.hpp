@@ -18,6 +18,7 @@ struct Platform {
   std::string_view name;    // "Twitch"
   std::string_view scheme;  // "twitch" (the shortcut), "" when none
   std::string_view ingest;  // the shortcut's URL, "{}" where the key goes
+  std::string_view host_suffix;  // its ingest hosts end so (".twitch.tv"); "" when another entry claims them
   double keyframe_max_s;    // the longest keyframe interval the ingest takes
   bool keyframe_exact;      // Twitch: exactly that, not shorter
   int64_t max_video_bps;
@@ -25,9 +26,14 @@ struct Platform {
   int max_width, max_height, max_fps;
 };
 
+// A stream key as the platforms issue them: letters, digits, '-' and '_' only (nothing that could
+// change the URL it is put into).
+bool is_stream_key(std::string_view key);
 // The ingest URL a shortcut stands for; nullopt when `url` is no shortcut. An error for a shortcut
 // without a usable key (named, never shown).
 std::optional<Result<std::string>> expand_platform(std::string_view url);
+// `url` with a shortcut expanded (as it is sent); any other URL, or a shortcut in error, as given.
+std::string ingest_url(std::string_view url);
 // The platform an output reaches: its shortcut, or an ingest host of the platform
 // (a.rtmps.youtube.com, live-fra.twitch.tv, live-api-s.facebook.com, ...); null for any other.
 const Platform* platform_of(std::string_view url);

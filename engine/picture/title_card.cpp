@@ -53,24 +53,19 @@ Result<std::unique_ptr<TitleCardPainter>> TitleCardPainter::create(const TitleCa
   Status st = add_filter(
       p->graph_, last, "drawbox",
       {{"x", "0"}, {"y", std::to_string(band_y)}, {"w", "iw"}, {"h", std::to_string(band_h)}, {"color", "black@0.6"}, {"t", "fill"}});
-  if (st)
-    st = add_filter(p->graph_, last, "drawtext",
-                    {{"fontfile", cfg.font},
-                     {"text", text.title},
-                     {"expansion", "none"},
-                     {"fontsize", std::to_string(title)},
-                     {"fontcolor", "white"},
-                     {"x", std::to_string(margin)},
-                     {"y", std::to_string(band_y + title / 2)}});
-  if (st && !text.sub.empty())
-    st = add_filter(p->graph_, last, "drawtext",
-                    {{"fontfile", cfg.font},
-                     {"text", text.sub},
-                     {"expansion", "none"},
-                     {"fontsize", std::to_string(sub)},
-                     {"fontcolor", "white@0.85"},
-                     {"x", std::to_string(margin)},
-                     {"y", std::to_string(band_y + title / 2 + title * 4 / 3)}});
+  // One line of the band: the text as given (no %{...} expansion), left at the margin.
+  const auto line = [&](const std::string& words, int size, const char* colour, int y) {
+    return add_filter(p->graph_, last, "drawtext",
+                      {{"fontfile", cfg.font},
+                       {"text", words},
+                       {"expansion", "none"},
+                       {"fontsize", std::to_string(size)},
+                       {"fontcolor", colour},
+                       {"x", std::to_string(margin)},
+                       {"y", std::to_string(y)}});
+  };
+  if (st) st = line(text.title, title, "white", band_y + title / 2);
+  if (st && !text.sub.empty()) st = line(text.sub, sub, "white@0.85", band_y + title / 2 + title * 4 / 3);
   if (!st) return st.forward();
   if ((err = avfilter_link(last, 0, p->sink_, 0)) < 0 || (err = avfilter_graph_config(p->graph_, nullptr)) < 0)
     return Error{fmt::format("title card: {}", av_error_string(err)), Errc::invalid};
