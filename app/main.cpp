@@ -108,7 +108,7 @@ int cmd_prepare(const std::vector<std::string>& args) {
   }
   apply_embedded_defaults(cfg);
   AppConfig check = cfg;  // prepare streams nowhere: only the profile settings need to be valid
-  check.engine.outputs = {"prepare.flv"};
+  check.engine.outputs = {cfg.engine.codec == VideoCodec::hevc ? "hls:prepare" : "prepare.flv"};  // (an output that carries the codec)
   if (Status st = validate(check); !st) {
     fmt::print(stderr, "error: {}\n", st.error());
     return 2;

@@ -22,9 +22,14 @@ Result<std::unique_ptr<EncodePath>> EncodePath::create(const EngineConfig& cfg, 
   LogoConfig logo = cfg.logo;  // (loaded once by the stream; loaded here when it comes without its picture)
   if (Status st = load_logo(logo, cfg.width, cfg.height); !st) return st.forward();
   p->logo_ = make_logo_stamp(logo, cfg.width, cfg.height);
-  auto venc = Encoder::video(cfg);
-  if (!venc) return venc.forward();
-  p->venc_ = std::move(*venc);
+  auto plan = plan_renditions(cfg);
+  if (!plan) return plan.forward();
+  if (plan->profiles.empty()) plan->profiles.push_back(stream_profile(cfg));
+  for (const auto& profile : plan->profiles) {
+    auto r = Rendition::open(cfg, profile);
+    if (!r) return r.forward();
+    p->renditions_.push_back(std::move(*r));
+  }
   return p;
 }
 
@@ -59,7 +64,16 @@ const AVFrame* EncodePath::with_logo(const AVFrame* in) {
   return logo_frame_.get();
 }
 
-Status EncodePath::emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) {
+Status EncodePath::flush(const RenditionSink& sink) {
+  Status first = Status::ok();
+  for (size_t r = 0; r < renditions_.size(); ++r) {
+    Status st = renditions_[r].flush([&](AVPacket* p) { sink(r, p); });
+    if (!st && first) first = st;
+  }
+  return first;
+}
+
+Status EncodePath::emit(int64_t n, bool idr, const RenditionSink& sink, VideoFrameEvents& events) {
   events.switched = take_pending(n);
   idr = idr || events.switched;  // the new picture starts clean: a viewer joining now sees it at once
   const double local_t = static_cast<double>(n - loop_start_frame_) / fps_;
@@ -71,7 +85,8 @@ Status EncodePath::emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameE
   av_frame_unref(vframe_.get());
   av_frame_ref(vframe_.get(), pic);
   vframe_->pts = n;  // output PTS come from the frame counter, never from the file
-  Status st = venc_.encode(vframe_.get(), idr, sink);
+  Status st = Status::ok();
+  for (size_t r = 0; r < renditions_.size() && st; ++r) st = renditions_[r].encode(vframe_.get(), idr, [&](AVPacket* p) { sink(r, p); });
   av_frame_unref(vframe_.get());
   return st;
 }

@@ -1,15 +1,17 @@
 // The encode video path of a pipeline: the loop on air is decoded, composed (crossfade at a
-// switch, logo, visualiser, overlay) and encoded live to H.264, with an IDR wherever a new picture starts
-// or an output asks for one. A prepared loop waits here until the next output frame.
+// switch, logo, visualiser, overlay) once, and encoded live for each rendition (the outputs' distinct
+// profiles: H.264 or HEVC, size, bitrate), with an IDR wherever a new picture starts or an output
+// asks for one. A prepared loop waits here until the next output frame.
 #pragma once
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
 #include "base/thread_annotations.hpp"
-#include "engine/encoder.hpp"
+#include "engine/rendition.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/input/loop_source.hpp"
 #include "engine/picture/logo_stamp.hpp"
@@ -23,14 +25,15 @@ namespace loopcast {
 
 class EncodePath final : public VideoPath {
  public:
-  // Opens cfg.loop and the H.264 encoder. `cancel` (the pipeline's stop flag) aborts a loop's
+  // Opens cfg.loop and one encoder per distinct output profile (plan_renditions). `cancel` (the pipeline's stop flag) aborts a loop's
   // blocking reads; it must outlive the path.
   static Result<std::unique_ptr<EncodePath>> create(const EngineConfig& cfg, const std::atomic<bool>* cancel);
 
   PathKind mode() const override { return PathKind::encode; }
-  const AVCodecContext* params() const override { return venc_.ctx(); }
-  Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) override;
-  Status flush(const PacketSink& sink) override { return venc_.encode(nullptr, false, sink); }
+  size_t renditions() const override { return renditions_.size(); }
+  const AVCodecContext* params(size_t r) const override { return renditions_.at(r).ctx(); }
+  Status emit(int64_t n, bool idr, const RenditionSink& sink, VideoFrameEvents& events) override;
+  Status flush(const RenditionSink& sink) override;
   bool may_skip() const override { return true; }
   Status switch_to(std::unique_ptr<LoopSource> next) override;
   Status switch_to(std::unique_ptr<CachedLoop> next) override;
@@ -47,7 +50,7 @@ class EncodePath final : public VideoPath {
   const int fps_;
   const int sample_rate_;
   const std::atomic<bool>* cancel_;
-  Encoder venc_;
+  std::vector<Rendition> renditions_;
   std::unique_ptr<LoopSource> loop_;
   Crossfade crossfade_;
   Overlay overlay_;

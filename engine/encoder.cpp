@@ -35,10 +35,16 @@ void set_stream_rate(AVCodecContext* c, const EngineConfig& cfg, int max_b_frame
 Result<Encoder> Encoder::video(const EngineConfig& cfg) {
   if (cfg.codec == VideoCodec::hevc) return hevc(cfg);
   // Keyframes exactly every GOP (YouTube checks the interval), HRD signalled as CBR.
-  return h264(cfg, H264Tuning{cfg.preset, "scenecut=0:nal-hrd=cbr:force-cfr=1", 2, cfg.x264_threads});
+  return h264(cfg, VideoTuning{cfg.preset, "scenecut=0:nal-hrd=cbr:force-cfr=1", 2, cfg.x264_threads});
 }
 
-Result<Encoder> Encoder::h264(const EngineConfig& cfg, const H264Tuning& tuning) {
+Result<Encoder> Encoder::hevc(const EngineConfig& cfg) { return hevc(cfg, VideoTuning{cfg.preset, "", 2, 0}); }
+
+Result<Encoder> Encoder::tuned(const EngineConfig& cfg, const VideoTuning& tuning) {
+  return cfg.codec == VideoCodec::hevc ? hevc(cfg, tuning) : h264(cfg, tuning);
+}
+
+Result<Encoder> Encoder::h264(const EngineConfig& cfg, const VideoTuning& tuning) {
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
   if (!codec) return Error{"H.264 encoder libx264 not available in this FFmpeg build", Errc::unavailable};
   Encoder e;
@@ -50,28 +56,29 @@ Result<Encoder> Encoder::h264(const EngineConfig& cfg, const H264Tuning& tuning)
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "preset", tuning.preset.c_str(), 0);
   av_dict_set(&opts, "forced-idr", "1", 0);
-  av_dict_set(&opts, "x264-params", tuning.x264_params.c_str(), 0);
+  av_dict_set(&opts, "x264-params", tuning.params.c_str(), 0);
   int err = avcodec_open2(c, codec, &opts);
   av_dict_free(&opts);
   if (err < 0) return Error{fmt::format("open H.264 encoder ({}x{}@{}): {}", cfg.width, cfg.height, cfg.fps, av_error_string(err)), Errc::invalid};
   return e;
 }
 
-Result<Encoder> Encoder::hevc(const EngineConfig& cfg) {
+Result<Encoder> Encoder::hevc(const EngineConfig& cfg, const VideoTuning& tuning) {
   const AVCodec* codec = avcodec_find_encoder_by_name("libx265");
   if (!codec) return Error{"HEVC encoder libx265 not available in this FFmpeg build", Errc::unavailable};
   Encoder e;
   e.ctx_.reset(avcodec_alloc_context3(codec));
   AVCodecContext* c = e.ctx_.get();
   set_stream_picture(c, cfg);
-  set_stream_rate(c, cfg, 2);
+  set_stream_rate(c, cfg, tuning.max_b_frames);
   const int gop = c->gop_size;
   AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "preset", cfg.preset.c_str(), 0);  // x265 has x264's preset names
+  av_dict_set(&opts, "preset", tuning.preset.c_str(), 0);  // x265 has x264's preset names
   av_dict_set(&opts, "forced-idr", "1", 0);
   // Keyframes exactly every GOP and closed (YouTube's HLS ingest takes closed GOPs only); the
   // parameter sets in-band at every keyframe as well as in the global header; no x265 banner.
-  const std::string params = fmt::format("keyint={0}:min-keyint={0}:scenecut=0:open-gop=0:repeat-headers=1:log-level=error", gop);
+  const std::string params = fmt::format("keyint={0}:min-keyint={0}:scenecut=0:open-gop=0:repeat-headers=1:log-level=error:bframes={1}{2}",
+                                         gop, tuning.max_b_frames, tuning.params.empty() ? "" : ":" + tuning.params);
   av_dict_set(&opts, "x265-params", params.c_str(), 0);
   int err = avcodec_open2(c, codec, &opts);
   av_dict_free(&opts);

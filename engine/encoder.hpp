@@ -1,4 +1,4 @@
-// The two encoders of the stream: H.264 (libx264, YouTube ingest settings) and AAC. Each turns
+// The encoders of the stream: H.264 (libx264, YouTube ingest settings) or HEVC (libx265), and AAC. Each turns
 // frames into packets handed to a sink; packets carry the encoder's time base.
 #pragma once
 #include <functional>
@@ -12,12 +12,12 @@ namespace loopcast {
 
 using PacketSink = std::function<void(AVPacket* pkt)>;
 
-// What differs between the live H.264 encode and the one-off cache encode (engine/splice).
-struct H264Tuning {
+// What differs between the live encode and the one-off cache encode (engine/splice).
+struct VideoTuning {
   std::string preset;
-  std::string x264_params;  // x264-params option string
+  std::string params;  // x264-params (H.264) or x265-params (HEVC, after loopcast's own GOP settings)
   int max_b_frames = 2;
-  int threads = 0;          // 0 = x264's choice
+  int threads = 0;  // 0 = the encoder's choice (x264; x265 takes `pools=` in params)
 };
 
 // The picture parameters every H.264 stream of loopcast declares (size, rate, SAR 1:1, BT.709 TV
@@ -32,8 +32,11 @@ class Encoder {
   // HEVC (libx265, --codec hevc): the same stream settings, closed GOPs, and the parameter sets
   // (VPS/SPS/PPS) repeated at every keyframe, so each HLS segment or SRT join decodes on its own.
   static Result<Encoder> hevc(const EngineConfig& cfg);
-  // The same stream settings (size, rate, CBR, GOP, colour, global header) with other x264 tuning.
-  static Result<Encoder> h264(const EngineConfig& cfg, const H264Tuning& tuning);
+  // The same stream settings (size, rate, CBR, GOP, colour, global header) with other tuning, in
+  // cfg.codec.
+  static Result<Encoder> tuned(const EngineConfig& cfg, const VideoTuning& tuning);
+  static Result<Encoder> h264(const EngineConfig& cfg, const VideoTuning& tuning);
+  static Result<Encoder> hevc(const EngineConfig& cfg, const VideoTuning& tuning);
   // AAC-LC stereo at cfg.sample_rate, planar float in.
   static Result<Encoder> audio(const EngineConfig& cfg);
 

@@ -4,6 +4,7 @@
 
 #include "base/log.hpp"
 #include "engine/encode_path.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/pacing.hpp"
 #include "engine/splice/splice_path.hpp"
 #include "engine/input/station_feed.hpp"
@@ -42,11 +43,15 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
   if (av_frame_get_buffer(a, 0) < 0) return Error{"allocate audio frame"};
 
   if (cfg.outputs.empty()) return Error{"no output given", Errc::invalid};
+  auto plan = plan_renditions(cfg);  // (the video path made one encoder per profile of this same plan)
+  if (!plan) return plan.forward();
+  if (p->splicing() && !stream_profile_only(cfg))
+    return Error{"outputs with profiles of their own (#size=, #vbitrate=, #codec=) need video_mode encode", Errc::invalid};
   Pipeline* self = p.get();
-  const AVCodecContext* video = p->video_->params();
-  p->tap_.set_stream(video);
-  for (const auto& url : cfg.outputs) {
-    auto out = std::make_unique<Output>(url, OutputStreams{video, p->aenc_.ctx()}, cfg,
+  p->tap_.set_stream(p->video_->params(0));
+  for (size_t i = 0; i < cfg.outputs.size(); ++i) {
+    const size_t r = plan->of_output[i];
+    auto out = std::make_unique<Output>(cfg.outputs[i], OutputStreams{p->video_->params(r), p->aenc_.ctx()}, cfg,
                                         [self] { self->request_keyframe(); });
     if (Status st = out->open(); !st) {
       // A wrong URL or an unwritable file is the operator's mistake: fail now. An ingest that is
@@ -55,6 +60,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
       log::warn("output", "{} (will keep retrying)", st.error());
     }
     p->outputs_.push_back(std::move(out));
+    p->output_rendition_.push_back(r);
   }
 
   if (cfg.audio.empty()) {
@@ -93,16 +99,24 @@ void Pipeline::switch_to(std::unique_ptr<LoopSource> next) {
 
 Status Pipeline::switch_to(std::unique_ptr<CachedLoop> next) { return video_->switch_to(std::move(next)); }
 
-void Pipeline::send(Track track, AVPacket* pkt) {
-  (track == Track::video ? vbytes_ : abytes_) += static_cast<uint64_t>(pkt->size);
-  if (track == Track::video) tap_.offer(pkt);
+void Pipeline::send_audio(AVPacket* pkt) {
+  abytes_ += static_cast<uint64_t>(pkt->size);
   last_packet_ns_ = now_ns();
-  for (auto& o : outputs_) o->push(track, pkt);
+  for (auto& o : outputs_) o->push(Track::audio, pkt);
+}
+
+void Pipeline::send_video(size_t rendition, AVPacket* pkt) {
+  vbytes_ += static_cast<uint64_t>(pkt->size);
+  if (rendition == 0) tap_.offer(pkt);
+  last_packet_ns_ = now_ns();
+  for (size_t i = 0; i < outputs_.size(); ++i)
+    if (output_rendition_[i] == rendition) outputs_[i]->push(Track::video, pkt);
 }
 
 Status Pipeline::emit_video_frame() {
   VideoFrameEvents ev;
-  Status st = video_->emit(video_frames_, force_idr_.exchange(false), [this](AVPacket* p) { send(Track::video, p); }, ev);
+  Status st = video_->emit(
+      video_frames_, force_idr_.exchange(false), [this](size_t r, AVPacket* p) { send_video(r, p); }, ev);
   if (ev.switched) {
     ++switches_;
     MutexLock sk(stats_mu_);
@@ -123,7 +137,7 @@ Status Pipeline::tick() {
   video_->hear(a, audio_samples_);
   Status encoded = aenc_.encode(a, false, [this](AVPacket* p) {
     if (encoded_peak_) loudness_.heard_encoded(encoded_peak_->feed(p));
-    send(Track::audio, p);
+    send_audio(p);
   });
   if (!encoded) return encoded;
   audio_samples_ += a->nb_samples;
@@ -144,8 +158,13 @@ Status Pipeline::tick() {
 }
 
 void Pipeline::run() {
-  log::info("pipeline", "on air: {}x{}@{} {} kb/s video ({}), {} Hz {} kb/s audio", cfg_.width, cfg_.height, cfg_.fps,
-            cfg_.video_bitrate / 1000, splicing() ? "spliced from cache" : "encoded", cfg_.sample_rate, cfg_.audio_bitrate / 1000);
+  std::string videos;  // each rendition: "1280x720 2500 kb/s h264 + 1920x1080 6000 kb/s h264"
+  for (size_t r = 0; r < video_->renditions(); ++r) {
+    const AVCodecContext* v = video_->params(r);
+    videos += fmt::format("{}{}x{} {} kb/s {}", r ? " + " : "", v->width, v->height, v->bit_rate / 1000, avcodec_get_name(v->codec_id));
+  }
+  log::info("pipeline", "on air: {} @{} fps video ({}), {} Hz {} kb/s audio", videos, cfg_.fps,
+            splicing() ? "spliced from cache" : "encoded", cfg_.sample_rate, cfg_.audio_bitrate / 1000);
   while (!stop_) {
     const double media_t = pacing::audio_seconds(audio_samples_, cfg_.sample_rate);
     if (cfg_.duration > 0 && media_t >= cfg_.duration) break;
@@ -159,8 +178,8 @@ void Pipeline::run() {
   }
   // Flush what the encoders still hold so the recording ends cleanly. A failed flush only loses
   // that tail: the stream is ending either way, so it is logged, not reported as the error.
-  Status vflush = video_->flush([this](AVPacket* p) { send(Track::video, p); });
-  Status aflush = aenc_.encode(nullptr, false, [this](AVPacket* p) { send(Track::audio, p); });
+  Status vflush = video_->flush([this](size_t r, AVPacket* p) { send_video(r, p); });
+  Status aflush = aenc_.encode(nullptr, false, [this](AVPacket* p) { send_audio(p); });
   for (const Status* st : {&vflush, &aflush})
     if (!*st) log::warn("pipeline", "flushing the encoder at the end: {}", st->error());
   teardown();

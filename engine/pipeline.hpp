@@ -1,6 +1,6 @@
 // The pipeline thread: paced by the audio sample clock, it pulls audio (station or tone), emits
-// the video frames due from the current loop, encodes both once and hands packets to every
-// output. A prepared loop is swapped in at the next video frame with a forced IDR.
+// the video frames due from the current loop, encodes the sound once and the picture once per
+// distinct output profile, and hands each output its packets. A prepared loop is swapped in at the next video frame with a forced IDR.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -80,7 +80,8 @@ class Pipeline {
   void run();
   Status tick();  // one audio frame and the video frames it makes due
   Status emit_video_frame();
-  void send(Track track, AVPacket* pkt);
+  void send_audio(AVPacket* pkt);                    // to every output
+  void send_video(size_t rendition, AVPacket* pkt);  // to the outputs of that rendition
   void teardown();
 
   EngineConfig cfg_;
@@ -88,6 +89,7 @@ class Pipeline {
   std::unique_ptr<VideoPath> video_;  // encode or splice, for the pipeline's whole life
   Encoder aenc_;
   std::vector<std::unique_ptr<Output>> outputs_;
+  std::vector<size_t> output_rendition_;  // the video each output takes (VideoPath::params(r))
   FrameTap tap_;
   LoudnessStage loudness_{cfg_.sample_rate, cfg_.loudness_target};  // between the feed and the AAC encoder
   std::unique_ptr<EncodedPeak> encoded_peak_;                       // with a target: the AAC decoded again

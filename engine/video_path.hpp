@@ -3,7 +3,9 @@
 // composes and encodes live; SplicePath copies pre-encoded packets. The kind is fixed for the
 // pipeline's life, so each one refuses the other's loops instead of the pipeline branching on it.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,17 +31,24 @@ struct VideoFrameEvents {
   bool repeated = false;  // the loop showed its previous picture again (loop fps < output fps)
 };
 
+// Encoded video of one rendition (one profile of engine/output/output_profile.hpp: the outputs
+// that share a size, bitrate and codec).
+using RenditionSink = std::function<void(size_t rendition, AVPacket* pkt)>;
+
 class VideoPath {
  public:
   virtual ~VideoPath() = default;
   virtual PathKind mode() const = 0;
-  // Stream parameters for the outputs and the preview tap: H.264, extradata = SPS/PPS.
-  virtual const AVCodecContext* params() const = 0;
-  // Hand the packet(s) of output frame `n` to `sink` (timestamps in 1/fps). `idr` asks for a
-  // keyframe; a path whose keyframes are fixed (splice) ignores it. Pipeline thread only.
-  virtual Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) = 0;
+  // How many renditions the path encodes (splice: one).
+  virtual size_t renditions() const = 0;
+  // Stream parameters of rendition `r` for its outputs (and of rendition 0 for the preview tap):
+  // codec, size, extradata = the parameter sets.
+  virtual const AVCodecContext* params(size_t r) const = 0;
+  // Hand the packet(s) of output frame `n` of every rendition to `sink` (timestamps in 1/fps).
+  // `idr` asks for a keyframe; a path whose keyframes are fixed (splice) ignores it. Pipeline thread only.
+  virtual Status emit(int64_t n, bool idr, const RenditionSink& sink, VideoFrameEvents& events) = 0;
   // End of stream: what the path still holds.
-  virtual Status flush(const PacketSink& sink) = 0;
+  virtual Status flush(const RenditionSink& sink) = 0;
   // Can output frame `n` be skipped to catch up with the wall clock (CPU starved)? Spliced packets
   // depend on each other and cost nothing: never.
   virtual bool may_skip() const = 0;

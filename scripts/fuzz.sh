@@ -13,7 +13,7 @@ SRC=(tests/fuzz/fuzz_parsers.cpp api/azuracast.cpp api/centrifugo.cpp api/youtub
      base/atomic_file.cpp control/files/command.cpp control/files/command_queue.cpp control/status/status_json.cpp control/time/time_window.cpp control/time/time_zone.cpp base/log.cpp base/redact.cpp
      base/backoff.cpp engine/video/yuv_color.cpp engine/picture/fit.cpp engine/engine_config.cpp engine/picture/corner.cpp
      engine/picture/logo.cpp engine/picture/logo_stamp.cpp
-     engine/video/visualizer_config.cpp engine/output/output_kind.cpp engine/output/platform.cpp)
+     engine/video/visualizer_config.cpp engine/output/output_kind.cpp engine/output/platform.cpp engine/output/output_profile.cpp)
 "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -fno-sanitize=pointer-overflow -Wno-ambiguous-reversed-operator -I. \
   "${SRC[@]}" $(pkg-config --cflags --libs fmt libavformat libavcodec libswscale libavutil) -o "$OUT/fuzz_parsers"

@@ -20,7 +20,9 @@
 #include "base/url.hpp"
 #include "control/mapping/loop_ref.hpp"
 #include "control/mapping/track_map.hpp"
+#include "base/bitrate.hpp"
 #include "engine/output/output_kind.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/output/platform.hpp"
 #include "engine/video/yuv_color.hpp"
 
@@ -50,20 +52,10 @@ Result<int64_t> parse_int(const std::string& key, const std::string& v) {
   return static_cast<int64_t>(d);
 }
 
-// "2500k", "2.5M", "128000"
 Result<int64_t> parse_bitrate(const std::string& key, const std::string& v) {
   if (v.empty()) return bad(key, v, "empty");
-  double mult = 1;
-  std::string num = v;
-  const char last = static_cast<char>(std::tolower(v.back()));
-  if (last == 'k') mult = 1e3;
-  if (last == 'm') mult = 1e6;
-  if (mult != 1) num.pop_back();
-  char* end = nullptr;
-  double d = std::strtod(num.c_str(), &end);
-  // Bounded before the integer conversion: an absurd value is an error, not undefined behaviour.
-  if (num.empty() || *end != '\0' || !(d > 0) || d * mult > 1e12) return bad(key, v, "expected bits per second like 2500k or 2.5M");
-  return static_cast<int64_t>(d * mult);
+  if (auto bps = bitrate_from_text(v)) return *bps;
+  return bad(key, v, "expected bits per second like 2500k or 2.5M");
 }
 
 Result<bool> parse_bool(const std::string& key, const std::string& v) {
@@ -277,7 +269,8 @@ constexpr const char* loudness_target =
     "-30..-5 or off. Loudness is measured and shown either way";
 constexpr const char* output =
     "rtmp(s)://, youtube://KEY, twitch://KEY, facebook://KEY (checked against the platform's limits), srt://host:port, "
-    "youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY)";
+    "youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY); "
+    "#size=WxH&vbitrate=6000k&codec=hevc after it: that output's own encode (video_mode encode)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
 constexpr const char* title_card =
@@ -293,7 +286,8 @@ constexpr const char* live_loop =
     "loop NAME (in the loops dir) or @live (the song's cover with 'Live: DJ') while AzuraCast says a DJ is live; "
     "the mapping resumes when they leave";
 constexpr const char* codec =
-    "h264|hevc: hevc (libx265, more CPU than h264) only for hls:, youtube-hls, hls+https and srt outputs, video_mode encode";
+    "h264|hevc: hevc (libx265, more CPU than h264; in splice mode only when the loops are prepared) only for hls:, youtube-hls, "
+    "hls+https and srt outputs; an output's #codec= overrides it";
 constexpr const char* video_mode = "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)";
 constexpr const char* https_cert =
     "PEM certificate (chain) file: serve the API and dashboard over HTTPS; with --https-key; reloaded on SIGHUP";
@@ -499,6 +493,36 @@ Result<std::string> json_as_text(const Key& k, const rapidjson::Value& v) {
   }
   return wrong("a value");
 }
+
+// An output of a config file: a string as on the command line, or {"url": ..., "size": ...,
+// "vbitrate": ..., "codec": ...}, the object form of "URL#size=...&vbitrate=...&codec=..."
+// (engine/output/output_profile.hpp checks the values; here only their JSON types).
+Result<std::string> output_from_json(const rapidjson::Value& v) {
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  const char* want = "config key 'output': expected strings or objects {\"url\", \"size\", \"vbitrate\", \"codec\"}";
+  if (!v.IsObject()) return Error{want, Errc::invalid};
+  std::string url, profile;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    const std::string key = m->name.GetString();
+    if (key != "url" && key != "size" && key != "vbitrate" && key != "codec")
+      return Error{fmt::format("config key 'output': unknown key '{}' (url, size, vbitrate, codec)", key), Errc::invalid};
+    std::string value;
+    if (m->value.IsString()) value.assign(m->value.GetString(), m->value.GetStringLength());
+    else if (key == "vbitrate" && m->value.IsInt64()) value = std::to_string(m->value.GetInt64());
+    else return Error{fmt::format("config key 'output': '{}' must be a string", key), Errc::invalid};
+    if (key == "url") {
+      url = value;
+      continue;
+    }
+    if (value.find_first_of("&#") != std::string::npos)
+      return Error{fmt::format("config key 'output': {} '{}': not a value", key, value), Errc::invalid};
+    profile += fmt::format("{}{}={}", profile.empty() ? "" : "&", key, value);
+  }
+  if (url.empty()) return Error{"config key 'output': an object needs \"url\"", Errc::invalid};
+  if (url.find('#') != std::string::npos && !profile.empty())
+    return Error{"config key 'output': a profile both in \"url\" (after '#') and in keys: give one", Errc::invalid};
+  return profile.empty() ? url : url + "#" + profile;
+}
 }  // namespace
 
 Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
@@ -515,11 +539,18 @@ Status apply_config_json(AppConfig& cfg, const std::string& json_text) {
     if (name == "config") return Error{"config: 'config' cannot be nested", Errc::invalid};
     const Key* k = find_key(name);
     if (!k) return Error{fmt::format("unknown config key '{}'", name), Errc::invalid};
-    if (k->kind == Kind::output && it->value.IsArray()) {
+    if (k->kind == Kind::output && (it->value.IsArray() || it->value.IsObject())) {
       cfg.engine.outputs.clear();
-      for (const auto& o : it->value.GetArray()) {
-        if (!o.IsString()) return Error{"config key 'output': expected strings", Errc::invalid};
-        cfg.engine.outputs.emplace_back(o.GetString());
+      if (it->value.IsObject()) {
+        auto o = output_from_json(it->value);
+        if (!o) return o.forward();
+        cfg.engine.outputs.push_back(std::move(*o));
+        continue;
+      }
+      for (const auto& v : it->value.GetArray()) {
+        auto o = output_from_json(v);
+        if (!o) return o.forward();
+        cfg.engine.outputs.push_back(std::move(*o));
       }
       continue;
     }
@@ -629,7 +660,8 @@ std::vector<std::string> stream_secrets(const AppConfig& cfg) {
     if (is_network_url(*u))
       for (auto& s : url_secrets(*u)) out.push_back(std::move(s));
   // Whatever ends an ingest URL is a key: keep it out of every log line.
-  for (const auto& o : cfg.engine.outputs) {
+  for (const auto& given : cfg.engine.outputs) {
+    const std::string o(output_address(given));  // (the '#' profile is no secret)
     if (!is_network_url(o)) continue;
     for (auto& s : url_secrets(o)) out.push_back(std::move(s));
     std::string_view u = o;
@@ -721,17 +753,24 @@ Status validate(const AppConfig& cfg) {
   for (const auto& o : e.outputs) {
     if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
+  }
+  auto renditions = plan_renditions(e);  // each output's own profile (#size=, #vbitrate=, #codec=)
+  if (!renditions) return invalid(renditions.error());
+  for (size_t i = 0; i < e.outputs.size(); ++i) {
+    const std::string& o = e.outputs[i];
     if (Status st = check_platform(o, e); !st) return invalid(st.error());  // what YouTube, Twitch, Facebook refuse
+    // FLV cannot carry HEVC in FFmpeg 5.1 ("enhanced RTMP" is 6.1).
+    if (renditions->profiles[renditions->of_output[i]].codec == VideoCodec::hevc && !carries_hevc(parse_output(o)->kind))
+      return invalid(
+          fmt::format("codec hevc: output '{}' is FLV (RTMP or .flv), which cannot carry HEVC here (FFmpeg 5.1); "
+                      "use youtube-hls://, hls:DIR or srt://, or codec h264 for that output (#codec=h264)",
+                      shown_output(o)));
   }
-  if (e.codec == VideoCodec::hevc) {
-    // The cached loops of splice mode are H.264; FLV cannot carry HEVC in FFmpeg 5.1.
-    if (e.video_mode != VideoMode::encode) return invalid("codec hevc: needs video_mode encode (splice mode's cached loops are H.264)");
-    for (const auto& o : e.outputs)
-      if (auto target = parse_output(o); target && !carries_hevc(target->kind))
-        return invalid(fmt::format("codec hevc: output '{}' is FLV (RTMP or .flv), which cannot carry HEVC here (FFmpeg 5.1); "
-                                   "use youtube-hls://, hls:DIR or srt://, or codec h264",
-                                   redact_url(o, true)));
-  }
+  // Splice mode's cached loops are of the stream's own profile (H.264 or HEVC): one picture for every output.
+  if (e.video_mode == VideoMode::splice && !stream_profile_only(e))
+    return invalid(
+        "outputs with profiles of their own (#size=, #vbitrate=, #codec=): video_mode splice sends one cached picture to "
+        "every output, at the stream's settings; use encode or auto (which encodes for them)");
   const auto& c = cfg.control;
   if (e.title_card.enabled() && !std::ifstream(e.title_card.font).good())
     return invalid(fmt::format("title_card_font '{}': cannot be read", e.title_card.font));

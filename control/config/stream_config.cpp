@@ -9,6 +9,7 @@
 
 #include "base/redact.hpp"
 #include "base/json_text.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/output/platform.hpp"
 
 namespace loopcast {
@@ -79,14 +80,17 @@ Status resolve_backup_outputs(StreamSpec& s) {
       if (!std::regex_match(o, m, primary))
         return invalid(fmt::format("stream '{}': backup: output '{}' is not YouTube's primary ingest: give \"backup_output\"", s.id, redact_url(o, true)));
       const bool tls = m[1] == "rtmps";
-      s.backup_outputs.push_back(fmt::format("{}://b.{}.youtube.com{}/live2?backup=1/{}", m[1].str(), m[2].str(), tls ? ":443" : "", m[4].str()));
+      const std::string_view profile = profile_text(given);  // the backup gets the same encode as its primary
+      s.backup_outputs.push_back(fmt::format("{}://b.{}.youtube.com{}/live2?backup=1/{}{}{}", m[1].str(), m[2].str(), tls ? ":443" : "",
+                                             m[4].str(), profile.empty() ? "" : "#", profile));
     }
   }
   const std::string key = env_or_empty("LOOPCAST_STREAM_KEY");
   for (auto& o : s.backup_outputs) {
     for (auto pos = o.find("{key}"); !key.empty() && pos != std::string::npos; pos = o.find("{key}")) o.replace(pos, 5, key);
-    const bool rtmp = o.rfind("rtmp://", 0) == 0 || o.rfind("rtmps://", 0) == 0;
-    const bool flv = o.find("://") == std::string::npos && o.size() > 4 && o.substr(o.size() - 4) == ".flv";
+    const std::string_view a = output_address(o);
+    const bool rtmp = a.rfind("rtmp://", 0) == 0 || a.rfind("rtmps://", 0) == 0;
+    const bool flv = a.find("://") == std::string::npos && a.size() > 4 && a.substr(a.size() - 4) == ".flv";
     if (!rtmp && !flv) return invalid(fmt::format("stream '{}': backup_output '{}': expected rtmp://, rtmps:// or a .flv path", s.id, redact_url(o, true)));
     if (o.find("{key}") != std::string::npos) return invalid(fmt::format("stream '{}': backup_output contains {{key}} but no stream key is set", s.id));
   }
@@ -157,14 +161,17 @@ Status validate_streams(const std::vector<StreamSpec>& streams) {
   std::set<std::pair<std::string, std::string>> outputs;  // (output, stream)
   for (const auto& s : streams) {
     if (!ids.insert(s.id).second) return invalid(fmt::format("stream id '{}' appears twice", s.id));
+    // The same ingest twice is the same ingest, whatever profile each names.
     for (const auto& o : s.cfg.engine.outputs)
       for (const auto& [url, other] : outputs)
-        if (url == o) return invalid(fmt::format("stream '{}': output '{}' is already stream '{}''s", s.id, redact_url(o, true), other));
-    for (const auto& o : s.cfg.engine.outputs) outputs.emplace(o, s.id);
+        if (url == output_address(o))
+          return invalid(fmt::format("stream '{}': output '{}' is already stream '{}''s", s.id, redact_url(url, true), other));
+    for (const auto& o : s.cfg.engine.outputs) outputs.emplace(output_address(o), s.id);
     for (const auto& o : s.backup_outputs)
       for (const auto& [url, other] : outputs)
-        if (url == o) return invalid(fmt::format("stream '{}': backup_output '{}' is already stream '{}''s", s.id, redact_url(o, true), other));
-    for (const auto& o : s.backup_outputs) outputs.emplace(o, s.id);
+        if (url == output_address(o))
+          return invalid(fmt::format("stream '{}': backup_output '{}' is already stream '{}''s", s.id, redact_url(url, true), other));
+    for (const auto& o : s.backup_outputs) outputs.emplace(output_address(o), s.id);
   }
   return Status::ok();
 }

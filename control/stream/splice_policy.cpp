@@ -1,5 +1,6 @@
 #include "control/stream/splice_policy.hpp"
 
+#include "engine/output/output_profile.hpp"
 #include "engine/splice/cache_key.hpp"
 
 #include "base/log.hpp"
@@ -7,8 +8,10 @@
 namespace loopcast {
 
 std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e) {
-  // auto splices only when nothing draws on the frames (validate() refuses splice with drawing).
-  if (e.video_mode != VideoMode::splice && (e.video_mode != VideoMode::automatic || draws_per_frame(e))) return nullptr;
+  // auto splices only when nothing draws on the frames and every output takes the one picture
+  // (validate() refuses splice with drawing or with outputs' own profiles).
+  if (e.video_mode != VideoMode::splice && (e.video_mode != VideoMode::automatic || draws_per_frame(e) || !stream_profile_only(e)))
+    return nullptr;
   auto cache = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
   cache->prepare({e.loop});
   return cache;

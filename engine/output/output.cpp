@@ -4,6 +4,7 @@
 #include "engine/output/hls_capture.hpp"
 #include "engine/output/hls_dir.hpp"
 #include "engine/output/hls_upload.hpp"
+#include "engine/output/output_profile.hpp"
 
 #include <fmt/format.h>
 
@@ -25,7 +26,7 @@ constexpr int64_t kHoldAudioUs = 3'000'000;
 Output::Output(std::string url, OutputStreams streams, const EngineConfig& cfg, std::function<void()> request_keyframe,
                BacklogLimits limits)
     : url_(std::move(url)),
-      redacted_url_(redact_url(url_, true)),
+      redacted_url_(shown_output(url_)),
       target_(parse_output(url_)),
       is_network_(target_ && is_network(target_.value().kind)),
       streams_(streams),

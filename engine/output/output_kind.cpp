@@ -6,6 +6,7 @@
 
 #include "base/redact.hpp"
 #include "base/url.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/output/platform.hpp"
 
 namespace loopcast {
@@ -74,7 +75,6 @@ Result<OutputTarget> parse_hls_over_http(std::string_view url) {
   // The name is appended: after a directory's '/', or after YouTube's "...&file=".
   if (const char last = inner.back(); last != '/' && last != '=')
     return invalid(url, "the upload URL must end in '/' (a directory) or in 'file=' (YouTube's HLS ingest URL)");
-  if (inner.find('#') != std::string_view::npos) return invalid(url, "the upload URL may not hold a '#'");
   return hls_upload_target(std::string(inner));
 }
 
@@ -95,7 +95,8 @@ std::string youtube_hls_prefix(std::string_view key, bool backup) {
   return fmt::format("https://{}.upload.youtube.com/http_upload_hls?cid={}&copy={}&file=", backup ? 'b' : 'a', key, backup ? 1 : 0);
 }
 
-Result<OutputTarget> parse_output(std::string_view url) {
+Result<OutputTarget> parse_output(std::string_view output) {
+  const std::string_view url = output_address(output);  // a '#' profile is the encoder's, not the muxer's
   // youtube://KEY, twitch://KEY, ...: the platform's RTMP(S) ingest (engine/output/platform.hpp).
   if (auto ingest = expand_platform(url)) {
     if (!*ingest) return invalid(url, ingest->error());

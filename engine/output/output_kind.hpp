@@ -36,7 +36,7 @@ inline constexpr const char* kHlsSegmentPrefix = "index";
 inline constexpr int kHlsSegmentSeconds = 2;  // the encoder's GOP: every segment starts on a keyframe
 inline constexpr int kHlsListSize = 6;        // segments in the live playlist (~12 s)
 
-// Parses an --output value; the error names the forms that are accepted (the URL redacted).
+// Parses an --output value (its '#' profile, engine/output/output_profile.hpp, aside); the error names the forms that are accepted (the URL redacted).
 Result<OutputTarget> parse_output(std::string_view url);
 // "hls:/var/www/live" → "/var/www/live" (trailing '/' trimmed); "" when `url` is not an hls: output.
 std::string hls_dir_of(std::string_view url);

@@ -9,6 +9,7 @@
 
 #include "base/redact.hpp"
 #include "base/url.hpp"
+#include "engine/output/output_profile.hpp"
 
 namespace loopcast {
 namespace {
@@ -37,7 +38,8 @@ bool is_stream_key(std::string_view key) {
   return std::all_of(key.begin(), key.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
 }
 
-std::optional<Result<std::string>> expand_platform(std::string_view url) {
+std::optional<Result<std::string>> expand_platform(std::string_view output) {
+  const std::string_view url = output_address(output);
   const Platform* p = by_scheme(url);
   if (!p) return std::nullopt;
   const std::string_view key = url.substr(p->scheme.size() + 3);
@@ -48,12 +50,13 @@ std::optional<Result<std::string>> expand_platform(std::string_view url) {
   return fmt::format(fmt::runtime(p->ingest), key);
 }
 
-std::string ingest_url(std::string_view url) {
-  auto expanded = expand_platform(url);
-  return expanded && *expanded ? **expanded : std::string(url);
+std::string ingest_url(std::string_view output) {
+  auto expanded = expand_platform(output);
+  return expanded && *expanded ? **expanded : std::string(output_address(output));
 }
 
-const Platform* platform_of(std::string_view url) {
+const Platform* platform_of(std::string_view output) {
+  const std::string_view url = output_address(output);
   if (const Platform* p = by_scheme(url)) return p;
   if (url.substr(0, 11) == "youtube-hls") return &kPlatforms.front();  // youtube-hls://, youtube-hls-backup://
   const std::string host = url_host(url);
@@ -63,8 +66,12 @@ const Platform* platform_of(std::string_view url) {
   return nullptr;
 }
 
-Status check_platform(std::string_view url, const EngineConfig& e) {
-  const Platform* p = platform_of(url);
+Status check_platform(std::string_view output, const EngineConfig& stream) {
+  const Platform* p = platform_of(output);
+  const std::string_view url = output_address(output);
+  auto profile = output_profile(output, stream);
+  if (!profile) return profile.forward();
+  const EngineConfig e = with_profile(stream, *profile);  // the encode this output gets
   if (!p) return Status::ok();
   const auto refused = [&](const std::string& what) {
     return Error{fmt::format("output '{}' ({}): {}", redact_url(url, true), p->name, what), Errc::invalid};

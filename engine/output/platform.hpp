@@ -29,16 +29,18 @@ struct Platform {
 // A stream key as the platforms issue them: letters, digits, '-' and '_' only (nothing that could
 // change the URL it is put into).
 bool is_stream_key(std::string_view key);
+// Each takes an output as given: a '#' profile (engine/output/output_profile.hpp) is not part of the URL.
 // The ingest URL a shortcut stands for; nullopt when `url` is no shortcut. An error for a shortcut
 // without a usable key (named, never shown).
 std::optional<Result<std::string>> expand_platform(std::string_view url);
-// `url` with a shortcut expanded (as it is sent); any other URL, or a shortcut in error, as given.
+// `url` with a shortcut expanded (as it is sent); any other URL, or a shortcut in error, as given
+// (without its profile).
 std::string ingest_url(std::string_view url);
 // The platform an output reaches: its shortcut, or an ingest host of the platform
 // (a.rtmps.youtube.com, live-fra.twitch.tv, live-api-s.facebook.com, ...); null for any other.
 const Platform* platform_of(std::string_view url);
-// Whether the stream's settings are ones the output's platform takes; the error names the setting,
-// the platform's limit and the output (redacted).
+// Whether the settings the output is encoded with (the stream's, or its own profile's) are ones its
+// platform takes; the error names the setting, the platform's limit and the output (redacted).
 Status check_platform(std::string_view url, const EngineConfig& e);
 
 }  // namespace loopcast

@@ -65,7 +65,7 @@ Result<std::unique_ptr<CachedLoop>> build_cache(const std::string& loop, const s
   auto src = LoopSource::open(loop, VideoFormat{cfg.width, cfg.height, AV_PIX_FMT_YUV420P, cfg.fps, cfg.fit});
   if (!src) return fail(src.error(), src.code());
   (*src)->set_cancel(cancel);
-  auto enc = Encoder::h264(cfg, cache_tuning(cfg));
+  auto enc = Encoder::tuned(cfg, cache_tuning(cfg));
   if (!enc) return fail(enc.error(), enc.code());
   std::vector<CachedPacket> packets;
   if (Status st = encode_all(**src, *enc, cfg, cancel, frames_done, packets); !st) return fail(st.error(), st.code());

@@ -83,7 +83,8 @@ struct Demuxed {
   std::string comment;
 };
 
-// Every packet of the file's one H.264 track, as the MP4 demuxer gives it (AVCC + avcC).
+// Every packet of the file's one H.264 or HEVC track, as the MP4 demuxer gives it (4-byte NAL
+// lengths + avcC / hvcC).
 Result<Demuxed> demux(const std::string& path, int fps) {
   auto bad = [&](const std::string& why) { return Error{fmt::format("cache '{}': {}", path, why), Errc::invalid}; };
   static const std::atomic<bool> never{false};
@@ -93,7 +94,9 @@ Result<Demuxed> demux(const std::string& path, int fps) {
   auto opened = open_input(path, deadline, opt);
   if (!opened) return bad(fmt::format("partial or corrupt ({})", opened.error()));
   const InputPtr& in = *opened;
-  if (in->nb_streams != 1 || in->streams[0]->codecpar->codec_id != AV_CODEC_ID_H264) return bad("not one H.264 track");
+  if (in->nb_streams != 1 ||
+      (in->streams[0]->codecpar->codec_id != AV_CODEC_ID_H264 && in->streams[0]->codecpar->codec_id != AV_CODEC_ID_HEVC))
+    return bad("not one H.264 or HEVC track");
   Demuxed d;
   if (const AVDictionaryEntry* tag = av_dict_get(in->metadata, "comment", nullptr, 0)) d.comment = tag->value;
   const AVStream* st = in->streams[0];
@@ -160,7 +163,7 @@ Result<std::unique_ptr<CachedLoop>> read_cache(const std::string& path, const Ca
   std::vector<uint8_t> extradata = extradata_of(d->par.get());
   if (d->comment != comment_for(d->packets.size(), digest(extradata, d->packets), meta.profile))
     return Error{fmt::format("cache '{}': corrupt, partial or of other settings (frame count, checksum or profile differ)", path), Errc::invalid};
-  return CachedLoop::create(meta.source, std::move(d->packets), std::move(extradata), meta.max_gop);
+  return CachedLoop::create(meta.source, std::move(d->packets), std::move(extradata), meta.max_gop, d->par->codec_id);
 }
 
 }  // namespace loopcast

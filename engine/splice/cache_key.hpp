@@ -16,15 +16,17 @@ constexpr int kCacheReorderDelay = 2;
 
 // Frames between forced IDRs (the configured keyframe interval at the output rate).
 int gop_frames(const EngineConfig& cfg);
-// x264 tuning of the cache encode: pinned so that every cached loop has byte-identical SPS/PPS
-// (stitchable, fixed refs, 3 B-frames with pyramid, level from the size and rate, CBR HRD),
-// with a slower preset than live since each loop is encoded once.
-H264Tuning cache_tuning(const EngineConfig& cfg);
-// x264 tuning of segments composed per song (title cards, cover scenes): the cache's pinned
-// header settings with a faster preset and a short lookahead, since one is made for every song
-// beside the live streams. Only what never reaches the SPS/PPS differs (motion search, trellis,
-// lookahead); the composer still compares the headers and refuses a segment whose differ.
-H264Tuning segment_tuning(const EngineConfig& cfg);
+// Tuning of the cache encode in cfg.codec: pinned so that every cached loop has byte-identical
+// parameter sets, with a slower preset than live since each loop is encoded once. H.264: stitchable,
+// fixed refs, 3 B-frames with pyramid, level from the size and rate, CBR HRD. HEVC (x265 medium):
+// 3 B-frames with pyramid, wavefronts, one thread; x265 chooses the level from the same settings.
+VideoTuning cache_tuning(const EngineConfig& cfg);
+// Tuning of segments composed per song (title cards, cover scenes): the cache's pinned header
+// settings with a faster preset, since one is made for every song beside the live streams. Only
+// what never reaches the parameter sets differs (motion search, trellis, lookahead; x265's veryfast
+// writes medium's VPS/SPS/PPS, checked with trace_headers); the composer still compares the headers
+// and falls back to the cache's tuning when they differ.
+VideoTuning segment_tuning(const EngineConfig& cfg);
 // Every input of the cached bitstream, as text (hashed into the cache file name).
 std::string cache_profile(const EngineConfig& cfg);
 // SHA-256 of a local file's bytes (libavutil hash), lower-case hex.

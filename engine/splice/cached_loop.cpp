@@ -9,13 +9,14 @@
 namespace loopcast {
 
 Result<std::unique_ptr<CachedLoop>> CachedLoop::create(std::string source, std::vector<CachedPacket> packets,
-                                                       std::vector<uint8_t> extradata, int max_gop) {
+                                                       std::vector<uint8_t> extradata, int max_gop, AVCodecID codec) {
   auto bad = [&](const std::string& why) { return Error{fmt::format("cached loop '{}': {}", source, why), Errc::invalid}; };
   if (packets.empty()) return bad("no packets");
   if (!packets[0].key || packets[0].pts != 0) return bad("does not start on its frame-0 IDR");
   if (extradata.empty()) return bad("no SPS/PPS");
   const int64_t n = static_cast<int64_t>(packets.size());
   std::unique_ptr<CachedLoop> loop(new CachedLoop());
+  loop->codec_ = codec;
   loop->clean_.assign(packets.size() + 1, false);
   loop->clean_[0] = true;
   std::vector<bool> seen(packets.size(), false);

@@ -1,5 +1,5 @@
-// One loop pre-encoded to the stream's exact profile, held in memory: its H.264 packets in decode
-// order with their local frame numbers, the shared SPS/PPS (extradata), and where a cut is clean.
+// One loop pre-encoded to the stream's exact profile, held in memory: its H.264 or HEVC packets in
+// decode order with their local frame numbers, the shared SPS/PPS (extradata), and where a cut is clean.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -30,8 +30,8 @@ class CachedLoop {
  public:
   // Checks what splicing relies on: packet PTS are exactly 0..N-1, the first packet is the frame-0
   // IDR, and keyframes are at most `max_gop` frames apart (also across the wrap).
-  static Result<std::unique_ptr<CachedLoop>> create(std::string source, std::vector<CachedPacket> packets,
-                                                    std::vector<uint8_t> extradata, int max_gop);
+  static Result<std::unique_ptr<CachedLoop>> create(std::string source, std::vector<CachedPacket> packets, std::vector<uint8_t> extradata,
+                                                    int max_gop, AVCodecID codec = AV_CODEC_ID_H264);
 
   const std::string& source() const { return source_; }  // the loop file it was made from
   int64_t frames() const { return static_cast<int64_t>(packets_.size()); }
@@ -40,6 +40,7 @@ class CachedLoop {
   bool clean_after(int64_t k) const { return clean_[static_cast<size_t>(k)]; }
   int64_t reorder_delay() const { return delay_; }
   const std::vector<uint8_t>& extradata() const { return extradata_; }
+  AVCodecID codec() const { return codec_; }  // H.264 or HEVC
   uint64_t bytes() const { return bytes_; }
 
  private:
@@ -48,6 +49,7 @@ class CachedLoop {
   std::vector<CachedPacket> packets_;
   std::vector<bool> clean_;  // frames() + 1 entries
   std::vector<uint8_t> extradata_;
+  AVCodecID codec_ = AV_CODEC_ID_H264;
   int64_t delay_ = 0;
   uint64_t bytes_ = 0;
 };

@@ -29,9 +29,9 @@ std::string card_key(const CachedLoop& plain, const CardText& text, const TitleC
   return h.hex().substr(0, 40);
 }
 
-Result<CodecCtxPtr> open_h264_decoder(const CachedLoop& plain) {
-  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_H264);
-  if (!codec) return Error{"no H.264 decoder", Errc::unavailable};
+Result<CodecCtxPtr> open_loop_decoder(const CachedLoop& plain) {
+  const AVCodec* codec = avcodec_find_decoder(plain.codec());
+  if (!codec) return Error{fmt::format("no {} decoder", avcodec_get_name(plain.codec())), Errc::unavailable};
   CodecCtxPtr dec(avcodec_alloc_context3(codec));
   const auto& x = plain.extradata();
   dec->extradata = static_cast<uint8_t*>(av_mallocz(x.size() + AV_INPUT_BUFFER_PADDING_SIZE));
@@ -47,7 +47,7 @@ Result<CodecCtxPtr> open_h264_decoder(const CachedLoop& plain) {
 // first `want` and encodes them with an IDR every GOP from frame 0, as the loop's own cache.
 Status encode_card(const CachedLoop& plain, TitleCardPainter& painter, int64_t want, int64_t frames, const EngineConfig& cfg,
                    const std::atomic<bool>* cancel, Encoder& enc, std::vector<CachedPacket>& out) {
-  auto dec = open_h264_decoder(plain);
+  auto dec = open_loop_decoder(plain);
   if (!dec) return dec.forward();
   const int gop = gop_frames(cfg);
   auto sink = [&](AVPacket* p) { out.push_back(cached_packet(p)); };

@@ -17,7 +17,7 @@ CodecCtxPtr stream_params(const CachedLoop& first, const EngineConfig& cfg) {
   CodecCtxPtr c(avcodec_alloc_context3(nullptr));
   if (!c) return nullptr;
   c->codec_type = AVMEDIA_TYPE_VIDEO;
-  c->codec_id = AV_CODEC_ID_H264;
+  c->codec_id = first.codec();
   set_stream_picture(c.get(), cfg);
   const auto& x = first.extradata();
   c->extradata = static_cast<uint8_t*>(av_mallocz(x.size() + AV_INPUT_BUFFER_PADDING_SIZE));
@@ -50,6 +50,10 @@ bool SplicePath::same_headers(const CachedLoop& loop) const {
 }
 
 Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
+  if (next->codec() != params_->codec_id)
+    return Error{fmt::format("loop '{}': cached in {}, the stream is {}", next->source(), avcodec_get_name(next->codec()),
+                             avcodec_get_name(params_->codec_id)),
+                 Errc::conflict};
   if (!same_headers(*next))
     return Error{fmt::format("loop '{}': its cached SPS/PPS differ from the stream's (a new sequence header mid-stream is never sent)",
                              next->source()), Errc::conflict};
@@ -141,10 +145,10 @@ AVPacket* SplicePath::next(bool* switched) {
   return out_.get();
 }
 
-Status SplicePath::emit(int64_t n, bool /*idr*/, const PacketSink& sink, VideoFrameEvents& events) {
+Status SplicePath::emit(int64_t n, bool /*idr*/, const RenditionSink& sink, VideoFrameEvents& events) {
   AVPacket* pkt = next(&events.switched);
   if (events.switched) log::info("pipeline", "spliced to loop '{}' at frame {}", on_air(), n);
-  sink(pkt);
+  sink(0, pkt);
   return Status::ok();
 }
 

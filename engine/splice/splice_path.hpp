@@ -20,7 +20,8 @@ class SplicePath final : public VideoPath {
   static Result<std::unique_ptr<SplicePath>> create(std::unique_ptr<CachedLoop> first, const EngineConfig& cfg);
 
   // Stream parameters for the outputs: H.264 at the output size and rate, extradata = SPS/PPS.
-  const AVCodecContext* params() const override { return params_.get(); }
+  size_t renditions() const override { return 1; }  // one cache per stream: per-output profiles need encode
+  const AVCodecContext* params(size_t) const override { return params_.get(); }
   // Queue a loop for the next clean cut (thread-safe; replaces one not yet on air). Refuses a loop
   // whose SPS/PPS differ from the stream's: that would need a new sequence header mid-session.
   Status queue(std::unique_ptr<CachedLoop> next);
@@ -32,8 +33,8 @@ class SplicePath final : public VideoPath {
   PathKind mode() const override { return PathKind::splice; }
   // Keyframes come from the cache, at most one keyframe interval apart: `idr` is ignored, so a
   // reconnecting output waits for the next one instead of forcing it.
-  Status emit(int64_t n, bool idr, const PacketSink& sink, VideoFrameEvents& events) override;
-  Status flush(const PacketSink&) override { return Status::ok(); }  // nothing held: packets are copies
+  Status emit(int64_t n, bool idr, const RenditionSink& sink, VideoFrameEvents& events) override;
+  Status flush(const RenditionSink&) override { return Status::ok(); }  // nothing held: packets are copies
   bool may_skip() const override { return false; }
   Status switch_to(std::unique_ptr<LoopSource> next) override;
   Status switch_to(std::unique_ptr<CachedLoop> next) override { return queue(std::move(next)); }

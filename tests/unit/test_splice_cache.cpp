@@ -163,5 +163,5 @@ TEST_CASE("splice path: a loop with other SPS/PPS is refused, never sent mid-str
     (*path)->next(&switched);
     CHECK_FALSE(switched);
   }
-  CHECK((*path)->params()->extradata_size > 10);
+  CHECK((*path)->params(0)->extradata_size > 10);
 }
