@@ -15,7 +15,7 @@ BIN=${LOOPCAST_BIN:-./build/loopcast}
 RTMP=19870; ICE=18670; HTTP=18692
 NAME=hevc-splice; source bench/rig_up.sh
 W=${SIZE%x*}; H=${SIZE#*x}
-LOOP="$RIG/loops/a.mp4"
+mkdir -p "$RIG/one"; cp "$RIG/loops/a.mp4" "$RIG/one/"; LOOP="$RIG/one/a.mp4"  # a loops dir of its own: prepare encodes this one loop
 measure() {  # name, command...: prints "cpu_s rss_kb"
   local name=$1; shift
   /usr/bin/time -f "%U %S %M" -o "$RIG/$name.time" "$@" >"$RIG/$name.log" 2>&1 || true
@@ -32,9 +32,9 @@ for RATE in $RATES; do
   for CODEC in h264 hevc; do
     CACHE="$RIG/cache-$CODEC-$RATE"; OUT="$RIG/hls-$CODEC-$RATE"; FF="$RIG/ff-$CODEC-$RATE"; mkdir -p "$OUT" "$FF"
     PROFILE=(--codec "$CODEC" --size "$SIZE" --fps 30 --vbitrate "$RATE" --cache-dir "$CACHE")
-    read -r prep _ <<<"$(measure "prep-$CODEC-$RATE" "$BIN" prepare --loop "$LOOP" "${PROFILE[@]}")"
+    read -r prep _ <<<"$(measure "prep-$CODEC-$RATE" "$BIN" prepare --loop "$LOOP" --loops-dir "$RIG/one" "${PROFILE[@]}")"
     ENTRY=$(ls "$CACHE"/*.mp4)
-    read -r lc lr <<<"$(measure "lc-$CODEC-$RATE" "$BIN" run --video-mode splice --loop "$LOOP" --audio "$AUDIO" "${PROFILE[@]}" \
+    read -r lc lr <<<"$(measure "lc-$CODEC-$RATE" "$BIN" run --video-mode splice --loop "$LOOP" --loops-dir "$RIG/one" --audio "$AUDIO" "${PROFILE[@]}" \
       --output "hls:$OUT" --duration "$DUR" --http-port $HTTP)"
     read -r fc _ <<<"$(measure "ff-$CODEC-$RATE" ffmpeg -hide_banner -nostdin -re -stream_loop -1 -i "$ENTRY" -i "$AUDIO" -map 0:v -map 1:a \
       -c:v copy -c:a aac -b:a 128k -t "$DUR" -f hls -hls_time 2 -hls_list_size 6 -hls_flags delete_segments "$FF/index.m3u8")"

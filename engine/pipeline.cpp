@@ -43,10 +43,12 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const EngineConfig& cfg, Titl
   if (av_frame_get_buffer(a, 0) < 0) return Error{"allocate audio frame"};
 
   if (cfg.outputs.empty()) return Error{"no output given", Errc::invalid};
-  auto plan = plan_renditions(cfg);  // (the video path made one encoder per profile of this same plan)
+  // The video path made one rendition per profile of this same plan (splice: the stream's own first).
+  auto plan = plan_renditions(cfg, p->splicing());
   if (!plan) return plan.forward();
-  if (p->splicing() && !stream_profile_only(cfg))
-    return Error{"outputs with profiles of their own (#size=, #vbitrate=, #codec=) need video_mode encode", Errc::invalid};
+  if (plan->profiles.size() != p->video_->renditions())
+    return Error{fmt::format("internal: {} output profiles, {} renditions", plan->profiles.size(), p->video_->renditions()),
+                 Errc::internal};
   Pipeline* self = p.get();
   p->tap_.set_stream(p->video_->params(0));
   for (size_t i = 0; i < cfg.outputs.size(); ++i) {

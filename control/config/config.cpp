@@ -766,11 +766,13 @@ Status validate(const AppConfig& cfg) {
                       "use youtube-hls://, hls:DIR or srt://, or codec h264 for that output (#codec=h264)",
                       shown_output(o)));
   }
-  // Splice mode's cached loops are of the stream's own profile (H.264 or HEVC): one picture for every output.
-  if (e.video_mode == VideoMode::splice && !stream_profile_only(e))
+  // Splice mode caches each loop once per profile; what is composed per song (title cards, cover
+  // scenes) is made for the stream's own picture only.
+  if (e.video_mode == VideoMode::splice && !stream_profile_only(e) &&
+      (e.title_card.enabled() || e.background == Background::art || cfg.control.live_loop == kLiveScene))
     return invalid(
-        "outputs with profiles of their own (#size=, #vbitrate=, #codec=): video_mode splice sends one cached picture to "
-        "every output, at the stream's settings; use encode or auto (which encodes for them)");
+        "outputs with profiles of their own (#size=, #vbitrate=, #codec=) in video_mode splice: title_card, background art "
+        "and live_loop @live are composed for the stream's own picture only; use encode or auto (which encodes for them)");
   const auto& c = cfg.control;
   if (e.title_card.enabled() && !std::ifstream(e.title_card.font).good())
     return invalid(fmt::format("title_card_font '{}': cannot be read", e.title_card.font));

@@ -8,9 +8,11 @@
 namespace loopcast {
 
 std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e) {
-  // auto splices only when nothing draws on the frames and every output takes the one picture
-  // (validate() refuses splice with drawing or with outputs' own profiles).
-  if (e.video_mode != VideoMode::splice && (e.video_mode != VideoMode::automatic || draws_per_frame(e) || !stream_profile_only(e)))
+  // auto splices only when nothing draws on the frames, and, with outputs' own profiles, nothing is
+  // composed per song (made for the stream's own picture only); validate() refuses splice otherwise.
+  const bool per_song = e.title_card.enabled() || e.background == Background::art;
+  if (e.video_mode != VideoMode::splice &&
+      (e.video_mode != VideoMode::automatic || draws_per_frame(e) || (!stream_profile_only(e) && per_song)))
     return nullptr;
   auto cache = std::make_shared<LoopCache>(e, e.cache_dir.empty() ? default_cache_dir() : e.cache_dir);
   cache->prepare({e.loop});

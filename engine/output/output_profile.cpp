@@ -92,8 +92,9 @@ EngineConfig with_profile(EngineConfig s, const OutputProfile& p) {
   return s;
 }
 
-Result<Renditions> plan_renditions(const EngineConfig& stream) {
+Result<Renditions> plan_renditions(const EngineConfig& stream, bool stream_first) {
   Renditions r;
+  if (stream_first) r.profiles.push_back(stream_profile(stream));
   for (const auto& o : stream.outputs) {
     auto p = output_profile(o, stream);
     if (!p) return p.forward();

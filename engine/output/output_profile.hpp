@@ -39,12 +39,14 @@ Result<OutputProfile> output_profile(std::string_view output, const EngineConfig
 EngineConfig with_profile(EngineConfig stream, const OutputProfile& p);
 
 // The encoders a stream runs: each distinct profile once, in the order outputs first name them,
-// and which one each output takes (of_output[i] for stream.outputs[i]).
+// and which one each output takes (of_output[i] for stream.outputs[i]). `stream_first`: the
+// stream's own profile is rendition 0 whether an output takes it or not (splice mode: title cards,
+// scenes and the preview are made for it).
 struct Renditions {
   std::vector<OutputProfile> profiles;
   std::vector<size_t> of_output;
 };
-Result<Renditions> plan_renditions(const EngineConfig& stream);
+Result<Renditions> plan_renditions(const EngineConfig& stream, bool stream_first = false);
 // True when every output takes the stream's own profile (what splice mode's one cache can serve);
 // false too when a profile is in error.
 bool stream_profile_only(const EngineConfig& stream);

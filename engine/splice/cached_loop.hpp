@@ -42,6 +42,12 @@ class CachedLoop {
   const std::vector<uint8_t>& extradata() const { return extradata_; }
   AVCodecID codec() const { return codec_; }  // H.264 or HEVC
   uint64_t bytes() const { return bytes_; }
+  // Splice mode with outputs' own profiles: the same loop cached for each other profile
+  // (renditions 1.., in plan_renditions' order), carried with this one, the stream's own.
+  void add_rendition(std::unique_ptr<CachedLoop> other) { others_.push_back(std::move(other)); }
+  size_t renditions() const { return 1 + others_.size(); }
+  // Rendition r >= 1 handed over (null when there is none, or it was taken).
+  std::unique_ptr<CachedLoop> take_rendition(size_t r) { return r >= 1 && r <= others_.size() ? std::move(others_[r - 1]) : nullptr; }
 
  private:
   CachedLoop() = default;
@@ -50,6 +56,7 @@ class CachedLoop {
   std::vector<bool> clean_;  // frames() + 1 entries
   std::vector<uint8_t> extradata_;
   AVCodecID codec_ = AV_CODEC_ID_H264;
+  std::vector<std::unique_ptr<CachedLoop>> others_;
   int64_t delay_ = 0;
   uint64_t bytes_ = 0;
 };

@@ -9,13 +9,25 @@
 
 #include "base/log.hpp"
 #include "engine/input/loop_probe.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/splice/cache_builder.hpp"
 #include "engine/splice/cache_file.hpp"
 #include "engine/splice/cache_key.hpp"
 
 namespace loopcast {
 
-LoopCache::LoopCache(EngineConfig cfg, std::string dir) : cfg_(with_logo(std::move(cfg), logo_error_)), dir_(std::move(dir)) {
+namespace {
+std::vector<EngineConfig> other_profiles(const EngineConfig& stream) {
+  std::vector<EngineConfig> out;
+  auto plan = plan_renditions(stream, true);
+  if (plan)
+    for (size_t r = 1; r < plan->profiles.size(); ++r) out.push_back(with_profile(stream, plan->profiles[r]));
+  return out;
+}
+}  // namespace
+
+LoopCache::LoopCache(EngineConfig cfg, std::string dir)
+    : cfg_(with_logo(std::move(cfg), logo_error_)), others_(other_profiles(cfg_)), dir_(std::move(dir)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -41,9 +53,22 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
   // No entry without its logo: every load and build fails with the reason (validate() refuses
   // such a config at start, so this is a file gone between the check and the stream).
   if (!logo_error_.empty()) return Error{logo_error_, Errc::unavailable};
-  auto path = cache_path(dir_, loop, cfg_);
+  auto cached = load_one(loop, cfg_);
+  if (!cached) return cached;
+  for (const auto& other : others_) {
+    auto r = load_one(loop, other);
+    if (!r) return r.forward();
+    (*cached)->add_rendition(std::move(*r));
+  }
+  MutexLock lk(mu_);
+  extradata_ = (*cached)->extradata();
+  return cached;
+}
+
+Result<std::unique_ptr<CachedLoop>> LoopCache::load_one(const std::string& loop, const EngineConfig& cfg) {
+  auto path = cache_path(dir_, loop, cfg);
   if (!path) return Error{path.error(), path.code() == Errc::not_found ? Errc::unavailable : path.code()};
-  auto cached = read_cache(*path, CacheMeta{loop, cache_profile(cfg_), cfg_.fps, gop_frames(cfg_)});
+  auto cached = read_cache(*path, CacheMeta{loop, cache_profile(cfg), cfg.fps, gop_frames(cfg)});
   if (!cached && cached.code() == Errc::invalid) {
     log::warn("cache", "{}: rebuilding it", cached.error());
     std::error_code ec;
@@ -51,10 +76,6 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
     MutexLock lk(mu_);
     failed_.erase(loop);
     enqueue_locked(loop, false);
-  }
-  if (cached) {
-    MutexLock lk(mu_);
-    extradata_ = (*cached)->extradata();
   }
   return cached;
 }
@@ -148,24 +169,30 @@ void LoopCache::run() {
     build_total_ = 0;
     lk.unlock();
     std::string error = logo_error_;
-    auto path = cache_path(dir_, loop, cfg_);
-    if (error.empty() && !path) {
-      error = path.error();
-    } else if (error.empty() && !std::filesystem::exists(*path)) {  // (an entry is verified when it is loaded, not twice)
-      log::info("cache", "encoding loop '{}' once for splice mode → {}", loop, *path);
-      const auto t0 = std::chrono::steady_clock::now();
-      build_total_ = frames_to_build(loop, cfg_);
-      auto built = build_cache(loop, *path, cfg_, &quit_, &built_frames_);
-      if (built) log::info("cache", "loop '{}' cached: {} frames in {:.1f} s", loop, (*built)->frames(),
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      else error = built.error();
-    }
+    if (error.empty()) error = build_one(loop, cfg_);
+    for (size_t r = 0; r < others_.size() && error.empty() && !quit_; ++r) error = build_one(loop, others_[r]);
     if (!error.empty() && !quit_) log::warn("cache", "{} (the loop can only be encoded)", error);
     lk.lock();
     if (!error.empty()) failed_[loop] = error;
     building_.clear();
     cv_.notify_all();
   }
+}
+
+std::string LoopCache::build_one(const std::string& loop, const EngineConfig& cfg) {
+  auto path = cache_path(dir_, loop, cfg);
+  if (!path) return path.error();
+  if (std::filesystem::exists(*path)) return "";  // (an entry is verified when it is loaded, not twice)
+  log::info("cache", "encoding loop '{}' once for splice mode ({}x{} {} kb/s {}) → {}", loop, cfg.width, cfg.height,
+            cfg.video_bitrate / 1000, to_string(cfg.codec), *path);
+  const auto t0 = std::chrono::steady_clock::now();
+  built_frames_ = 0;
+  build_total_ = frames_to_build(loop, cfg);
+  auto built = build_cache(loop, *path, cfg, &quit_, &built_frames_);
+  if (!built) return built.error();
+  log::info("cache", "loop '{}' cached: {} frames in {:.1f} s", loop, (*built)->frames(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return "";
 }
 
 }  // namespace loopcast

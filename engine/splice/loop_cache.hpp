@@ -1,6 +1,7 @@
-// The loops' caches for one stream profile: loads entries, replaces bad ones, and builds missing
-// ones on one background thread (nice 10, one x264 thread), so preparing costs the live stream at
-// most one low-priority core. Thread-safe.
+// The loops' caches for one stream: loads entries, replaces bad ones, and builds missing ones on
+// one background thread (nice 10, one encoder thread), so preparing costs the live stream at most
+// one low-priority core. An entry per loop for the stream's profile, and one more per profile of
+// its outputs' own (engine/output/output_profile.hpp), loaded together. Thread-safe.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -26,8 +27,9 @@ class LoopCache {
   // so nothing waits on a loop encode at shutdown. The cache builds nothing after it.
   void cancel();
 
-  // The valid entry for `loop`. Errc::not_found while it is not built yet; a partial, corrupt or
-  // foreign entry is removed, queued for a rebuild, and reported as Errc::invalid.
+  // The valid entry for `loop` (with the other profiles' entries as its renditions). Errc::not_found
+  // while one is not built yet; a partial, corrupt or foreign entry is removed, queued for a
+  // rebuild, and reported as Errc::invalid.
   Result<std::unique_ptr<CachedLoop>> load(const std::string& loop);
   // Queue background builds (deduplicated; loops already cached are skipped quickly).
   void prepare(const std::vector<std::string>& loops);
@@ -54,11 +56,14 @@ class LoopCache {
   void run();
   // cfg with its logo loaded once for every build and key (`error` says why not).
   static EngineConfig with_logo(EngineConfig cfg, std::string& error);
+  Result<std::unique_ptr<CachedLoop>> load_one(const std::string& loop, const EngineConfig& cfg);
+  std::string build_one(const std::string& loop, const EngineConfig& cfg);  // "" or why not
   void enqueue_locked(const std::string& loop, bool front) REQUIRES(mu_);
   bool busy_locked(const std::string& loop) const REQUIRES(mu_);
 
   std::string logo_error_;  // set once in the constructor, before the thread starts
   const EngineConfig cfg_;
+  const std::vector<EngineConfig> others_;  // the outputs' own profiles (renditions 1..)
   const std::string dir_;
   mutable Mutex mu_;
   std::condition_variable cv_;

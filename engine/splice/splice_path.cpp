@@ -8,6 +8,7 @@
 #include "base/log.hpp"
 #include "engine/encoder.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/output/track.hpp"
 #include "engine/splice/cache_key.hpp"
 
@@ -31,9 +32,29 @@ CodecCtxPtr stream_params(const CachedLoop& first, const EngineConfig& cfg) {
 Result<std::unique_ptr<SplicePath>> SplicePath::create(std::unique_ptr<CachedLoop> first, const EngineConfig& cfg) {
   if (!first) return Error{"splice: no cached loop", Errc::invalid};
   if (first->reorder_delay() > kCacheReorderDelay) return Error{fmt::format("splice: '{}' reorders deeper than the stream", first->source()), Errc::invalid};
+  auto plan = plan_renditions(cfg, true);
+  if (!plan) return plan.forward();
+  std::vector<Other> others;
+  for (size_t r = 1; r < plan->profiles.size(); ++r) {
+    const OutputProfile& p = plan->profiles[r];
+    std::unique_ptr<CachedLoop> loop = first->take_rendition(r);
+    if (!loop)
+      return Error{fmt::format("splice: loop '{}' has no cache for the outputs' profile {}x{} {} kb/s {}", first->source(), p.width,
+                               p.height, p.video_bitrate / 1000, to_string(p.codec)),
+                   Errc::invalid};
+    if (loop->reorder_delay() > kCacheReorderDelay)
+      return Error{fmt::format("splice: '{}' reorders deeper than the stream", loop->source()), Errc::invalid};
+    Other o;
+    o.params = stream_params(*loop, with_profile(cfg, p));
+    if (!o.params) return Error{"splice: out of memory", Errc::internal};
+    o.splicer = std::make_unique<Splicer>(std::move(loop), kCacheReorderDelay);
+    others.push_back(std::move(o));
+  }
   CodecCtxPtr params = stream_params(*first, cfg);
   if (!params) return Error{"splice: out of memory", Errc::internal};
-  return std::unique_ptr<SplicePath>(new SplicePath(std::move(first), std::move(params), cfg));
+  std::unique_ptr<SplicePath> path(new SplicePath(std::move(first), std::move(params), cfg));
+  path->others_ = std::move(others);
+  return path;
 }
 
 SplicePath::SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params, const EngineConfig& cfg)
@@ -43,23 +64,39 @@ SplicePath::SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params, co
       card_every_(cfg.title_card.every),
       splicer_(std::move(first), kCacheReorderDelay) {}
 
-// The session's SPS/PPS (params_ never changes): every loop and card of the session must carry them.
-bool SplicePath::same_headers(const CachedLoop& loop) const {
-  const std::vector<uint8_t> want(params_->extradata, params_->extradata + params_->extradata_size);
-  return loop.extradata() == want;
+// The session's parameter sets (params never change): every loop and card of the session must carry them.
+Status SplicePath::fits(const CachedLoop& loop, const AVCodecContext* params) {
+  if (loop.codec() != params->codec_id)
+    return Error{fmt::format("loop '{}': cached in {}, the stream is {}", loop.source(), avcodec_get_name(loop.codec()),
+                             avcodec_get_name(params->codec_id)),
+                 Errc::conflict};
+  const std::vector<uint8_t> want(params->extradata, params->extradata + params->extradata_size);
+  if (loop.extradata() != want)
+    return Error{
+        fmt::format("loop '{}': its cached parameter sets differ from the stream's (a new sequence header mid-stream is never sent)",
+                    loop.source()),
+        Errc::conflict};
+  if (loop.reorder_delay() > kCacheReorderDelay)
+    return Error{fmt::format("loop '{}': reorders deeper than the stream", loop.source()), Errc::conflict};
+  return Status::ok();
 }
 
 Status SplicePath::queue(std::unique_ptr<CachedLoop> next) {
-  if (next->codec() != params_->codec_id)
-    return Error{fmt::format("loop '{}': cached in {}, the stream is {}", next->source(), avcodec_get_name(next->codec()),
-                             avcodec_get_name(params_->codec_id)),
-                 Errc::conflict};
-  if (!same_headers(*next))
-    return Error{fmt::format("loop '{}': its cached SPS/PPS differ from the stream's (a new sequence header mid-stream is never sent)",
-                             next->source()), Errc::conflict};
-  if (next->reorder_delay() > kCacheReorderDelay) return Error{fmt::format("loop '{}': reorders deeper than the stream", next->source()), Errc::conflict};
+  if (Status st = fits(*next, params_.get()); !st) return st;
+  // Every rendition switches, or none: a loop (or scene) without the outputs' profiles stays off air.
+  std::vector<std::unique_ptr<CachedLoop>> others(others_.size());
+  for (size_t r = 0; r < others_.size(); ++r) {
+    others[r] = next->take_rendition(r + 1);
+    if (!others[r])
+      return Error{fmt::format("'{}': not cached for the outputs' own profiles (a cover scene or a card is made for the stream's "
+                               "picture only)",
+                               next->source()),
+                   Errc::conflict};
+    if (Status st = fits(*others[r], others_[r].params.get()); !st) return st;
+  }
   MutexLock lk(mu_);
   pending_ = std::move(next);
+  for (size_t r = 0; r < others_.size(); ++r) others_[r].pending = std::move(others[r]);
   return Status::ok();
 }
 
@@ -99,7 +136,7 @@ void SplicePath::take_card(int64_t frame) {
   }
   auto seg = awaited_->segment();
   std::string why = seg ? "" : awaited_->error();
-  if (seg && !same_headers(*seg->frames)) why = "its SPS/PPS differ from the stream's";
+  if (seg && !fits(*seg->frames, params_.get())) why = "its parameter sets differ from the stream's";
   if (!why.empty()) {
     ++stats_.skipped;
     log::warn("card", "title card for '{}': {} (the plain loop plays)", awaited_->label(), why);
@@ -134,21 +171,34 @@ AVPacket* SplicePath::next(bool* switched) {
       else last_card_.reset();  // another loop is on air: the card was drawn over the last one
     }
   }
-  av_packet_unref(out_.get());
-  av_packet_ref(out_.get(), sp.packet->pkt.get());
-  out_->pts = sp.pts;
-  out_->dts = sp.dts;
-  out_->duration = 1;
-  out_->flags = sp.packet->key ? AV_PKT_FLAG_KEY : 0;
-  out_->stream_index = stream_index(Track::video);
   *switched = sp.switched;
-  return out_.get();
+  return as_packet(sp, out_.get());
+}
+
+AVPacket* SplicePath::as_packet(const SplicedPacket& sp, AVPacket* out) {
+  av_packet_unref(out);
+  av_packet_ref(out, sp.packet->pkt.get());
+  out->pts = sp.pts;
+  out->dts = sp.dts;
+  out->duration = 1;
+  out->flags = sp.packet->key ? AV_PKT_FLAG_KEY : 0;
+  out->stream_index = stream_index(Track::video);
+  return out;
 }
 
 Status SplicePath::emit(int64_t n, bool /*idr*/, const RenditionSink& sink, VideoFrameEvents& events) {
   AVPacket* pkt = next(&events.switched);
   if (events.switched) log::info("pipeline", "spliced to loop '{}' at frame {}", on_air(), n);
   sink(0, pkt);
+  for (size_t r = 0; r < others_.size(); ++r) {
+    Other& o = others_[r];
+    SplicedPacket sp;
+    {
+      MutexLock lk(mu_);
+      sp = o.splicer->next(o.pending);  // its own clean cut: at most the B-frame depth from rendition 0's
+    }
+    sink(r + 1, as_packet(sp, o.out.get()));
+  }
   return Status::ok();
 }
 

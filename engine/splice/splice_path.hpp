@@ -4,6 +4,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/av.hpp"
 #include "base/result.hpp"
@@ -20,10 +21,12 @@ class SplicePath final : public VideoPath {
   static Result<std::unique_ptr<SplicePath>> create(std::unique_ptr<CachedLoop> first, const EngineConfig& cfg);
 
   // Stream parameters for the outputs: H.264 at the output size and rate, extradata = SPS/PPS.
-  size_t renditions() const override { return 1; }  // one cache per stream: per-output profiles need encode
-  const AVCodecContext* params(size_t) const override { return params_.get(); }
+  // The stream's own profile (0), then the outputs' own (plan_renditions with the stream first).
+  size_t renditions() const override { return 1 + others_.size(); }
+  const AVCodecContext* params(size_t r) const override { return r == 0 ? params_.get() : others_.at(r - 1).params.get(); }
   // Queue a loop for the next clean cut (thread-safe; replaces one not yet on air). Refuses a loop
-  // whose SPS/PPS differ from the stream's: that would need a new sequence header mid-session.
+  // whose parameter sets differ from the stream's (that would need a new sequence header
+  // mid-session), or that lacks a rendition the outputs take.
   Status queue(std::unique_ptr<CachedLoop> next);
   // The packet of the next output frame (timestamps in 1/fps); `switched` when a queued loop
   // went on air with it. Valid until the next call.
@@ -45,11 +48,22 @@ class SplicePath final : public VideoPath {
 
  private:
   SplicePath(std::unique_ptr<CachedLoop> first, CodecCtxPtr params, const EngineConfig& cfg);
-  bool same_headers(const CachedLoop& loop) const;
+  static Status fits(const CachedLoop& loop, const AVCodecContext* params);
+  static AVPacket* as_packet(const SplicedPacket& sp, AVPacket* out);
   void take_card(int64_t frame) REQUIRES(mu_);  // the awaited slot, once composed, into queued_card_
   void note_card_on_air(int64_t frame) REQUIRES(mu_);
 
+  // Renditions 1..: the outputs' own profiles, each spliced from its own cache of the same loops,
+  // cutting at its own clean point; cards are composed for rendition 0 only (refused at start).
+  struct Other {
+    CodecCtxPtr params;
+    std::unique_ptr<Splicer> splicer;     // pipeline thread (next) only
+    std::unique_ptr<CachedLoop> pending;  // under mu_
+    PacketPtr out = make_packet();
+  };
+
   CodecCtxPtr params_;
+  std::vector<Other> others_;
   const int fps_;
   const double card_seconds_, card_every_;
   Splicer splicer_;

@@ -1,6 +1,7 @@
 // --codec hevc (issue 28): the live encode in HEVC (libx265) for the outputs that carry it, here an
 // HLS directory: closed 2 s GOPs, each segment decodable on its own (parameter sets at every
-// keyframe), the whole decodable; FLV outputs, and H.264 beside an HEVC splice, refused at start with the reason.
+// keyframe), the whole decodable; FLV outputs, and title cards over an HEVC splice with an H.264 output of its
+// own, refused at start with the reason.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -69,12 +70,13 @@ TEST_CASE("codec hevc: refused for FLV outputs and in splice mode, with the reas
   CHECK(rtmp.log().find("cannot carry HEVC") != std::string::npos);
   CHECK(rtmp.log().find("hevc-key-0042") == std::string::npos);
 
-  // Splice mode sends its one cache (HEVC here) to every output: an H.264 FLV beside it needs encode.
+  // What is composed per song is made for the stream's own picture: an H.264 FLV beside an HEVC
+  // splice takes its own cache, but then no title card.
   std::filesystem::create_directories(tmp.path + "/hls");
-  Loopcast splice({"--codec", "hevc", "--video-mode", "splice", "--output", "hls:" + tmp.path + "/hls", "--output",
+  Loopcast splice({"--codec", "hevc", "--video-mode", "splice", "--title-card", "4", "--output", "hls:" + tmp.path + "/hls", "--output",
                    tmp.path + "/h264.flv#codec=h264", "--duration", "2", "--http-port", "0"});
   CHECK(splice.wait(20) == 2);
-  CHECK_MESSAGE(splice.log().find("video_mode splice sends one cached picture") != std::string::npos, splice.log());
+  CHECK_MESSAGE(splice.log().find("composed for the stream's own picture only") != std::string::npos, splice.log());
 
   Loopcast other({"--codec", "av1", "--output", tmp.path + "/x.flv", "--duration", "2", "--http-port", "0"});
   CHECK(other.wait(20) == 2);

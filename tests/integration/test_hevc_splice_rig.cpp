@@ -1,11 +1,13 @@
 // HEVC at splice cost (issue 28): `loopcast prepare --codec hevc` encodes the loops once with
 // libx265, and a splice stream to HLS copies them through wraps and two switches: one VPS/SPS/PPS
 // for the whole stream (every loop cached with the same pinned x265 settings), keyframes every
-// 2 s, timestamps monotonic, the picture a → b → a, each segment decodable on its own.
+// 2 s, timestamps monotonic, the picture a → b → a, each segment decodable on its own. And splice
+// with outputs' own profiles (one cache per profile, mixed codecs): every rendition switches.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -134,4 +136,72 @@ TEST_CASE("HEVC splice: prepared once with x265, spliced to HLS through wraps an
   REQUIRE(runs.size() >= 2);
   CHECK(runs[runs.size() - 2].first == 1);
   CHECK(runs.back().first == 0);
+}
+
+TEST_CASE("splice with outputs' own profiles: each loop cached per profile, every rendition switches a -> b at its own clean cut") {
+  Rig rig;
+  const TempDir tmp("profile-splice");
+  const std::string cache = tmp.path + "/cache", dir = tmp.path + "/hls", big = tmp.path + "/big.flv", small = tmp.path + "/small.flv";
+  std::filesystem::create_directories(dir);
+  const std::vector<std::string> outputs{
+      "--output", big, "--output", small + "#size=160x90&vbitrate=150k", "--output", "hls:" + dir + "#codec=hevc"};
+  std::vector<std::string> profile{"--size", "320x180", "--vbitrate", "300k", "--cache-dir", cache};
+  profile.insert(profile.end(), outputs.begin(), outputs.end());  // prepare builds what the outputs take
+  prepare_loops(rig.loops_dir(), profile, tmp.path + "/prepare.log");
+  CHECK(std::distance(std::filesystem::directory_iterator(cache), std::filesystem::directory_iterator{}) == 6);  // 2 loops x 3
+
+  const int port = free_tcp_port();
+  std::vector<std::string> args{"--video-mode",  "splice",     "--loop", "a.mp4",       "--loops-dir",
+                                rig.loops_dir(), "--duration", "12",     "--http-port", std::to_string(port),
+                                "--api-token",   "t0k-hevc"};
+  args.insert(args.end(), profile.begin(), profile.end());
+  Loopcast lc(args);
+  auto cli = api(port);
+  REQUIRE_MESSAGE(wait_for([&] { return streaming(cli); }, 20), lc.log());
+  CHECK_MESSAGE(lc.log().find("on air: 320x180 300 kb/s h264 + 160x90 150 kb/s h264 + 320x180 300 kb/s hevc @30 fps video (spliced "
+                              "from cache)") != std::string::npos,
+                lc.log());
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  REQUIRE(switch_to(cli, "b"));
+  REQUIRE(wait_for([&] { return status(cli)["switches"].GetUint64() == 1; }, 10));
+  REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
+
+  std::map<int64_t, std::string> segs;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("index", 0) == 0 && ends_with(name, ".ts")) segs[std::stoll(name.substr(5, name.size() - 8))] = e.path().string();
+  }
+  const std::string all = tmp.path + "/all.ts";
+  {
+    std::ofstream o(all, std::ios::binary);
+    for (const auto& [n, path] : segs) o << std::ifstream(path, std::ios::binary).rdbuf();
+  }
+  struct Rendition {
+    std::string file, codec;
+    int w, h;
+  };
+  std::vector<double> b_on;
+  for (const Rendition& r : {Rendition{big, "h264", 320, 180}, Rendition{small, "h264", 160, 90}, Rendition{all, "hevc", 320, 180}}) {
+    CAPTURE(r.file);
+    auto rep = probe_media(r.file, true, false);
+    REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
+    CHECK(rep->video.codec == r.codec);
+    CHECK(rep->video.width == r.w);
+    CHECK(rep->video.height == r.h);
+    CHECK_MESSAGE(rep->video.dts_monotonic, rep->video.first_violation);
+    CHECK(rep->video.max_keyframe_interval <= 2.0 + 0.002);
+    CHECK_MESSAGE(rep->video.decode_errors == 0, rep->video.first_decode_error);
+    auto ta = loop_thumbs(rig.loop_a(), r.w, r.h, 300);
+    auto tb = loop_thumbs(rig.loop_b(), r.w, r.h, 300);
+    REQUIRE(ta);
+    REQUIRE(tb);
+    const auto runs = loop_runs(*rep, {*ta, *tb});
+    REQUIRE(runs.size() == 2);  // a, then b: every output switched
+    CHECK(runs[0].first == 0);
+    CHECK(runs[1].first == 1);
+    if (r.file != all) b_on.push_back(runs[1].second - runs[0].second);  // (the HLS window starts later)
+  }
+  // Each rendition cuts at its own clean point: within the B-frame depth (3 frames) of the others.
+  REQUIRE(b_on.size() == 2);
+  CHECK(std::abs(b_on[0] - b_on[1]) <= 3.0 / 30 + 0.002);
 }

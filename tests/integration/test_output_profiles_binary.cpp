@@ -96,8 +96,9 @@ TEST_CASE("output profiles: mistakes are refused at start, named, nothing writte
     CHECK(lc.log().find(key) == std::string::npos);
     CHECK_FALSE(std::filesystem::exists(tmp.path + "/ok.flv"));
   }
-  Loopcast splice({"--video-mode", "splice", "--output", tmp.path + "/ok.flv", "--output", tmp.path + "/small.flv#size=640x360",
-                   "--duration", "2", "--http-port", "0"});
+  // What is composed per song is made for the stream's own picture: not with splice profiles.
+  Loopcast splice({"--video-mode", "splice", "--title-card", "4", "--output", tmp.path + "/ok.flv", "--output",
+                   tmp.path + "/small.flv#size=640x360", "--duration", "2", "--http-port", "0"});
   CHECK(splice.wait(20) == 2);
-  CHECK_MESSAGE(splice.log().find("video_mode splice sends one cached picture") != std::string::npos, splice.log());
+  CHECK_MESSAGE(splice.log().find("composed for the stream's own picture only") != std::string::npos, splice.log());
 }

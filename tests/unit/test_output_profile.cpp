@@ -120,19 +120,28 @@ TEST_CASE("output profiles at start: platform limits per output, HEVC only where
   mixed.engine.outputs = {"rtmp://h/app/k1#codec=h264", "hls:/tmp"};
   CHECK_MESSAGE(validate(mixed), validate(mixed).error());
 
+  // Splice mode: one cache per profile, as long as nothing is composed per song for them.
   AppConfig splice = base();
   splice.engine.video_mode = VideoMode::splice;
-  splice.engine.outputs = {"a.flv", "b.flv#size=640x360"};
-  CHECK(validate(splice).error().find("video_mode splice sends one cached picture") != std::string::npos);
-  splice.engine.outputs = {"a.flv", "b.flv#vbitrate=2500k"};  // the stream's own profile, named
+  splice.engine.outputs = {"a.flv", "b.flv#size=640x360", "hls:/tmp/a#codec=hevc"};
+  CHECK_MESSAGE(validate(splice), validate(splice).error());
+  splice.engine.title_card.seconds = 5;
+  CHECK(validate(splice).error().find("composed for the stream's own picture only") != std::string::npos);
+  splice.engine.title_card.seconds = 0;
+  splice.engine.background = Background::art;
+  CHECK(validate(splice).error().find("composed for the stream's own picture only") != std::string::npos);
+  splice.engine.background = Background::loop;
+  splice.control.live_loop = "@live";
+  CHECK(validate(splice).error().find("live_loop @live") != std::string::npos);
+  splice.engine.outputs = {"a.flv", "b.flv#vbitrate=2500k"};  // the stream's own profile, named: no profile of its own
   CHECK(validate(splice));
-  splice.engine.outputs = {"hls:/tmp/a#codec=hevc"};  // one profile, but not the stream's: its cache would be H.264
-  CHECK(validate(splice).error().find("at the stream's settings") != std::string::npos);
+  splice.control.live_loop.clear();
   splice.engine.codec = VideoCodec::hevc;  // HEVC splice: the loops cached in HEVC
   splice.engine.outputs = {"hls:/tmp/a", "srt://h:9000"};
   CHECK_MESSAGE(validate(splice), validate(splice).error());
   splice.engine.codec = VideoCodec::h264;
   splice.engine.video_mode = VideoMode::automatic;
+  splice.engine.title_card.seconds = 5;
   splice.engine.outputs = {"a.flv", "b.flv#size=640x360"};
   CHECK(validate(splice));  // auto encodes for them
 

@@ -157,7 +157,7 @@ TEST_CASE("splice path: a loop with other SPS/PPS is refused, never sent mid-str
   REQUIRE(path);
   Status st = (*path)->queue(std::move(*b));
   CHECK_FALSE(st);
-  CHECK(st.error().find("SPS/PPS differ") != std::string::npos);
+  CHECK(st.error().find("parameter sets differ") != std::string::npos);
   bool switched = true;
   for (int i = 0; i < 40; ++i) {
     (*path)->next(&switched);
