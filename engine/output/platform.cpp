@@ -17,16 +17,20 @@ namespace {
 // YouTube: keyframes never over 4 s, up to 51 Mb/s (4K), AAC up to 160 kb/s (OBS's table).
 // Twitch: keyframes exactly 2 s, 6000 kb/s video, 320 kb/s audio, H.264 up to 1080p60.
 // Facebook: keyframes at most 4 s, 9000 kb/s (1080p60), audio at most 256 kb/s, RTMPS.
-constexpr std::array<Platform, 4> kPlatforms{{
+// Amazon IVS, Kick's ingest (*contribute.live-video.net, the host shown per channel): AWS's IVS
+// streaming configuration: keyframes every 2 s at most, 8.5 Mb/s, AAC up to 160 kb/s, 1080p60.
+constexpr std::array<Platform, 5> kPlatforms{{
     {"YouTube", "youtube", "rtmps://a.rtmps.youtube.com:443/live2/{}", ".youtube.com", 4, false, 51'000'000, 160'000, 3840, 2160, 60},
     {"YouTube", "youtube-backup", "rtmps://b.rtmps.youtube.com:443/live2?backup=1/{}", "", 4, false, 51'000'000, 160'000, 3840, 2160, 60},
     {"Twitch", "twitch", "rtmp://live.twitch.tv/app/{}", ".twitch.tv", 2, true, 6'000'000, 320'000, 1920, 1080, 60},
     {"Facebook", "facebook", "rtmps://live-api-s.facebook.com:443/rtmp/{}", ".facebook.com", 4, false, 9'000'000, 256'000, 1920, 1080, 60},
+    {"Kick (Amazon IVS)", "", "", "contribute.live-video.net", 2, false, 8'500'000, 160'000, 1920, 1080, 60},
 }};
 
 const Platform* by_scheme(std::string_view url) {
   for (const auto& p : kPlatforms)
-    if (url.size() >= p.scheme.size() + 3 && url.substr(0, p.scheme.size()) == p.scheme && url.substr(p.scheme.size(), 3) == "://")
+    if (!p.scheme.empty() && url.size() >= p.scheme.size() + 3 && url.substr(0, p.scheme.size()) == p.scheme &&
+        url.substr(p.scheme.size(), 3) == "://")
       return &p;
   return nullptr;
 }

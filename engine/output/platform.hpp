@@ -3,7 +3,8 @@
 // reaches a platform (by shortcut or by its ingest host) is checked against what that ingest
 // refuses, at start, before anything is sent. The numbers are the platforms' published limits (as
 // OBS's rtmp-services enforces them, and Meta's Live Video API reference); see docs/outputs.md.
-// Kick has no shortcut: its ingest host differs per channel (give the rtmps:// URL it shows).
+// Kick has no shortcut: its ingest host differs per channel (give the rtmps:// URL it shows); that
+// host (Amazon IVS, *contribute.live-video.net) is checked against IVS's limits.
 #pragma once
 #include <optional>
 #include <string>

@@ -76,3 +76,20 @@ TEST_CASE("platform limits: what an ingest refuses is refused before anything is
   CHECK(check_platform("facebook://k", big).error().find("size 2560x1440") != std::string::npos);
   CHECK(check_platform("youtube://k", big));
 }
+
+TEST_CASE("platform limits: Kick's ingest (Amazon IVS) by its host, at most 2 s keyframes and 8500k") {
+  const std::string kick = "rtmps://fa723fc1b171.global-contribute.live-video.net:443/app/sk_us-west-2_kick0secret";
+  REQUIRE(platform_of(kick) != nullptr);
+  CHECK(platform_of(kick)->name == "Kick (Amazon IVS)");
+  CHECK_FALSE(expand_platform("://x").has_value());  // no shortcut of its own
+  EngineConfig e;
+  CHECK(check_platform(kick, e));
+  e.keyframe_interval = 3;
+  const std::string slow = check_platform(kick, e).error();
+  CHECK(slow.find("takes at most 2 s") != std::string::npos);
+  CHECK(slow.find("kick0secret") == std::string::npos);
+  e.keyframe_interval = 2;
+  e.video_bitrate = 9'000'000;
+  CHECK(check_platform(kick, e).error().find("over the 8500k") != std::string::npos);
+  CHECK(check_platform(kick + "#vbitrate=6000k", e));  // its own profile within the limit
+}
