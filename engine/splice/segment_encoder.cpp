@@ -7,8 +7,21 @@
 
 namespace loopcast {
 namespace {
+// `n` NAL units each after a 16-bit length, from d[at] on (avcC and hvcC lists); false when cut short.
+bool read_nals(const uint8_t* d, int size, int& at, int n, std::vector<std::vector<uint8_t>>& out) {
+  for (int i = 0; i < n; ++i) {
+    if (at + 2 > size) return false;
+    const int len = d[at] << 8 | d[at + 1];
+    at += 2;
+    if (at + len > size) return false;
+    out.emplace_back(d + at, d + at + len);
+    at += len;
+  }
+  return true;
+}
+
 // avcC: version, profile, compat, level, length size; then the SPS count (low 5 bits) and SPSs,
-// the PPS count and PPSs, each with a 16-bit length.
+// the PPS count and PPSs.
 std::vector<std::vector<uint8_t>> from_avcc(const uint8_t* d, int size) {
   std::vector<std::vector<uint8_t>> out;
   if (size < 7) return {};
@@ -17,20 +30,13 @@ std::vector<std::vector<uint8_t>> from_avcc(const uint8_t* d, int size) {
     if (at >= size) return {};
     const int n = list == 0 ? d[at] & 0x1f : d[at];
     ++at;
-    for (int i = 0; i < n; ++i) {
-      if (at + 2 > size) return {};
-      const int len = d[at] << 8 | d[at + 1];
-      at += 2;
-      if (at + len > size) return {};
-      out.emplace_back(d + at, d + at + len);
-      at += len;
-    }
+    if (!read_nals(d, size, at, n, out)) return {};
   }
   return out;
 }
 
 // hvcC (ISO/IEC 14496-15 8.3.3): 22 bytes of profile and stream fields, the array count, then per
-// array its NAL type and NAL count, each NAL with a 16-bit length.
+// array its NAL type, its NAL count and the NALs.
 std::vector<std::vector<uint8_t>> from_hvcc(const uint8_t* d, int size) {
   std::vector<std::vector<uint8_t>> out;
   if (size < 23) return {};
@@ -39,14 +45,7 @@ std::vector<std::vector<uint8_t>> from_hvcc(const uint8_t* d, int size) {
     if (at + 3 > size) return {};
     const int n = d[at + 1] << 8 | d[at + 2];
     at += 3;
-    for (int i = 0; i < n; ++i) {
-      if (at + 2 > size) return {};
-      const int len = d[at] << 8 | d[at + 1];
-      at += 2;
-      if (at + len > size) return {};
-      out.emplace_back(d + at, d + at + len);
-      at += len;
-    }
+    if (!read_nals(d, size, at, n, out)) return {};
   }
   return out;
 }

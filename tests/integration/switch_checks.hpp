@@ -5,10 +5,14 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
+#include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 #include "tests/support/rig.hpp"
 
@@ -45,6 +49,34 @@ inline std::vector<std::pair<int, double>> check_a_b_a(const MediaReport& rep, c
   for (int k = 1; k <= 2; ++k)
     CHECK_MESSAGE(keyframe_near(rep.video, runs[k].second, key_tolerance), "switch at " << runs[k].second << " is not on a keyframe");
   return runs;
+}
+
+// POST /api/v1/track {"loop": NAME} with the API token: true when the switch was taken (202).
+inline bool switch_loop(httplib::Client& cli, const std::string& token, const std::string& loop) {
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  auto r = cli.Post("/api/v1/track", auth, "{\"loop\":\"" + loop + "\"}", "application/json");
+  return r && r->status == 202;
+}
+
+// The a → b → a drive of the splice tests, from the moment the stream went on air: b at 11.5 s
+// (after loop a's first wrap at 10 s), a again at 16 s, each waited for in status.
+struct AbaSwitches {
+  SwitchWindow b, a;
+};
+inline AbaSwitches switch_b_then_a(httplib::Client& cli, const std::string& token, std::chrono::steady_clock::time_point on_air) {
+  AbaSwitches w;
+  auto switched = [&](uint64_t n) { return wait_for([&] { return status(cli)["switches"].GetUint64() == n; }, 10); };
+  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(11500));
+  w.b.asked = media_time(cli);
+  REQUIRE(switch_loop(cli, token, "b"));
+  REQUIRE(switched(1));
+  w.b.seen = media_time(cli);
+  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(16000));
+  w.a.asked = media_time(cli);
+  REQUIRE(switch_loop(cli, token, "a"));
+  REQUIRE(switched(2));
+  w.a.seen = media_time(cli);
+  return w;
 }
 
 }  // namespace loopcast::test

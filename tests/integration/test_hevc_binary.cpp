@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 
+#include "tests/integration/hls_segments.hpp"
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 
@@ -22,11 +23,7 @@ TEST_CASE("codec hevc: HLS segments in HEVC with closed 2 s GOPs, each decodable
   Loopcast lc({"--codec", "hevc", "--output", "hls:" + dir, "--duration", "9", "--size", "320x180", "--vbitrate", "300k", "--preset",
                "ultrafast", "--http-port", "0"});
   REQUIRE_MESSAGE(lc.wait(60) == 0, lc.log());
-  std::map<int64_t, std::string> segs;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("index", 0) == 0 && ends_with(name, ".ts")) segs[std::stoll(name.substr(5, name.size() - 8))] = e.path().string();
-  }
+  const auto segs = hls_segments(dir);
   REQUIRE(segs.size() >= 4);
   // A segment alone, from the middle: it starts on a keyframe with its parameter sets.
   const std::string middle = std::next(segs.begin(), 2)->second;
@@ -39,10 +36,7 @@ TEST_CASE("codec hevc: HLS segments in HEVC with closed 2 s GOPs, each decodable
   CHECK(seg->video.keyframes.front() == doctest::Approx(seg->video.start).epsilon(0.001));
 
   const std::string all = tmp.path + "/all.ts";
-  {
-    std::ofstream o(all, std::ios::binary);
-    for (const auto& [n, path] : segs) o << std::ifstream(path, std::ios::binary).rdbuf();
-  }
+  join_hls_segments(dir, all);
   auto rep = probe_media(all, true, true);
   REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
   CHECK(rep->video.codec == "hevc");

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/av.hpp"
+#include "tests/integration/hls_segments.hpp"
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/integration/switch_checks.hpp"
 #include "tests/support/flv_probe.hpp"
@@ -26,12 +27,6 @@ using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-bool switch_to(httplib::Client& cli, const char* loop) {
-  const httplib::Headers auth = {{"Authorization", "Bearer t0k-hevc"}};
-  auto r = cli.Post("/api/v1/track", auth, fmt::format(R"({{"loop":"{}"}})", loop), "application/json");
-  return r && r->status == 202;
-}
-
 // Every distinct VPS, SPS and PPS in the video packets of an MPEG-TS file (Annex B), by NAL type.
 std::map<int, std::set<std::string>> parameter_sets_in(const std::string& ts) {
   std::map<int, std::set<std::string>> out;
@@ -80,36 +75,19 @@ TEST_CASE("HEVC splice: prepared once with x265, spliced to HLS through wraps an
   const auto on_air = Clock::now();
   CHECK(lc.log().find("hevc @30 fps video (spliced from cache)") != std::string::npos);
 
-  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(11500));  // after the first wrap (10 s)
-  auto switched = [&](uint64_t n) { return wait_for([&] { return status(cli)["switches"].GetUint64() == n; }, 10); };
-  const double b_asked = media_time(cli);
-  REQUIRE(switch_to(cli, "b"));
-  REQUIRE(switched(1));
-  const double b_seen = media_time(cli);
-  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(16000));
-  const double a_asked = media_time(cli);
-  REQUIRE(switch_to(cli, "a"));
-  REQUIRE(switched(2));
-  const double a_seen = media_time(cli);
+  const AbaSwitches sw = switch_b_then_a(cli, "t0k-hevc", on_air);  // a (wrapping at 10 s) → b → a
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
 
-  // The whole stream: the segments in order (the playlist keeps the last 6, the directory too).
-  std::map<int64_t, std::string> segs;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("index", 0) == 0 && ends_with(name, ".ts")) segs[std::stoll(name.substr(5, name.size() - 8))] = e.path().string();
-  }
+  // The whole stream: the segments in order (the playlist keeps the last 6, the directory too), each
+  // decodable alone; the window (the last ~12 s) holds both switches.
+  const auto segs = hls_segments(dir);
   REQUIRE(segs.size() >= 5);
   for (const auto& [n, path] : segs) {
     const auto alone = run_cmd("ffmpeg -hide_banner -nostdin -v error -xerror -i " + shell_quote(path) + " -f null - 2>&1");
     CHECK_MESSAGE(alone.code == 0, path << ": " << alone.output);
   }
-  // HLS deletes old segments: the window is the last ~12 s, which holds both switches.
   const std::string all = tmp.path + "/all.ts";
-  {
-    std::ofstream o(all, std::ios::binary);
-    for (const auto& [n, path] : segs) o << std::ifstream(path, std::ios::binary).rdbuf();
-  }
+  join_hls_segments(dir, all);
   auto rep = probe_media(all, true, false);
   REQUIRE_MESSAGE(rep, (rep ? "" : rep.error()));
   CHECK(rep->video.codec == "hevc");
@@ -132,7 +110,7 @@ TEST_CASE("HEVC splice: prepared once with x265, spliced to HLS through wraps an
   REQUIRE(ta);
   REQUIRE(tb);
   const auto runs = loop_runs(*rep, {*ta, *tb});
-  MESSAGE("b asked " << b_asked << " seen " << b_seen << ", a asked " << a_asked << " seen " << a_seen);
+  MESSAGE("b asked " << sw.b.asked << " seen " << sw.b.seen << ", a asked " << sw.a.asked << " seen " << sw.a.seen);
   REQUIRE(runs.size() >= 2);
   CHECK(runs[runs.size() - 2].first == 1);
   CHECK(runs.back().first == 0);
@@ -162,20 +140,12 @@ TEST_CASE("splice with outputs' own profiles: each loop cached per profile, ever
                               "from cache)") != std::string::npos,
                 lc.log());
   std::this_thread::sleep_for(std::chrono::seconds(5));
-  REQUIRE(switch_to(cli, "b"));
+  REQUIRE(switch_loop(cli, "t0k-hevc", "b"));
   REQUIRE(wait_for([&] { return status(cli)["switches"].GetUint64() == 1; }, 10));
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
 
-  std::map<int64_t, std::string> segs;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("index", 0) == 0 && ends_with(name, ".ts")) segs[std::stoll(name.substr(5, name.size() - 8))] = e.path().string();
-  }
   const std::string all = tmp.path + "/all.ts";
-  {
-    std::ofstream o(all, std::ios::binary);
-    for (const auto& [n, path] : segs) o << std::ifstream(path, std::ios::binary).rdbuf();
-  }
+  REQUIRE(join_hls_segments(dir, all) >= 3);
   struct Rendition {
     std::string file, codec;
     int w, h;

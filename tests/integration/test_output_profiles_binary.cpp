@@ -10,6 +10,7 @@
 #include <regex>
 #include <string>
 
+#include "tests/integration/hls_segments.hpp"
 #include "tests/integration/run_loopcast.hpp"
 #include "tests/support/flv_probe.hpp"
 
@@ -56,17 +57,8 @@ TEST_CASE("output profiles: four outputs, three encoders, each its own codec and
   CHECK(shared->video.width == 640);
   CHECK(shared->video.keyframes == full->video.keyframes);  // the same encoder's packets
 
-  std::map<int64_t, std::string> segs;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("index", 0) == 0 && ends_with(name, ".ts")) segs[std::stoll(name.substr(5, name.size() - 8))] = e.path().string();
-  }
-  REQUIRE(segs.size() >= 3);
   const std::string all = tmp.path + "/all.ts";
-  {
-    std::ofstream o(all, std::ios::binary);
-    for (const auto& [n, path] : segs) o << std::ifstream(path, std::ios::binary).rdbuf();
-  }
+  REQUIRE(join_hls_segments(dir, all) >= 3);
   auto hevc = probe_media(all, true, true);
   REQUIRE_MESSAGE(hevc, (hevc ? "" : hevc.error()));
   check_clean(*hevc, "hevc", 320, 180);

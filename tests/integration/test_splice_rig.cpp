@@ -19,14 +19,6 @@ using namespace loopcast;
 using namespace loopcast::test;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-bool switch_to(httplib::Client& cli, const char* loop) {
-  const httplib::Headers auth = {{"Authorization", "Bearer t0k-spl"}};
-  auto r = cli.Post("/api/v1/track", auth, fmt::format(R"({{"loop":"{}"}})", loop), "application/json");
-  return r && r->status == 202;
-}
-}  // namespace
-
 TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one sequence header, decodable from every keyframe") {
   Rig rig;
   const loopcast::test::TempDir cache_tmp("splice-cache");
@@ -52,17 +44,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
   REQUIRE(metrics);
   CHECK(metrics->body.find("loopcast_video_mode{stream=\"main\",mode=\"splice\"} 1") != std::string::npos);
 
-  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(11500));  // after the first wrap (10 s)
-  auto switched = [&](uint64_t n) { return wait_for([&] { return status(cli)["switches"].GetUint64() == n; }, 10); };
-  const double b_asked = media_time(cli);
-  REQUIRE(switch_to(cli, "b"));
-  REQUIRE(switched(1));
-  const double b_seen = media_time(cli);
-  std::this_thread::sleep_until(on_air + std::chrono::milliseconds(16000));
-  const double a_asked = media_time(cli);
-  REQUIRE(switch_to(cli, "a"));
-  REQUIRE(switched(2));
-  const double a_seen = media_time(cli);
+  const AbaSwitches sw = switch_b_then_a(cli, "t0k-spl", on_air);  // a (wrapping at 10 s) → b → a
   REQUIRE_MESSAGE(lc.wait(30) == 0, lc.log());
   REQUIRE(rig.wait_recordings_closed());  // nginx has finished the file before it is read
 
@@ -79,7 +61,7 @@ TEST_CASE("splice mode: wraps and switches in one session, clean cuts, one seque
 
   REQUIRE(rep->thumbs.size() > 500);
   // A splice cut comes up to 3 frames (B-frames) after the switch is applied.
-  const auto runs = check_a_b_a(*rep, rig, 320, 180, {b_asked, b_seen}, {a_asked, a_seen}, 0.14, 0.02);  // a (wrapping at 10 s) → b → a
+  const auto runs = check_a_b_a(*rep, rig, 320, 180, sw.b, sw.a, 0.14, 0.02);  // a (wrapping at 10 s) → b → a
 
   // Decodes without a single error from the start and from keyframes around the wrap and switches.
   // (Not "-ss 0": ffmpeg's seek to 0 lands before the first B-frames' references, in encode mode too.)
