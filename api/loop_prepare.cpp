@@ -51,10 +51,11 @@ std::string LoopPrepare::progress_json(const std::string& name, const std::strin
     p = cache->progress(path);
     std::error_code ec;
     const std::string entry = p.building || p.queued ? "" : entry_of(cache, path);
+    // A failed build says so even when the stream's own entry is there (an output profile's failed).
     state = p.building                                             ? "building"
             : p.queued                                             ? "queued"
-            : !entry.empty() && std::filesystem::exists(entry, ec) ? "prepared"
             : !p.error.empty()                                     ? "failed"
+            : !entry.empty() && std::filesystem::exists(entry, ec) ? "prepared"
                                                                    : "idle";
   }
   if (settled) *settled = state != "queued" && state != "building";

@@ -33,6 +33,7 @@
 #include "base/version.hpp"
 #include "control/mapping/track_map.hpp"
 #include "engine/input/loop_source.hpp"
+#include "engine/output/output_profile.hpp"
 #include "engine/splice/cache_key.hpp"
 #include "engine/splice/loop_cache.hpp"
 
@@ -107,8 +108,21 @@ int cmd_prepare(const std::vector<std::string>& args) {
     return 2;
   }
   apply_embedded_defaults(cfg);
-  AppConfig check = cfg;  // prepare streams nowhere: only the profile settings need to be valid
-  check.engine.outputs = {cfg.engine.codec == VideoCodec::hevc ? "hls:prepare" : "prepare.flv"};  // (an output that carries the codec)
+  // prepare streams nowhere: only the profiles need to be valid, the stream's and its outputs' own
+  // (an output whose key is not in this environment is checked on a stand-in that carries its codec).
+  AppConfig check = cfg;
+  check.engine.outputs.clear();
+  for (const auto& o : cfg.engine.outputs) {
+    if (o.find("{key}") == std::string::npos) {
+      check.engine.outputs.push_back(o);
+      continue;
+    }
+    auto p = output_profile(o, cfg.engine);
+    const bool hevc = p ? p->codec == VideoCodec::hevc : cfg.engine.codec == VideoCodec::hevc;
+    const std::string_view own = profile_text(o);
+    check.engine.outputs.push_back(std::string(hevc ? "hls:prepare" : "prepare.flv") + (own.empty() ? "" : "#" + std::string(own)));
+  }
+  if (check.engine.outputs.empty()) check.engine.outputs = {cfg.engine.codec == VideoCodec::hevc ? "hls:prepare" : "prepare.flv"};
   if (Status st = validate(check); !st) {
     fmt::print(stderr, "error: {}\n", st.error());
     return 2;

@@ -10,8 +10,8 @@ EncodePath::EncodePath(const EngineConfig& cfg, const std::atomic<bool>* cancel)
       cancel_(cancel),
       crossfade_(cfg.crossfade, cfg.fps, cfg.width, cfg.height),
       overlay_(cfg.overlay, cfg.width, cfg.height),
-      card_(cfg.title_card, cfg.width, cfg.height, cfg.fps),
-      visualizer_(cfg.visualizer, cfg.width, cfg.height, cfg.sample_rate) {}
+      visualizer_(cfg.visualizer, cfg.width, cfg.height, cfg.sample_rate),
+      card_(cfg.title_card, cfg.width, cfg.height, cfg.fps) {}
 
 Result<std::unique_ptr<EncodePath>> EncodePath::create(const EngineConfig& cfg, const std::atomic<bool>* cancel) {
   std::unique_ptr<EncodePath> p(new EncodePath(cfg, cancel));

@@ -20,8 +20,8 @@ struct VideoTuning {
   int threads = 0;  // 0 = the encoder's choice (x264; x265 takes `pools=` in params)
 };
 
-// The picture parameters every H.264 stream of loopcast declares (size, rate, SAR 1:1, BT.709 TV
-// range, yuv420p, bitrate), whether it is encoded live or spliced from the cache.
+// The picture parameters every video stream of loopcast declares, H.264 or HEVC (size, rate, SAR
+// 1:1, BT.709 TV range, yuv420p, bitrate), whether it is encoded live or spliced from the cache.
 void set_stream_picture(AVCodecContext* c, const EngineConfig& cfg);
 
 class Encoder {

@@ -33,8 +33,9 @@ Status Rendition::encode(const AVFrame* picture, bool idr, const PacketSink& sin
   } else {
     // The encoder may still hold the last one (frame threads): a fresh buffer then.
     if (av_frame_make_writable(f) < 0) return Error{"allocate a scaled picture: out of memory", Errc::internal};
+    // Pixels only: the encoder's context declares the colour, the pts is set below, and side data
+    // copied onto this reused frame would pile up.
     sws_scale(sws_.get(), picture->data, picture->linesize, 0, picture->height, f->data, f->linesize);
-    av_frame_copy_props(f, picture);
   }
   f->pts = picture->pts;
   Status st = enc_.encode(f, idr, sink);

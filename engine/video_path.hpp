@@ -39,7 +39,7 @@ class VideoPath {
  public:
   virtual ~VideoPath() = default;
   virtual PathKind mode() const = 0;
-  // How many renditions the path encodes (splice: one).
+  // How many renditions the path makes: one per distinct output profile (splice: the stream's own first).
   virtual size_t renditions() const = 0;
   // Stream parameters of rendition `r` for its outputs (and of rendition 0 for the preview tap):
   // codec, size, extradata = the parameter sets.

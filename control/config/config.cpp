@@ -270,7 +270,7 @@ constexpr const char* loudness_target =
 constexpr const char* output =
     "rtmp(s)://, youtube://KEY, twitch://KEY, facebook://KEY (checked against the platform's limits), srt://host:port, "
     "youtube-hls://KEY or hls+https://host/path/ URL, hls:DIR or .flv file; repeatable ({key} = $LOOPCAST_STREAM_KEY); "
-    "#size=WxH&vbitrate=6000k&codec=hevc after it: that output's own encode (video_mode encode)";
+    "#size=WxH&vbitrate=6000k&codec=hevc after it: that output's own encode (or splice cache)";
 constexpr const char* overlay_position = "bottom-left|bottom-right|top-left|top-right";
 constexpr const char* logo = "station logo, a PNG with transparency: drawn on every frame (encode), baked into cached loops (splice)";
 constexpr const char* title_card =
@@ -286,7 +286,7 @@ constexpr const char* live_loop =
     "loop NAME (in the loops dir) or @live (the song's cover with 'Live: DJ') while AzuraCast says a DJ is live; "
     "the mapping resumes when they leave";
 constexpr const char* codec =
-    "h264|hevc: hevc (libx265, more CPU than h264; in splice mode only when the loops are prepared) only for hls:, youtube-hls, "
+    "h264|hevc: hevc (libx265, 3x the CPU of h264 live; in splice mode paid once per loop) only for hls:, youtube-hls, "
     "hls+https and srt outputs; an output's #codec= overrides it";
 constexpr const char* video_mode = "encode|splice|auto: splice copies pre-encoded loops (auto: when no overlay/crossfade)";
 constexpr const char* https_cert =
@@ -682,7 +682,7 @@ Status check_key_template_hosts(const AppConfig& cfg) {
     if (!youtube)
       return Error{fmt::format("output '{}': {{key}} is filled in only on YouTube's ingest for a stream sent through the API (it "
                                "would hand the stream key to '{}'); name that output in the config file instead",
-                               redact_url(o, true), host),
+                               shown_output(o), host),
                    Errc::invalid};
   }
   return Status::ok();
@@ -754,6 +754,12 @@ Status validate(const AppConfig& cfg) {
     if (auto target = parse_output(o); !target) return invalid(target.error());  // engine/output/output_kind.hpp: the forms
     if (o.find("{key}") != std::string::npos) return invalid("output contains {key} but LOOPCAST_STREAM_KEY is not set");
   }
+  // One ingest, one output: two profiles to one address would be two sessions fighting over it.
+  for (size_t i = 0; i < e.outputs.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (ingest_url(e.outputs[i]) == ingest_url(e.outputs[j]))
+        return invalid(
+            fmt::format("output '{}' is given twice (an output profile is one encode for one ingest)", shown_output(e.outputs[i])));
   auto renditions = plan_renditions(e);  // each output's own profile (#size=, #vbitrate=, #codec=)
   if (!renditions) return invalid(renditions.error());
   for (size_t i = 0; i < e.outputs.size(); ++i) {
@@ -766,6 +772,12 @@ Status validate(const AppConfig& cfg) {
                       "use youtube-hls://, hls:DIR or srt://, or codec h264 for that output (#codec=h264)",
                       shown_output(o)));
   }
+  // Splice mode bakes the logo into each profile's cache at that profile's size: it must fit there too.
+  if (e.logo.enabled() && e.video_mode != VideoMode::encode)
+    for (const auto& p : renditions->profiles)
+      if (EngineConfig c = with_profile(e, p); p.height != e.height)
+        if (Status st = load_logo(c.logo, c.width, c.height); !st)
+          return invalid(fmt::format("output profile {}x{}: {}", p.width, p.height, st.error()));
   // Splice mode caches each loop once per profile; what is composed per song (title cards, cover
   // scenes) is made for the stream's own picture only.
   if (e.video_mode == VideoMode::splice && !stream_profile_only(e) &&

@@ -78,7 +78,8 @@ Status resolve_backup_outputs(StreamSpec& s) {
       const std::string o = ingest_url(given);  // youtube://KEY: its ingest URL
       std::smatch m;
       if (!std::regex_match(o, m, primary))
-        return invalid(fmt::format("stream '{}': backup: output '{}' is not YouTube's primary ingest: give \"backup_output\"", s.id, redact_url(o, true)));
+        return invalid(
+            fmt::format("stream '{}': backup: output '{}' is not YouTube's primary ingest: give \"backup_output\"", s.id, shown_output(o)));
       const bool tls = m[1] == "rtmps";
       const std::string_view profile = profile_text(given);  // the backup gets the same encode as its primary
       s.backup_outputs.push_back(fmt::format("{}://b.{}.youtube.com{}/live2?backup=1/{}{}{}", m[1].str(), m[2].str(), tls ? ":443" : "",
@@ -91,7 +92,8 @@ Status resolve_backup_outputs(StreamSpec& s) {
     const std::string_view a = output_address(o);
     const bool rtmp = a.rfind("rtmp://", 0) == 0 || a.rfind("rtmps://", 0) == 0;
     const bool flv = a.find("://") == std::string::npos && a.size() > 4 && a.substr(a.size() - 4) == ".flv";
-    if (!rtmp && !flv) return invalid(fmt::format("stream '{}': backup_output '{}': expected rtmp://, rtmps:// or a .flv path", s.id, redact_url(o, true)));
+    if (!rtmp && !flv)
+      return invalid(fmt::format("stream '{}': backup_output '{}': expected rtmp://, rtmps:// or a .flv path", s.id, shown_output(o)));
     if (o.find("{key}") != std::string::npos) return invalid(fmt::format("stream '{}': backup_output contains {{key}} but no stream key is set", s.id));
   }
   return Status::ok();
@@ -153,6 +155,11 @@ Status validate_stream(const StreamSpec& s) {
   AppConfig check = s.cfg;
   if (check.control.azuracast_url.empty()) check.control.station.clear();
   if (Status st = validate(check); !st) return Error{fmt::format("stream '{}': {}", s.id, st.error()), st.code()};
+  // The backup ingest runs the same settings to its own outputs: their profiles and platforms too.
+  if (!s.backup_outputs.empty()) {
+    check.engine.outputs = s.backup_outputs;
+    if (Status st = validate(check); !st) return Error{fmt::format("stream '{}': backup: {}", s.id, st.error()), st.code()};
+  }
   return Status::ok();
 }
 

@@ -7,10 +7,10 @@
 
 namespace loopcast {
 
-std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e) {
+std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e, bool live_scene) {
   // auto splices only when nothing draws on the frames, and, with outputs' own profiles, nothing is
   // composed per song (made for the stream's own picture only); validate() refuses splice otherwise.
-  const bool per_song = e.title_card.enabled() || e.background == Background::art;
+  const bool per_song = e.title_card.enabled() || e.background == Background::art || live_scene;
   if (e.video_mode != VideoMode::splice &&
       (e.video_mode != VideoMode::automatic || draws_per_frame(e) || (!stream_profile_only(e) && per_song)))
     return nullptr;

@@ -11,7 +11,8 @@
 namespace loopcast {
 
 // The stream's splice cache, its start loop queued for building; null: the stream never splices.
-std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e);
+// `live_scene`: the live DJ is shown as a composed scene (live_loop @live), made per song.
+std::shared_ptr<LoopCache> splice_cache_for(const EngineConfig& e, bool live_scene);
 
 // The start loop's cache, or null: the session encodes. `cache` null: the stream never splices.
 // `must_splice` (video mode splice): the cache is built now if missing, and the start waits for

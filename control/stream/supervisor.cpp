@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "base/log.hpp"
+#include "control/mapping/loop_ref.hpp"
 #include "control/stream/splice_policy.hpp"
 
 namespace loopcast {
@@ -19,7 +20,7 @@ Supervisor::Supervisor(AppConfig cfg) : cfg_(std::move(cfg)), songs_(cfg_) {
   // (validate() has refused a bad one; one gone since then is shown here, and the start fails).
   const Status logo = load_logo(cfg_.engine.logo, cfg_.engine.width, cfg_.engine.height);
   const auto& e = cfg_.engine;
-  cache_ = splice_cache_for(e);
+  cache_ = splice_cache_for(e, cfg_.control.live_loop == kLiveScene);
   runner_ = std::make_unique<PipelineRunner>(
       cfg_.engine, cache_.get(), events_, life_, cfg_.control.watchdog_timeout, [this] { return opening(); },
       [this](const std::string& t, double heard_in) { on_icy_title(t, heard_in); });

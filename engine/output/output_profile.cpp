@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -85,6 +86,11 @@ Result<OutputProfile> output_profile(std::string_view output, const EngineConfig
 }
 
 EngineConfig with_profile(EngineConfig s, const OutputProfile& p) {
+  if (s.logo.enabled() && p.height != s.height) {
+    // The logo keeps its share of the picture, as when the one composed picture is scaled (encode).
+    s.logo.size = std::max(2, static_cast<int>(std::lround(static_cast<double>(s.logo.size) * p.height / s.height)));
+    s.logo.image.reset();  // (load_logo reads it at that size)
+  }
   s.width = p.width;
   s.height = p.height;
   s.video_bitrate = p.video_bitrate;

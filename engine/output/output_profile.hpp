@@ -35,7 +35,8 @@ OutputProfile stream_profile(const EngineConfig& stream);
 // profile key, the value and what is accepted: an unknown key, a size of another shape than the
 // stream's (the one composed picture is scaled, never stretched), a bitrate out of 100k..20M.
 Result<OutputProfile> output_profile(std::string_view output, const EngineConfig& stream);
-// The stream's settings as the encoder of `p` sees them.
+// The stream's settings as the encoder (or the splice cache) of `p` sees them; the logo at its
+// share of the picture, not loaded (load_logo).
 EngineConfig with_profile(EngineConfig stream, const OutputProfile& p);
 
 // The encoders a stream runs: each distinct profile once, in the order outputs first name them,
@@ -47,7 +48,7 @@ struct Renditions {
   std::vector<size_t> of_output;
 };
 Result<Renditions> plan_renditions(const EngineConfig& stream, bool stream_first = false);
-// True when every output takes the stream's own profile (what splice mode's one cache can serve);
+// True when every output takes the stream's own profile (no rendition beyond the stream's own);
 // false too when a profile is in error.
 bool stream_profile_only(const EngineConfig& stream);
 

@@ -72,13 +72,12 @@ const Platform* platform_of(std::string_view output) {
 
 Status check_platform(std::string_view output, const EngineConfig& stream) {
   const Platform* p = platform_of(output);
-  const std::string_view url = output_address(output);
   auto profile = output_profile(output, stream);
   if (!profile) return profile.forward();
   const EngineConfig e = with_profile(stream, *profile);  // the encode this output gets
   if (!p) return Status::ok();
   const auto refused = [&](const std::string& what) {
-    return Error{fmt::format("output '{}' ({}): {}", redact_url(url, true), p->name, what), Errc::invalid};
+    return Error{fmt::format("output '{}' ({}): {}", shown_output(output), p->name, what), Errc::invalid};
   };
   if (p->keyframe_exact ? std::fabs(e.keyframe_interval - p->keyframe_max_s) > 1e-9 : e.keyframe_interval > p->keyframe_max_s)
     return refused(fmt::format("keyframe_interval {:g} s: {} takes {} {:g} s", e.keyframe_interval, p->name,

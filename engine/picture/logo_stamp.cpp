@@ -71,8 +71,8 @@ LogoStamp make_logo_stamp(const LogoConfig& cfg, int frame_width, int frame_heig
 }
 
 void stamp_logo(AVFrame* frame, const LogoStamp& s) {
-  if (s.empty()) return;
   // Clipped to the frame, so a stamp made for another size can never write outside it.
+  if (s.empty() || s.x < 0 || s.y < 0) return;
   const int w = std::min(s.width, frame->width - s.x), h = std::min(s.height, frame->height - s.y);
   for (int y = 0; y < h; ++y) {
     uint8_t* row = frame->data[0] + static_cast<ptrdiff_t>(s.y + y) * frame->linesize[0] + s.x;

@@ -1,5 +1,6 @@
-// One loop pre-encoded to the stream's exact profile, held in memory: its H.264 or HEVC packets in
-// decode order with their local frame numbers, the shared SPS/PPS (extradata), and where a cut is clean.
+// One loop pre-encoded to one exact profile (the stream's, or an output's own), held in memory:
+// its H.264 or HEVC packets in decode order with their local frame numbers, the shared parameter
+// sets (extradata), and where a cut is clean.
 #pragma once
 #include <cstdint>
 #include <memory>

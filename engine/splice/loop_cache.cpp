@@ -17,17 +17,25 @@
 namespace loopcast {
 
 namespace {
-std::vector<EngineConfig> other_profiles(const EngineConfig& stream) {
+// The outputs' own profiles, each with the logo read at its size; `error` says why one cannot be.
+std::vector<EngineConfig> other_profiles(const EngineConfig& stream, std::string& error) {
   std::vector<EngineConfig> out;
   auto plan = plan_renditions(stream, true);
-  if (plan)
-    for (size_t r = 1; r < plan->profiles.size(); ++r) out.push_back(with_profile(stream, plan->profiles[r]));
+  if (!plan) {
+    error = plan.error();
+    return out;
+  }
+  for (size_t r = 1; r < plan->profiles.size(); ++r) {
+    EngineConfig c = with_profile(stream, plan->profiles[r]);
+    if (Status st = load_logo(c.logo, c.width, c.height); !st && error.empty()) error = st.error();
+    out.push_back(std::move(c));
+  }
   return out;
 }
 }  // namespace
 
 LoopCache::LoopCache(EngineConfig cfg, std::string dir)
-    : cfg_(with_logo(std::move(cfg), logo_error_)), others_(other_profiles(cfg_)), dir_(std::move(dir)) {
+    : cfg_(with_logo(std::move(cfg), logo_error_)), others_(other_profiles(cfg_, logo_error_)), dir_(std::move(dir)) {
   thread_ = std::thread([this] { run(); });
 }
 

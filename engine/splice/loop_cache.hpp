@@ -49,7 +49,7 @@ class LoopCache {
   // Where `loop`'s entry is, or will be, for this cache's settings (the content hash reads the file).
   Result<std::string> entry_path(const std::string& loop) const;
   const std::string& dir() const { return dir_; }
-  // The SPS/PPS every entry shares, once one has been loaded (empty before).
+  // The parameter sets every entry of the stream's own profile shares, once one has been loaded (empty before).
   std::vector<uint8_t> extradata() const EXCLUDES(mu_);
 
  private:
@@ -61,7 +61,7 @@ class LoopCache {
   void enqueue_locked(const std::string& loop, bool front) REQUIRES(mu_);
   bool busy_locked(const std::string& loop) const REQUIRES(mu_);
 
-  std::string logo_error_;  // set once in the constructor, before the thread starts
+  std::string logo_error_;  // set once in the constructor, before the thread starts (a logo or profile that cannot be)
   const EngineConfig cfg_;
   const std::vector<EngineConfig> others_;  // the outputs' own profiles (renditions 1..)
   const std::string dir_;

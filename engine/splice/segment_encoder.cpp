@@ -84,9 +84,10 @@ std::vector<std::vector<uint8_t>> parameter_sets(const uint8_t* data, int size, 
 
 Result<Encoder> segment_encoder(const EngineConfig& cfg, const std::vector<uint8_t>& loop_extradata) {
   const AVCodecID codec = cfg.codec == VideoCodec::hevc ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264;
-  // Once the fast tuning is seen to differ (another x264 build), every later segment goes straight
-  // to the cache's tuning.
-  static std::atomic<bool> fast_differs{false};
+  // Once the fast tuning is seen to differ (another x264 or x265 build), every later segment of
+  // that codec goes straight to the cache's tuning.
+  static std::atomic<bool> fast_differs_by_codec[2] = {false, false};
+  std::atomic<bool>& fast_differs = fast_differs_by_codec[cfg.codec == VideoCodec::hevc ? 1 : 0];
   const auto want = parameter_sets(loop_extradata.data(), static_cast<int>(loop_extradata.size()), codec);
   if (want.empty()) return Encoder::tuned(cfg, cache_tuning(cfg));  // nothing to compare with: the sure way
   if (!fast_differs) {

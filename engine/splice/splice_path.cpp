@@ -136,7 +136,8 @@ void SplicePath::take_card(int64_t frame) {
   }
   auto seg = awaited_->segment();
   std::string why = seg ? "" : awaited_->error();
-  if (seg && !fits(*seg->frames, params_.get())) why = "its parameter sets differ from the stream's";
+  if (seg)
+    if (Status st = fits(*seg->frames, params_.get()); !st) why = st.error();
   if (!why.empty()) {
     ++stats_.skipped;
     log::warn("card", "title card for '{}': {} (the plain loop plays)", awaited_->label(), why);
@@ -163,6 +164,9 @@ AVPacket* SplicePath::next(bool* switched) {
     const int64_t n = splicer_.frames_out();
     take_card(n);
     sp = splicer_.next(pending_, queued_card_);
+    // The outputs' own profiles take the same frame under the same lock: a loop queued now reaches
+    // all of them or none of them at this frame.
+    for (auto& o : others_) o.sp = o.splicer->next(o.pending);
     if (sp.card) note_card_on_air(n);
     // A long song sees its card again, where its loop starts a pass (the picture never jumps).
     if (card_every_ > 0 && last_card_ && !queued_card_.segment && !splicer_.in_card() &&
@@ -190,15 +194,7 @@ Status SplicePath::emit(int64_t n, bool /*idr*/, const RenditionSink& sink, Vide
   AVPacket* pkt = next(&events.switched);
   if (events.switched) log::info("pipeline", "spliced to loop '{}' at frame {}", on_air(), n);
   sink(0, pkt);
-  for (size_t r = 0; r < others_.size(); ++r) {
-    Other& o = others_[r];
-    SplicedPacket sp;
-    {
-      MutexLock lk(mu_);
-      sp = o.splicer->next(o.pending);  // its own clean cut: at most the B-frame depth from rendition 0's
-    }
-    sink(r + 1, as_packet(sp, o.out.get()));
-  }
+  for (size_t r = 0; r < others_.size(); ++r) sink(r + 1, as_packet(others_[r].sp, others_[r].out.get()));
   return Status::ok();
 }
 

@@ -1,6 +1,7 @@
-// The splice video path of a pipeline: the next cached H.264 packet for each output frame instead
-// of decode + encode. Owns the splicer, the stream's codec parameters (the caches' SPS/PPS, sent
-// once per session), the loop waiting to go on air and the title card awaited for the song.
+// The splice video path of a pipeline: the next cached H.264 or HEVC packet for each output frame
+// (and for each output profile of its own) instead of decode + encode. Owns the splicers, the
+// codec parameters (the caches' parameter sets, sent once per session), the loop waiting to go on
+// air and the title card awaited for the song.
 #pragma once
 #include <memory>
 #include <string>
@@ -20,7 +21,7 @@ class SplicePath final : public VideoPath {
  public:
   static Result<std::unique_ptr<SplicePath>> create(std::unique_ptr<CachedLoop> first, const EngineConfig& cfg);
 
-  // Stream parameters for the outputs: H.264 at the output size and rate, extradata = SPS/PPS.
+  // Stream parameters for the outputs: the caches' codec, size and rate, extradata = parameter sets.
   // The stream's own profile (0), then the outputs' own (plan_renditions with the stream first).
   size_t renditions() const override { return 1 + others_.size(); }
   const AVCodecContext* params(size_t r) const override { return r == 0 ? params_.get() : others_.at(r - 1).params.get(); }
@@ -57,8 +58,9 @@ class SplicePath final : public VideoPath {
   // cutting at its own clean point; cards are composed for rendition 0 only (refused at start).
   struct Other {
     CodecCtxPtr params;
-    std::unique_ptr<Splicer> splicer;     // pipeline thread (next) only
+    std::unique_ptr<Splicer> splicer;     // under mu_, advanced with rendition 0's (next)
     std::unique_ptr<CachedLoop> pending;  // under mu_
+    SplicedPacket sp;                     // this frame's, from next()
     PacketPtr out = make_packet();
   };
 

@@ -88,6 +88,12 @@ TEST_CASE("output profiles: mistakes are refused at start, named, nothing writte
     CHECK(lc.log().find(key) == std::string::npos);
     CHECK_FALSE(std::filesystem::exists(tmp.path + "/ok.flv"));
   }
+  // `prepare` checks the profiles it is given as `run` does, before encoding anything.
+  const auto prep = run_cmd(std::string(LOOPCAST_BINARY) + " prepare --cache-dir " + shell_quote(tmp.path + "/cache") + " --output " +
+                            shell_quote(tmp.path + "/p.flv#size=1280x721") + " 2>&1");
+  CHECK(prep.code == 2);
+  CHECK_MESSAGE(prep.output.find("profile size=1280x721: width and height must be even") != std::string::npos, prep.output);
+  CHECK_FALSE(std::filesystem::exists(tmp.path + "/cache"));
   // What is composed per song is made for the stream's own picture: not with splice profiles.
   Loopcast splice({"--video-mode", "splice", "--title-card", "4", "--output", tmp.path + "/ok.flv", "--output",
                    tmp.path + "/small.flv#size=640x360", "--duration", "2", "--http-port", "0"});

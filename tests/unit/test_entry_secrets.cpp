@@ -50,3 +50,20 @@ TEST_CASE("entry secrets: one field changed keeps the rest, a new key replaces t
   CHECK(*restore_hidden("two", "{bad", kOld) == "{bad");
   CHECK(*restore_hidden("two", "", kOld) == "");
 }
+
+TEST_CASE("entry secrets: an output given as an object (its own profile) is hidden and kept like a string") {
+  const std::string old =
+      R"({"id": "obj", "output": [{"url": "rtmp://h/app/obj-key-4411", "size": "640x360"}, "rtmp://h/app/obj-key-5522/#vbitrate=900k"]})";
+  const std::string shown = redacted_entry(old);
+  CHECK(shown.find("obj-key-4411") == std::string::npos);
+  CHECK(shown.find("obj-key-5522") == std::string::npos);
+  CHECK(shown.find("640x360") != std::string::npos);
+  CHECK(shown.find("#vbitrate=900k") != std::string::npos);
+  auto back = restore_hidden("obj", shown, old);
+  REQUIRE(back);
+  CHECK(back->find("rtmp://h/app/obj-key-4411") != std::string::npos);
+  CHECK(back->find("rtmp://h/app/obj-key-5522/#vbitrate=900k") != std::string::npos);
+  CHECK(back->find("****") == std::string::npos);
+  // A hidden value the stream never had is refused, object or not.
+  CHECK_FALSE(restore_hidden("obj", R"({"output": [{"url": "rtmp://other/app/****"}]})", old));
+}

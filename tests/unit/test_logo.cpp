@@ -185,6 +185,16 @@ TEST_CASE("logo stamp: an opaque pixel replaces the frame's, half opacity mixes,
   CHECK(luma(h.get(), x, y) == 63);
 }
 
+TEST_CASE("logo stamp: a stamp larger than the frame it meets writes nothing outside it") {
+  const Logo logo = white_block();
+  LogoStamp big = make_logo_stamp(logo, Corner::bottom_right, 1.0, 2, 2);  // made for a frame narrower than the logo
+  REQUIRE((big.x < 0 || big.y < 0));
+  FramePtr f = grey_frame(2, 2, 50);
+  stamp_logo(f.get(), big);  // (a negative origin wrote before the row's start, into the frame or before it: now nothing)
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 2; ++x) CHECK(luma(f.get(), x, y) == 50);
+}
+
 TEST_CASE("logo stamp: each corner, a margin of 24 px at 720 lines in proportion to the height, on even pixels") {
   CHECK(logo_margin(720) == 24);
   CHECK(logo_margin(1080) == 36);

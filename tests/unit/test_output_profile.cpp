@@ -183,3 +183,37 @@ TEST_CASE("a stream's backup ingest takes its primary's profile; the same ingest
   b.cfg.engine.outputs = {"rtmp://h/app/k#vbitrate=1000k"};
   CHECK(validate_streams({a, b}).error().find("already stream 'a''s") != std::string::npos);
 }
+
+TEST_CASE("output profiles: the same ingest twice is refused, and a stream's backup outputs are checked like its outputs") {
+  AppConfig c;
+  c.engine.loop = "x.mp4";
+  c.engine.outputs = {"hls:/srv/live#size=1280x720", "hls:/srv/live#size=640x360"};
+  CHECK(validate(c).error().find("is given twice") != std::string::npos);
+  c.engine.outputs = {"twitch://dup_key_1", "rtmp://live.twitch.tv/app/dup_key_1#vbitrate=1000k"};  // the shortcut is that URL
+  const std::string twice = validate(c).error();
+  CHECK(twice.find("is given twice") != std::string::npos);
+  CHECK(twice.find("dup_key_1") == std::string::npos);
+
+  StreamSpec s;
+  s.id = "bk";
+  s.cfg.engine.loop = "x.mp4";
+  s.cfg.engine.outputs = {"a.flv"};
+  s.backup_outputs = {"b.flv#size=640x480"};  // not the stream's shape
+  const std::string backup = validate_stream(s).error();
+  CHECK_MESSAGE(backup.find("backup:") != std::string::npos, backup);
+  CHECK_MESSAGE(backup.find("profile size=640x480") != std::string::npos, backup);
+  s.backup_outputs = {"b.flv#size=640x360"};
+  CHECK(validate_stream(s));
+}
+
+TEST_CASE("output profiles: the logo keeps its share of the picture at each profile's size") {
+  EngineConfig s;
+  s.width = 1280;
+  s.height = 720;
+  s.logo.file = "logo.png";
+  s.logo.size = 160;
+  const EngineConfig small = with_profile(s, OutputProfile{640, 360, 800'000, VideoCodec::h264});
+  CHECK(small.logo.size == 80);
+  CHECK_FALSE(small.logo.image);  // read again at that size (load_logo)
+  CHECK(with_profile(s, OutputProfile{1280, 720, 900'000, VideoCodec::hevc}).logo.size == 160);
+}

@@ -40,7 +40,7 @@ TEST_CASE("still segment: one GOP, one IDR, the loops' SPS/PPS, cached by pictur
   pic->format = AV_PIX_FMT_YUV420P, pic->width = 320, pic->height = 180;
   REQUIRE(av_frame_get_buffer(pic.get(), 0) >= 0);
   for (int plane = 0; plane < 3; ++plane)
-    std::fill_n(pic->data[plane], pic->linesize[plane] * (plane ? 90 : 180), uint8_t{plane ? 128 : 200});
+    std::fill_n(pic->data[plane], pic->linesize[plane] * (plane ? 90 : 180), static_cast<uint8_t>(plane ? 128 : 200));
   auto still = still_segment(pic.get(), "@art", cfg, plain->extradata(), tmp.path + "/cards", 1 << 30);
   REQUIRE_MESSAGE(still, still.error());
   CHECK((*still)->frames() == 15);
