@@ -23,7 +23,7 @@ EngineConfig stream_720p() {
 }
 }  // namespace
 
-TEST_CASE("output profile: the '#' part names size, vbitrate and codec; the rest is the stream's") {
+TEST_CASE("output profile: the '#' part names size, vbitrate and codec, the rest is the stream's") {
   const EngineConfig s = stream_720p();
   auto own = output_profile("rtmp://h/app/KEY#size=1920x1080&vbitrate=6000k", s);
   REQUIRE_MESSAGE(own, own.error());
@@ -167,7 +167,7 @@ TEST_CASE("output profiles in a config file: the object form, and its mistakes")
         std::string::npos);
 }
 
-TEST_CASE("a stream's backup ingest takes its primary's profile; the same ingest under two profiles is one ingest") {
+TEST_CASE("a stream's backup ingest takes its primary's profile, and the same ingest under two profiles is one ingest") {
   StreamSpec s;
   s.id = "main";
   s.backup = true;
