@@ -1,5 +1,7 @@
 #include "engine/engine_config.hpp"
 
+#include <cstdio>
+
 #include "base/enum_words.hpp"
 
 namespace loopcast {
@@ -12,6 +14,15 @@ constexpr EnumWord<Background> kBackgrounds[] = {{Background::loop, "loop"}, {Ba
 
 std::optional<VideoMode> parse_video_mode(std::string_view text) { return enum_from_word(kVideoModes, text); }
 const char* to_string(VideoMode mode) { return enum_to_word(kVideoModes, mode); }
+
+std::optional<PictureSize> parse_picture_size(const std::string& text) {
+  PictureSize s;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &s.width, &x, &s.height, &extra) != 3 || (x != 'x' && x != 'X')) return std::nullopt;
+  return s;
+}
+
+bool picture_size_ok(int w, int h) { return w >= 16 && w <= 3840 && h >= 16 && h <= 2160 && w % 2 == 0 && h % 2 == 0; }
 
 std::optional<VideoCodec> parse_video_codec(std::string_view text) { return enum_from_word(kVideoCodecs, text); }
 const char* to_string(VideoCodec codec) { return enum_to_word(kVideoCodecs, codec); }

@@ -27,6 +27,14 @@ enum class VideoCodec { h264, hevc };
 std::optional<VideoCodec> parse_video_codec(std::string_view text);  // "h264", "hevc"
 const char* to_string(VideoCodec codec);
 
+// A picture size as written: "1280x720" (or "1280X720"); nullopt for anything else.
+struct PictureSize {
+  int width = 0, height = 0;
+};
+std::optional<PictureSize> parse_picture_size(const std::string& text);
+// A size the encoders and platforms take: even, 16..3840 x 16..2160.
+bool picture_size_ok(int width, int height);
+
 // What is under the picture: the mapped loop, or the song's cover scene ("@art" in the mapping).
 enum class Background { loop, art };
 std::optional<Background> parse_background(std::string_view text);  // "loop", "art"

@@ -208,12 +208,10 @@ Status add_output(AppConfig& c, const char*, const std::string& v) {
 }
 
 Status set_size(AppConfig& c, const char* key, const std::string& v) {
-  int w = 0, h = 0;
-  char x = 0, extra = 0;
-  if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
-    return bad(key, v, "expected WIDTHxHEIGHT like 1280x720");
-  c.engine.width = w;
-  c.engine.height = h;
+  auto size = parse_picture_size(v);
+  if (!size) return bad(key, v, "expected WIDTHxHEIGHT like 1280x720");
+  c.engine.width = size->width;
+  c.engine.height = size->height;
   return Status::ok();
 }
 
@@ -714,7 +712,7 @@ Status validate_youtube(const YouTubeConfig& y) {
 Status validate(const AppConfig& cfg) {
   const auto& e = cfg.engine;
   auto invalid = [](std::string m) { return Error{std::move(m), Errc::invalid}; };
-  if (e.width < 16 || e.width > 3840 || e.height < 16 || e.height > 2160 || e.width % 2 || e.height % 2)
+  if (!picture_size_ok(e.width, e.height))
     return invalid(fmt::format("size {}x{}: width and height must be even, 16..3840 x 16..2160", e.width, e.height));
   for (const auto& k : keys()) {  // every key's own range, from its row of the table
     if (!k.range.value) continue;

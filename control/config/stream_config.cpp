@@ -169,16 +169,14 @@ Status validate_streams(const std::vector<StreamSpec>& streams) {
   for (const auto& s : streams) {
     if (!ids.insert(s.id).second) return invalid(fmt::format("stream id '{}' appears twice", s.id));
     // The same ingest twice is the same ingest, whatever profile each names.
-    for (const auto& o : s.cfg.engine.outputs)
-      for (const auto& [url, other] : outputs)
-        if (url == output_address(o))
-          return invalid(fmt::format("stream '{}': output '{}' is already stream '{}''s", s.id, redact_url(url, true), other));
-    for (const auto& o : s.cfg.engine.outputs) outputs.emplace(output_address(o), s.id);
-    for (const auto& o : s.backup_outputs)
-      for (const auto& [url, other] : outputs)
-        if (url == output_address(o))
-          return invalid(fmt::format("stream '{}': backup_output '{}' is already stream '{}''s", s.id, redact_url(url, true), other));
-    for (const auto& o : s.backup_outputs) outputs.emplace(output_address(o), s.id);
+    for (const auto* list : {&s.cfg.engine.outputs, &s.backup_outputs}) {
+      const char* what = list == &s.backup_outputs ? "backup_output" : "output";
+      for (const auto& o : *list)
+        for (const auto& [url, other] : outputs)
+          if (url == output_address(o))
+            return invalid(fmt::format("stream '{}': {} '{}' is already stream '{}''s", s.id, what, redact_url(url, true), other));
+      for (const auto& o : *list) outputs.emplace(output_address(o), s.id);
+    }
   }
   return Status::ok();
 }

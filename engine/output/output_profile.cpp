@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 
 #include "base/bitrate.hpp"
@@ -29,12 +28,10 @@ bool same_shape(int w, int h, const EngineConfig& s) {
 Status apply(OutputProfile& p, std::string_view output, std::string_view key, std::string_view value, const EngineConfig& s) {
   const std::string v(value);
   if (key == "size") {
-    int w = 0, h = 0;
-    char x = 0, extra = 0;
-    if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
-      return bad(output, key, value, "expected WIDTHxHEIGHT like 1920x1080");
-    if (w < 16 || w > 3840 || h < 16 || h > 2160 || w % 2 || h % 2)
-      return bad(output, key, value, "width and height must be even, 16..3840 x 16..2160");
+    const auto size = parse_picture_size(v);
+    if (!size) return bad(output, key, value, "expected WIDTHxHEIGHT like 1920x1080");
+    const int w = size->width, h = size->height;
+    if (!picture_size_ok(w, h)) return bad(output, key, value, "width and height must be even, 16..3840 x 16..2160");
     if (!same_shape(w, h, s))
       return bad(
           output, key, value,

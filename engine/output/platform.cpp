@@ -72,10 +72,10 @@ const Platform* platform_of(std::string_view output) {
 
 Status check_platform(std::string_view output, const EngineConfig& stream) {
   const Platform* p = platform_of(output);
+  if (!p) return Status::ok();
   auto profile = output_profile(output, stream);
   if (!profile) return profile.forward();
   const EngineConfig e = with_profile(stream, *profile);  // the encode this output gets
-  if (!p) return Status::ok();
   const auto refused = [&](const std::string& what) {
     return Error{fmt::format("output '{}' ({}): {}", shown_output(output), p->name, what), Errc::invalid};
   };

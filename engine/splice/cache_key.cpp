@@ -103,12 +103,15 @@ Result<std::string> content_hash(const std::string& path) {
 Result<std::string> cache_path(const std::string& cache_dir, const std::string& loop, const EngineConfig& cfg) {
   auto content = content_hash(loop);
   if (!content) return content;
-  Sha256 h;
-  if (!h) return Error{"SHA-256 not available in libavutil", Errc::unavailable};
+  return cache_path(cache_dir, loop, *content, cfg);
+}
+
+std::string cache_path(const std::string& cache_dir, const std::string& loop, const std::string& content, const EngineConfig& cfg) {
+  Sha256 h;  // (available: content_hash made `content` with it)
   const std::string profile = cache_profile(cfg);
   h.update(profile.data(), profile.size());
   const std::string stem = std::filesystem::path(loop).stem().string();
-  return fmt::format("{}/{}-{}-{}.mp4", cache_dir, stem, content->substr(0, 32), h.hex().substr(0, 16));
+  return fmt::format("{}/{}-{}-{}.mp4", cache_dir, stem, content.substr(0, 32), h.hex().substr(0, 16));
 }
 
 std::string default_cache_dir() {

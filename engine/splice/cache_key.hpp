@@ -33,6 +33,8 @@ std::string cache_profile(const EngineConfig& cfg);
 Result<std::string> content_hash(const std::string& path);
 // DIR/<loop name>-<content hash>-<profile hash>.mp4
 Result<std::string> cache_path(const std::string& cache_dir, const std::string& loop, const EngineConfig& cfg);
+// The same with the loop's content_hash() already read (one read for every profile of a loop).
+std::string cache_path(const std::string& cache_dir, const std::string& loop, const std::string& content, const EngineConfig& cfg);
 // $XDG_CACHE_HOME/loopcast, else $HOME/.cache/loopcast (if $HOME exists), else /tmp/loopcast-cache.
 std::string default_cache_dir();
 

@@ -61,10 +61,12 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
   // No entry without its logo: every load and build fails with the reason (validate() refuses
   // such a config at start, so this is a file gone between the check and the stream).
   if (!logo_error_.empty()) return Error{logo_error_, Errc::unavailable};
-  auto cached = load_one(loop, cfg_);
+  auto content = content_hash(loop);  // read once for every profile's entry
+  if (!content) return Error{content.error(), content.code() == Errc::not_found ? Errc::unavailable : content.code()};
+  auto cached = load_one(loop, cache_path(dir_, loop, *content, cfg_), cfg_);
   if (!cached) return cached;
   for (const auto& other : others_) {
-    auto r = load_one(loop, other);
+    auto r = load_one(loop, cache_path(dir_, loop, *content, other), other);
     if (!r) return r.forward();
     (*cached)->add_rendition(std::move(*r));
   }
@@ -73,14 +75,12 @@ Result<std::unique_ptr<CachedLoop>> LoopCache::load(const std::string& loop) {
   return cached;
 }
 
-Result<std::unique_ptr<CachedLoop>> LoopCache::load_one(const std::string& loop, const EngineConfig& cfg) {
-  auto path = cache_path(dir_, loop, cfg);
-  if (!path) return Error{path.error(), path.code() == Errc::not_found ? Errc::unavailable : path.code()};
-  auto cached = read_cache(*path, CacheMeta{loop, cache_profile(cfg), cfg.fps, gop_frames(cfg)});
+Result<std::unique_ptr<CachedLoop>> LoopCache::load_one(const std::string& loop, const std::string& path, const EngineConfig& cfg) {
+  auto cached = read_cache(path, CacheMeta{loop, cache_profile(cfg), cfg.fps, gop_frames(cfg)});
   if (!cached && cached.code() == Errc::invalid) {
     log::warn("cache", "{}: rebuilding it", cached.error());
     std::error_code ec;
-    std::filesystem::remove(*path, ec);
+    std::filesystem::remove(path, ec);
     MutexLock lk(mu_);
     failed_.erase(loop);
     enqueue_locked(loop, false);
@@ -177,8 +177,14 @@ void LoopCache::run() {
     build_total_ = 0;
     lk.unlock();
     std::string error = logo_error_;
-    if (error.empty()) error = build_one(loop, cfg_);
-    for (size_t r = 0; r < others_.size() && error.empty() && !quit_; ++r) error = build_one(loop, others_[r]);
+    if (error.empty()) {
+      auto content = content_hash(loop);  // read once for every profile's entry
+      if (!content) error = content.error();
+      for (size_t r = 0; content && r <= others_.size() && error.empty() && !quit_; ++r) {
+        const EngineConfig& c = r == 0 ? cfg_ : others_[r - 1];
+        error = build_one(loop, cache_path(dir_, loop, *content, c), c);
+      }
+    }
     if (!error.empty() && !quit_) log::warn("cache", "{} (the loop can only be encoded)", error);
     lk.lock();
     if (!error.empty()) failed_[loop] = error;
@@ -187,16 +193,14 @@ void LoopCache::run() {
   }
 }
 
-std::string LoopCache::build_one(const std::string& loop, const EngineConfig& cfg) {
-  auto path = cache_path(dir_, loop, cfg);
-  if (!path) return path.error();
-  if (std::filesystem::exists(*path)) return "";  // (an entry is verified when it is loaded, not twice)
+std::string LoopCache::build_one(const std::string& loop, const std::string& path, const EngineConfig& cfg) {
+  if (std::filesystem::exists(path)) return "";  // (an entry is verified when it is loaded, not twice)
   log::info("cache", "encoding loop '{}' once for splice mode ({}x{} {} kb/s {}) → {}", loop, cfg.width, cfg.height,
-            cfg.video_bitrate / 1000, to_string(cfg.codec), *path);
+            cfg.video_bitrate / 1000, to_string(cfg.codec), path);
   const auto t0 = std::chrono::steady_clock::now();
   built_frames_ = 0;
   build_total_ = frames_to_build(loop, cfg);
-  auto built = build_cache(loop, *path, cfg, &quit_, &built_frames_);
+  auto built = build_cache(loop, path, cfg, &quit_, &built_frames_);
   if (!built) return built.error();
   log::info("cache", "loop '{}' cached: {} frames in {:.1f} s", loop, (*built)->frames(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -56,8 +56,9 @@ class LoopCache {
   void run();
   // cfg with its logo loaded once for every build and key (`error` says why not).
   static EngineConfig with_logo(EngineConfig cfg, std::string& error);
-  Result<std::unique_ptr<CachedLoop>> load_one(const std::string& loop, const EngineConfig& cfg);
-  std::string build_one(const std::string& loop, const EngineConfig& cfg);  // "" or why not
+  // One profile's entry at `path` (cache_path), read or built.
+  Result<std::unique_ptr<CachedLoop>> load_one(const std::string& loop, const std::string& path, const EngineConfig& cfg);
+  std::string build_one(const std::string& loop, const std::string& path, const EngineConfig& cfg);  // "" or why not
   void enqueue_locked(const std::string& loop, bool front) REQUIRES(mu_);
   bool busy_locked(const std::string& loop) const REQUIRES(mu_);
 
